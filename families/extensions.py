@@ -1,0 +1,69 @@
+"""Extension points of the family page, for apps built on families (compass, meetings).
+
+Apps register from their AppConfig.ready(); families never imports them, so the arrows point
+from compass and meetings to families, never back.
+
+- A *section* is a block on the family page (e.g. the compass drawing). Its `context` callable
+  gets (request, school_family) and returns a dict for its template, or None to hide it.
+- A *timeline source* adds entries to the family's chronology (e.g. placements, meetings).
+  It gets (request, school_family, limit) and returns at most `limit` TimelineEntry objects,
+  newest first, already filtered to what the user may see, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class FamilySection:
+    template: str
+    context: Callable[[HttpRequest, object], dict | None]
+    order: int = 50
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    kind: str  # a short key used by the chronology's type filter, e.g. "contact", "placement"
+    kind_label: str  # shown to the user, e.g. "Compass placement"
+    template: str  # the partial that renders this entry
+    obj: object
+    child_ids: frozenset[int] = field(default_factory=frozenset)
+    tone: str = ""  # "positive" / "neutral" / "concern" where it applies
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    kind: str
+    kind_label: str
+    entries: Callable[[HttpRequest, object, int], list[TimelineEntry]]
+    order: int = 50
+
+
+_sections: list[FamilySection] = []
+_sources: list[TimelineSource] = []
+
+
+def register_section(section: FamilySection) -> None:
+    if section not in _sections:
+        _sections.append(section)
+        _sections.sort(key=lambda s: s.order)
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    if source not in _sources:
+        _sources.append(source)
+        _sources.sort(key=lambda s: s.order)
+
+
+def sections() -> list[FamilySection]:
+    return list(_sections)
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return list(_sources)

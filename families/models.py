@@ -1,0 +1,428 @@
+"""Families, their children and parents/carers, and the log of contact with them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from portal import access
+from portal.models import Authority, ClassGroup, School
+
+
+class Family(models.Model):
+    """A household as the school knows it; its children may attend several schools of one
+    authority."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="families")
+    name = models.CharField(
+        max_length=200,
+        help_text="How staff refer to the household, e.g. “Amira and Sami's family”.",
+    )
+    strengths = models.TextField(
+        blank=True, max_length=4000, help_text="What goes well; what the family brings."
+    )
+    exceptions = models.TextField(
+        blank=True,
+        max_length=4000,
+        help_text="When things are already a bit better: what is different on the good days?",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolFamilyQuerySet(models.QuerySet):
+    def visible_to(self, user, school: School) -> SchoolFamilyQuerySet:
+        """The families of `school` this user works with (see portal.access for the rules)."""
+        if school is None or not access.works_with_families(user, school):
+            return self.none()
+        mine = self.filter(school=school)
+        if access.sees_all_families(user, school):
+            return mine
+        teaches = Child.objects.filter(
+            family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
+        )
+        return mine.filter(Q(key_contact=user) | Exists(teaches))
+
+    def taught_by(self, user) -> SchoolFamilyQuerySet:
+        return self.filter(
+            Exists(
+                Child.objects.filter(
+                    family=OuterRef("family"),
+                    school=OuterRef("school"),
+                    class_group__staff=user,
+                    left_on__isnull=True,
+                )
+            )
+        )
+
+
+class SchoolFamily(models.Model):
+    """One school's side of its relationship with a family: key contact and a contact summary.
+
+    The summary columns are kept up to date by families.services in the same transaction as
+    each contact, so lists and prompts never aggregate the whole contact log.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="school_families")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="school_links")
+    key_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_contact_for",
+        help_text="The one member of staff the family knows as their consistent point of contact.",
+    )
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    last_contact_tone = models.CharField(max_length=10, blank=True)
+    last_positive_at = models.DateTimeField(null=True, blank=True)
+    positive_count = models.PositiveIntegerField(default=0)
+    neutral_count = models.PositiveIntegerField(default=0)
+    concern_count = models.PositiveIntegerField(default=0)
+
+    objects = SchoolFamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "family at a school"
+        verbose_name_plural = "families at schools"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "family"], name="schoolfamily_unique")
+        ]
+        indexes = [
+            models.Index(fields=["school", "key_contact"], name="schoolfamily_key_contact"),
+            models.Index(fields=["school", "last_contact_at"], name="schoolfamily_last_contact"),
+            models.Index(fields=["school", "last_positive_at"], name="schoolfamily_last_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.family} at {self.school}"
+
+
+class Child(models.Model):
+    """A pupil. A child belongs to one school; brothers and sisters may attend others."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    class_group = models.ForeignKey(
+        ClassGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
+    )
+    year_group = models.CharField(max_length=20, blank=True)
+    looked_after = models.BooleanField(
+        default=False, help_text="Looked after by the local authority (at home or away from home)."
+    )
+    additional_support_needs = models.BooleanField(default=False)
+    young_carer = models.BooleanField(default=False)
+    external_id = models.CharField(
+        max_length=50, blank=True, help_text="The pupil's id in the school information system."
+    )
+    left_on = models.DateField(
+        null=True, blank=True, help_text="The day the child left the school."
+    )
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "external_id"],
+                condition=~Q(external_id=""),
+                name="child_unique_external_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["school", "year_group"], name="child_school_year"),
+            models.Index(fields=["school", "last_name", "first_name"], name="child_school_name"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        if self.class_group_id and self.school_id and self.class_group.school_id != self.school_id:
+            raise ValidationError({"class_group": "That class belongs to another school."})
+        if (
+            self.family_id
+            and self.school_id
+            and self.family.authority_id != self.school.authority_id
+        ):
+            raise ValidationError({"school": "The school must be in the family's authority."})
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+
+
+class ParentCarer(models.Model):
+    """A parent, carer or guardian: birth parent, step-parent, foster or kinship carer, key worker,
+    or the local authority as corporate parent."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        HOME_VISIT = "home_visit", "Home visit"
+
+    class Reading(models.TextChoices):
+        CONFIDENT = "confident", "Reads comfortably"
+        SPOKEN = "spoken", "Prefers things spoken (phone, in person)"
+        SUPPORT = "support", "Needs written things read or explained"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="parents")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    household = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Which home this person lives in, where a child lives across two, "
+        "e.g. “Mum's flat”, “Dad's house”, “Oakview children's house”.",
+    )
+    organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a corporate parent or residential key worker: the service they act for.",
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    # Communication preferences and barriers.
+    language = models.CharField(max_length=60, blank=True, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    reading = models.CharField(
+        max_length=12, choices=Reading, default=Reading.CONFIDENT, verbose_name="reading confidence"
+    )
+    preferred_channel = models.CharField(max_length=20, choices=Channel, default=Channel.PHONE)
+    good_times = models.CharField(
+        max_length=200, blank=True, help_text="Days and times that work, e.g. “weekdays after 3pm”."
+    )
+    good_places = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Places that suit, e.g. “at home”, “community centre”.",
+    )
+    transport_needs = models.CharField(max_length=200, blank=True)
+    mobility_needs = models.CharField(max_length=200, blank=True)
+    work_pattern = models.CharField(max_length=200, blank=True)
+    dates_to_avoid = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Cultural or religious dates, or other dates to avoid.",
+    )
+    external_id = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "parent or carer"
+        verbose_name_plural = "parents and carers"
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["family", "last_name"], name="parent_family_name")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ChildParent(models.Model):
+    """Who a parent or carer is to one child, what responsibility they hold, and any restriction."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEP_PARENT = "step_parent", "Step-parent"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        KINSHIP_CARER = "kinship_carer", "Kinship carer"
+        KEY_WORKER = "key_worker", "Residential key worker"
+        CORPORATE_PARENT = "corporate_parent", "Corporate parent (local authority)"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(ParentCarer, on_delete=models.CASCADE, related_name="child_links")
+    relationship = models.CharField(max_length=20, choices=Relationship)
+    parental_responsibility = models.BooleanField(default=True)
+    lives_with_child = models.BooleanField(default=True)
+    restriction = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="Leave empty unless a recorded restriction (e.g. a court order) limits what this "
+        "person may be told. Say what it is and where it comes from.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent"], name="childparent_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.parent} — {self.get_relationship_display()} of {self.child}"
+
+    @property
+    def is_restricted(self):
+        return bool(self.restriction.strip())
+
+    def clean(self):
+        if self.child_id and self.parent_id and self.child.family_id != self.parent.family_id:
+            raise ValidationError("The parent or carer and the child must be in the same family.")
+
+
+class Tone(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEUTRAL = "neutral", "Neutral"
+    CONCERN = "concern", "Concern"
+
+
+class Level(models.TextChoices):
+    GENERAL = "general", "General"
+    ENHANCED = "enhanced", "Enhanced"
+    INTENSIVE = "intensive", "Intensive"
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user, school: School) -> ContactQuerySet:
+        """Contacts of `school`'s visible families that this user's role and each contact's
+        confidentiality level allow."""
+        if school is None or not access.works_with_families(user, school):
+            return self.none()
+        families = SchoolFamily.objects.visible_to(user, school).values("family_id")
+        named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
+        shown = Q(confidentiality=Contact.Confidentiality.SCHOOL) | Q(staff=user) | Exists(named)
+        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
+            shown |= Q(confidentiality=Contact.Confidentiality.PASTORAL)
+        return self.filter(school=school, family__in=families).filter(shown)
+
+    def follow_ups_for(self, user, school: School) -> ContactQuerySet:
+        return self.filter(
+            school=school, follow_up_owner=user, follow_up_on__isnull=False, follow_up_done_at=None
+        )
+
+
+class Contact(models.Model):
+    """One contact between the school and a family: a call, a chat, a note home, a visit."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        FACE_TO_FACE = "face_to_face", "Face to face (e.g. at the gate)"
+        MEETING = "meeting", "Meeting"
+        HOME_VISIT = "home_visit", "Home visit"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter or note home"
+        VIDEO = "video", "Video call"
+
+    class InitiatedBy(models.TextChoices):
+        SCHOOL = "school", "The school"
+        FAMILY = "family", "The family"
+
+    class Formality(models.TextChoices):
+        INFORMAL = "informal", "Informal"
+        FORMAL = "formal", "Formal"
+
+    class Purpose(models.TextChoices):
+        GOOD_NEWS = "good_news", "Good news"
+        INFORMATION = "information", "Sharing information"
+        PROGRESS = "progress", "Learning and progress"
+        WELLBEING = "wellbeing", "Wellbeing"
+        ATTENDANCE = "attendance", "Attendance"
+        BEHAVIOUR = "behaviour", "Behaviour"
+        SUPPORT = "support", "Support or additional needs"
+        FOLLOW_UP = "follow_up", "Following up"
+        OTHER = "other", "Other"
+
+    class Confidentiality(models.TextChoices):
+        SCHOOL = "school", "All staff at the school who work with the family"
+        PASTORAL = "pastoral", "Pastoral team and senior leaders"
+        NAMED = "named", "Named staff only"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contacts")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="contacts")
+    occurred_at = models.DateTimeField("when", default=timezone.now)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name="member of staff",
+    )
+    parents = models.ManyToManyField(ParentCarer, related_name="contacts", verbose_name="with")
+    children = models.ManyToManyField(
+        Child, related_name="contacts", blank=True, verbose_name="about"
+    )
+    channel = models.CharField(max_length=20, choices=Channel, default=Channel.PHONE)
+    initiated_by = models.CharField(max_length=10, choices=InitiatedBy, default=InitiatedBy.SCHOOL)
+    tone = models.CharField(max_length=10, choices=Tone, default=Tone.NEUTRAL)
+    formality = models.CharField(max_length=10, choices=Formality, default=Formality.INFORMAL)
+    level = models.CharField(
+        "communication level", max_length=10, choices=Level, default=Level.GENERAL
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose, default=Purpose.INFORMATION)
+    summary = models.TextField(max_length=2000, help_text="What was said, in plain words.")
+    agreed = models.TextField("what was agreed", blank=True, max_length=2000)
+    follow_up_on = models.DateField("follow up by", null=True, blank=True)
+    follow_up_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        verbose_name="who follows up",
+    )
+    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+    follow_up_contact = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follows_up",
+        help_text="The contact that completed this follow-up.",
+    )
+    confidentiality = models.CharField(
+        "who may see this", max_length=10, choices=Confidentiality, default=Confidentiality.SCHOOL
+    )
+    confidentiality_reason = models.CharField(max_length=300, blank=True)
+    named_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="named_on_contacts"
+    )
+    consent = models.CharField(
+        "consent to share",
+        max_length=300,
+        blank=True,
+        help_text="Where sharing depends on consent: who agreed, to what, and when.",
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "family", "-occurred_at"], name="contact_chronology"),
+            models.Index(
+                fields=["school", "follow_up_owner", "follow_up_on"],
+                condition=Q(follow_up_done_at__isnull=True, follow_up_on__isnull=False),
+                name="contact_open_follow_ups",
+            ),
+            models.Index(fields=["school", "occurred_at"], name="contact_school_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} on {self.occurred_at:%d %b %Y}"
+
+    @property
+    def is_confidential(self):
+        return self.confidentiality != self.Confidentiality.SCHOOL

@@ -1,0 +1,136 @@
+"""The access policy: who may see and do what. Views and templates ask here; none re-implement it.
+
+The rules, in short:
+- A member of staff sees only the schools they hold an active membership of. Another school's
+  object is answered with 404 (its existence is not confirmed), never 403.
+- Teachers and support staff (role *staff*) work with the families of the pupils they teach or
+  support and those they are key contact for, or every family if the school chooses so.
+- Pastoral staff and headteachers work with every family of their school.
+- Headteachers (and pastoral leads) see the school's dashboards.
+- Authority officers see aggregate figures for the schools of their authority, never a family.
+- Administrators (superusers, or the "Administrators" group) manage users, schools and
+  memberships in Django admin; administration alone gives no sight of family records.
+
+Predicates are `rules` predicates, so templates can ask `{% has_perm "perm" user obj %}`.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from portal.models import Membership, Role, School
+
+ADMINISTRATORS_GROUP = "Administrators"
+FAMILY_ROLES = frozenset({Role.STAFF, Role.PASTORAL, Role.HEADTEACHER})
+WHOLE_SCHOOL_ROLES = frozenset({Role.PASTORAL, Role.HEADTEACHER})
+
+
+def memberships(user) -> dict[int, Membership]:
+    """The user's active memberships by school id, loaded once per request and cached on user."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = {
+            m.school_id: m
+            for m in Membership.objects.active()
+            .filter(user=user)
+            .select_related("school__authority")
+            .order_by("school__name")
+        }
+        user._portal_memberships = cached
+    return cached
+
+
+def membership_in(user, school: School | int | None) -> Membership | None:
+    if school is None:
+        return None
+    school_id = school if isinstance(school, int) else school.pk
+    return memberships(user).get(school_id)
+
+
+def role_in(user, school) -> str | None:
+    membership = membership_in(user, school)
+    return membership.role if membership else None
+
+
+def school_ids(user) -> set[int]:
+    return set(memberships(user))
+
+
+def authority_ids(user) -> set[int]:
+    """Authorities whose aggregate figures this user may see (as an authority officer)."""
+    return {m.school.authority_id for m in memberships(user).values() if m.role == Role.AUTHORITY}
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_portal_is_admin", None)
+    if cached is None:
+        cached = user.groups.filter(name=ADMINISTRATORS_GROUP).exists()
+        user._portal_is_admin = cached
+    return cached
+
+
+@rules.predicate
+def is_member(user, school) -> bool:
+    return membership_in(user, school) is not None
+
+
+@rules.predicate
+def works_with_families(user, school) -> bool:
+    return role_in(user, school) in FAMILY_ROLES
+
+
+@rules.predicate
+def is_pastoral(user, school) -> bool:
+    return role_in(user, school) == Role.PASTORAL
+
+
+@rules.predicate
+def is_headteacher(user, school) -> bool:
+    return role_in(user, school) == Role.HEADTEACHER
+
+
+@rules.predicate
+def is_authority_officer(user, school) -> bool:
+    return role_in(user, school) == Role.AUTHORITY
+
+
+@rules.predicate
+def sees_all_families(user, school) -> bool:
+    """Whether the user works with every family of this school, not only their own pupils'."""
+    role = role_in(user, school)
+    if role in WHOLE_SCHOOL_ROLES:
+        return True
+    return role == Role.STAFF and bool(school.staff_see_all_families)
+
+
+rules.add_perm("portal.view_school", is_member)
+rules.add_perm("portal.view_team", works_with_families)
+rules.add_perm("portal.view_school_dashboard", is_headteacher | is_pastoral)
+rules.add_perm("portal.view_authority_dashboard", is_authority_officer)
+rules.add_perm("portal.use_admin", is_administrator)
+
+
+# Confidentiality of a contact or meeting note. Values match families.Contact.Confidentiality.
+CONFIDENTIAL_SCHOOL = "school"
+CONFIDENTIAL_PASTORAL = "pastoral"
+CONFIDENTIAL_NAMED = "named"
+
+
+def may_see_confidential(user, school, *, level: str, author_id: int | None, named_ids) -> bool:
+    """Whether this user may read a record at `level` confidentiality.
+
+    The author and anyone named always may; the pastoral level adds pastoral staff and
+    headteachers; the named level is exactly the author and the people named.
+    """
+    if not works_with_families(user, school):
+        return False
+    if level == CONFIDENTIAL_SCHOOL or user.pk == author_id or user.pk in set(named_ids):
+        return True
+    return level == CONFIDENTIAL_PASTORAL and role_in(user, school) in WHOLE_SCHOOL_ROLES

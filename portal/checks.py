@@ -1,0 +1,28 @@
+"""System checks for configuration mistakes that would expose data or break the portal."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_production_settings(app_configs, **kwargs):
+    errors = []
+    if not settings.SECURE_CSP:
+        errors.append(checks.Error("SECURE_CSP is empty.", id="portal.E001"))
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and not settings.DEBUG:
+        errors.append(
+            checks.Warning(
+                "The portal is running in production on SQLite.",
+                hint="Fine for one small school; set DATABASE_URL to PostgreSQL for more.",
+                id="portal.W001",
+            )
+        )
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend") and not settings.DEBUG:
+        errors.append(
+            checks.Warning(
+                "Emails (password resets) are printed to the console, not sent.",
+                hint="Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587",
+                id="portal.W002",
+            )
+        )
+    return errors

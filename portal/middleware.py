@@ -1,0 +1,49 @@
+"""Works out which school the signed-in member of staff is working in for this request."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from portal import access
+
+SESSION_KEY = "current_school_id"
+
+
+class CurrentSchoolMiddleware:
+    """Sets request.school and request.membership from the session's chosen school.
+
+    A user with one school is placed in it; a user with several is sent to choose first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.school = None
+        request.membership = None
+        if request.user.is_authenticated:
+            mine = access.memberships(request.user)
+            chosen = mine.get(request.session.get(SESSION_KEY))
+            if chosen is None and len(mine) == 1:
+                chosen = next(iter(mine.values()))
+            if chosen is not None:
+                request.membership = chosen
+                request.school = chosen.school
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            request.user.is_authenticated
+            and request.school is None
+            and len(access.memberships(request.user)) > 1
+            and getattr(view_func, "needs_school", True)
+        ):
+            url = reverse("school-switch") + "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
+        return None
+
+
+def school_optional(view_func):
+    """Marks a view that works before a user with several schools has chosen one."""
+    view_func.needs_school = False
+    return view_func

@@ -1,0 +1,70 @@
+"""The site shell's extension points: navigation links and home-page panels.
+
+Feature apps register into these from their AppConfig.ready(), so the shell never imports
+a feature app (dependencies point from feature apps to the portal, never back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[HttpRequest], bool]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block on the home page: `render(request)` returns context for `template`, or None."""
+
+    template: str
+    render: Callable[[HttpRequest], dict | None]
+    order: int = 50
+
+
+_nav: list[NavItem] = []
+_panels: list[HomePanel] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in _nav:
+        _nav.append(item)
+        _nav.sort(key=lambda i: i.order)
+
+
+def register_panel(panel: HomePanel) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+        _panels.sort(key=lambda p: p.order)
+
+
+def nav_items_for(request: HttpRequest) -> list[dict]:
+    current = request.resolver_match.view_name if request.resolver_match else None
+    return [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": current is not None
+            and current.startswith(item.url_name.split(":")[0])
+            and current == item.url_name,
+        }
+        for item in _nav
+        if item.allowed(request)
+    ]
+
+
+def panels_for(request: HttpRequest) -> list[dict]:
+    shown = []
+    for panel in _panels:
+        context = panel.render(request)
+        if context is not None:
+            shown.append({"template": panel.template, **context})
+    return shown

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal import views
+from portal.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schools/choose/", views.school_switch, name="school-switch"),
+    path("schools/<int:pk>/team/", views.school_team, name="school-team"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("families/", include("families.urls")),
+    path("compass/", include("compass.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "portal.views.error_400"
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"

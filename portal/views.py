@@ -1,0 +1,98 @@
+"""The site shell's pages: home, choosing a school, the school's team, and error pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal import access, shell
+from portal.middleware import SESSION_KEY, school_optional
+from portal.models import Membership, School
+
+
+def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") -> School:
+    """The school, if the user belongs to it; another school's id is a 404, as if absent."""
+    membership = access.membership_in(request.user, pk)
+    if membership is None:
+        raise Http404("No such school.")
+    if not request.user.has_perm(perm, membership.school):
+        raise PermissionDenied
+    return membership.school
+
+
+@require_GET
+@school_optional
+def home(request):
+    """What needs this person's attention today, by role."""
+    return render(
+        request,
+        "portal/home.html",
+        {"panels": shell.panels_for(request) if request.school else []},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_optional
+def school_switch(request):
+    """Choose which of the user's schools to work in; kept in the session."""
+    mine = access.memberships(request.user)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.method == "POST":
+        try:
+            school_id = int(request.POST.get("school", ""))
+        except ValueError:
+            school_id = None
+        if school_id not in mine:
+            messages.error(request, "Please choose one of your schools from the list.")
+        else:
+            request.session[SESSION_KEY] = school_id
+            messages.success(request, f"You are now working in {mine[school_id].school.name}.")
+            return redirect(next_url or "home")
+    return render(
+        request,
+        "portal/school_switch.html",
+        {"choices": list(mine.values()), "next": next_url},
+    )
+
+
+@require_GET
+def school_team(request, pk: int):
+    """The school's staff and their roles, so everyone knows who to ask."""
+    school = _get_school_for_user(request, pk, perm="portal.view_team")
+    team = (
+        Membership.objects.active()
+        .filter(school=school)
+        .exclude(role="authority")
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+    return render(request, "portal/school_team.html", {"school": school, "team": team})
+
+
+@login_not_required
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    # Rendered without context processors: the database may be the thing that failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.12+ (if missing) and installs the project with its dev extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python() {
+    local candidates=("${PYTHON:-}" python3.13 python3.12 python3)
+    local root="${PYENV_ROOT:-$HOME/.pyenv}"
+    for v in "$root"/versions/3.13* "$root"/versions/3.12*; do
+        [ -x "$v/bin/python" ] && candidates+=("$v/bin/python")
+    done
+    for c in "${candidates[@]}"; do
+        [ -n "$c" ] || continue
+        command -v "$c" >/dev/null 2>&1 || continue
+        if "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            command -v "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+    if ! py=$(find_python); then
+        echo "Parent Compass needs Python 3.12 or newer, and none was found." >&2
+        echo "Install one (e.g. 'apt-get install python3.12 python3.12-venv', 'brew install python@3.12'" >&2
+        echo "or 'pyenv install 3.12'), or point PYTHON at it: PYTHON=/path/to/python3.12 make run" >&2
+        exit 1
+    fi
+    echo "Creating .venv with $py ($("$py" --version))"
+    "$py" -m venv .venv
+fi
+
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e '.[dev]'
+    touch "$stamp"
+fi

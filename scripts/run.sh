@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the portal with demo data on SQLite (or DATABASE_URL), at http://127.0.0.1:8000/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-true}"
+py=.venv/bin/python
+
+$py manage.py migrate --no-input
+$py manage.py load_demo --quiet-logins
+cat <<MSG
+
+  Parent Compass is running at  http://127.0.0.1:8000/
+  Demo password for every login: $($py -c 'from demo.schools import DEMO_PASSWORD; print(DEMO_PASSWORD)')
+
+MSG
+$py manage.py shell -v 0 -c '
+from demo.schools import logins
+print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
+for r in logins():
+    print("  {username:<22} {role:<30} {school}".format(**r))
+'
+echo
+echo "  Stop it with Ctrl+C."
+echo
+exec $py manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs inside scripts/with-postgres.sh, with DATABASE_URL pointing at the throwaway server.
+set -euo pipefail
+py=.venv/bin/python
+
+DEBUG=true $py manage.py makemigrations --check --dry-run --no-input >/dev/null \
+    || { echo "Model changes without a migration: run 'manage.py makemigrations'." >&2; exit 1; }
+
+# Production-like settings: DEBUG off, a real secret, HTTPS, SMTP email.
+DEBUG=false SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    ALLOWED_HOSTS=compass.example.org EMAIL_URL="smtp+tls://user:pass@smtp.example.org:587" \
+    $py manage.py check --deploy --fail-level WARNING
+
+status=0
+DEBUG=false SECRET_KEY=test-only-secret-key $py -m pytest "$@" || status=$?
+exit "$status"

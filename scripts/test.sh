@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it: lint, migrations, deploy checks and the test suite on a
+# throwaway PostgreSQL, then a smoke run of the SQLite run path. Exits with pytest's status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=.venv/bin/python
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== smoke check of the run path on SQLite"
+smoke_dir="$(mktemp -d)"
+trap 'rm -rf "$smoke_dir"' EXIT
+DEBUG=true DATABASE_URL="sqlite:///$smoke_dir/smoke.sqlite3" $py scripts/smoke.py
+
+echo "== PostgreSQL: migrations, deploy check and the test suite"
+scripts/with-postgres.sh scripts/test-on-postgres.sh "$@"

@@ -1,0 +1,84 @@
+"""Shared fixtures: the fixed cast of users at two schools of one authority."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.access import ADMINISTRATORS_GROUP
+from portal.models import Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    """Test-only speed-ups and isolation (kept out of settings.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@dataclass
+class Cast:
+    """One school's people: a user per role, plus an outsider of each role at another school."""
+
+    school: object
+    other_school: object
+    teacher: object
+    pastoral: object
+    headteacher: object
+    authority_officer: object
+    admin: object
+    outsider_teacher: object
+    outsider_pastoral: object
+    outsider_headteacher: object
+    outsider_authority_officer: object
+
+    @property
+    def outsider(self):
+        return self.outsider_teacher
+
+
+def _member(username, school, role, **kwargs):
+    user = factories.UserFactory(username=username, first_name=username.split("_")[0].title())
+    factories.MembershipFactory(user=user, school=school, role=role, **kwargs)
+    return user
+
+
+@pytest.fixture
+def cast(db):
+    authority = factories.AuthorityFactory(name="Riverside Council")
+    other_authority = factories.AuthorityFactory(name="Hillside Council")
+    school = factories.SchoolFactory(name="Riverside Primary", authority=authority)
+    other = factories.SchoolFactory(name="Hillside Academy", authority=other_authority)
+    admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    admin = factories.UserFactory(username="admin", first_name="Ada", is_staff=True)
+    admin.groups.add(admins)
+    return Cast(
+        school=school,
+        other_school=other,
+        teacher=_member("teacher", school, Role.STAFF, job_title="Class teacher"),
+        pastoral=_member("pastoral", school, Role.PASTORAL, job_title="Guidance teacher"),
+        headteacher=_member("headteacher", school, Role.HEADTEACHER, job_title="Headteacher"),
+        authority_officer=_member("authority_officer", school, Role.AUTHORITY),
+        admin=admin,
+        outsider_teacher=_member("outsider_teacher", other, Role.STAFF),
+        outsider_pastoral=_member("outsider_pastoral", other, Role.PASTORAL),
+        outsider_headteacher=_member("outsider_headteacher", other, Role.HEADTEACHER),
+        outsider_authority_officer=_member("outsider_authority_officer", other, Role.AUTHORITY),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign the test client in as a user and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

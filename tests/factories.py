@@ -1,0 +1,127 @@
+"""Minimal factories: required fields only, SubFactory for foreign keys."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
+from portal.models import Authority, ClassGroup, Membership, Role, School
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Authority {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    authority = factory.SubFactory(AuthorityFactory)
+    stage = School.Stage.PRIMARY
+
+
+class ClassGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClassGroup
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Class {n}")
+    year_group = "P4"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = Role.STAFF
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Family {n}")
+
+
+class SchoolFamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolFamily
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = datetime.date(2017, 5, 1)
+    year_group = "P4"
+
+
+class ParentCarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentCarer
+
+    family = factory.SubFactory(FamilyFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+
+class ChildParentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildParent
+
+    child = factory.SubFactory(ChildFactory)
+    parent = factory.SubFactory(ParentCarerFactory, family=factory.SelfAttribute("..child.family"))
+    relationship = ChildParent.Relationship.MOTHER
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+    staff = factory.SubFactory(UserFactory)
+    occurred_at = factory.LazyFunction(timezone.now)
+    summary = "Talked about how the week has gone."
