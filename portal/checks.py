@@ -17,7 +17,10 @@ def check_production_settings(app_configs, **kwargs):
                 id="portal.W001",
             )
         )
-    if settings.EMAIL_BACKEND.endswith("console.EmailBackend") and not settings.DEBUG:
+    if (
+        settings.MAILERS["default"]["BACKEND"].endswith("console.EmailBackend")
+        and not settings.DEBUG
+    ):
         errors.append(
             checks.Warning(
                 "Emails (password resets) are printed to the console, not sent.",

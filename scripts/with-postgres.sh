@@ -42,7 +42,7 @@ trap cleanup EXIT INT TERM
     -o "-k $tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
     || { cat "$tmp/server.log" >&2; exit 1; }
 
-export DATABASE_URL="postgres://postgres@${tmp//\//%2F}/postgres"
+export DATABASE_URL="postgres://postgres@/postgres?host=$tmp"
 echo "Throwaway PostgreSQL running in $tmp"
 status=0
 "$@" || status=$?
