@@ -110,11 +110,27 @@ def sees_all_families(user, school) -> bool:
     return role == Role.STAFF and bool(school.staff_see_all_families)
 
 
+@rules.predicate
+def handles_complaints(user, school) -> bool:
+    """Pastoral staff and headteachers see, record and edit every complaint of their school."""
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_see_complaint(user, school, *, point_of_contact_id: int | None) -> bool:
+    """Whether this user may read one complaint: those who handle complaints, and its named
+    point of contact. Other staff and authority officers never do (complaints are sensitive)."""
+    if not works_with_families(user, school):
+        return False
+    return handles_complaints(user, school) or user.pk == point_of_contact_id
+
+
 rules.add_perm("portal.view_school", is_member)
 rules.add_perm("portal.view_team", works_with_families)
 rules.add_perm("portal.view_school_dashboard", is_headteacher | is_pastoral)
 rules.add_perm("portal.view_authority_dashboard", is_authority_officer)
 rules.add_perm("portal.use_admin", is_administrator)
+rules.add_perm("portal.manage_complaints", handles_complaints)
+rules.add_perm("portal.view_complaints_overview", is_headteacher)
 
 
 # Confidentiality of a contact or meeting note. Values match families.Contact.Confidentiality.
