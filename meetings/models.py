@@ -1,0 +1,644 @@
+"""Solution-oriented meetings with a family: planning, the record, action points, follow-up."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
+from meetings.complaint_queries import ComplaintQuerySet
+from portal import access
+from portal.models import Membership, School
+
+Confidentiality = Contact.Confidentiality
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user, school: School) -> MeetingQuerySet:
+        """Meetings of `school` this user may see: of the families they work with, as each
+        meeting's confidentiality allows; a chair or staff attendee always sees their meeting."""
+        if school is None or not access.works_with_families(user, school):
+            return self.none()
+        families = SchoolFamily.objects.visible_to(user, school).values("family_id")
+        attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user)
+        shown = Q(confidentiality=Confidentiality.SCHOOL, family__in=families)
+        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
+            shown |= Q(confidentiality=Confidentiality.PASTORAL, family__in=families)
+        return self.filter(school=school).filter(shown | Q(chair=user) | Exists(attends))
+
+    def upcoming(self) -> MeetingQuerySet:
+        return self.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
+
+    def for_list(self) -> MeetingQuerySet:
+        return self.select_related("family", "chair").order_by("-starts_at")
+
+
+class Meeting(models.Model):
+    """A planned or held meeting with a family, from preparation to the summary they keep."""
+
+    class Kind(models.TextChoices):
+        SOLUTION_ORIENTED = "solution_oriented", "Solution-oriented review"
+        TRANSITION = "transition", "Transition planning"
+        MULTI_AGENCY = "multi_agency", "Multi-agency / team around the child"
+        RETURN_AFTER_EXCLUSION = "return_after_exclusion", "Return after exclusion"
+        COMPLAINT_RESOLUTION = "complaint_resolution", "Complaint resolution"
+        INFORMAL = "informal", "Informal chat"
+
+    class Place(models.TextChoices):
+        SCHOOL_ROOM = "school_room", "A private room at school"
+        HOME = "home", "The family's home"
+        COMMUNITY = "community", "A community venue"
+        PHONE = "phone", "By phone"
+        VIDEO = "video", "By video call"
+
+    class ChildView(models.TextChoices):
+        IN_PERSON = "in_person", "Comes to the whole meeting"
+        PART = "part", "Comes for part of the meeting"
+        WRITTEN = "written", "Writes or draws their view beforehand"
+        TRUSTED_ADULT = "trusted_adult", "Through a trusted adult"
+        NOT_THIS_TIME = "not_this_time", "Not this time"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        REVIEWED = "reviewed", "Reviewed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="meetings")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="meetings")
+    children = models.ManyToManyField(Child, related_name="meetings", blank=True)
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.SOLUTION_ORIENTED)
+    purpose = models.TextField(
+        max_length=1000,
+        help_text="Why the meeting is happening, in words the family would use.",
+    )
+    starts_at = models.DateTimeField("starts")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "how long (minutes)",
+        default=45,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+    )
+    place_kind = models.CharField("where", max_length=20, choices=Place, default=Place.SCHOOL_ROOM)
+    place_details = models.CharField(
+        "place details",
+        max_length=300,
+        blank=True,
+        help_text="Room, address, phone number or video link.",
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meetings_chaired"
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="meetings_attending",
+        blank=True,
+        verbose_name="other staff attending",
+    )
+    parents = models.ManyToManyField(
+        ParentCarer, through="MeetingParent", related_name="meetings", blank=True
+    )
+    child_attending = models.BooleanField("the child or young person attends", default=False)
+    child_view_how = models.CharField(
+        "how the child gives their view",
+        max_length=20,
+        choices=ChildView,
+        default=ChildView.TRUSTED_ADULT,
+    )
+    supporter_name = models.CharField("parent's supporter", max_length=200, blank=True)
+    supporter_relationship = models.CharField(
+        "who the supporter is to them", max_length=200, blank=True
+    )
+    interpreter_language = models.CharField(
+        max_length=60, blank=True, help_text="Leave empty if no interpreter is needed."
+    )
+    interpreter_booked = models.BooleanField(default=False)
+    transport_needed = models.BooleanField("transport or access help needed", default=False)
+    parent_items = models.TextField(
+        "items or views the family added beforehand", blank=True, max_length=2000
+    )
+    # Preparation checklist.
+    prep_told_why = models.BooleanField("told why the meeting is happening", default=False)
+    prep_told_who = models.BooleanField("told who will be there", default=False)
+    prep_told_when = models.BooleanField("told when and where", default=False)
+    prep_told_how_long = models.BooleanField("told how long it will take", default=False)
+    prep_told_what_follows = models.BooleanField("told what may follow", default=False)
+    prep_invited_to_add = models.BooleanField(
+        "invited to add items or their own view", default=False
+    )
+    prep_supporter_offered = models.BooleanField("offered a supporter", default=False)
+    prep_transport_arranged = models.BooleanField("transport or access arranged", default=False)
+    prep_room_ready = models.BooleanField("the room is private and comfortable", default=False)
+    prep_child_view_gathered = models.BooleanField("the child's view gathered", default=False)
+    confidentiality = models.CharField(
+        "who may see this",
+        max_length=10,
+        choices=Confidentiality,
+        default=Confidentiality.SCHOOL,
+    )
+    confidentiality_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    # The record, in the meeting's order; best hopes, strengths and exceptions are Contributions.
+    summary = models.TextField(
+        "summary in plain words",
+        blank=True,
+        max_length=4000,
+        help_text="What was talked about and agreed, in words the family will understand.",
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    review_on = models.DateField("review date", null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="The meeting this one reviews.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "family", "-starts_at"], name="meeting_family_time"),
+            models.Index(fields=["school", "starts_at"], name="meeting_school_time"),
+            models.Index(fields=["chair", "starts_at"], name="meeting_chair_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {timezone.localtime(self.starts_at):%d %b %Y}"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality != Confidentiality.SCHOOL
+
+    @property
+    def interpreter_needed(self) -> bool:
+        return bool(self.interpreter_language.strip())
+
+    def preparation(self) -> list[dict]:
+        """The checklist as shown: each item's label, whether it is done, and whether it applies."""
+        in_a_room = self.place_kind in (self.Place.SCHOOL_ROOM, self.Place.COMMUNITY)
+        items = [
+            ("prep_told_why", True),
+            ("prep_told_who", True),
+            ("prep_told_when", True),
+            ("prep_told_how_long", True),
+            ("prep_told_what_follows", True),
+            ("prep_invited_to_add", True),
+            ("prep_supporter_offered", True),
+            ("interpreter_booked", self.interpreter_needed),
+            ("prep_transport_arranged", self.transport_needed),
+            ("prep_room_ready", in_a_room),
+            ("prep_child_view_gathered", self.child_view_how != self.ChildView.NOT_THIS_TIME),
+        ]
+        labels = {"interpreter_booked": "interpreter booked"}
+        return [
+            {
+                "field": name,
+                "label": labels.get(name, self._meta.get_field(name).verbose_name),
+                "done": getattr(self, name),
+                "applies": applies,
+            }
+            for name, applies in items
+        ]
+
+    def preparation_counts(self) -> tuple[int, int]:
+        """(done, applicable) items of the preparation checklist."""
+        applying = [i for i in self.preparation() if i["applies"]]
+        return sum(1 for i in applying if i["done"]), len(applying)
+
+    def clean(self):
+        errors = {}
+        if (
+            self.family_id
+            and self.school_id
+            and not SchoolFamily.objects.filter(
+                school_id=self.school_id, family_id=self.family_id
+            ).exists()
+        ):
+            errors["family"] = "This family is not linked to the school."
+        if (
+            self.chair_id
+            and self.school_id
+            and not Membership.objects.active()
+            .filter(user_id=self.chair_id, school_id=self.school_id)
+            .exists()
+        ):
+            errors["chair"] = "The chair must be a member of staff at this school."
+        if self.status == self.Status.CANCELLED and not self.cancelled_reason.strip():
+            errors["cancelled_reason"] = "Say briefly why the meeting was cancelled."
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeetingParent(models.Model):
+    """A parent or carer's invitation to a meeting and whether they are coming."""
+
+    class Response(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ATTENDING = "attending", "Coming"
+        DECLINED = "declined", "Not able to come"
+        NOT_INVITED = "not_invited", "Not invited"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    parent = models.ForeignKey(ParentCarer, on_delete=models.CASCADE, related_name="invitations")
+    response = models.CharField(max_length=12, choices=Response, default=Response.INVITED)
+    not_invited_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where a parent is not invited: the recorded restriction or their choice.",
+    )
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["parent__last_name", "parent__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "parent"], name="meetingparent_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.parent} — {self.get_response_display()}"
+
+    def clean(self):
+        if self.meeting_id and self.parent_id and self.parent.family_id != self.meeting.family_id:
+            raise ValidationError({"parent": "This parent or carer is not in the family."})
+        if self.response == self.Response.NOT_INVITED and not self.not_invited_reason.strip():
+            raise ValidationError(
+                {"not_invited_reason": "Say why this parent or carer is not invited."}
+            )
+
+
+class AgencyKind(models.TextChoices):
+    SOCIAL_WORK = "social_work", "Social work"
+    HEALTH = "health", "Health"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class AgencyAttendee(models.Model):
+    """A partner agency's worker at a meeting, by name and organisation."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=AgencyKind, default=AgencyKind.OTHER)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. Health visitor")
+
+    class Meta:
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Contribution(models.Model):
+    """Who said what, in one section of the meeting record."""
+
+    class Section(models.TextChoices):
+        BEST_HOPES = "best_hopes", "Best hopes"
+        STRENGTHS = "strengths", "Strengths"
+        EXCEPTIONS = "exceptions", "Exceptions: when it is already a bit better"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
+    section = models.CharField(max_length=20, choices=Section)
+    party = models.CharField(
+        "who said it", max_length=120, help_text="e.g. “Mum (Sarah)”, “Jay”, “Ms Rahman”."
+    )
+    words = models.TextField("what they said", max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "section", "pk"]
+
+    def __str__(self):
+        return f"{self.party}: {self.words[:40]}"
+
+
+class ScalingAnswer(models.Model):
+    """One party's answer to the scaling question: where things are now, 0–10."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scaling")
+    party = models.CharField("who", max_length=120)
+    score = models.PositiveSmallIntegerField(
+        "now (0–10)", validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    one_point_higher = models.TextField(
+        "what one point higher would look like", blank=True, max_length=1000
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return f"{self.party}: {self.score}/10"
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def open(self) -> ActionPointQuerySet:
+        return self.exclude(status__in=ActionPoint.CLOSED)
+
+    def overdue(self, today: datetime.date | None = None) -> ActionPointQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def owned_by(self, user) -> ActionPointQuerySet:
+        return self.filter(owner_kind=ActionPoint.OwnerKind.STAFF, owner_staff=user)
+
+
+class ActionPoint(models.Model):
+    """A small next step agreed at a meeting, with one owner and a date."""
+
+    class OwnerKind(models.TextChoices):
+        STAFF = "staff", "A member of staff"
+        PARENT = "parent", "A parent or carer"
+        CHILD = "child", "The child or young person"
+        AGENCY = "agency", "A partner agency"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "Under way"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "No longer needed"
+
+    CLOSED = (Status.DONE, Status.DROPPED)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
+    what = models.CharField("the next small step", max_length=300)
+    owner_kind = models.CharField("who does it", max_length=10, choices=OwnerKind)
+    owner_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_points",
+        verbose_name="member of staff",
+    )
+    owner_parent = models.ForeignKey(
+        ParentCarer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_points",
+        verbose_name="parent or carer",
+    )
+    owner_child = models.ForeignKey(
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_points",
+        verbose_name="child or young person",
+    )
+    owner_agency = models.CharField("agency (name and organisation)", max_length=200, blank=True)
+    due_on = models.DateField("by when")
+    status = models.CharField(max_length=12, choices=Status, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    progress_note = models.CharField("how it is going", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["owner_staff", "due_on"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="actionpoint_open_by_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def owner_name(self) -> str:
+        """The owner as the family would know them."""
+        match self.owner_kind:
+            case self.OwnerKind.STAFF:
+                return self.owner_staff.get_full_name() if self.owner_staff else ""
+            case self.OwnerKind.PARENT:
+                return self.owner_parent.full_name if self.owner_parent else ""
+            case self.OwnerKind.CHILD:
+                return self.owner_child.first_name if self.owner_child else ""
+            case _:
+                return self.owner_agency
+
+    def clean(self):
+        errors = {}
+        owner_field, owner_value = {
+            self.OwnerKind.STAFF: ("owner_staff", self.owner_staff_id),
+            self.OwnerKind.PARENT: ("owner_parent", self.owner_parent_id),
+            self.OwnerKind.CHILD: ("owner_child", self.owner_child_id),
+            self.OwnerKind.AGENCY: ("owner_agency", self.owner_agency.strip()),
+        }.get(self.owner_kind, (None, None))
+        if owner_field and not owner_value:
+            errors[owner_field] = "Say who will do this."
+        meeting = self.meeting if self.meeting_id else None
+        if meeting is not None:
+            errors.update(self._owner_errors(meeting))
+        if errors:
+            raise ValidationError(errors)
+
+    def _owner_errors(self, meeting: Meeting) -> dict[str, str]:
+        """The owner must belong to the meeting's school (staff) or family (parent, child)."""
+        kind = self.owner_kind
+        if (
+            kind == self.OwnerKind.STAFF
+            and self.owner_staff_id
+            and not Membership.objects.active()
+            .filter(user_id=self.owner_staff_id, school_id=meeting.school_id)
+            .exists()
+        ):
+            return {"owner_staff": "This person is not a member of staff at this school."}
+        if (
+            kind == self.OwnerKind.PARENT
+            and self.owner_parent_id
+            and self.owner_parent.family_id != meeting.family_id
+        ):
+            return {"owner_parent": "This parent or carer is not in the family."}
+        if (
+            kind == self.OwnerKind.CHILD
+            and self.owner_child_id
+            and self.owner_child.family_id != meeting.family_id
+        ):
+            return {"owner_child": "This child is not in the family."}
+        return {}
+
+
+class FollowUp(models.Model):
+    """A follow-up call or visit to check on a meeting's action points."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        HOME_VISIT = "home_visit", "Home visit"
+        MEETING = "meeting", "Short meeting in school"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField("by when")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_follow_ups"
+    )
+    channel = models.CharField(max_length=12, choices=Channel, default=Channel.PHONE)
+    action_points = models.ManyToManyField(
+        ActionPoint, related_name="follow_ups", blank=True, verbose_name="steps to check"
+    )
+    contact = models.OneToOneField(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_follow_up",
+        help_text="The logged contact that completed this follow-up.",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} by {self.due_on:%d %b %Y}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Complaint(models.Model):
+    """A concern a parent or carer raised with the school, handled by talking, with one point
+    of contact, a personal reply, and what the school changed as a result."""
+
+    class Received(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone call"
+        LETTER = "letter", "Letter"
+        EMAIL = "email", "Email"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESPONDED = "responded", "Responded"
+        RESOLVED = "resolved", "Resolved"
+
+    school = models.ForeignKey("portal.School", on_delete=models.CASCADE, related_name="complaints")
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.CASCADE, related_name="complaints"
+    )
+    raised_by = models.ForeignKey(
+        "families.ParentCarer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints_raised",
+        help_text="The parent or carer who raised it.",
+    )
+    raised_by_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Or, if it was someone else, their name and who they are to the family.",
+    )
+    about = models.TextField(
+        max_length=4000, help_text="What the complaint is about, in their words."
+    )
+    received_at = models.DateTimeField()
+    received_how = models.CharField(max_length=12, choices=Received, default=Received.IN_PERSON)
+    point_of_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="complaints_to_answer",
+        help_text="The one member of staff the parent deals with about this.",
+    )
+    what_would_help = models.TextField(
+        max_length=4000, blank=True, help_text="What the parent says would help (ask at once)."
+    )
+    school_can_offer = models.TextField(max_length=4000, blank=True)
+    apology_given = models.BooleanField(default=False)
+    apology = models.TextField(max_length=2000, blank=True)
+    first_response_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the point of contact first spoke or wrote to the parent personally.",
+    )
+    reply = models.TextField(max_length=6000, blank=True, verbose_name="personal reply")
+    replied_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(max_length=4000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    what_changed = models.TextField(
+        max_length=4000, blank=True, verbose_name="what we changed as a result"
+    )
+    what_changed_shareable = models.BooleanField(
+        default=False, help_text="What we changed may be shared back with the parent."
+    )
+    what_changed_shared_on = models.DateField(null=True, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["school", "status", "received_at"], name="complaint_school_status"
+            ),
+            models.Index(fields=["school", "point_of_contact", "status"], name="complaint_contact"),
+            models.Index(fields=["school", "received_at"], name="complaint_school_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_response_at__isnull=True)
+                | Q(first_response_at__gte=F("received_at")),
+                name="complaint_response_after_receipt",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Complaint from {self.family} ({self.received_at:%d %b %Y})"
