@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from portal import access
 from portal.models import Authority, ClassGroup, School
@@ -32,6 +35,8 @@ class Family(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "families"
         ordering = ["name"]
@@ -52,6 +57,26 @@ class SchoolFamilyQuerySet(models.QuerySet):
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
         return mine.filter(Q(key_contact=user) | Exists(teaches))
+
+    def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
+        """The family list's rows: family, key contact and current pupils here, in a fixed
+        number of queries; the user's own pupils' families flagged as `is_mine`."""
+        pupils = (
+            Child.objects.filter(school=school, left_on__isnull=True)
+            .select_related("class_group")
+            .order_by("first_name")
+        )
+        mine = Child.objects.filter(
+            family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
+        )
+        return (
+            self.select_related("family", "key_contact")
+            .prefetch_related(models.Prefetch("family__children", pupils, to_attr="pupils"))
+            .annotate(is_mine=Exists(mine))
+        )
+
+    def for_family_page(self) -> SchoolFamilyQuerySet:
+        return self.select_related("family", "key_contact", "school")
 
     def taught_by(self, user) -> SchoolFamilyQuerySet:
         return self.filter(
@@ -91,6 +116,17 @@ class SchoolFamily(models.Model):
     concern_count = models.PositiveIntegerField(default=0)
 
     objects = SchoolFamilyQuerySet.as_manager()
+    # The summary columns are derived data; history records who changed the key contact.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "last_contact_at",
+            "last_contact_tone",
+            "last_positive_at",
+            "positive_count",
+            "neutral_count",
+            "concern_count",
+        ]
+    )
 
     class Meta:
         verbose_name = "family at a school"
@@ -131,6 +167,8 @@ class Child(models.Model):
     left_on = models.DateField(
         null=True, blank=True, help_text="The day the child left the school."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "children"
@@ -225,6 +263,8 @@ class ParentCarer(models.Model):
     )
     external_id = models.CharField(max_length=50, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "parent or carer"
         verbose_name_plural = "parents and carers"
@@ -263,6 +303,8 @@ class ChildParent(models.Model):
         help_text="Leave empty unless a recorded restriction (e.g. a court order) limits what this "
         "person may be told. Say what it is and where it comes from.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -305,6 +347,23 @@ class ContactQuerySet(models.QuerySet):
         if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
             shown |= Q(confidentiality=Contact.Confidentiality.PASTORAL)
         return self.filter(school=school, family__in=families).filter(shown)
+
+    def for_chronology(self) -> ContactQuerySet:
+        """Everything a chronology entry shows, with who last edited it, in fixed queries."""
+        edits = Contact.history.model.objects.filter(id=OuterRef("pk"), history_type="~")
+        edits = edits.order_by("-history_date")
+        return (
+            self.select_related("staff", "follow_up_owner")
+            .prefetch_related(
+                models.Prefetch("parents", ParentCarer.objects.order_by("first_name")),
+                models.Prefetch("children", Child.objects.order_by("first_name")),
+            )
+            .annotate(
+                last_edited_at=Subquery(edits.values("history_date")[:1]),
+                last_editor_first=Subquery(edits.values("history_user__first_name")[:1]),
+                last_editor_last=Subquery(edits.values("history_user__last_name")[:1]),
+            )
+        )
 
     def follow_ups_for(self, user, school: School) -> ContactQuerySet:
         return self.filter(
@@ -407,6 +466,7 @@ class Contact(models.Model):
     )
 
     objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -426,3 +486,28 @@ class Contact(models.Model):
     @property
     def is_confidential(self):
         return self.confidentiality != self.Confidentiality.SCHOOL
+
+    @property
+    def follow_up_is_open(self):
+        return self.follow_up_on is not None and self.follow_up_done_at is None
+
+    def clean(self):
+        errors = {}
+        # A minute's grace for clocks that disagree between the browser and the server.
+        if self.occurred_at and self.occurred_at > timezone.now() + timedelta(minutes=1):
+            errors["occurred_at"] = "A contact cannot be logged in the future."
+        if (
+            self.confidentiality != self.Confidentiality.SCHOOL
+            and not self.confidentiality_reason.strip()
+        ):
+            errors["confidentiality_reason"] = (
+                "Say why this contact is shared with fewer people than usual."
+            )
+        if (
+            self.follow_up_on
+            and self.occurred_at
+            and self.follow_up_on < timezone.localdate(self.occurred_at)
+        ):
+            errors["follow_up_on"] = "The follow-up date cannot be before the contact."
+        if errors:
+            raise ValidationError(errors)
