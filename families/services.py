@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from families.models import Contact, SchoolFamily, Tone
+from families.models import Child, Contact, Family, ParentCarer, SchoolFamily, Tone
+from portal import access
 from portal.models import School
 
+# The fields a member of staff fills in when logging or editing a contact.
+CONTACT_FIELDS = (
+    "occurred_at",
+    "channel",
+    "initiated_by",
+    "tone",
+    "formality",
+    "level",
+    "purpose",
+    "summary",
+    "agreed",
+    "follow_up_on",
+    "follow_up_owner",
+    "confidentiality",
+    "confidentiality_reason",
+    "consent",
+)
 
-@transaction.atomic
-def summaries_refresh(*, school: School) -> int:
-    """Recompute every SchoolFamily summary of `school` from its contacts, in the database.
 
-    Used after bulk loads (demo data, imports); day-to-day contacts update their own row.
-    """
+def _summary_values(school: School) -> dict:
+    """Update expressions that recompute a SchoolFamily summary from its school's contacts."""
     contacts = Contact.objects.filter(school=school, family=OuterRef("family"))
     latest = contacts.order_by("-occurred_at", "-pk")
     counts = (
@@ -27,11 +46,181 @@ def summaries_refresh(*, school: School) -> int:
             concern=Count("pk", filter=Q(tone=Tone.CONCERN)),
         )
     )
-    return SchoolFamily.objects.filter(school=school).update(
-        last_contact_at=Subquery(latest.values("occurred_at")[:1]),
-        last_contact_tone=Coalesce(Subquery(latest.values("tone")[:1]), Value("")),
-        last_positive_at=Subquery(latest.filter(tone=Tone.POSITIVE).values("occurred_at")[:1]),
-        positive_count=Coalesce(Subquery(counts.values("positive")), 0),
-        neutral_count=Coalesce(Subquery(counts.values("neutral")), 0),
-        concern_count=Coalesce(Subquery(counts.values("concern")), 0),
-    )
+    return {
+        "last_contact_at": Subquery(latest.values("occurred_at")[:1]),
+        "last_contact_tone": Coalesce(Subquery(latest.values("tone")[:1]), Value("")),
+        "last_positive_at": Subquery(latest.filter(tone=Tone.POSITIVE).values("occurred_at")[:1]),
+        "positive_count": Coalesce(Subquery(counts.values("positive")), 0),
+        "neutral_count": Coalesce(Subquery(counts.values("neutral")), 0),
+        "concern_count": Coalesce(Subquery(counts.values("concern")), 0),
+    }
+
+
+@transaction.atomic
+def summaries_refresh(*, school: School) -> int:
+    """Recompute every SchoolFamily summary of `school` from its contacts, in the database.
+
+    Used after bulk loads (demo data, imports); day-to-day contacts update their own row.
+    """
+    return SchoolFamily.objects.filter(school=school).update(**_summary_values(school))
+
+
+def _summary_refresh_one(*, school: School, family: Family) -> None:
+    # A queryset update: the summary is derived data and keeps no edit history of its own.
+    SchoolFamily.objects.filter(school=school, family=family).update(**_summary_values(school))
+
+
+def _is_family_worker(user, school: School) -> bool:
+    return user is not None and access.works_with_families(user, school)
+
+
+def _text_limits(contact: Contact) -> dict:
+    """TextField max_length is enforced by forms only; the service checks it for every caller."""
+    errors = {}
+    for field in contact._meta.concrete_fields:
+        if isinstance(field, models.TextField) and field.max_length:
+            value = getattr(contact, field.attname) or ""
+            if len(value) > field.max_length:
+                errors[field.name] = (
+                    f"Please keep this to {field.max_length} characters (it has {len(value)})."
+                )
+    return errors
+
+
+def _contact_check(
+    contact: Contact,
+    *,
+    parents: list[ParentCarer],
+    children: list[Child],
+    named_staff: list,
+) -> None:
+    """Every rule of a contact that spans rows: who was involved, and who may see it."""
+    school, family = contact.school, contact.family
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    try:
+        contact.full_clean(exclude=["school", "family", "staff", "follow_up_owner"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                add(field, message)
+    for field, message in _text_limits(contact).items():
+        add(field, message)
+    if not SchoolFamily.objects.filter(school=school, family=family).exists():
+        add("__all__", "This family is not on this school's roll.")
+    if not parents:
+        add("parents", "Choose at least one parent or carer the contact was with.")
+    elif any(p.family_id != family.pk for p in parents):
+        add("parents", "Only this family's parents and carers can be chosen.")
+    if any(c.family_id != family.pk or c.school_id != school.pk for c in children):
+        add("children", "Only this family's children at this school can be chosen.")
+    if not _is_family_worker(contact.staff, school):
+        add("staff", "The member of staff must work with families at this school.")
+    if contact.follow_up_owner_id and not _is_family_worker(contact.follow_up_owner, school):
+        add("follow_up_owner", "The person following up must work with families at this school.")
+    if any(not _is_family_worker(u, school) for u in named_staff):
+        add("named_staff", "Everyone named must work with families at this school.")
+    if contact.confidentiality == Contact.Confidentiality.NAMED:
+        allowed = {contact.staff_id, *(u.pk for u in named_staff)}
+        if contact.follow_up_owner_id and contact.follow_up_owner_id not in allowed:
+            add("follow_up_owner", "The person following up must be named on this contact.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _contact_apply(contact: Contact, fields: dict) -> None:
+    for name, value in fields.items():
+        if name not in CONTACT_FIELDS:
+            raise TypeError(f"{name} is not a contact field")
+        setattr(contact, name, value)
+    if contact.follow_up_on and contact.follow_up_owner_id is None:
+        contact.follow_up_owner = contact.staff
+    if contact.follow_up_on is None:
+        contact.follow_up_owner = None
+    if contact.confidentiality == Contact.Confidentiality.SCHOOL:
+        contact.confidentiality_reason = ""
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    school: School,
+    family: Family,
+    staff,
+    parents: Iterable[ParentCarer],
+    children: Iterable[Child] = (),
+    named_staff: Iterable = (),
+    completes: Contact | None = None,
+    **fields,
+) -> Contact:
+    """Log a contact with a family, with its parents and children, and update the family's
+    summary row; if `completes` is given, that contact's follow-up is marked done by this one.
+
+    `fields` are Contact fields from CONTACT_FIELDS (occurred_at defaults to now).
+    """
+    parents, children, named_staff = list(parents), list(children), list(named_staff)
+    contact = Contact(school=school, family=family, staff=staff)
+    contact.occurred_at = timezone.now()
+    _contact_apply(contact, fields)
+    _contact_check(contact, parents=parents, children=children, named_staff=named_staff)
+    if completes is not None and (
+        completes.school_id != school.pk
+        or completes.family_id != family.pk
+        or not completes.follow_up_is_open
+    ):
+        raise ValidationError("That follow-up is not open for this family.")
+    contact._history_user = staff
+    contact.save()
+    contact.parents.set(parents)
+    contact.children.set(children)
+    contact.named_staff.set(named_staff)
+    if completes is not None:
+        # A queryset update: completing a follow-up is shown by the link, not as an edit.
+        Contact.objects.filter(pk=completes.pk).update(
+            follow_up_done_at=timezone.now(), follow_up_contact=contact
+        )
+    _summary_refresh_one(school=school, family=family)
+    return contact
+
+
+@transaction.atomic
+def contact_edit(
+    *,
+    contact: Contact,
+    editor,
+    parents: Iterable[ParentCarer],
+    children: Iterable[Child] = (),
+    named_staff: Iterable = (),
+    staff=None,
+    **fields,
+) -> Contact:
+    """Change a logged contact; its edit history records `editor`, and the summary follows."""
+    parents, children, named_staff = list(parents), list(children), list(named_staff)
+    if staff is not None:
+        contact.staff = staff
+    _contact_apply(contact, fields)
+    _contact_check(contact, parents=parents, children=children, named_staff=named_staff)
+    contact._history_user = editor
+    contact.save()
+    contact.parents.set(parents)
+    contact.children.set(children)
+    contact.named_staff.set(named_staff)
+    _summary_refresh_one(school=contact.school, family=contact.family)
+    return contact
+
+
+@transaction.atomic
+def key_contact_set(*, school_family: SchoolFamily, key_contact, changed_by) -> SchoolFamily:
+    """Name the family's key member of staff (or nobody), keeping who changed it."""
+    if key_contact is not None and not _is_family_worker(key_contact, school_family.school):
+        raise ValidationError(
+            {"key_contact": "The key contact must work with families at this school."}
+        )
+    school_family.key_contact = key_contact
+    school_family.full_clean()
+    school_family._history_user = changed_by
+    school_family.save(update_fields=["key_contact"])
+    return school_family
