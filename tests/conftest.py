@@ -82,3 +82,11 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def compass_defaults(db):
+    """The default compass regions and lever steps (tests run without data migrations)."""
+    from compass.services import defaults_install
+
+    defaults_install()

@@ -125,3 +125,26 @@ class ContactFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(UserFactory)
     occurred_at = factory.LazyFunction(timezone.now)
     summary = "Talked about how the week has gone."
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A compass placement made through compass.services.placement_record (needs the
+    `compass_defaults` fixture). Pass school_family=..., or school=... for a new family."""
+
+    class Meta:
+        model = "compass.Placement"
+
+    school_family = factory.SubFactory(SchoolFamilyFactory)
+    placed_by = factory.SubFactory(UserFactory)
+    communication = 2
+    access = 2
+    attitude = 2
+    evidence = "Two calls this term, both returned."
+
+    @classmethod
+    def _create(cls, model_class, *args, school_family, parents=(), **kwargs):
+        from compass.services import placement_record
+
+        return placement_record(
+            school=school_family.school, family=school_family.family, parents=parents, **kwargs
+        )

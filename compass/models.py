@@ -1,0 +1,337 @@
+"""The Parent Compass: lever steps and regions as data, and placements as dated points.
+
+The geometry (kept here so that the dashboards, the drawing and the tests agree):
+
+- Each placement rates three levers on a four-step scale (1–4): communication, access and
+  attitude. The step descriptions are `LeverStep` rows, so schools can reword them.
+- **x (east)** = communication and access together = (communication + access) / 2, so x runs
+  from 1.0 (west: distant, little contact) to 4.0 (east: close, easy contact) in half steps.
+- **y (north)** = attitude and trust = the attitude step, from 1 (south: strained) to
+  4 (north: partners).
+- The named region comes from the point, never from code: each `CompassRegion` holds inclusive
+  cut-offs `x_min <= x <= x_max` and `y_min <= y <= y_max` (an empty bound is open), and the
+  first region in `order` whose box holds the point wins. The seeded defaults are:
+
+  ======  =====================================  ==========  ==========
+  order   region                                 x           y
+  ======  =====================================  ==========  ==========
+  1       centre "getting to know each other"    2.0 – 3.0   2 – 3
+  2       north-east "positive partners"         ≥ 2.5       ≥ 2.5
+  3       south-east "in close contact, ..."     ≥ 2.5       ≤ 2.5
+  4       north-west "well-disposed but distant" ≤ 2.5       ≥ 2.5
+  5       south-west "not yet reached"           ≤ 2.5       ≤ 2.5
+  ======  =====================================  ==========  ==========
+
+  So the midpoint 2.5 belongs to the centre when the other axis is also central, and otherwise
+  to the east (x) or the north (y) because those regions come first in `order`. y is always a
+  whole step, so "≥ 2.5" means attitude 3 or 4.
+- The region's key and label are copied onto the placement when it is made, so dashboards
+  group by `region_key` without recomputing, and history keeps the words used at the time.
+- A school may have its own regions or step descriptions: if it has any rows of its own, those
+  replace the defaults (rows with no school) for that school.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from families.models import Family, Level, ParentCarer, SchoolFamily
+from portal.models import School
+
+STEPS = (1, 2, 3, 4)
+STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class Lever(models.TextChoices):
+    COMMUNICATION = "communication", "Communication"
+    ACCESS = "access", "Opportunities for access"
+    ATTITUDE = "attitude", "Attitudes towards parents"
+
+
+class Step(models.IntegerChoices):
+    ONE = 1, "1"
+    TWO = 2, "2"
+    THREE = 3, "3"
+    FOUR = 4, "4"
+
+
+def point_for(communication: int, access: int, attitude: int) -> tuple[Decimal, Decimal]:
+    """The compass point (x east, y north) of three lever steps; see the module docstring."""
+    x = (Decimal(communication) + Decimal(access)) / 2
+    return x.quantize(Decimal("0.1")), Decimal(attitude).quantize(Decimal("0.1"))
+
+
+class LeverStepQuerySet(models.QuerySet):
+    def for_school(self, school: School | None) -> dict[tuple[str, int], str]:
+        """{(lever, step): description} for the school: its own rows, else the defaults."""
+        rows = list(self.filter(Q(school=school) | Q(school=None)).order_by("lever", "step"))
+        own = [r for r in rows if r.school_id is not None]
+        chosen = own or [r for r in rows if r.school_id is None]
+        return {(r.lever, r.step): r.description for r in chosen}
+
+
+class LeverStep(models.Model):
+    """What one step of one lever means, shown beside the choice when placing a family."""
+
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lever_steps",
+        help_text="Leave empty for the default wording used by every school without its own.",
+    )
+    lever = models.CharField(max_length=20, choices=Lever)
+    step = models.PositiveSmallIntegerField(choices=Step, validators=STEP_VALIDATORS)
+    description = models.CharField(max_length=200)
+
+    objects = LeverStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "lever", "step"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lever", "step"],
+                condition=Q(school__isnull=True),
+                name="leverstep_unique_default",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "lever", "step"],
+                condition=Q(school__isnull=False),
+                name="leverstep_unique_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gte=1, step__lte=4), name="leverstep_step_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_lever_display()} {self.step}: {self.description}"
+
+
+class CompassRegionQuerySet(models.QuerySet):
+    def for_school(self, school: School | None) -> list[CompassRegion]:
+        """The regions that apply at the school, in matching order: its own, else the defaults."""
+        rows = list(self.filter(Q(school=school) | Q(school=None)).order_by("order", "pk"))
+        own = [r for r in rows if r.school_id is not None]
+        return own or [r for r in rows if r.school_id is None]
+
+
+class CompassRegion(models.Model):
+    """A named area of the compass with its cut-offs (inclusive; an empty bound is open)."""
+
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="compass_regions",
+        help_text="Leave empty for the defaults. A school with regions of its own uses only those.",
+    )
+    key = models.SlugField(
+        max_length=30, help_text="A fixed short name used by the dashboards, e.g. north-east."
+    )
+    label = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Regions are tried in this order; the first that holds the point wins.",
+    )
+    is_goal = models.BooleanField(
+        default=False, help_text="The destination: relationships with parents as positive partners."
+    )
+    x_min = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    x_max = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    y_min = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    y_max = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+
+    objects = CompassRegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(school__isnull=True), name="region_unique_default"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "key"],
+                condition=Q(school__isnull=False),
+                name="region_unique_school",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def holds(self, x: Decimal, y: Decimal) -> bool:
+        """Whether the point lies inside this region's box (bounds inclusive)."""
+        return (
+            (self.x_min is None or x >= self.x_min)
+            and (self.x_max is None or x <= self.x_max)
+            and (self.y_min is None or y >= self.y_min)
+            and (self.y_max is None or y <= self.y_max)
+        )
+
+    def clean(self):
+        for low, high in (("x_min", "x_max"), ("y_min", "y_max")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValidationError({high: "The upper cut-off must not be below the lower one."})
+
+
+def region_for(regions: list[CompassRegion], x: Decimal, y: Decimal) -> CompassRegion | None:
+    """The first region (in the given order) that holds the point, or None."""
+    return next((r for r in regions if r.holds(x, y)), None)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, user, school: School) -> PlacementQuerySet:
+        """Placements of the school's families this user works with (see portal.access)."""
+        families = SchoolFamily.objects.visible_to(user, school).values("pk")
+        return self.filter(school=school, school_family__in=families)
+
+    def latest_per_family(self, *, as_of=None) -> PlacementQuerySet:
+        """Each family's most recent placement at its school (on or before `as_of` if given).
+
+        One correlated subquery, so it can be filtered and aggregated in the database, e.g.
+        `.latest_per_family().values("region_key").annotate(n=Count("pk"))`.
+        """
+        inner = Placement.objects.filter(school_family=OuterRef("school_family"))
+        outer = self
+        if as_of is not None:
+            inner = inner.filter(placed_at__lte=as_of)
+            outer = outer.filter(placed_at__lte=as_of)
+        latest = inner.order_by("-placed_at", "-pk").values("pk")[:1]
+        return outer.filter(pk=Subquery(latest))
+
+    def for_family_page(self, school_family: SchoolFamily) -> PlacementQuerySet:
+        """A family's placements, newest first, with what the family page shows."""
+        return (
+            self.filter(school_family=school_family)
+            .select_related("placed_by")
+            .prefetch_related("parents")
+            .order_by("-placed_at", "-pk")
+        )
+
+
+class Placement(models.Model):
+    """Where a school's relationship with a family (or some of its parents) sits, at one time.
+
+    Never edited: each new view of the relationship is a new placement, so the path shows.
+    With no parents chosen it is the view of the relationship with the family as a whole.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="placements")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="placements")
+    school_family = models.ForeignKey(
+        SchoolFamily, on_delete=models.PROTECT, related_name="placements"
+    )
+    parents = models.ManyToManyField(
+        ParentCarer,
+        blank=True,
+        related_name="placements",
+        verbose_name="with",
+        help_text="Which parents or carers this is about. Leave empty for the family as a whole.",
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    communication = models.PositiveSmallIntegerField(choices=Step, validators=STEP_VALIDATORS)
+    access = models.PositiveSmallIntegerField(
+        "opportunities for access", choices=Step, validators=STEP_VALIDATORS
+    )
+    attitude = models.PositiveSmallIntegerField(
+        "attitudes towards parents", choices=Step, validators=STEP_VALIDATORS
+    )
+    evidence = models.CharField(
+        max_length=300, help_text="In a sentence: what you have seen or heard that puts it here."
+    )
+    next_communication = models.CharField("next on communication", max_length=300, blank=True)
+    next_access = models.CharField("next on access", max_length=300, blank=True)
+    next_attitude = models.CharField("next on attitude", max_length=300, blank=True)
+    level = models.CharField(
+        "communication level", max_length=10, choices=Level, default=Level.GENERAL
+    )
+    # The staff view as a point, and the region it fell in when placed.
+    x = models.DecimalField(max_digits=2, decimal_places=1, editable=False)
+    y = models.DecimalField(max_digits=2, decimal_places=1, editable=False)
+    region_key = models.SlugField(max_length=30, editable=False)
+    region_label = models.CharField(max_length=80, editable=False)
+    # The parent's own view: asked, not assumed; kept apart from the staff view.
+    parent_communication = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=Step, validators=STEP_VALIDATORS
+    )
+    parent_access = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=Step, validators=STEP_VALIDATORS
+    )
+    parent_attitude = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=Step, validators=STEP_VALIDATORS
+    )
+    parent_words = models.CharField(
+        "in the parent's words",
+        max_length=300,
+        blank=True,
+        help_text="How the parent or carer describes the relationship, if you asked.",
+    )
+    parent_region_key = models.SlugField(max_length=30, blank=True, editable=False)
+    parent_region_label = models.CharField(max_length=80, blank=True, editable=False)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "placed_at"], name="placement_school_time"),
+            models.Index(fields=["school_family", "-placed_at"], name="placement_family_path"),
+            models.Index(fields=["school", "region_key"], name="placement_school_region"),
+            models.Index(fields=["school", "level"], name="placement_school_level"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(communication__gte=1, communication__lte=4)
+                & Q(access__gte=1, access__lte=4)
+                & Q(attitude__gte=1, attitude__lte=4),
+                name="placement_steps_1_to_4",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family} — {self.region_label} ({self.placed_at:%d %b %Y})"
+
+    @property
+    def has_parent_view(self) -> bool:
+        return self.parent_attitude is not None
+
+    def lever_steps(self) -> dict[str, int]:
+        return {
+            Lever.COMMUNICATION: self.communication,
+            Lever.ACCESS: self.access,
+            Lever.ATTITUDE: self.attitude,
+        }
+
+    def weakest_lever(self) -> str:
+        """The lever with the lowest step (ties: attitude, then access, then communication)."""
+        steps = self.lever_steps()
+        order = [Lever.ATTITUDE, Lever.ACCESS, Lever.COMMUNICATION]
+        return min(order, key=lambda lever: (steps[lever], order.index(lever)))
+
+    def clean(self):
+        if self.school_family_id and (
+            self.school_family.school_id != self.school_id
+            or self.school_family.family_id != self.family_id
+        ):
+            raise ValidationError("The placement's school and family must match.")
+        parent_steps = [self.parent_communication, self.parent_access, self.parent_attitude]
+        given = [s is not None for s in parent_steps]
+        if any(given) and not all(given):
+            raise ValidationError(
+                "Record the parent's view on all three levers, or leave all three empty."
+            )

@@ -1,0 +1,107 @@
+"""Writes for the compass: recording a placement, and installing the default data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compass import defaults
+from compass.models import CompassRegion, LeverStep, Placement, point_for, region_for
+from families.models import Family, Level, ParentCarer, SchoolFamily
+from portal.models import School
+
+
+@transaction.atomic
+def defaults_install() -> None:
+    """Create the default regions and lever steps if missing (tests, fresh databases)."""
+    for key, label, description, order, is_goal, x_min, x_max, y_min, y_max in defaults.REGIONS:
+        CompassRegion.objects.get_or_create(
+            school=None,
+            key=key,
+            defaults={
+                "label": label,
+                "description": description,
+                "order": order,
+                "is_goal": is_goal,
+                "x_min": x_min,
+                "x_max": x_max,
+                "y_min": y_min,
+                "y_max": y_max,
+            },
+        )
+    for (lever, step), description in defaults.LEVER_STEPS.items():
+        LeverStep.objects.get_or_create(
+            school=None, lever=lever, step=step, defaults={"description": description}
+        )
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    school: School,
+    family: Family,
+    placed_by,
+    communication: int,
+    access: int,
+    attitude: int,
+    evidence: str,
+    parents: Iterable[ParentCarer] = (),
+    level: str = Level.GENERAL,
+    next_communication: str = "",
+    next_access: str = "",
+    next_attitude: str = "",
+    parent_communication: int | None = None,
+    parent_access: int | None = None,
+    parent_attitude: int | None = None,
+    parent_words: str = "",
+    placed_at: datetime | None = None,
+) -> Placement:
+    """Record a new placement; the point and its region come from the school's region data."""
+    school_family = SchoolFamily.objects.get(school=school, family=family)
+    regions = CompassRegion.objects.for_school(school)
+    x, y = point_for(communication, access, attitude)
+    region = region_for(regions, x, y)
+    if region is None:
+        raise ValidationError(
+            "No compass region covers this point. Ask an administrator to check the regions."
+        )
+    placement = Placement(
+        school=school,
+        family=family,
+        school_family=school_family,
+        placed_by=placed_by,
+        placed_at=placed_at or timezone.now(),
+        communication=communication,
+        access=access,
+        attitude=attitude,
+        evidence=evidence,
+        level=level,
+        next_communication=next_communication,
+        next_access=next_access,
+        next_attitude=next_attitude,
+        x=x,
+        y=y,
+        region_key=region.key,
+        region_label=region.label,
+        parent_communication=parent_communication,
+        parent_access=parent_access,
+        parent_attitude=parent_attitude,
+        parent_words=parent_words,
+    )
+    if placement.has_parent_view and None not in (parent_communication, parent_access):
+        px, py = point_for(parent_communication, parent_access, parent_attitude)
+        parent_region = region_for(regions, px, py)
+        if parent_region is not None:
+            placement.parent_region_key = parent_region.key
+            placement.parent_region_label = parent_region.label
+    placement.full_clean()
+    placement.save()
+    parents = list(parents)
+    if any(p.family_id != family.pk for p in parents):
+        raise ValidationError({"parents": "Choose parents or carers of this family."})
+    placement.parents.set(parents)
+    return placement
