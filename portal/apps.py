@@ -6,4 +6,14 @@ class PortalConfig(AppConfig):
     verbose_name = "Schools and staff"
 
     def ready(self):
-        from portal import checks  # noqa: F401  (registers system checks)
+        from portal import access, checks, shell  # noqa: F401  (checks registers itself)
+
+        shell.register_nav(
+            shell.NavItem(
+                label="Our team",
+                url_name="school-team",
+                allowed=lambda request: access.works_with_families(request.user, request.school),
+                url_kwargs=lambda request: {"pk": request.school.pk},
+                order=90,
+            )
+        )

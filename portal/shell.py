@@ -19,6 +19,8 @@ class NavItem:
     url_name: str
     allowed: Callable[[HttpRequest], bool]
     order: int = 50
+    # For URLs that need arguments, e.g. lambda request: {"pk": request.school.pk}.
+    url_kwargs: Callable[[HttpRequest], dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,10 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
     return [
         {
             "label": item.label,
-            "url": reverse(item.url_name),
-            "active": current is not None
-            and current.startswith(item.url_name.split(":")[0])
-            and current == item.url_name,
+            "url": reverse(
+                item.url_name, kwargs=item.url_kwargs(request) if item.url_kwargs else None
+            ),
+            "active": current == item.url_name,
         }
         for item in _nav
         if item.allowed(request)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
     path("meetings/", include("meetings.urls")),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,15 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import models
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access, shell
 from portal.middleware import SESSION_KEY, school_optional
-from portal.models import Membership, School
+from portal.models import Membership, Role, School
 
 
 def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") -> School:
@@ -67,11 +71,23 @@ def school_team(request, pk: int):
     team = (
         Membership.objects.active()
         .filter(school=school)
-        .exclude(role="authority")
+        .exclude(role=Role.AUTHORITY)
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name")
+        .fetch_mode(models.FETCH_RAISE)
     )
     return render(request, "portal/school_team.html", {"school": school, "team": team})
+
+
+@login_not_required
+@require_GET
+def admin_login(request):
+    """Django admin signs in through the portal's own login page (one login for everything)."""
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return redirect(request.GET.get("next") or "admin:index")
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 @login_not_required
@@ -92,7 +108,4 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     # Rendered without context processors: the database may be the thing that failed.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
