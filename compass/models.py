@@ -335,3 +335,47 @@ class Placement(models.Model):
             raise ValidationError(
                 "Record the parent's view on all three levers, or leave all three empty."
             )
+
+
+class SelfEvaluation(models.Model):
+    """The senior team's reflection on its work with parents, and where it aims to be."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="self_evaluations")
+    written_on = models.DateField(default=timezone.localdate)
+    target_year = models.PositiveSmallIntegerField(
+        help_text="The year by which the school aims to reach its target distribution."
+    )
+    # question key -> answer text; the question keys live in compass/dashboard.py.
+    answers = models.JSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        indexes = [models.Index(fields=["school", "-written_on"], name="selfevaluation_school")]
+
+    def __str__(self):
+        return f"Self-evaluation of {self.written_on:%d %b %Y}"
+
+
+class RegionTarget(models.Model):
+    """The share of families the school aims to have in one compass region by the target year."""
+
+    evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="targets")
+    region_key = models.SlugField(max_length=30, help_text="The same keys as Placement.region_key.")
+    percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+
+    class Meta:
+        ordering = ["evaluation", "region_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "region_key"], name="regiontarget_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.region_key}: {self.percent}%"
