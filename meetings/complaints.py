@@ -1,0 +1,143 @@
+"""Complaints: linking a complaint to its meeting, the headteacher's response-time overview,
+and the point of contact's home panel."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Complaint
+from portal import access, shell
+
+DAY = datetime.timedelta(days=1)
+
+
+def complaint_link_meeting(*, complaint_id: int, meeting, user) -> Complaint:
+    """Record that `meeting` was arranged to resolve the complaint (same school and family)."""
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+        if not access.may_see_complaint(
+            user, complaint.school, point_of_contact_id=complaint.point_of_contact_id
+        ):
+            raise PermissionDenied
+        if meeting.school_id != complaint.school_id:
+            raise ValidationError({"meeting": "That meeting belongs to another school."})
+        if meeting.family_id != complaint.family_id:
+            raise ValidationError({"meeting": "That meeting is with another family."})
+        complaint.meeting = meeting
+        complaint.full_clean()
+        complaint.save(update_fields=["meeting", "updated_at"])
+    return complaint
+
+
+# --- The response-time overview -------------------------------------------------------------
+
+
+def term_of(when: datetime.datetime) -> tuple[int, int, str]:
+    """The school term a moment falls in, as (sort year, sort order, label).
+
+    Terms follow the usual UK school year: autumn August–December, spring January–March,
+    summer April–July.
+    """
+    day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    if day.month >= 8:
+        return (day.year, 3, f"Autumn {day.year}")
+    if day.month <= 3:
+        return (day.year, 1, f"Spring {day.year}")
+    return (day.year, 2, f"Summer {day.year}")
+
+
+@dataclass
+class TermFigures:
+    label: str
+    received: int
+    responded: int
+    median_days: float | None
+    average_days: float | None
+    resolved: int
+
+
+def _days(duration: datetime.timedelta) -> float:
+    return duration / DAY
+
+
+def response_overview(school, *, terms: int = 6) -> dict:
+    """Open complaints, and per term the median and average days from receipt to first
+    personal response (the durations are worked out by the database)."""
+    rows = list(
+        Complaint.objects.filter(school=school)
+        .with_response_time()
+        .values_list("received_at", "response_time", "status")
+    )
+    by_term: dict[tuple, dict] = {}
+    for received_at, response_time, status in rows:
+        key = term_of(received_at)
+        bucket = by_term.setdefault(key, {"received": 0, "resolved": 0, "days": []})
+        bucket["received"] += 1
+        bucket["resolved"] += status == Complaint.Status.RESOLVED
+        if response_time is not None:
+            bucket["days"].append(_days(response_time))
+    figures = [
+        TermFigures(
+            label=key[2],
+            received=bucket["received"],
+            responded=len(bucket["days"]),
+            median_days=round(statistics.median(bucket["days"]), 1) if bucket["days"] else None,
+            average_days=round(statistics.fmean(bucket["days"]), 1) if bucket["days"] else None,
+            resolved=bucket["resolved"],
+        )
+        for key, bucket in sorted(by_term.items(), reverse=True)[:terms]
+    ]
+    all_days = [d for bucket in by_term.values() for d in bucket["days"]]
+    open_count = sum(1 for _r, _t, status in rows if status != Complaint.Status.RESOLVED)
+    waiting_first = sum(
+        1 for _r, t, status in rows if t is None and status != Complaint.Status.RESOLVED
+    )
+    return {
+        "open_count": open_count,
+        "waiting_first_response": waiting_first,
+        "median_days": round(statistics.median(all_days), 1) if all_days else None,
+        "average_days": round(statistics.fmean(all_days), 1) if all_days else None,
+        "terms": figures,
+    }
+
+
+# --- Home panel -----------------------------------------------------------------------------
+
+PANEL_LIMIT = 5
+
+
+def _panel_context(request) -> dict | None:
+    """Complaints this person is point of contact for that still wait for a personal reply."""
+    school = getattr(request, "school", None)
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    waiting = (
+        Complaint.objects.filter(school=school, point_of_contact=request.user)
+        .waiting_for_reply()
+        .select_related("family")
+        .order_by("received_at", "pk")
+    )
+    shown = list(waiting[: PANEL_LIMIT + 1])
+    if not shown:
+        return None
+    return {
+        "complaints": shown[:PANEL_LIMIT],
+        "more": len(shown) > PANEL_LIMIT,
+        "list_url": reverse("meetings:complaint-list") + "?mine=1",
+    }
+
+
+def register() -> None:
+    """Called from MeetingsConfig.ready(): the home panel for points of contact."""
+    shell.register_panel(
+        shell.HomePanel(
+            template="meetings/complaint_home_panel.html", render=_panel_context, order=20
+        )
+    )

@@ -1,0 +1,179 @@
+"""Complaint pages: list, add, detail, edit, the personal reply, and the headteacher's overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from families.models import Family
+from meetings.complaints import response_overview
+from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
+from meetings.models import Complaint, Meeting
+from portal import access
+
+LIST_LIMIT = 200
+
+
+def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complaint:
+    """The complaint, if this user may see it (write: may edit it).
+
+    Another school's complaint is a 404, as if it did not exist; a colleague's complaint the
+    user is not point of contact for is a 403.
+    """
+    school = request.school
+    if school is None or not access.is_member(request.user, school):
+        raise Http404("No such complaint.")
+    complaint = Complaint.objects.for_detail().filter(school=school, pk=pk).first()
+    if complaint is None:
+        raise Http404("No such complaint.")
+    if not access.may_see_complaint(
+        request.user, school, point_of_contact_id=complaint.point_of_contact_id
+    ):
+        raise PermissionDenied
+    if write and not request.user.has_perm("portal.manage_complaints", school):
+        raise PermissionDenied
+    return complaint
+
+
+def _require_school_perm(request, perm: str):
+    if request.school is None:
+        raise Http404("No school chosen.")
+    if not request.user.has_perm(perm, request.school):
+        raise PermissionDenied
+    return request.school
+
+
+def _meeting_add_url(complaint: Complaint) -> str | None:
+    """C1's meeting-add form, prefilled as a complaint-resolution meeting with this family."""
+    try:
+        base = reverse("meetings:meeting-add", args=[complaint.family_id])
+    except NoReverseMatch:
+        return None
+    query = {"kind": Meeting.Kind.COMPLAINT_RESOLUTION, "complaint": complaint.pk}
+    return f"{base}?{urlencode(query)}"
+
+
+def _meeting_url(meeting) -> str | None:
+    try:
+        return reverse("meetings:meeting-detail", args=[meeting.pk])
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+def complaint_list(request):
+    """Pastoral staff and headteachers see all the school's complaints; others their own."""
+    school = request.school
+    if school is None:
+        raise Http404("No school chosen.")
+    if not access.works_with_families(request.user, school):
+        raise PermissionDenied
+    complaints = Complaint.objects.visible_to(request.user, school)
+    status = request.GET.get("status", "")
+    if status == "open":
+        complaints = complaints.open()
+    elif status in Complaint.Status.values:
+        complaints = complaints.filter(status=status)
+    else:
+        status = ""
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        complaints = complaints.filter(point_of_contact=request.user)
+    query = request.GET.get("q", "")
+    complaints = complaints.search(query).for_list().fetch_mode(models.FETCH_RAISE)
+    return render(
+        request,
+        "meetings/complaint_list.html",
+        {
+            "complaints": complaints[:LIST_LIMIT],
+            "status": status,
+            "mine": mine,
+            "q": query,
+            "status_choices": Complaint.Status.choices,
+            "may_manage": request.user.has_perm("portal.manage_complaints", school),
+            "may_see_overview": request.user.has_perm("portal.view_complaints_overview", school),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_add(request):
+    """Record a complaint as soon as it is received (pastoral staff and headteachers)."""
+    school = _require_school_perm(request, "portal.manage_complaints")
+    family = None
+    family_id = request.GET.get("family", "")
+    if family_id.isdigit():
+        family = Family.objects.filter(pk=family_id, school_links__school=school).first()
+    form = ComplaintForm(request.POST or None, school=school, family=family)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        complaint = form.save()
+        messages.success(request, "The complaint is recorded. The point of contact sees it now.")
+        return redirect("meetings:complaint-detail", pk=complaint.pk)
+    return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})
+
+
+@require_GET
+def complaint_detail(request, pk: int):
+    complaint = _get_complaint_for_user(request, pk)
+    school = request.school
+    may_manage = request.user.has_perm("portal.manage_complaints", school)
+    return render(
+        request,
+        "meetings/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "may_manage": may_manage,
+            "may_reply": may_manage or complaint.point_of_contact_id == request.user.pk,
+            "meeting_add_url": _meeting_add_url(complaint) if may_manage else None,
+            "meeting_url": _meeting_url(complaint.meeting) if complaint.meeting else None,
+            "response_days": (
+                complaint.response_time.total_seconds() / 86400
+                if complaint.response_time is not None
+                else None
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_edit(request, pk: int):
+    complaint = _get_complaint_for_user(request, pk, write=True)
+    form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The complaint is updated.")
+        return redirect("meetings:complaint-detail", pk=complaint.pk)
+    return render(request, "meetings/complaint_form.html", {"form": form, "complaint": complaint})
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_reply(request, pk: int):
+    """The point of contact (or the pastoral team) records the personal reply."""
+    complaint = _get_complaint_for_user(request, pk)
+    form = ComplaintReplyForm(request.POST or None, instance=complaint)
+    if request.method == "POST" and form.is_valid():
+        complaint = form.save(commit=False)
+        if complaint.status == Complaint.Status.OPEN:
+            complaint.status = Complaint.Status.RESPONDED
+        complaint.save()
+        messages.success(request, "Your personal reply is recorded.")
+        return redirect("meetings:complaint-detail", pk=complaint.pk)
+    return render(request, "meetings/complaint_reply.html", {"form": form, "complaint": complaint})
+
+
+@require_GET
+def complaint_overview(request):
+    """For the headteacher: open complaints and how quickly parents hear back, per term."""
+    school = _require_school_perm(request, "portal.view_complaints_overview")
+    return render(
+        request,
+        "meetings/complaint_overview.html",
+        {"school": school, **response_overview(school)},
+    )
