@@ -150,3 +150,21 @@ def may_see_confidential(user, school, *, level: str, author_id: int | None, nam
     if level == CONFIDENTIAL_SCHOOL or user.pk == author_id or user.pk in set(named_ids):
         return True
     return level == CONFIDENTIAL_PASTORAL and role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_change_meeting(user, school, *, chair_id: int | None, staff_ids) -> bool:
+    """Whether this user may prepare, record or follow up a meeting they can see: its chair,
+    its staff attendees, and pastoral staff and headteachers; other staff only read it."""
+    if not works_with_families(user, school):
+        return False
+    if user.pk == chair_id or user.pk in set(staff_ids):
+        return True
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_edit_record(user, school, *, author_id: int | None) -> bool:
+    """Whether this user may change a contact or note they can see: its author, pastoral staff
+    and headteachers."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk == author_id or role_in(user, school) in WHOLE_SCHOOL_ROLES
