@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from portal.models import Authority, ClassGroup, Membership, School
 
@@ -49,3 +51,31 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["user", "school"]
     autocomplete_fields = ["user", "school"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["school"]
+    fields = ["school", "role", "job_title", "is_active"]
+    verbose_name = "role at a school"
+    verbose_name_plural = "roles at schools"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with each person's roles at schools on the same page."""
+
+    inlines = [UserMembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups", "memberships__role", "memberships__school"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+
+admin.site.site_header = "Parent Compass administration"
+admin.site.site_title = "Parent Compass administration"
+admin.site.index_title = "Schools, staff and roles"

@@ -67,3 +67,12 @@ def test_teacher_cannot_open_admin(login, cast):
     response = login(cast.teacher).get("/admin/")
     assert response.status_code in (302, 403)
     assert "Site administration" not in response.content.decode()
+
+
+def test_administrator_manages_a_persons_school_roles_on_the_user_page(login, cast):
+    client = login(cast.admin)
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    response = client.get(f"/admin/auth/user/{cast.teacher.pk}/change/")
+    assert response.status_code == 200
+    assert "Roles at schools" in response.content.decode()

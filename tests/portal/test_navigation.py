@@ -41,3 +41,24 @@ def test_home_marks_the_current_page_for_screen_readers(login, cast):
     assert 'aria-current="page"' in body
     assert '<main id="main"' in body
     assert 'href="#main"' in body
+
+
+@pytest.mark.parametrize(
+    ("role", "hint"),
+    [
+        ("teacher", "log your last conversation"),
+        ("pastoral", "record where the relationship is now"),
+        ("headteacher", "choose a key contact for each family"),
+        ("authority_officer", "never individual families"),
+    ],
+)
+def test_home_tells_each_role_what_to_do_first(login, cast, role, hint):
+    from portal import shell
+
+    saved = list(shell._panels)
+    shell._panels.clear()  # an empty school: no panel has anything to show
+    try:
+        body = login(getattr(cast, role)).get(reverse("home")).content.decode()
+    finally:
+        shell._panels.extend(saved)
+    assert hint in body
