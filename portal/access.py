@@ -128,6 +128,11 @@ rules.add_perm("portal.view_school", is_member)
 rules.add_perm("portal.view_team", works_with_families)
 rules.add_perm("portal.view_school_dashboard", is_headteacher | is_pastoral)
 rules.add_perm("portal.view_authority_dashboard", is_authority_officer)
+# Each member of staff sees their own contact balance; the headteacher sees everyone's.
+rules.add_perm("portal.view_own_contact_balance", works_with_families)
+rules.add_perm("portal.view_staff_contact_balance", is_headteacher)
+# The senior team's self-evaluation: pastoral leads read it, the headteacher records it.
+rules.add_perm("portal.record_self_evaluation", is_headteacher)
 rules.add_perm("portal.use_admin", is_administrator)
 rules.add_perm("portal.manage_complaints", handles_complaints)
 rules.add_perm("portal.view_complaints_overview", is_headteacher)
