@@ -134,8 +134,19 @@ def _panel_context(request) -> dict | None:
     }
 
 
+def _nav_allowed(request) -> bool:
+    school = getattr(request, "school", None)
+    return school is not None and access.handles_complaints(request.user, school)
+
+
 def register() -> None:
-    """Called from MeetingsConfig.ready(): the home panel for points of contact."""
+    """Called from MeetingsConfig.ready(): the nav link for those who handle complaints, and
+    the home panel for points of contact (other staff reach theirs from the panel)."""
+    shell.register_nav(
+        shell.NavItem(
+            label="Complaints", url_name="meetings:complaint-list", allowed=_nav_allowed, order=60
+        )
+    )
     shell.register_panel(
         shell.HomePanel(
             template="meetings/complaint_home_panel.html", render=_panel_context, order=20

@@ -148,3 +148,17 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         return placement_record(
             school=school_family.school, family=school_family.family, parents=parents, **kwargs
         )
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Complaint"
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+    raised_by_name = "A parent"
+    about = "The homework club was cancelled without warning."
+    received_at = factory.LazyFunction(timezone.now)
+    point_of_contact = factory.SubFactory(UserFactory)
