@@ -7,14 +7,12 @@ py=.venv/bin/python
 
 $py manage.py migrate --no-input
 $py manage.py load_demo --quiet-logins
-cat <<MSG
-
-  Parent Compass is running at  http://127.0.0.1:8000/
-  Demo password for every login: $($py -c 'from demo.schools import DEMO_PASSWORD; print(DEMO_PASSWORD)')
-
-MSG
 $py manage.py shell -v 0 -c '
-from demo.schools import logins
+from demo.schools import DEMO_PASSWORD, logins
+print()
+print("  Parent Compass is running at  http://127.0.0.1:8000/")
+print(f"  Demo password for every login: {DEMO_PASSWORD}")
+print()
 print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
 for r in logins():
     print("  {username:<22} {role:<30} {school}".format(**r))
