@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
@@ -60,7 +61,39 @@ class ImportConfirmForm(forms.Form):
         return self.cleaned_data["token"]
 
 
-class ChildInline(admin.TabularInline):
+_STORED = ModelBackend()
+
+
+def _granted(user, perm: str) -> bool:
+    """Only permissions granted in admin count here, never the portal's role rules: a member of
+    staff who also administers must not reach family records through their school role."""
+    return user.is_active and (user.is_superuser or _STORED.has_perm(user, perm))
+
+
+class _StoredPermsOnly:
+    """Admin permissions for family data from stored permissions only (see _granted)."""
+
+    def _perm(self, request, action) -> bool:
+        return _granted(request.user, f"families.{action}_{self.opts.model_name}")
+
+    def has_module_permission(self, request):
+        user = request.user
+        return user.is_active and (user.is_superuser or _STORED.has_module_perms(user, "families"))
+
+    def has_view_permission(self, request, obj=None):
+        return self._perm(request, "view") or self._perm(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._perm(request, "change")
+
+    def has_add_permission(self, request, *args):
+        return self._perm(request, "add")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._perm(request, "delete")
+
+
+class ChildInline(_StoredPermsOnly, admin.TabularInline):
     model = Child
     extra = 0
     fields = ["first_name", "last_name", "date_of_birth", "school", "class_group", "year_group"]
@@ -68,21 +101,21 @@ class ChildInline(admin.TabularInline):
     show_change_link = True
 
 
-class ParentCarerInline(admin.TabularInline):
+class ParentCarerInline(_StoredPermsOnly, admin.TabularInline):
     model = ParentCarer
     extra = 0
     fields = ["first_name", "last_name", "household", "phone", "email", "language"]
     show_change_link = True
 
 
-class SchoolFamilyInline(admin.TabularInline):
+class SchoolFamilyInline(_StoredPermsOnly, admin.TabularInline):
     model = SchoolFamily
     extra = 0
     fields = ["school", "key_contact"]
     autocomplete_fields = ["school", "key_contact"]
 
 
-class ChildParentInline(admin.TabularInline):
+class ChildParentInline(_StoredPermsOnly, admin.TabularInline):
     model = ChildParent
     extra = 0
     fields = [
@@ -96,7 +129,7 @@ class ChildParentInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(_StoredPermsOnly, admin.ModelAdmin):
     list_display = ["name", "authority", "created_at", "updated_at"]
     list_filter = ["authority"]
     search_fields = [
@@ -206,16 +239,15 @@ class _ImportLinkMixin:
 
 def _may_import(request) -> bool:
     """Importing creates and changes children, parents and families, so it needs all three."""
-    user = request.user
     return all(
-        user.has_perm(f"families.{action}_{model}")
+        _granted(request.user, f"families.{action}_{model}")
         for action in ("add", "change")
         for model in ("child", "parentcarer", "family")
     )
 
 
 @admin.register(SchoolFamily)
-class SchoolFamilyAdmin(_ImportLinkMixin, admin.ModelAdmin):
+class SchoolFamilyAdmin(_ImportLinkMixin, _StoredPermsOnly, admin.ModelAdmin):
     list_display = ["family", "school", "key_contact", "last_contact_at", "last_contact_tone"]
     list_filter = ["school__authority", "school", "last_contact_tone"]
     search_fields = ["family__name", "key_contact__first_name", "key_contact__last_name"]
@@ -232,7 +264,7 @@ class SchoolFamilyAdmin(_ImportLinkMixin, admin.ModelAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(_ImportLinkMixin, admin.ModelAdmin):
+class ChildAdmin(_ImportLinkMixin, _StoredPermsOnly, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -259,7 +291,7 @@ class ChildAdmin(_ImportLinkMixin, admin.ModelAdmin):
 
 
 @admin.register(ParentCarer)
-class ParentCarerAdmin(admin.ModelAdmin):
+class ParentCarerAdmin(_StoredPermsOnly, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -276,7 +308,7 @@ class ParentCarerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChildParent)
-class ChildParentAdmin(admin.ModelAdmin):
+class ChildParentAdmin(_StoredPermsOnly, admin.ModelAdmin):
     list_display = [
         "child",
         "parent",
@@ -301,7 +333,7 @@ class ChildParentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(_StoredPermsOnly, admin.ModelAdmin):
     list_display = [
         "occurred_at",
         "family",
