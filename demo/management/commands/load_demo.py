@@ -27,7 +27,7 @@ def _steps():
     import importlib
 
     steps = [schools.load]
-    for module in ("demo.families", "demo.compass", "demo.meetings"):
+    for module in ("demo.families", "demo.compass", "demo.meetings", "demo.complaints"):
         try:
             steps.append(importlib.import_module(module).load)
         except ModuleNotFoundError as exc:
