@@ -295,3 +295,10 @@ def test_linking_by_someone_who_may_not_see_the_complaint_is_refused(cast, compl
         complaint_link_meeting(
             complaint_id=complaint.pk, meeting=meeting, user=cast.authority_officer
         )
+
+
+def test_edit_form_shows_saved_dates_in_the_browsers_format(cast, login, complaint):
+    response = login(cast.pastoral).get(reverse("meetings:complaint-edit", args=[complaint.pk]))
+    assert 'value="2026-11-10T09:00"' in response.text
+    assert 'type="datetime-local"' in response.text
+    assert "The Osei family" in response.text
