@@ -7,7 +7,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,17 +19,30 @@ DAY = datetime.timedelta(days=1)
 
 
 def complaint_link_meeting(*, complaint_id: int, meeting, user) -> Complaint:
-    """Record that `meeting` was arranged to resolve the complaint (same school and family)."""
+    """Record that `meeting` was arranged to resolve the complaint (same school and family).
+
+    Raises ValidationError, never a 500 or 403, so the meeting-add view can show a warning
+    after the meeting itself is saved; a complaint the user may not see reads as not found.
+    """
+    not_found = ValidationError(
+        {"meeting": "The complaint could not be found, so the meeting is not linked to it."}
+    )
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
-        if not access.may_see_complaint(
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",))
+            .filter(pk=complaint_id)
+            .select_related("school")
+        ).first()
+        if complaint is None or not access.may_see_complaint(
             user, complaint.school, point_of_contact_id=complaint.point_of_contact_id
         ):
-            raise PermissionDenied
+            raise not_found
         if meeting.school_id != complaint.school_id:
-            raise ValidationError({"meeting": "That meeting belongs to another school."})
+            raise not_found
         if meeting.family_id != complaint.family_id:
-            raise ValidationError({"meeting": "That meeting is with another family."})
+            raise ValidationError(
+                {"meeting": "The complaint is from another family, so the meeting is not linked."}
+            )
         complaint.meeting = meeting
         complaint.full_clean()
         complaint.save(update_fields=["meeting", "updated_at"])

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetings.complaints import complaint_link_meeting
@@ -291,10 +291,18 @@ def test_linking_a_meeting_with_another_family_is_refused(cast, complaint):
 
 def test_linking_by_someone_who_may_not_see_the_complaint_is_refused(cast, complaint, setup):
     meeting = _meeting(cast, setup.family)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="could not be found"):
         complaint_link_meeting(
             complaint_id=complaint.pk, meeting=meeting, user=cast.authority_officer
         )
+    complaint.refresh_from_db()
+    assert complaint.meeting is None
+
+
+def test_linking_an_unknown_complaint_is_refused_without_an_error_page(cast, setup):
+    meeting = _meeting(cast, setup.family)
+    with pytest.raises(ValidationError, match="could not be found"):
+        complaint_link_meeting(complaint_id=999999, meeting=meeting, user=cast.pastoral)
 
 
 def test_edit_form_shows_saved_dates_in_the_browsers_format(cast, login, complaint):
