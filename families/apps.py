@@ -3,3 +3,33 @@ from django.apps import AppConfig
 
 class FamiliesConfig(AppConfig):
     name = "families"
+
+    def ready(self):
+        from families.views import panels
+        from portal import access, shell
+
+        shell.register_nav(
+            shell.NavItem(
+                label="Families",
+                url_name="families:family-list",
+                allowed=lambda request: (
+                    request.school is not None
+                    and access.works_with_families(request.user, request.school)
+                ),
+                order=10,
+            )
+        )
+        shell.register_panel(
+            shell.HomePanel(
+                template="families/panels/follow_ups.html",
+                render=panels.follow_ups_panel,
+                order=10,
+            )
+        )
+        shell.register_panel(
+            shell.HomePanel(
+                template="families/panels/good_news.html",
+                render=panels.good_news_panel,
+                order=30,
+            )
+        )

@@ -123,10 +123,15 @@ def _contact_check(
         add("follow_up_owner", "The person following up must work with families at this school.")
     if any(not _is_family_worker(u, school) for u in named_staff):
         add("named_staff", "Everyone named must work with families at this school.")
-    if contact.confidentiality == Contact.Confidentiality.NAMED:
-        allowed = {contact.staff_id, *(u.pk for u in named_staff)}
-        if contact.follow_up_owner_id and contact.follow_up_owner_id not in allowed:
-            add("follow_up_owner", "The person following up must be named on this contact.")
+    owner = contact.follow_up_owner
+    if owner is not None and not access.may_see_confidential(
+        owner,
+        school,
+        level=contact.confidentiality,
+        author_id=contact.staff_id,
+        named_ids=[u.pk for u in named_staff],
+    ):
+        add("follow_up_owner", "The person following up must be allowed to see this contact.")
     if errors:
         raise ValidationError(errors)
 

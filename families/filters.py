@@ -1,0 +1,141 @@
+"""The family list's filters (django-filter). Name search is not here: it goes by POST."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from families.forms import StaffChoiceField, family_workers
+from families.models import Child, ParentCarer, SchoolFamily, Tone
+from portal.models import ClassGroup
+
+NO_CONTACT = "none"
+SORTS = {
+    "name": ("family__name",),
+    "quiet": (F("last_contact_at").asc(nulls_first=True), "family__name"),
+    "recent": (F("last_contact_at").desc(nulls_last=True), "family__name"),
+    "positive": (F("last_positive_at").asc(nulls_first=True), "family__name"),
+}
+
+
+def term_started_on(today: date) -> date:
+    """The first day of the current school term, approximated as mid-August, the first of
+    January and mid-April (schools do not record their term dates here yet)."""
+    starts = [date(today.year, 1, 1), date(today.year, 4, 15), date(today.year, 8, 15)]
+    return max(d for d in starts if d <= today)
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
+
+
+class FamilyFilter(django_filters.FilterSet):
+    class_group = django_filters.ModelChoiceFilter(
+        label="Class", queryset=ClassGroup.objects.none(), method="filter_class_group"
+    )
+    year_group = django_filters.ChoiceFilter(label="Year", method="filter_year_group")
+    key_contact = StaffFilter(label="Key contact", queryset=None)
+    last_tone = django_filters.ChoiceFilter(
+        label="Tone of last contact",
+        choices=[*Tone.choices, (NO_CONTACT, "No contact yet")],
+        method="filter_last_tone",
+    )
+    quiet_weeks = django_filters.NumberFilter(
+        label="No contact for at least (weeks)",
+        method="filter_quiet_weeks",
+        min_value=1,
+        max_value=104,
+    )
+    no_positive_this_term = django_filters.BooleanFilter(
+        label="No positive contact this term",
+        method="filter_no_positive_this_term",
+        widget=forms.CheckboxInput,
+    )
+    looked_after = django_filters.BooleanFilter(
+        label="Has a looked-after child", method="filter_looked_after", widget=forms.CheckboxInput
+    )
+    interpreter = django_filters.BooleanFilter(
+        label="A parent needs an interpreter",
+        method="filter_interpreter",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[
+            ("name", "Family name"),
+            ("quiet", "Longest without contact"),
+            ("recent", "Most recent contact"),
+            ("positive", "Longest without positive contact"),
+        ],
+        empty_label=None,
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = SchoolFamily
+        fields = ["key_contact"]
+
+    def __init__(self, data=None, *args, school, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("sort"):
+            data["sort"] = "name"
+        super().__init__(data, *args, **kwargs)
+        self.school = school
+        self.filters["class_group"].queryset = ClassGroup.objects.filter(school=school)
+        self.filters["key_contact"].queryset = family_workers(school)
+        years = (
+            Child.objects.filter(school=school, left_on__isnull=True)
+            .exclude(year_group="")
+            .values_list("year_group", flat=True)
+            .distinct()
+            .order_by("year_group")
+        )
+        self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
+
+    def _pupils(self):
+        return Child.objects.filter(
+            family=OuterRef("family"), school=self.school, left_on__isnull=True
+        )
+
+    def filter_class_group(self, queryset, name, value):
+        return queryset.filter(Exists(self._pupils().filter(class_group=value)))
+
+    def filter_year_group(self, queryset, name, value):
+        return queryset.filter(Exists(self._pupils().filter(year_group=value)))
+
+    def filter_last_tone(self, queryset, name, value):
+        if value == NO_CONTACT:
+            return queryset.filter(last_contact_at__isnull=True)
+        return queryset.filter(last_contact_tone=value)
+
+    def filter_quiet_weeks(self, queryset, name, value):
+        since = timezone.now() - timedelta(weeks=int(value))
+        return queryset.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
+
+    def filter_no_positive_this_term(self, queryset, name, value):
+        if not value:
+            return queryset
+        start = term_started_on(timezone.localdate())
+        return queryset.filter(
+            Q(last_positive_at__isnull=True) | Q(last_positive_at__date__lt=start)
+        )
+
+    def filter_looked_after(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(self._pupils().filter(looked_after=True)))
+
+    def filter_interpreter(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(ParentCarer.objects.filter(family=OuterRef("family"), interpreter_needed=True))
+        )
+
+    def filter_sort(self, queryset, name, value):
+        # A class teacher's own pupils' families come first, whatever the sort.
+        return queryset.order_by("-is_mine", *SORTS.get(value, SORTS["name"]))

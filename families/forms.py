@@ -1,0 +1,237 @@
+"""Forms of the families app: logging a contact, searching by name, naming a key contact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from families.models import Contact, SchoolFamily
+from portal import access
+
+
+def family_workers(school):
+    """Staff who work with families at `school`, for choosing people on forms."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=access.FAMILY_ROLES,
+            is_active=True,
+        )
+        .order_by("first_name", "last_name")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ParentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        label = obj.full_name
+        if obj.household:
+            label += f" ({obj.household})"
+        if any(link.is_restricted for link in obj.child_links.all()):
+            label += " — restriction recorded, check before sharing"
+        return label
+
+
+class ChildChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        group = obj.class_group.name if obj.class_group else obj.year_group
+        return f"{obj.full_name} ({group})" if group else obj.full_name
+
+
+class ContactForm(forms.ModelForm):
+    """One short form for a call, chat, note home or visit; defaults make it quick."""
+
+    class Meta:
+        model = Contact
+        fields = [
+            "occurred_at",
+            "staff",
+            "parents",
+            "children",
+            "channel",
+            "initiated_by",
+            "tone",
+            "formality",
+            "level",
+            "purpose",
+            "summary",
+            "agreed",
+            "follow_up_on",
+            "follow_up_owner",
+            "confidentiality",
+            "confidentiality_reason",
+            "named_staff",
+            "consent",
+        ]
+        field_classes = {
+            "staff": StaffChoiceField,
+            "follow_up_owner": StaffChoiceField,
+            "named_staff": StaffMultipleChoiceField,
+            "parents": ParentChoiceField,
+            "children": ChildChoiceField,
+        }
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "parents": forms.CheckboxSelectMultiple,
+            "children": forms.CheckboxSelectMultiple,
+            "named_staff": forms.CheckboxSelectMultiple,
+            "tone": forms.RadioSelect,
+            "initiated_by": forms.RadioSelect,
+            "formality": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "agreed": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "parents": "With",
+            "children": "About",
+            "summary": "Summary",
+            "confidentiality_reason": "Why it is shared with fewer people",
+            "initiated_by": "Who got in touch",
+        }
+        help_texts = {
+            "summary": "What was said, in plain words. Record facts and agreements, "
+            "not judgements.",
+            "named_staff": "Only for “named staff only”: who else may read this.",
+        }
+
+    def __init__(self, *args, school, family, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school, self.family = school, family
+        workers = family_workers(school)
+        self.fields["staff"].queryset = workers
+        self.fields["follow_up_owner"].queryset = workers
+        self.fields["named_staff"].queryset = workers
+        self.fields["parents"].queryset = family.parents.prefetch_related("child_links").order_by(
+            "first_name"
+        )
+        self.fields["children"].queryset = (
+            family.children.filter(school=school, left_on__isnull=True)
+            .select_related("class_group")
+            .order_by("first_name")
+        )
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["follow_up_owner"].empty_label = "The person logging it"
+        self.fields["follow_up_owner"].help_text = "Leave as is to follow up yourself."
+        if self.instance.pk is None and not self.is_bound:
+            self._set_defaults(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "What happened",
+                "occurred_at",
+                "staff",
+                "parents",
+                "children",
+                "channel",
+                "initiated_by",
+                "tone",
+                "purpose",
+                "summary",
+                "agreed",
+            ),
+            Fieldset("Kind of contact", "formality", "level"),
+            Fieldset("Follow-up", "follow_up_on", "follow_up_owner"),
+            Fieldset(
+                "Who may see this",
+                "confidentiality",
+                "confidentiality_reason",
+                "named_staff",
+                "consent",
+            ),
+        )
+
+    def _set_defaults(self, user):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.initial.setdefault("occurred_at", now)
+        self.initial.setdefault("staff", user.pk)
+        parents = self.fields["parents"].queryset
+        self.initial.setdefault(
+            "parents",
+            [p.pk for p in parents if not any(link.is_restricted for link in p.child_links.all())],
+        )
+        children = list(self.fields["children"].queryset)
+        if len(children) == 1:
+            self.initial.setdefault("children", [children[0].pk])
+
+    def clean_occurred_at(self):
+        when = self.cleaned_data["occurred_at"]
+        if when and when > timezone.now() + timedelta(minutes=1):
+            raise forms.ValidationError("A contact cannot be logged in the future.")
+        return when
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Write a short summary of the contact.")
+        return summary
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("confidentiality")
+        reason = (cleaned.get("confidentiality_reason") or "").strip()
+        if level and level != Contact.Confidentiality.SCHOOL and not reason:
+            self.add_error(
+                "confidentiality_reason",
+                "Say why this contact is shared with fewer people than usual.",
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates the whole contact (with its people) before saving; the
+        # ModelForm's own instance validation would run a second, partial copy of it.
+        pass
+
+    def service_kwargs(self) -> dict:
+        """The cleaned values, shaped for families.services.contact_log / contact_edit."""
+        data = dict(self.cleaned_data)
+        return {
+            "staff": data.pop("staff"),
+            "parents": data.pop("parents"),
+            "children": data.pop("children"),
+            "named_staff": data.pop("named_staff"),
+            **data,
+        }
+
+
+class FamilySearchForm(forms.Form):
+    """Name search, sent by POST so that pupils' and parents' names never appear in URLs."""
+
+    q = forms.CharField(
+        label="Child's or parent's name", max_length=100, required=False, strip=True
+    )
+
+
+class KeyContactForm(forms.ModelForm):
+    class Meta:
+        model = SchoolFamily
+        fields = ["key_contact"]
+        field_classes = {"key_contact": StaffChoiceField}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_contact"].queryset = family_workers(school)
+        self.fields["key_contact"].empty_label = "Nobody yet"
+
+    def _post_clean(self):
+        # families.services.key_contact_set validates and saves.
+        pass

@@ -1,0 +1,49 @@
+"""Fetch-and-authorise helpers used by every families view."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from families.models import Contact, SchoolFamily
+from portal import access
+
+
+def _require_family_worker(request) -> None:
+    # Authority officers and administrators get 403: they may never open a family record.
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise PermissionDenied
+
+
+def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFamily:
+    """The family `pk` at the current school, if this user works with it.
+
+    Another school's family, or one this teacher does not work with, is a 404: its existence
+    is not confirmed. Everyone who may see a family may also log contact with it.
+    """
+    _require_family_worker(request)
+    school_family = (
+        SchoolFamily.objects.visible_to(request.user, request.school)
+        .for_family_page()
+        .filter(family_id=pk)
+        .first()
+    )
+    if school_family is None:
+        raise Http404("No such family.")
+    return school_family
+
+
+def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
+    """A contact this user may read (404 otherwise); with `write`, one they may edit (403)."""
+    _require_family_worker(request)
+    contact = (
+        Contact.objects.visible_to(request.user, request.school)
+        .select_related("family", "school", "staff")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact.")
+    if write and not request.user.has_perm("families.change_contact", contact):
+        raise PermissionDenied
+    return contact

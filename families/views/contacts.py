@@ -1,0 +1,134 @@
+"""Logging a contact, editing one, and reading its edit history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from families.forms import ContactForm
+from families.models import Contact
+from families.services import contact_edit, contact_log
+from families.views.access import _get_contact_for_user, _get_family_for_user
+
+# Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
+PRESETS = {"tone", "purpose", "channel"}
+
+
+def _follow_up_being_completed(request, school_family) -> Contact | None:
+    """The open follow-up named by ?completes=, if this user may see it and it is this family's."""
+    raw = request.GET.get("completes")
+    if not raw:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404("No such follow-up.") from None
+    contact = (
+        Contact.objects.visible_to(request.user, request.school)
+        .filter(pk=pk, family_id=school_family.family_id, follow_up_done_at__isnull=True)
+        .exclude(follow_up_on=None)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such follow-up.")
+    return contact
+
+
+def _chronology_url(family_id: int) -> str:
+    return reverse("families:family-detail", args=[family_id]) + "#chronology"
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request, pk: int):
+    """Log a contact with family `pk`: today, me and the family's parents filled in already."""
+    school_family = _get_family_for_user(request, pk, write=True)
+    family = school_family.family
+    completes = _follow_up_being_completed(request, school_family)
+    initial = {k: v for k, v in request.GET.items() if k in PRESETS}
+    if completes is not None:
+        initial.setdefault("purpose", Contact.Purpose.FOLLOW_UP)
+    form = ContactForm(
+        request.POST or None,
+        school=request.school,
+        family=family,
+        user=request.user,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_log(
+                school=request.school, family=family, completes=completes, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Contact logged. It is at the top of the chronology.")
+            return redirect(_chronology_url(family.pk))
+    return render(
+        request,
+        "families/contact_form.html",
+        {"form": form, "family": family, "school_family": school_family, "completes": completes},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit_view(request, pk: int):
+    """Correct a logged contact: its author, pastoral staff and headteachers may; history kept."""
+    contact = _get_contact_for_user(request, pk, write=True)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        school=request.school,
+        family=contact.family,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_edit(contact=contact, editor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Contact updated. The earlier version is kept in its history."
+            )
+            return redirect(_chronology_url(contact.family_id))
+    return render(
+        request,
+        "families/contact_form.html",
+        {"form": form, "family": contact.family, "contact": contact},
+    )
+
+
+def _change(change) -> dict:
+    """One changed field, in words: choices by their labels, people as "changed"."""
+    field = Contact._meta.get_field(change.field)
+    old, new = change.old, change.new
+    if field.choices:
+        labels = dict(field.choices)
+        old, new = labels.get(old, old), labels.get(new, new)
+    elif field.is_relation:
+        old, new = "(earlier person)", "(changed)"
+    return {"label": field.verbose_name, "old": old, "new": new}
+
+
+@require_GET
+def contact_history(request, pk: int):
+    """Every version of a contact: who changed what, and when."""
+    contact = _get_contact_for_user(request, pk)
+    records = list(contact.history.select_related("history_user").order_by("-history_date"))
+    versions = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            diff = newer.diff_against(older, excluded_fields=["updated_at", "recorded_at"])
+            changes = [_change(c) for c in diff.changes]
+        versions.append({"record": newer, "changes": changes})
+    return render(
+        request,
+        "families/contact_history.html",
+        {"contact": contact, "family": contact.family, "versions": versions},
+    )

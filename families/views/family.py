@@ -1,0 +1,284 @@
+"""The family page, its chronology (page, htmx fragment, CSV, print) and its key contact."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from families import extensions
+from families.forms import KeyContactForm
+from families.models import ChildParent, Contact, Tone
+from families.services import key_contact_set
+from families.views.access import _get_family_for_user
+from portal import access
+
+CONTACT_KIND = "contact"
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+@dataclass
+class ChronologyFilter:
+    kind: str = ""
+    child_id: int | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        (CONTACT_KIND, "Contact"),
+        *((s.kind, s.kind_label) for s in extensions.timeline_sources()),
+    ]
+
+
+def _chronology_filter(request, children) -> ChronologyFilter:
+    """Read the chronology's filters from the query string, ignoring anything unknown."""
+    chosen = ChronologyFilter()
+    kind = request.GET.get("kind", "")
+    if kind in dict(_kinds()):
+        chosen.kind = kind
+    try:
+        child_id = int(request.GET.get("child", ""))
+    except ValueError:
+        child_id = None
+    if child_id in {c.pk for c in children}:
+        chosen.child_id = child_id
+    with contextlib.suppress(ValueError):
+        chosen.limit = max(1, min(MAX_LIMIT, int(request.GET.get("limit", DEFAULT_LIMIT))))
+    return chosen
+
+
+def _visible_contacts(request, school_family):
+    return Contact.objects.visible_to(request.user, request.school).filter(
+        family_id=school_family.family_id
+    )
+
+
+def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
+    contacts = _visible_contacts(request, school_family).for_chronology()
+    if chosen.child_id:
+        contacts = contacts.filter(children=chosen.child_id)
+    contacts = contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
+    entries = []
+    for contact in contacts:
+        contact.can_edit = access.may_edit_record(
+            request.user, request.school, author_id=contact.staff_id
+        )
+        entries.append(
+            extensions.TimelineEntry(
+                when=contact.occurred_at,
+                kind=CONTACT_KIND,
+                kind_label="Contact",
+                template="families/includes/contact_entry.html",
+                obj=contact,
+                child_ids=frozenset(c.pk for c in contact.children.all()),
+                tone=contact.tone,
+            )
+        )
+    return entries
+
+
+def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list:
+    """Contacts and every registered source's entries, newest first, filtered as chosen."""
+    entries = []
+    if chosen.kind in ("", CONTACT_KIND):
+        entries += _contact_entries(request, school_family, chosen)
+    for source in extensions.timeline_sources():
+        if chosen.kind not in ("", source.kind):
+            continue
+        found = source.entries(request, school_family, chosen.limit)
+        if chosen.child_id:
+            found = [e for e in found if chosen.child_id in e.child_ids]
+        entries += found
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[: chosen.limit]
+
+
+def _balance(request, school_family) -> dict:
+    """Positive, neutral and concern contacts among those this user may see."""
+    counts = _visible_contacts(request, school_family).aggregate(
+        positive=Count("pk", filter=Q(tone=Tone.POSITIVE)),
+        neutral=Count("pk", filter=Q(tone=Tone.NEUTRAL)),
+        concern=Count("pk", filter=Q(tone=Tone.CONCERN)),
+    )
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def _children(school_family):
+    links = ChildParent.objects.select_related("parent").order_by("parent__first_name")
+    return list(
+        school_family.family.children.filter(school=school_family.school, left_on__isnull=True)
+        .select_related("class_group")
+        .prefetch_related(Prefetch("parent_links", links))
+        .order_by("first_name")
+    )
+
+
+def _chronology_context(request, school_family, children) -> dict:
+    chosen = _chronology_filter(request, children)
+    entries = chronology_entries(request, school_family, chosen)
+    return {
+        "entries": entries,
+        "chosen": chosen,
+        "kinds": _kinds(),
+        "balance": _balance(request, school_family),
+        "more_limit": chosen.limit + DEFAULT_LIMIT if len(entries) >= chosen.limit else None,
+    }
+
+
+@require_GET
+def family_detail(request, pk: int):
+    """Strengths first, then the family's shape and preferences, then the chronology."""
+    school_family = _get_family_for_user(request, pk)
+    children = _children(school_family)
+    context = {
+        "school_family": school_family,
+        "family": school_family.family,
+        "children": children,
+        **_chronology_context(request, school_family, children),
+    }
+    if request.htmx and request.htmx.target == "chronology":
+        return render(request, "families/family_detail.html#chronology", context)
+    family = school_family.family
+    context |= {
+        "parents": list(family.parents.order_by("first_name")),
+        "elsewhere_count": family.children.filter(left_on__isnull=True)
+        .exclude(school=school_family.school)
+        .count(),
+        "sections": [
+            {"template": section.template, **ctx}
+            for section in extensions.sections()
+            if (ctx := section.context(request, school_family)) is not None
+        ],
+        "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
+        "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
+    }
+    return render(request, "families/family_detail.html", context)
+
+
+def _csv_safe(value) -> str:
+    # Spreadsheets run cells that start with these characters as formulas.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _names(items) -> str:
+    return "; ".join(getattr(i, "full_name", str(i)) for i in items)
+
+
+@require_GET
+def family_export_csv(request, pk: int):
+    """The chronology as a spreadsheet, holding only what this user may see."""
+    school_family = _get_family_for_user(request, pk)
+    entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "When",
+            "Type",
+            "Tone",
+            "Staff",
+            "With",
+            "About",
+            "Channel",
+            "Summary",
+            "Agreed",
+            "Who may see this",
+        ]
+    )
+    for entry in entries:
+        when = timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M")
+        if entry.kind == CONTACT_KIND:
+            c = entry.obj
+            row = [
+                when,
+                "Contact",
+                c.get_tone_display(),
+                c.staff.get_full_name(),
+                _names(c.parents.all()),
+                _names(c.children.all()),
+                c.get_channel_display(),
+                c.summary,
+                c.agreed,
+                c.get_confidentiality_display(),
+            ]
+        else:
+            row = [
+                when,
+                entry.kind_label,
+                entry.tone.title(),
+                "",
+                "",
+                "",
+                "",
+                str(entry.obj),
+                "",
+                "",
+            ]
+        writer.writerow([_csv_safe(v) for v in row])
+    return response
+
+
+@require_GET
+def family_print(request, pk: int):
+    """A printable chronology (the print stylesheet hides the site's chrome)."""
+    school_family = _get_family_for_user(request, pk)
+    children = _children(school_family)
+    entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
+    return render(
+        request,
+        "families/family_print.html",
+        {
+            "school_family": school_family,
+            "family": school_family.family,
+            "children": children,
+            "entries": entries,
+            "balance": _balance(request, school_family),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_key_contact(request, pk: int):
+    """Pastoral staff and headteachers name the family's key member of staff."""
+    school_family = _get_family_for_user(request, pk, write=True)
+    if not request.user.has_perm("families.set_key_contact", request.school):
+        raise PermissionDenied
+    form = KeyContactForm(request.POST or None, instance=school_family, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_contact_set(
+                school_family=school_family,
+                key_contact=form.cleaned_data["key_contact"],
+                changed_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            person = school_family.key_contact
+            messages.success(
+                request,
+                f"{person.get_full_name()} is now the key contact."
+                if person
+                else "The family has no key contact now.",
+            )
+            return redirect("families:family-detail", pk=pk)
+    return render(
+        request,
+        "families/family_key_contact.html",
+        {"school_family": school_family, "family": school_family.family, "form": form},
+    )

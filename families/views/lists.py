@@ -1,0 +1,84 @@
+"""The family list: filters by GET, name search by POST (names never go in the URL)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from families.filters import FamilyFilter
+from families.forms import FamilySearchForm
+from families.models import Child, ParentCarer, SchoolFamily
+from families.views.access import _require_family_worker
+
+SEARCH_SESSION_KEY = "families_search"
+PER_PAGE = 25
+
+
+def _search_term(request) -> str:
+    saved = request.session.get(SEARCH_SESSION_KEY) or {}
+    return saved.get("q", "") if saved.get("school") == request.school.pk else ""
+
+
+def _name_search(queryset, school, term: str):
+    """Each word must match the family's name, a current pupil's name here or a parent's."""
+    for word in term.split():
+        pupils = Child.objects.filter(family=OuterRef("family"), school=school).filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+        parents = ParentCarer.objects.filter(family=OuterRef("family")).filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+        queryset = queryset.filter(
+            Q(family__name__icontains=word) | Exists(pupils) | Exists(parents)
+        )
+    return queryset
+
+
+@require_GET
+def family_list(request):
+    """The families this person works with, filtered and sorted, their own pupils' first."""
+    _require_family_worker(request)
+    school = request.school
+    term = _search_term(request)
+    rows = SchoolFamily.objects.visible_to(request.user, school).for_list(request.user, school)
+    if term:
+        rows = _name_search(rows, school, term)
+    filterset = FamilyFilter(request.GET, queryset=rows, school=school)
+    queryset = filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
+    page = Paginator(queryset.fetch_mode(models.FETCH_PEERS), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "families/family_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "search_form": FamilySearchForm(initial={"q": term}),
+            "search_term": term,
+        },
+    )
+
+
+@require_POST
+def family_search(request):
+    """Keep the name searched for in the session and show the list; an empty term clears it."""
+    _require_family_worker(request)
+    form = FamilySearchForm(request.POST)
+    term = form.cleaned_data["q"] if form.is_valid() else ""
+    if term and "clear" not in request.POST:
+        request.session[SEARCH_SESSION_KEY] = {"school": request.school.pk, "q": term}
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+    # Only the list's own filter parameters come back: they hold no names.
+    filters = QueryDict(request.POST.get("filters", ""), mutable=True)
+    for key in list(filters):
+        if key not in FamilyFilter.base_filters:
+            del filters[key]
+    url = reverse("families:family-list")
+    return redirect(f"{url}?{filters.urlencode()}" if filters else url)

@@ -1,0 +1,62 @@
+"""Home-page panels: my follow-ups, and families due some good news."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from families.models import Child, Contact, SchoolFamily
+from portal import access
+
+SHOWN = 8
+# Follow-ups appear on the home page this many days before they are due.
+FOLLOW_UP_NOTICE_DAYS = 7
+
+
+def follow_ups_panel(request) -> dict | None:
+    """The user's open follow-ups that are overdue or due within the week."""
+    school = request.school
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    today = timezone.localdate()
+    due = (
+        Contact.objects.visible_to(request.user, school)
+        .follow_ups_for(request.user, school)
+        .filter(follow_up_on__lte=today + timedelta(days=FOLLOW_UP_NOTICE_DAYS))
+        .select_related("family")
+        .order_by("follow_up_on", "pk")
+    )
+    rows = list(due[: SHOWN + 1])
+    if not rows:
+        return None
+    more = due.count() - SHOWN if len(rows) > SHOWN else 0
+    return {"follow_ups": rows[:SHOWN], "today": today, "more": more}
+
+
+def good_news_panel(request) -> dict | None:
+    """The user's families (key contact for, or taught) with no recent positive contact."""
+    school = request.school
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    weeks = school.good_news_weeks
+    since = timezone.now() - timedelta(weeks=weeks)
+    taught = Child.objects.filter(
+        family=OuterRef("family"),
+        school=school,
+        class_group__staff=request.user,
+        left_on__isnull=True,
+    )
+    quiet = (
+        SchoolFamily.objects.filter(school=school)
+        .filter(Q(key_contact=request.user) | Exists(taught))
+        .filter(Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=since))
+        .select_related("family")
+        .order_by(F("last_positive_at").asc(nulls_first=True), "family__name")
+    )
+    rows = list(quiet[: SHOWN + 1])
+    if not rows:
+        return None
+    more = quiet.count() - SHOWN if len(rows) > SHOWN else 0
+    return {"families": rows[:SHOWN], "weeks": weeks, "more": more}

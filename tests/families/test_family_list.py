@@ -1,0 +1,174 @@
+"""The family list: who sees it, filters, name search by POST, ordering and query budget."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from families.filters import term_started_on
+from families.models import SchoolFamily
+from tests import factories
+from tests.families.conftest import make_family
+
+URL = reverse("families:family-list")
+
+
+@pytest.mark.parametrize("role", ["teacher", "pastoral", "headteacher"])
+def test_family_roles_see_the_list(cast, fam, login, role):
+    response = login(getattr(cast, role)).get(URL)
+    assert response.status_code == 200
+    assert "Family Rowan" in response.text
+
+
+@pytest.mark.parametrize("role", ["authority_officer", "admin"])
+def test_roles_without_families_get_403(cast, fam, login, role):
+    assert login(getattr(cast, role)).get(URL).status_code == 403
+
+
+def test_outsider_does_not_see_this_schools_families(cast, fam, login):
+    response = login(cast.outsider_teacher).get(URL)
+    assert response.status_code == 200
+    assert "Family Rowan" not in response.text
+
+
+def test_anonymous_goes_to_login(client, cast):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_post_to_the_list_is_405(cast, login):
+    assert login(cast.teacher).post(URL).status_code == 405
+
+
+def test_search_get_is_405(cast, login):
+    assert login(cast.teacher).get(reverse("families:family-search")).status_code == 405
+
+
+def test_teacher_sees_only_their_pupils_families(cast, fam, login):
+    make_family(cast, name="Family Birch")
+    response = login(cast.teacher).get(URL)
+    assert "Family Rowan" in response.text
+    assert "Family Birch" not in response.text
+
+
+def test_teacher_sees_key_contact_family(cast, login):
+    other = make_family(cast, name="Family Birch")
+    SchoolFamily.objects.filter(pk=other.school_family.pk).update(key_contact=cast.teacher)
+    assert "Family Birch" in login(cast.teacher).get(URL).text
+
+
+def test_school_setting_lets_staff_see_all_and_own_pupils_come_first(cast, login):
+    cast.school.staff_see_all_families = True
+    cast.school.save()
+    make_family(cast, name="Family Aspen")
+    make_family(cast, name="Family Zed", teacher=cast.teacher)
+    text = login(cast.teacher).get(URL).text
+    assert text.index("Family Zed") < text.index("Family Aspen")
+
+
+def test_search_by_post_keeps_names_out_of_the_url(cast, fam, login):
+    make_family(cast, name="Family Birch")
+    fam.mum.last_name = "Quillan"
+    fam.mum.save()
+    client = login(cast.pastoral)
+    response = client.post(reverse("families:family-search"), {"q": "quillan", "filters": ""})
+    assert response.status_code == 302
+    assert "quillan" not in response["Location"].lower()
+    text = client.get(response["Location"]).text
+    assert "Family Rowan" in text
+    assert "Family Birch" not in text
+    client.post(reverse("families:family-search"), {"q": "", "clear": "1"})
+    assert "Family Birch" in client.get(URL).text
+
+
+def test_search_keeps_filters_but_drops_unknown_parameters(cast, fam, login):
+    client = login(cast.pastoral)
+    response = client.post(
+        reverse("families:family-search"), {"q": "Robin", "filters": "sort=quiet&name=Robin"}
+    )
+    assert response["Location"] == f"{URL}?sort=quiet"
+
+
+def test_filter_by_tone_and_interpreter(cast, fam, login):
+    other = make_family(cast, name="Family Birch")
+    SchoolFamily.objects.filter(pk=fam.school_family.pk).update(
+        last_contact_tone="concern",
+        last_contact_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+    )
+    other.dad.interpreter_needed = True
+    other.dad.save()
+    client = login(cast.pastoral)
+    text = client.get(URL, {"last_tone": "concern"}).text
+    assert "Family Rowan" in text and "Family Birch" not in text
+    text = client.get(URL, {"interpreter": "on"}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+    text = client.get(URL, {"last_tone": "none"}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+
+
+def test_filter_by_class_and_looked_after(cast, fam, login):
+    other = make_family(cast, name="Family Birch")
+    other.child.looked_after = True
+    other.child.save()
+    client = login(cast.headteacher)
+    text = client.get(URL, {"class_group": fam.class_group.pk}).text
+    assert "Family Rowan" in text and "Family Birch" not in text
+    text = client.get(URL, {"looked_after": "on"}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_quiet_weeks_and_no_positive_this_term(cast, fam, login):
+    other = make_family(cast, name="Family Birch")
+    recent = datetime.datetime(2026, 3, 5, tzinfo=datetime.UTC)
+    SchoolFamily.objects.filter(pk=fam.school_family.pk).update(
+        last_contact_at=recent, last_positive_at=recent
+    )
+    old = datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    SchoolFamily.objects.filter(pk=other.school_family.pk).update(
+        last_contact_at=old, last_positive_at=old
+    )
+    client = login(cast.pastoral)
+    text = client.get(URL, {"quiet_weeks": 4}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+    text = client.get(URL, {"no_positive_this_term": "on"}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+
+
+def test_term_starts():
+    assert term_started_on(datetime.date(2026, 3, 10)) == datetime.date(2026, 1, 1)
+    assert term_started_on(datetime.date(2026, 9, 1)) == datetime.date(2026, 8, 15)
+    assert term_started_on(datetime.date(2026, 5, 1)) == datetime.date(2026, 4, 15)
+
+
+def test_each_row_has_a_one_click_log_contact_link(cast, fam, login):
+    text = login(cast.teacher).get(URL).text
+    assert reverse("families:contact-add", args=[fam.family.pk]) in text
+
+
+def test_pagination(cast, login):
+    for n in range(27):
+        make_family(cast, name=f"Family {n:02d}")
+    client = login(cast.pastoral)
+    assert "Family 26" not in client.get(URL).text
+    assert "Family 26" in client.get(URL, {"page": 2}).text
+
+
+def test_families_nav_item_shows_for_family_roles_only(cast, login, client):
+    assert URL in login(cast.teacher).get(reverse("home")).text
+    client.logout()
+    assert URL not in login(cast.authority_officer).get(reverse("home")).text
+
+
+@pytest.mark.parametrize("families", [2, 8])
+def test_list_query_count_does_not_grow(cast, login, django_assert_max_num_queries, families):
+    for n in range(families):
+        setup = make_family(cast, name=f"Family {n}", teacher=cast.teacher)
+        factories.ChildFactory(school=cast.school, family=setup.family)
+        SchoolFamily.objects.filter(pk=setup.school_family.pk).update(key_contact=cast.pastoral)
+    client = login(cast.teacher)
+    with django_assert_max_num_queries(14):
+        response = client.get(URL, {"sort": "quiet"})
+    assert response.text.count("Log contact<") == families
