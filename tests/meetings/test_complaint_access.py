@@ -58,8 +58,9 @@ def test_teacher_sees_only_complaints_they_are_point_of_contact_for(cast, login,
     assert "Record a complaint" not in response.text
 
 
-def test_authority_officer_gets_403_on_the_list(cast, login, complaints):
-    assert login(cast.authority_officer).get(reverse("meetings:complaint-list")).status_code == 403
+@pytest.mark.parametrize("role", ["authority_officer", "outsider_authority_officer"])
+def test_authority_officers_get_403_on_the_list(cast, login, complaints, role):
+    assert login(getattr(cast, role)).get(reverse("meetings:complaint-list")).status_code == 403
 
 
 def test_administrator_without_a_school_gets_404_on_the_list(cast, login, complaints):

@@ -310,3 +310,12 @@ def test_edit_form_shows_saved_dates_in_the_browsers_format(cast, login, complai
     assert 'value="2026-11-10T09:00"' in response.text
     assert 'type="datetime-local"' in response.text
     assert "The Osei family" in response.text
+
+
+def test_detail_links_to_the_meeting_that_followed(cast, login, complaint, setup):
+    meeting = _meeting(cast, setup.family)
+    complaint_link_meeting(complaint_id=complaint.pk, meeting=meeting, user=cast.pastoral)
+    response = login(cast.pastoral).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    assert reverse("meetings:meeting-detail", args=[meeting.pk]) in response.text
+    assert "Complaint resolution on 20 Nov 2026" in response.text
+    assert "Arrange a meeting to resolve it" not in response.text
