@@ -9,35 +9,29 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from demo import family_cases
 from demo import schools as demo_schools
+from demo.family_cases import CASES, ChildSpec, ContactSpec, FamilySpec, ParentSpec
 from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
 from families.services import summaries_refresh
 from portal.models import ClassGroup
 
+__all__ = ["CASES", "load"]
+
 SEED = 20260818
 WINDOW_DAYS = 98  # about two terms of the school year so far: mid-August to now
 MARKER = "DEMO-"
-CASTLEBRAE, NORTHFIELD = "castlebrae", "northfield"
+CASTLEBRAE, NORTHFIELD = family_cases.CASTLEBRAE, family_cases.NORTHFIELD
 R = ChildParent.Relationship
 Ch = ParentCarer.Channel
 CC = Contact.Channel
 P = Contact.Purpose
 CONF = Contact.Confidentiality
-
-# The guidance's five cases, by family name, for other demo loaders (compass, meetings).
-CASES = {
-    "starting_school": "Ellie Cameron's family",
-    "bereavement": "Kai Baxter's family",
-    "exclusions": "Ryan Docherty's family",
-    "siblings_apart": "Lily and Jay Morrison's family",
-    "residential": "Jordan Hughes's family",
-}
 
 # (language, interpreter chance, women, men, children, surnames, weight)
 CULTURES = [
@@ -310,71 +304,6 @@ TEMPLATES = [
 ]
 
 
-@dataclass
-class _Parent:
-    first: str
-    last: str
-    household: str = ""
-    organisation: str = ""
-    language: str = "English"
-    interpreter: bool = False
-    reading: str = ParentCarer.Reading.CONFIDENT
-    channel: str = Ch.PHONE
-    good_times: str = ""
-    good_places: str = ""
-    transport: str = ""
-    mobility: str = ""
-    work: str = ""
-    avoid: str = ""
-
-
-@dataclass
-class _Child:
-    first: str
-    last: str
-    school: str
-    year: str
-    # (parent index, relationship, parental responsibility, lives with child, restriction)
-    links: list = field(default_factory=list)
-    looked_after: bool = False
-    asn: bool = False
-    young_carer: bool = False
-
-
-@dataclass
-class _Contact:
-    school: str
-    days_ago: int
-    staff: str  # demo username suffix: teacher, pastoral, head
-    parents: list  # parent indexes
-    children: list  # child indexes
-    purpose: str
-    tone: str
-    channel: str
-    summary: str
-    agreed: str = ""
-    level: str = "general"
-    formal: bool = False
-    initiated_by: str = "school"
-    follow_up_days: int | None = None
-    follow_up_done: bool = False
-    confidentiality: str = CONF.SCHOOL
-    reason: str = ""
-    named: list = field(default_factory=list)
-    consent: str = ""
-
-
-@dataclass
-class _Family:
-    parents: list
-    children: list
-    strengths: str = ""
-    exceptions: str = ""
-    key_contacts: dict = field(default_factory=dict)
-    contacts: list = field(default_factory=list)
-    name: str = ""
-
-
 def _year_for(school: str, index: int) -> str:
     return f"P{index}" if school == CASTLEBRAE else f"S{index}"
 
@@ -387,7 +316,7 @@ def _dob(rng: random.Random, year: str, today: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=rng.randrange(365))
 
 
-def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) -> _Family:
+def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) -> FamilySpec:
     language, interp, women, men, kids, surnames, _w = rng.choices(
         CULTURES, weights=[c[-1] for c in CULTURES]
     )[0]
@@ -407,7 +336,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
             "mobility": rng.choice(MOBILITY) if rng.random() < 0.04 else "",
             "avoid": AVOID.get(language, "") if rng.random() < 0.8 else "",
         }
-        return _Parent(first, last, **{**prefs, **kw})
+        return ParentSpec(first, last, **{**prefs, **kw})
 
     shape = rng.choices(
         ["two", "single_mum", "single_dad", "separated", "step", "kinship", "foster"],
@@ -445,7 +374,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
         looked_after = rng.random() < 0.5
     else:
         carer = parent(rng.choice(women), "Lennox", language="English", interpreter=False)
-        council = _Parent(
+        council = ParentSpec(
             "",
             "Riverbank Council Children and Families",
             organisation="Riverbank Council social work",
@@ -458,7 +387,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
     years = rng.sample(range(1, 8 if school == CASTLEBRAE else 6), k=count)
     firsts = rng.sample(kids, k=count + 1)
     children = [
-        _Child(
+        ChildSpec(
             firsts.pop(),
             surname,
             school,
@@ -472,7 +401,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
     ]
     if with_sibling_at_high:
         children.append(
-            _Child(
+            ChildSpec(
                 firsts.pop(),
                 surname,
                 NORTHFIELD,
@@ -482,7 +411,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
                 asn=rng.random() < 0.15,
             )
         )
-    fam = _Family(parents, children)
+    fam = FamilySpec(parents, children)
     names = {"child": children[0].first, "parent": parents[0].first or parents[0].last}
     if rng.random() < 0.88:
         fam.strengths = " ".join(s.format(**names) for s in rng.sample(STRENGTHS, k=2))
@@ -491,7 +420,7 @@ def _random_family(rng: random.Random, school: str, with_sibling_at_high: bool) 
     return fam
 
 
-def _random_contacts(rng: random.Random, fam: _Family, school: str) -> list[_Contact]:
+def _random_contacts(rng: random.Random, fam: FamilySpec, school: str) -> list[ContactSpec]:
     kids = [i for i, c in enumerate(fam.children) if c.school == school]
     if not kids:
         return []
@@ -510,7 +439,7 @@ def _random_contacts(rng: random.Random, fam: _Family, school: str) -> list[_Con
         staff = key if rng.random() < 0.7 else rng.choice(["teacher", "pastoral", "head"])
         if staff == "teacher" and fam.key_contacts.get(school) != "teacher":
             staff = "pastoral"
-        contact = _Contact(
+        contact = ContactSpec(
             school,
             rng.randint(1 + recent_gap, WINDOW_DAYS),
             staff,
@@ -536,527 +465,13 @@ def _random_contacts(rng: random.Random, fam: _Family, school: str) -> list[_Con
     return contacts
 
 
-def _cases() -> list[_Family]:
-    """The guidance's five cases, and a separated family with a recorded restriction."""
-    starting = _Family(
-        name=CASES["starting_school"],
-        parents=[
-            _Parent(
-                "Shona",
-                "Cameron",
-                channel=Ch.FACE_TO_FACE,
-                good_times="Mornings at drop-off",
-                work="Part-time at the health centre, Mon–Wed",
-            ),
-            _Parent("Alan", "Cameron", channel=Ch.TEXT, work="Offshore: two weeks on, two off"),
-        ],
-        children=[
-            _Child(
-                "Ellie",
-                "Cameron",
-                CASTLEBRAE,
-                "P1",
-                asn=True,
-                links=[(0, R.MOTHER, True, True, ""), (1, R.FATHER, True, True, "")],
-            ),
-        ],
-        strengths="Shona and Alan know Ellie's diabetes care inside out and have shared their "
-        "routines with us. Ellie loves music and joins in every song.",
-        exceptions="Ellie settles fastest when the same adult meets her at the door.",
-        key_contacts={CASTLEBRAE: "pastoral"},
-    )
-    starting.contacts = [
-        _Contact(
-            CASTLEBRAE,
-            97,
-            "pastoral",
-            [0, 1],
-            [0],
-            P.SUPPORT,
-            "neutral",
-            CC.MEETING,
-            "Planning meeting before Ellie starts P1, with the school nurse. Shona and Alan "
-            "explained Ellie's blood-sugar checks and what her speech and language "
-            "therapist suggests.",
-            "Health care plan drafted together; staff training on 20 August; a home–school "
-            "diary each day.",
-            level="enhanced",
-            formal=True,
-            follow_up_days=7,
-            follow_up_done=True,
-        ),
-        _Contact(
-            CASTLEBRAE,
-            84,
-            "pastoral",
-            [0],
-            [0],
-            P.GOOD_NEWS,
-            "positive",
-            CC.PHONE,
-            "Called Shona after Ellie's first full week: she has made a friend and managed "
-            "her snack-time check with support.",
-            "",
-        ),
-        _Contact(
-            CASTLEBRAE,
-            40,
-            "head",
-            [0, 1],
-            [0],
-            P.SUPPORT,
-            "neutral",
-            CC.MEETING,
-            "Review of Ellie's plan. Parents feel the diary works; asked for more notice of "
-            "changes to the timetable.",
-            "Changes to go in the diary a week ahead; review again in six weeks.",
-            level="enhanced",
-            formal=True,
-            follow_up_days=42,
-        ),
-        _Contact(
-            CASTLEBRAE,
-            9,
-            "pastoral",
-            [1],
-            [0],
-            P.GOOD_NEWS,
-            "positive",
-            CC.TEXT,
-            "Text to Alan: Ellie sang a solo line in the nativity rehearsal.",
-            "",
-        ),
-    ]
-    bereavement = _Family(
-        name=CASES["bereavement"],
-        parents=[
-            _Parent(
-                "Lorna",
-                "Baxter",
-                channel=Ch.PHONE,
-                good_times="After 7pm",
-                reading=ParentCarer.Reading.SPOKEN,
-            )
-        ],
-        children=[_Child("Kai", "Baxter", CASTLEBRAE, "P4", links=[(0, R.MOTHER, True, True, "")])],
-        strengths="Kai is a thoughtful boy who loves football and drawing. Lorna keeps in close "
-        "touch and tells us what helps.",
-        exceptions="Kai copes better when he knows he can go to the quiet corner without asking.",
-        key_contacts={CASTLEBRAE: "teacher"},
-    )
-    bereavement.contacts = [
-        _Contact(
-            CASTLEBRAE,
-            75,
-            "pastoral",
-            [0],
-            [0],
-            P.WELLBEING,
-            "neutral",
-            CC.HOME_VISIT,
-            "Visited Lorna at home, at her request, after the death of Kai's dad. Lorna "
-            "talked about how Kai is doing and what she would like school to know.",
-            "Lorna agreed that Ms Lindsay and Mr Ferguson are told; nobody else. Kai may "
-            "use the quiet corner whenever he needs it.",
-            level="intensive",
-            formal=False,
-            initiated_by="family",
-            confidentiality=CONF.NAMED,
-            reason="Bereavement; shared with consent only.",
-            named=["teacher", "head"],
-            consent="Lorna Baxter agreed at the home visit that Kai's class teacher and the "
-            "headteacher are told. Not to be shared more widely.",
-            follow_up_days=7,
-            follow_up_done=True,
-        ),
-        _Contact(
-            CASTLEBRAE,
-            60,
-            "teacher",
-            [0],
-            [0],
-            P.GOOD_NEWS,
-            "positive",
-            CC.PHONE,
-            "Told Lorna that Kai helped organise the class football team today and laughed a lot.",
-            "",
-        ),
-        _Contact(
-            CASTLEBRAE,
-            20,
-            "teacher",
-            [0],
-            [0],
-            P.WELLBEING,
-            "neutral",
-            CC.PHONE,
-            "Kai was quiet after the Remembrance assembly. Talked with Lorna, who said the "
-            "anniversary of his dad's birthday is next week.",
-            "Ms Lindsay will check in with Kai each morning that week; call Lorna Friday.",
-            confidentiality=CONF.NAMED,
-            reason="Bereavement; shared with consent only.",
-            named=["pastoral", "head"],
-            follow_up_days=5,
-        ),
-    ]
-    exclusions = _Family(
-        name=CASES["exclusions"],
-        parents=[
-            _Parent(
-                "Karen",
-                "Docherty",
-                household="Mum's flat",
-                channel=Ch.PHONE,
-                work="Works in a care home, early shifts",
-            ),
-            _Parent(
-                "Paul",
-                "Docherty",
-                household="Dad's house",
-                channel=Ch.TEXT,
-                good_times="Evenings after 6pm (works days)",
-            ),
-        ],
-        children=[
-            _Child(
-                "Ryan",
-                "Docherty",
-                NORTHFIELD,
-                "S3",
-                asn=True,
-                links=[(0, R.MOTHER, True, True, ""), (1, R.FATHER, True, False, "")],
-            )
-        ],
-        strengths="Ryan is good with his hands and the technical department says he is a natural "
-        "in the workshop. Both parents want things to go well for him.",
-        exceptions="Ryan has had no incidents on workshop days or when he starts the day in the "
-        "base.",
-        key_contacts={NORTHFIELD: "pastoral"},
-    )
-    exclusions.contacts = [
-        _Contact(
-            NORTHFIELD,
-            70,
-            "head",
-            [0, 1],
-            [0],
-            P.BEHAVIOUR,
-            "concern",
-            CC.LETTER,
-            "Letter to both homes about Ryan's two-day exclusion after a fight at lunch, "
-            "with the plain-language guide to exclusion and parents' rights.",
-            "Return meeting on Ryan's first day back.",
-            level="intensive",
-            formal=True,
-        ),
-        _Contact(
-            NORTHFIELD,
-            66,
-            "pastoral",
-            [0, 1],
-            [0],
-            P.BEHAVIOUR,
-            "concern",
-            CC.MEETING,
-            "Return meeting with Karen, Paul and Ryan. Ryan said trouble starts in the "
-            "corridor after maths; both parents said mornings at the weekend house go well.",
-            "Ryan starts each day in the base; leaves maths two minutes early; Ms Nair "
-            "phones each parent weekly.",
-            level="intensive",
-            formal=True,
-            follow_up_days=7,
-            follow_up_done=True,
-        ),
-        _Contact(
-            NORTHFIELD,
-            30,
-            "pastoral",
-            [1],
-            [0],
-            P.FOLLOW_UP,
-            "positive",
-            CC.PHONE,
-            "Weekly call to Paul: Ryan had a full week with no incidents and a merit in technical.",
-            "",
-        ),
-        _Contact(
-            NORTHFIELD,
-            12,
-            "teacher",
-            [0, 1],
-            [0],
-            P.BEHAVIOUR,
-            "concern",
-            CC.PHONE,
-            "Phoned both parents: Ryan left English after a disagreement and went to the "
-            "base as agreed. Karen said he had a late night.",
-            "Talk with Ryan together on Monday.",
-            level="enhanced",
-            follow_up_days=3,
-        ),
-    ]
-    apart = _Family(
-        name=CASES["siblings_apart"],
-        parents=[
-            _Parent(
-                "Nicola",
-                "Morrison",
-                household="Nicola's flat",
-                channel=Ch.FACE_TO_FACE,
-                reading=ParentCarer.Reading.SUPPORT,
-            ),
-            _Parent(
-                "Margaret", "Morrison", household="Gran's house", channel=Ch.PHONE, work="Retired"
-            ),
-            _Parent("Sandra", "Wilson", household="Foster home", channel=Ch.TEXT),
-            _Parent(
-                "",
-                "Riverbank Council Children and Families",
-                organisation="Riverbank Council social work",
-                channel=Ch.EMAIL,
-            ),
-        ],
-        children=[
-            _Child(
-                "Lily",
-                "Morrison",
-                CASTLEBRAE,
-                "P4",
-                looked_after=True,
-                links=[
-                    (0, R.MOTHER, True, False, ""),
-                    (2, R.FOSTER_CARER, False, True, ""),
-                    (3, R.CORPORATE_PARENT, True, False, ""),
-                ],
-            ),
-            _Child(
-                "Jay",
-                "Morrison",
-                NORTHFIELD,
-                "S2",
-                looked_after=True,
-                young_carer=True,
-                links=[(0, R.MOTHER, True, False, ""), (1, R.KINSHIP_CARER, True, True, "")],
-            ),
-        ],
-        strengths="Lily and Jay are very close and see each other every weekend at Gran's. "
-        "Nicola wants to hear about both children's progress.",
-        exceptions="Lily is more settled on Mondays after a weekend with Jay.",
-        key_contacts={CASTLEBRAE: "pastoral", NORTHFIELD: "pastoral"},
-    )
-    apart.contacts = [
-        _Contact(
-            CASTLEBRAE,
-            80,
-            "pastoral",
-            [0, 2, 3],
-            [0],
-            P.SUPPORT,
-            "neutral",
-            CC.MEETING,
-            "Child's plan meeting with Nicola, Sandra and the social worker. Nicola said she "
-            "is working with the community alcohol service and would like reports read "
-            "to her.",
-            "Reports to be explained by phone; Nicola invited to the class assembly.",
-            level="intensive",
-            formal=True,
-            confidentiality=CONF.PASTORAL,
-            reason="Parent's health shared at a child's plan meeting.",
-            follow_up_days=21,
-            follow_up_done=True,
-        ),
-        _Contact(
-            CASTLEBRAE,
-            35,
-            "teacher",
-            [2],
-            [0],
-            P.GOOD_NEWS,
-            "positive",
-            CC.TEXT,
-            "Text to Sandra: Lily read her poem to the class today.",
-            "",
-        ),
-        _Contact(
-            NORTHFIELD,
-            50,
-            "pastoral",
-            [1],
-            [1],
-            P.WELLBEING,
-            "neutral",
-            CC.PHONE,
-            "Margaret said Jay helps a lot at home and is tired some mornings.",
-            "Jay linked with the young carers' group; homework club offered.",
-            level="enhanced",
-            follow_up_days=14,
-        ),
-        _Contact(
-            CASTLEBRAE,
-            6,
-            "pastoral",
-            [0],
-            [0],
-            P.PROGRESS,
-            "positive",
-            CC.PHONE,
-            "Called Nicola to talk through Lily's report, as agreed. Nicola was pleased "
-            "with her reading.",
-            "",
-        ),
-    ]
-    residential = _Family(
-        name=CASES["residential"],
-        parents=[
-            _Parent(
-                "Marcus",
-                "Bell",
-                household="Oakview children's house",
-                organisation="Oakview children's house",
-                channel=Ch.PHONE,
-                good_times="Weekdays 10am–4pm",
-            ),
-            _Parent(
-                "",
-                "Riverbank Council Children and Families",
-                organisation="Riverbank Council social work",
-                channel=Ch.EMAIL,
-            ),
-            _Parent("Tracey", "Hughes", channel=Ch.TEXT, reading=ParentCarer.Reading.SPOKEN),
-        ],
-        children=[
-            _Child(
-                "Jordan",
-                "Hughes",
-                NORTHFIELD,
-                "S4",
-                looked_after=True,
-                links=[
-                    (0, R.KEY_WORKER, False, True, ""),
-                    (1, R.CORPORATE_PARENT, True, False, ""),
-                    (2, R.MOTHER, True, False, ""),
-                ],
-            )
-        ],
-        strengths="Jordan is a talented artist and a loyal friend. Marcus knows him well and "
-        "comes to every review.",
-        exceptions="Jordan attends every day when he has art first period.",
-        key_contacts={NORTHFIELD: "pastoral"},
-    )
-    residential.contacts = [
-        _Contact(
-            NORTHFIELD,
-            90,
-            "pastoral",
-            [0, 1],
-            [0],
-            P.SUPPORT,
-            "neutral",
-            CC.MEETING,
-            "Looked-after review with Jordan, Marcus and the social worker. Jordan chose "
-            "which teachers know about his care arrangements.",
-            "Only Ms Nair and Mrs MacLeod are told the details; Jordan's art teacher to "
-            "be told he lives at Oakview, nothing more.",
-            level="intensive",
-            formal=True,
-            confidentiality=CONF.NAMED,
-            reason="Care arrangements; Jordan decided who knows.",
-            named=["head"],
-            consent="Jordan (S4) agreed at his review who is told; his social worker recorded it.",
-            follow_up_days=60,
-        ),
-        _Contact(
-            NORTHFIELD,
-            45,
-            "pastoral",
-            [0],
-            [0],
-            P.GOOD_NEWS,
-            "positive",
-            CC.PHONE,
-            "Told Marcus that Jordan's artwork was chosen for the school exhibition.",
-            "",
-        ),
-        _Contact(
-            NORTHFIELD,
-            15,
-            "pastoral",
-            [0, 2],
-            [0],
-            P.PROGRESS,
-            "neutral",
-            CC.EMAIL,
-            "Sent Marcus and Tracey Jordan's English progress report, as agreed at review.",
-            "",
-        ),
-    ]
-    restriction = _Family(
-        name="Mia Stewart's family",
-        parents=[
-            _Parent("Kerry", "Stewart", household="Mum's house", channel=Ch.PHONE),
-            _Parent("Gary", "Stewart", household="Dad's flat", channel=Ch.LETTER),
-        ],
-        children=[
-            _Child(
-                "Mia",
-                "Stewart",
-                CASTLEBRAE,
-                "P4",
-                links=[
-                    (0, R.MOTHER, True, True, ""),
-                    (
-                        1,
-                        R.FATHER,
-                        True,
-                        False,
-                        "Court order (Sheriff Court, 2025): school reports and "
-                        "parents' evening only; no collection from school and no address details.",
-                    ),
-                ],
-            )
-        ],
-        strengths="Mia is a keen reader and very creative. Both parents come to parents' evening.",
-        exceptions="Mia is calm and chatty on days she has been to after-school club.",
-        key_contacts={CASTLEBRAE: "teacher"},
-    )
-    restriction.contacts = [
-        _Contact(
-            CASTLEBRAE,
-            55,
-            "teacher",
-            [0],
-            [0],
-            P.PROGRESS,
-            "positive",
-            CC.MEETING,
-            "Parents' evening with Kerry: Mia's reading age is well ahead.",
-            "",
-        ),
-        _Contact(
-            CASTLEBRAE,
-            54,
-            "teacher",
-            [1],
-            [0],
-            P.PROGRESS,
-            "positive",
-            CC.MEETING,
-            "Parents' evening with Gary, separate slot as the order allows: shared Mia's "
-            "reading progress.",
-            "",
-            formal=True,
-        ),
-    ]
-    return [starting, bereavement, exclusions, apart, residential, restriction]
-
-
-def _family_name(fam: _Family) -> str:
+def _family_name(fam: FamilySpec) -> str:
     firsts = [c.first for c in fam.children]
     joined = firsts[0] if len(firsts) == 1 else ", ".join(firsts[:-1]) + " and " + firsts[-1]
     return f"{joined} {fam.children[0].last}'s family"
 
 
-def _key_contacts(rng: random.Random, fam: _Family) -> dict:
+def _key_contacts(rng: random.Random, fam: FamilySpec) -> dict:
     """The demo teacher for their own class's families, pastoral staff for looked-after
     children, otherwise pastoral staff or the head."""
     keys = dict(fam.key_contacts)
@@ -1079,8 +494,8 @@ def _when(rng: random.Random, today: datetime.date, days_ago: int) -> datetime.d
     return timezone.make_aware(datetime.datetime.combine(day, moment))
 
 
-def _plan(rng: random.Random) -> list[_Family]:
-    families = _cases()
+def _plan(rng: random.Random) -> list[FamilySpec]:
+    families = family_cases.scripted()
     at = {s: sum(any(c.school == s for c in f.children) for f in families) for s in SCHOOLS_KEYS}
     for i in range(200 - at[CASTLEBRAE]):
         families.append(_random_family(rng, CASTLEBRAE, with_sibling_at_high=i % 9 == 4))
