@@ -1,0 +1,637 @@
+"""The headteacher's and the authority's figures, each computed by one query in the database.
+
+Every figure is an aggregate (GROUP BY with correlated subqueries for "the latest placement of
+each family"), so the number of queries never grows with the number of families. Python only
+shapes the few grouped rows that come back (one per region, month, year group or member of
+staff) into tables and charts.
+
+Terms, used for "this term" and "this term vs last": Autumn (August to December), Spring
+(January to March) and Summer (April to July); the school year starts on 1 August.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
+from families.models import Contact, SchoolFamily, Tone
+from portal.models import School
+
+SUPPRESS_BELOW = 5
+NOT_PLACED = ""  # the region key shown as "Not placed yet"
+NOT_PLACED_LABEL = "Not placed yet"
+LIST_LIMIT = 50  # names shown on a page; the CSV download has them all
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "term" or "year"
+    label: str
+    start: dt.date
+    end: dt.date  # exclusive
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return _midnight(self.start)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return _midnight(self.end)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def term_containing(day: dt.date) -> Period:
+    if day.month >= 8:
+        start, end, name = dt.date(day.year, 8, 1), dt.date(day.year + 1, 1, 1), "Autumn"
+    elif day.month >= 4:
+        start, end, name = dt.date(day.year, 4, 1), dt.date(day.year, 8, 1), "Summer"
+    else:
+        start, end, name = dt.date(day.year, 1, 1), dt.date(day.year, 4, 1), "Spring"
+    return Period("term", f"{name} term {day.year}", start, end)
+
+
+def year_containing(day: dt.date) -> Period:
+    first = day.year if day.month >= 8 else day.year - 1
+    label = f"School year {first}–{str(first + 1)[2:]}"
+    return Period("year", label, dt.date(first, 8, 1), dt.date(first + 1, 8, 1))
+
+
+PERIOD_CHOICES = [("term", "This term"), ("year", "This school year")]
+
+
+def period_for(key: str, today: dt.date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return year_containing(today) if key == "year" else term_containing(today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compass regions and the latest placement of each family
+
+
+@dataclass
+class RegionRow:
+    key: str
+    label: str
+    count: int = 0
+    percent: float = 0.0
+    is_goal: bool = False
+    description: str = ""
+    target: int | None = None  # the self-evaluation's target share, in percent
+    baseline: float | None = None  # the share when the target was set, in percent
+    colour: str = "#6c757d"
+
+
+REGION_COLOURS = ["#2f6f4e", "#1d4ed8", "#b45309", "#7c3aed", "#9a3412", "#0f766e", "#475569"]
+
+
+def _latest_placement(as_of: dt.datetime | None = None):
+    """Placements of the outer SchoolFamily row, newest first (before `as_of` if given)."""
+    placements = Placement.objects.filter(school_family=OuterRef("pk"))
+    if as_of is not None:
+        placements = placements.filter(placed_at__lt=as_of)
+    return placements.order_by("-placed_at", "-pk")
+
+
+_DISTANCE = ExpressionWrapper(
+    (Value(Decimal(max(STEPS))) - F("x")) * (Value(Decimal(max(STEPS))) - F("x"))
+    + (Value(Decimal(max(STEPS))) - F("y")) * (Value(Decimal(max(STEPS))) - F("y")),
+    output_field=DecimalField(max_digits=6, decimal_places=2),
+)
+
+
+def _with_region(families, *, as_of=None, name="region"):
+    latest = _latest_placement(as_of)
+    return families.annotate(**{name: Subquery(latest.values("region_key")[:1])})
+
+
+def region_counts(families) -> dict[str, int]:
+    """{region key: families whose latest placement is there}; "" for families never placed."""
+    rows = _with_region(families).values("region").annotate(n=Count("pk")).order_by()
+    return {row["region"] or NOT_PLACED: row["n"] for row in rows}
+
+
+def region_rows(regions: list[CompassRegion], counts: dict[str, int]) -> list[RegionRow]:
+    """One row per region in compass order, then any retired region keys, then "not placed"."""
+    total = sum(counts.values())
+    rows = [
+        RegionRow(r.key, r.label, is_goal=r.is_goal, description=r.description) for r in regions
+    ]
+    known = {r.key for r in rows}
+    rows += [RegionRow(k, k) for k in sorted(counts) if k not in known and k != NOT_PLACED]
+    rows.append(RegionRow(NOT_PLACED, NOT_PLACED_LABEL))
+    for i, row in enumerate(rows):
+        row.count = counts.get(row.key, 0)
+        row.percent = round(100 * row.count / total, 1) if total else 0.0
+        row.colour = "#adb5bd" if row.key == NOT_PLACED else REGION_COLOURS[i % 7]
+    return rows
+
+
+def regions_for(school: School | None) -> list[CompassRegion]:
+    return CompassRegion.objects.for_school(school)
+
+
+# ---------------------------------------------------------------------------------------------
+# Movement
+
+
+@dataclass
+class Movement:
+    since: Period
+    keys: list[str]
+    labels: dict[str, str]
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)  # (from, to) -> families
+    towards: int = 0
+    away: int = 0
+    across: int = 0
+    stayed: int = 0
+    newly_placed: int = 0
+
+    def count(self, from_key: str, to_key: str) -> int:
+        return self.cells.get((from_key, to_key), 0)
+
+    @property
+    def matrix(self) -> list[dict]:
+        """Rows for the from × to table, "not placed before" first."""
+        froms = [NOT_PLACED, *self.keys]
+        return [
+            {
+                "key": f,
+                "label": self.labels.get(f, f) if f else "Not placed before",
+                "cells": [self.count(f, t) for t in self.keys],
+                "total": sum(self.count(f, t) for t in self.keys),
+            }
+            for f in froms
+        ]
+
+
+def _moves(families, since: dt.datetime):
+    before, now = _latest_placement(since), _latest_placement()
+    return families.annotate(
+        from_key=Subquery(before.values("region_key")[:1]),
+        to_key=Subquery(now.values("region_key")[:1]),
+        from_distance=Subquery(before.annotate(d=_DISTANCE).values("d")[:1]),
+        to_distance=Subquery(now.annotate(d=_DISTANCE).values("d")[:1]),
+    ).annotate(
+        direction=Case(
+            When(from_key__isnull=True, then=Value("new")),
+            When(from_key=F("to_key"), then=Value("stayed")),
+            When(to_distance__lt=F("from_distance"), then=Value("towards")),
+            When(to_distance__gt=F("from_distance"), then=Value("away")),
+            default=Value("across"),
+        )
+    )
+
+
+def movement(families, regions: list[CompassRegion], since: Period) -> Movement:
+    """How each family's region changed from the start of `since` until now.
+
+    A family moved *towards* positive partners when its region changed and its point came
+    closer to the north-east corner of the compass; *away* when it went further from it.
+    """
+    rows = (
+        _moves(families, since.starts_at)
+        .filter(to_key__isnull=False)
+        .values("from_key", "to_key", "direction")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = Movement(since, [r.key for r in regions], {r.key: r.label for r in regions})
+    for row in rows:
+        key = (row["from_key"] or NOT_PLACED, row["to_key"])
+        result.cells[key] = result.cells.get(key, 0) + row["n"]
+        if row["to_key"] not in result.keys:
+            result.keys.append(row["to_key"])
+        if row["from_key"] and row["from_key"] not in result.keys:
+            result.keys.append(row["from_key"])
+        if row["direction"] == "new":
+            result.newly_placed += row["n"]
+        else:
+            setattr(result, row["direction"], getattr(result, row["direction"]) + row["n"])
+    return result
+
+
+def moved_away(families, since: Period) -> list[dict]:
+    """The families whose relationship moved away from positive partners since `since` began."""
+    latest = _latest_placement()
+    before = _latest_placement(since.starts_at)
+    return list(
+        _moves(families, since.starts_at)
+        .filter(direction="away")
+        .annotate(
+            from_label=Subquery(before.values("region_label")[:1]),
+            to_label=Subquery(latest.values("region_label")[:1]),
+            moved_at=Subquery(latest.values("placed_at")[:1]),
+        )
+        .values(
+            "pk",
+            "family",
+            "family__name",
+            "key_contact__first_name",
+            "key_contact__last_name",
+            "from_label",
+            "to_label",
+            "moved_at",
+        )
+        .order_by("family__name", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Contact balance
+
+
+def _balance():
+    return {
+        "positive": Count("pk", filter=Q(tone=Tone.POSITIVE), distinct=True),
+        "neutral": Count("pk", filter=Q(tone=Tone.NEUTRAL), distinct=True),
+        "concern": Count("pk", filter=Q(tone=Tone.CONCERN), distinct=True),
+        "formal": Count("pk", filter=Q(formality=Contact.Formality.FORMAL), distinct=True),
+        "informal": Count("pk", filter=Q(formality=Contact.Formality.INFORMAL), distinct=True),
+        "total": Count("pk", distinct=True),
+    }
+
+
+def contacts_in(school: School, period: Period, families=None, *, staff=None):
+    contacts = Contact.objects.filter(
+        school=school, occurred_at__gte=period.starts_at, occurred_at__lt=period.ends_at
+    )
+    if families is not None:
+        contacts = contacts.filter(family__in=families.values("family"))
+    if staff is not None:
+        contacts = contacts.filter(staff=staff)
+    return contacts
+
+
+def balance_by_month(contacts) -> list[dict]:
+    rows = (
+        contacts.annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(**_balance())
+        .order_by("month")
+    )
+    return [{**row, "label": f"{row['month']:%B %Y}"} for row in rows]
+
+
+def balance_by_year_group(contacts, school: School) -> list[dict]:
+    """Each contact counts once for every year group the family has a current pupil in."""
+    rows = (
+        contacts.filter(family__children__school=school, family__children__left_on__isnull=True)
+        .values(label=F("family__children__year_group"))
+        .annotate(**_balance())
+        .order_by("label")
+    )
+    return [{**row, "label": row["label"] or "No year group"} for row in rows]
+
+
+def balance_by_staff(contacts) -> list[dict]:
+    rows = (
+        contacts.values("staff", "staff__first_name", "staff__last_name", "staff__username")
+        .annotate(**_balance())
+        .order_by("staff__last_name", "staff__first_name", "staff")
+    )
+    return [
+        {
+            **row,
+            "label": f"{row['staff__first_name']} {row['staff__last_name']}".strip()
+            or row["staff__username"],
+        }
+        for row in rows
+    ]
+
+
+def balance_total(contacts) -> dict:
+    return contacts.aggregate(**_balance())
+
+
+# ---------------------------------------------------------------------------------------------
+# Families needing attention
+
+
+def _last_placed_at():
+    return Subquery(_latest_placement().values("placed_at")[:1])
+
+
+def _attention_filters(school: School, *, weeks: int, today: dt.date) -> dict[str, Q]:
+    now = timezone.now()
+    term = term_containing(today)
+    return {
+        "no_positive": Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=term.starts_at),
+        "no_contact": Q(last_contact_at__isnull=True)
+        | Q(last_contact_at__lt=now - dt.timedelta(weeks=weeks)),
+        "review_due": Q(last_placed_at__isnull=True)
+        | Q(last_placed_at__lt=now - dt.timedelta(weeks=school.placement_review_weeks)),
+    }
+
+
+def attention_counts(school: School, families, *, weeks: int, today: dt.date) -> dict[str, int]:
+    """How many families had no positive contact this term, no contact in `weeks` weeks, or a
+    placement overdue for review (or never placed); and open follow-ups past their date."""
+    wanted = _attention_filters(school, weeks=weeks, today=today)
+    overdue = Contact.objects.filter(
+        school=school,
+        family=OuterRef("family"),
+        follow_up_on__lt=today,
+        follow_up_on__isnull=False,
+        follow_up_done_at__isnull=True,
+    )
+    counts = (
+        families.annotate(last_placed_at=_last_placed_at())
+        .annotate(
+            overdue=Subquery(
+                overdue.order_by().values("family").annotate(n=Count("pk")).values("n")
+            )
+        )
+        .aggregate(
+            families=Count("pk"),
+            overdue_follow_ups=models.Sum("overdue", default=0),
+            **{name: Count("pk", filter=q) for name, q in wanted.items()},
+        )
+    )
+    return counts
+
+
+def attention_list(school: School, families, which: str, *, weeks: int, today: dt.date):
+    """The families behind one of the attention counts, by name."""
+    wanted = _attention_filters(school, weeks=weeks, today=today)[which]
+    return (
+        families.annotate(last_placed_at=_last_placed_at())
+        .filter(wanted)
+        .values(
+            "pk",
+            "family",
+            "family__name",
+            "key_contact__first_name",
+            "key_contact__last_name",
+            "last_contact_at",
+            "last_positive_at",
+            "last_placed_at",
+        )
+        .order_by("family__name", "pk")
+    )
+
+
+def overdue_follow_ups(school: School, families, *, today: dt.date):
+    return (
+        Contact.objects.filter(
+            school=school,
+            family__in=families.values("family"),
+            follow_up_on__lt=today,
+            follow_up_on__isnull=False,
+            follow_up_done_at__isnull=True,
+        )
+        .values(
+            "pk",
+            "family",
+            "family__name",
+            "follow_up_on",
+            "follow_up_owner__first_name",
+            "follow_up_owner__last_name",
+        )
+        .order_by("follow_up_on", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-evaluation: questions, targets and progress
+
+
+QUESTIONS = [
+    (
+        "view_of_parents",
+        "How do we see parents?",
+        "When staff talk about families, do they speak of problems to manage, of people to "
+        "inform, or of experts on their own children? What would a parent overhear?",
+    ),
+    (
+        "good_news",
+        "How much of our contact is good news?",
+        "Look at the contact balance. Which families hear from us only when something has gone "
+        "wrong, and what would it take to change that this term?",
+    ),
+    (
+        "way_in",
+        "How easy is it to reach us and to come in?",
+        "Times, places, the welcome at reception, a named person to call, help with language "
+        "or reading: where does a parent give up, and what could we move?",
+    ),
+    (
+        "one_person",
+        "Does every family know who to turn to?",
+        "Which families have no key contact, or one they rarely hear from? How do we hand over "
+        "when staff change?",
+    ),
+    (
+        "listening",
+        "How do we listen, and what changes as a result?",
+        "When a parent tells us what works for their child, or complains, how is it recorded, "
+        "who acts on it, and how do they hear what we changed?",
+    ),
+    (
+        "not_reached",
+        "Whom are we not yet reaching, and why?",
+        "Look at the families in the south-west of the compass and those with no contact for "
+        "weeks. What do we know about their barriers? What have we not tried?",
+    ),
+    (
+        "next_steps",
+        "What will we do differently next?",
+        "Choose two or three changes for the coming year, who leads each, and how we will know "
+        "they are working.",
+    ),
+]
+
+
+def latest_self_evaluation(school: School) -> SelfEvaluation | None:
+    return (
+        SelfEvaluation.objects.filter(school=school)
+        .select_related("recorded_by")
+        .prefetch_related("targets")
+        .order_by("-written_on", "-pk")
+        .fetch_mode(models.FETCH_PEERS)
+        .first()
+    )
+
+
+def apply_targets(rows: list[RegionRow], evaluation: SelfEvaluation | None, baseline=None):
+    """Copy the evaluation's targets (and the shares when it was written) onto region rows."""
+    if evaluation is None:
+        return
+    targets = {t.region_key: t.percent for t in evaluation.targets.all()}
+    total = sum(baseline.values()) if baseline else 0
+    for row in rows:
+        if row.key != NOT_PLACED:
+            row.target = targets.get(row.key, 0)
+        if baseline is not None:
+            row.baseline = round(100 * baseline.get(row.key, 0) / total, 1) if total else 0.0
+
+
+def baseline_counts(families, evaluation: SelfEvaluation) -> dict[str, int]:
+    """Region counts as they stood at the start of the day the evaluation was written."""
+    rows = (
+        _with_region(families, as_of=_midnight(evaluation.written_on))
+        .values("region")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["region"] or NOT_PLACED: row["n"] for row in rows}
+
+
+@transaction.atomic
+def selfevaluation_record(
+    *,
+    school: School,
+    recorded_by,
+    target_year: int,
+    answers: dict[str, str],
+    targets: dict[str, int],
+    written_on: dt.date | None = None,
+) -> SelfEvaluation:
+    """Record the senior team's answers and target distribution as a new, dated evaluation."""
+    evaluation = SelfEvaluation(
+        school=school,
+        recorded_by=recorded_by,
+        target_year=target_year,
+        answers={k: v for k, v in answers.items() if v},
+        written_on=written_on or timezone.localdate(),
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    for key, percent in targets.items():
+        target = RegionTarget(evaluation=evaluation, region_key=key, percent=percent)
+        target.full_clean()
+        target.save()
+    return evaluation
+
+
+# ---------------------------------------------------------------------------------------------
+# Authority: per school, with small numbers suppressed
+
+
+def suppress_table(matrix: list[list[int]]) -> list[list[int | None]]:
+    """Hide counts below SUPPRESS_BELOW, and enough others that no hidden count can be worked
+    out by subtraction.
+
+    `matrix` has a total as the last cell of each row and a totals row last. In any row or
+    column where exactly one count is hidden, the smallest other shown count (a total last of
+    all) is hidden too, repeated until nothing changes.
+    """
+    shown: list[list[int | None]] = [
+        [None if n < SUPPRESS_BELOW else n for n in row] for row in matrix
+    ]
+    if not matrix:
+        return shown
+    rows, cols = len(matrix), len(matrix[0])
+    lines = [[(r, c) for c in range(cols)] for r in range(rows)]
+    lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [cell for cell in line if shown[cell[0]][cell[1]] is None]
+            if len(hidden) != 1:
+                continue
+            *parts, total = line
+            visible = [cell for cell in parts if shown[cell[0]][cell[1]] is not None]
+            if not visible and shown[total[0]][total[1]] is not None:
+                visible = [total]
+            if visible:
+                r, c = min(visible, key=lambda cell: matrix[cell[0]][cell[1]])
+                shown[r][c] = None
+                changed = True
+    return shown
+
+
+def authority_schools(authority_ids: set[int]) -> list[School]:
+    return list(
+        School.objects.filter(authority_id__in=authority_ids)
+        .select_related("authority")
+        .order_by("authority__name", "name")
+        .fetch_mode(models.FETCH_RAISE)
+    )
+
+
+def authority_region_counts(authority_ids: set[int]) -> dict[int, dict[str, int]]:
+    """{school id: {region key: families}} across the authorities, in one query."""
+    rows = (
+        _with_region(SchoolFamily.objects.filter(school__authority_id__in=authority_ids))
+        .values("school", "region")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row["school"], {})[row["region"] or NOT_PLACED] = row["n"]
+    return result
+
+
+def authority_balance(authority_ids: set[int], period: Period) -> dict[int, dict]:
+    rows = (
+        Contact.objects.filter(
+            school__authority_id__in=authority_ids,
+            occurred_at__gte=period.starts_at,
+            occurred_at__lt=period.ends_at,
+        )
+        .values("school")
+        .annotate(**_balance())
+        .order_by()
+    )
+    return {row["school"]: row for row in rows}
+
+
+def authority_tables(authority_ids: set[int], period: Period) -> dict:
+    """The authority dashboard's two tables, suppressed: regions and contact balance."""
+    schools = authority_schools(authority_ids)
+    regions = regions_for(None)
+    counts = authority_region_counts(authority_ids)
+    balance = authority_balance(authority_ids, period)
+    keys = [r.key for r in regions]
+    keys += sorted({k for c in counts.values() for k in c} - set(keys) - {NOT_PLACED})
+    keys.append(NOT_PLACED)
+    labels = {r.key: r.label for r in regions} | {NOT_PLACED: NOT_PLACED_LABEL}
+
+    def with_totals(matrix):
+        matrix = [[*row, sum(row)] for row in matrix]
+        return [*matrix, [sum(col) for col in zip(*matrix, strict=True)]] if matrix else matrix
+
+    region_matrix = with_totals([[counts.get(s.pk, {}).get(k, 0) for k in keys] for s in schools])
+    tone_keys, form_keys = ["positive", "neutral", "concern"], ["formal", "informal"]
+    tone_matrix = with_totals(
+        [[balance.get(s.pk, {}).get(k, 0) for k in tone_keys] for s in schools]
+    )
+    form_matrix = with_totals(
+        [[balance.get(s.pk, {}).get(k, 0) for k in form_keys] for s in schools]
+    )
+    names = [s.name for s in schools] + ["All schools"]
+    return {
+        "schools": schools,
+        "period": period,
+        "region_columns": [labels.get(k, k) for k in keys],
+        "regions": list(zip(names, suppress_table(region_matrix), strict=True)),
+        "tones": list(zip(names, suppress_table(tone_matrix), strict=True)),
+        "formality": list(zip(names, suppress_table(form_matrix), strict=True)),
+    }
