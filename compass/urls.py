@@ -1,3 +1,20 @@
+from django.urls import path
+
+from compass import views, views_dashboard
+
 app_name = "compass"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("family/<int:family_pk>/", views.family_compass, name="family-compass"),
+    path("family/<int:family_pk>/place/", views.placement_add, name="placement-add"),
+    # The headteacher's dashboard, the authority's figures and the self-evaluation (B2).
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("dashboard/movement/", views_dashboard.dashboard_movement, name="dashboard-movement"),
+    path("dashboard/contacts/", views_dashboard.dashboard_contacts, name="dashboard-contacts"),
+    path("dashboard/attention/", views_dashboard.dashboard_attention, name="dashboard-attention"),
+    path("dashboard/<slug:table>.csv", views_dashboard.dashboard_csv, name="dashboard-csv"),
+    path("my-contacts/", views_dashboard.my_contacts, name="my-contacts"),
+    path("authority/", views_dashboard.authority, name="authority"),
+    path("authority/<slug:table>.csv", views_dashboard.authority_csv, name="authority-csv"),
+    path("self-evaluation/", views_dashboard.selfevaluation, name="selfevaluation"),
+]

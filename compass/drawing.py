@@ -1,0 +1,266 @@
+"""The family's compass as data for a server-rendered SVG, with its text alternative.
+
+Geometry: the plot spans lever scale 1–4 on both axes (see compass.models); SVG y grows
+downwards, so north (attitude 4) is at the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from compass.models import CompassRegion, Placement
+from compass.suggestions import suggestions_for
+
+SIZE = 400
+PAD = 60
+PLOT = SIZE - 2 * PAD
+PATH_LENGTH = 6
+# Shapes for parents' points, so they differ by more than colour; each also carries a label.
+SHAPES = ("square", "triangle", "diamond", "circle")
+
+
+def _px(x: Decimal | float) -> float:
+    return round(PAD + (float(x) - 1) / 3 * PLOT, 1)
+
+
+def _py(y: Decimal | float) -> float:
+    return round(PAD + (4 - float(y)) / 3 * PLOT, 1)
+
+
+def _clamp(value, low, high):
+    return low if value is None else max(low, min(high, float(value)))
+
+
+@dataclass
+class Box:
+    label: str
+    key: str
+    is_goal: bool
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    label_y: float
+    anchor: str
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    shape: str
+    label: str
+    name: str
+    placement: Placement
+    marker: str = ""  # SVG points for polygons
+
+    @property
+    def corner_x(self) -> float:
+        return round(self.x - 6, 1)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - 6, 1)
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + 9, 1)
+
+    @property
+    def text_y(self) -> float:
+        return round(self.y + 4, 1)
+
+    @property
+    def below_y(self) -> float:
+        return round(self.y + 22, 1)
+
+
+@dataclass
+class Arrow:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass
+class Drawing:
+    size: int
+    boxes: list[Box]
+    arrows: list[Arrow]
+    now: Point | None
+    parents: list[Point]
+    summary: str
+    last_move: str
+    axes: dict = field(default_factory=dict)
+
+
+def _boxes(regions: list[CompassRegion]) -> list[Box]:
+    """Regions drawn last-matched first, so the first in order (e.g. the centre) is on top."""
+    boxes = []
+    for region in reversed(regions):
+        x0, x1 = _clamp(region.x_min, 1, 4), _clamp(region.x_max if region.x_max else 4, 1, 4)
+        y0, y1 = _clamp(region.y_min, 1, 4), _clamp(region.y_max if region.y_max else 4, 1, 4)
+        left, right, top, bottom = _px(x0), _px(x1), _py(y1), _py(y0)
+        middle_x, middle_y = (x0 + x1) / 2, (y0 + y1) / 2
+        # Labels sit in the corner farthest from the middle of the compass.
+        if abs(middle_x - 2.5) < 0.01 and abs(middle_y - 2.5) < 0.01:
+            label_x, label_y, anchor = (left + right) / 2, (top + bottom) / 2 + 4, "middle"
+        else:
+            east, north = middle_x >= 2.5, middle_y >= 2.5
+            label_x = right - 6 if east else left + 6
+            label_y = top + 16 if north else bottom - 8
+            anchor = "end" if east else "start"
+        boxes.append(
+            Box(
+                label=region.label,
+                key=region.key,
+                is_goal=region.is_goal,
+                x=left,
+                y=top,
+                width=round(right - left, 1),
+                height=round(bottom - top, 1),
+                label_x=round(label_x, 1),
+                label_y=round(label_y, 1),
+                anchor=anchor,
+            )
+        )
+    return boxes
+
+
+def _polygon(shape: str, cx: float, cy: float, r: float = 7) -> str:
+    if shape == "triangle":
+        pts = [(cx, cy - r), (cx + r, cy + r * 0.8), (cx - r, cy + r * 0.8)]
+    elif shape == "diamond":
+        pts = [(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)]
+    else:
+        return ""
+    return " ".join(f"{round(a, 1)},{round(b, 1)}" for a, b in pts)
+
+
+def movement(before: Placement, after: Placement) -> str:
+    """In words: did the relationship move towards positive partners (north-east) or away?"""
+    change = (after.x + after.y) - (before.x + before.y)
+    if change > 0:
+        return "towards positive partnership"
+    if change < 0:
+        return "away from positive partnership"
+    if (after.x, after.y) != (before.x, before.y):
+        return "sideways"
+    return "no change"
+
+
+def _describe(p: Placement) -> str:
+    return (
+        f"{p.region_label} (communication {p.communication}, access {p.access}, "
+        f"attitude {p.attitude}), placed on {p.placed_at:%-d %B %Y} by "
+        f"{p.placed_by.get_full_name() or p.placed_by.get_username()}"
+    )
+
+
+def drawing_for(placements: list[Placement], regions: list[CompassRegion], parents) -> Drawing:
+    """The drawing of one family's placements (newest first), with per-parent points."""
+    boxes = _boxes(regions)
+    if not placements:
+        return Drawing(
+            size=SIZE,
+            boxes=boxes,
+            arrows=[],
+            now=None,
+            parents=[],
+            summary="This family has not been placed on the compass yet.",
+            last_move="",
+            axes=_axes(),
+        )
+    path = list(reversed(placements[:PATH_LENGTH]))
+    arrows = [
+        Arrow(_px(a.x), _py(a.y), _px(b.x), _py(b.y))
+        for a, b in zip(path, path[1:], strict=False)
+        if (a.x, a.y) != (b.x, b.y)
+    ]
+    latest = placements[0]
+    now = Point(_px(latest.x), _py(latest.y), "star", "Now", "Latest placement", latest)
+    points = []
+    for index, parent in enumerate(parents):
+        mine = next((p for p in placements if parent in p.parents.all()), None)
+        if mine is None:
+            continue
+        shape = SHAPES[index % len(SHAPES)]
+        # A small offset per parent keeps coinciding points readable.
+        cx, cy = _px(mine.x) + 10 * (index + 1), _py(mine.y) - 10 * (index + 1)
+        initials = "".join(part[:1] for part in parent.full_name.split()[:2]).upper()
+        points.append(
+            Point(
+                round(cx, 1),
+                round(cy, 1),
+                shape,
+                initials,
+                parent.full_name,
+                mine,
+                _polygon(shape, cx, cy),
+            )
+        )
+    summary = f"Now: {_describe(latest)}."
+    last_move = ""
+    if len(placements) > 1:
+        before = placements[1]
+        if before.region_key == latest.region_key:
+            last_move = (
+                f"Last move: stayed in {latest.region_label} since {before.placed_at:%-d %B %Y}, "
+                f"{movement(before, latest)}."
+            )
+        else:
+            last_move = (
+                f"Last move: from {before.region_label} ({before.placed_at:%-d %B %Y}) to "
+                f"{latest.region_label}, {movement(before, latest)}."
+            )
+    return Drawing(
+        size=SIZE,
+        boxes=boxes,
+        arrows=arrows,
+        now=now,
+        parents=points,
+        summary=summary,
+        last_move=last_move,
+        axes=_axes(),
+    )
+
+
+def _axes() -> dict:
+    middle = SIZE / 2
+    return {
+        "north": (middle, PAD - 12),
+        "south": (middle, SIZE - PAD + 22),
+        "west": (PAD - 8, middle),
+        "west_word": middle + 14,
+        "east": (SIZE - PAD + 8, middle),
+        "left": PAD,
+        "right": SIZE - PAD,
+        "top": PAD,
+        "bottom": SIZE - PAD,
+        "middle": middle,
+    }
+
+
+def compass_context(school_family, *, limit: int = 50) -> dict:
+    """Everything the compass block shows for one family, in a fixed number of queries."""
+    placements = list(Placement.objects.for_family_page(school_family)[:limit])
+    regions = CompassRegion.objects.for_school(school_family.school)
+    parents = list(school_family.family.parents.all())
+    drawing = drawing_for(placements, regions, parents)
+    latest = placements[0] if placements else None
+    return {
+        "school_family": school_family,
+        "family": school_family.family,
+        "drawing": drawing,
+        "latest": latest,
+        "recent": placements[:PATH_LENGTH],
+        "suggestions": suggestions_for(latest) if latest else None,
+    }
+
+
+def section_context(request, school_family) -> dict:
+    """The family page's compass block (the family page has already checked access)."""
+    return compass_context(school_family)

@@ -1,0 +1,86 @@
+"""The "review placement" prompt for a key contact, computed in one query.
+
+A family the member of staff is key contact for needs its placement reviewed when:
+- it has never been placed;
+- its last placement is older than the school's `placement_review_weeks`; or
+- its contact pattern changed since: the three latest contacts, all after the last placement,
+  are concerns, and before them came a positive period (the contact before them was positive,
+  or the last placement was in the goal region).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from compass.models import CompassRegion, Placement
+from families.models import Contact, SchoolFamily, Tone
+from portal import access
+
+REASON_NEVER = "Not placed on the compass yet"
+REASON_OLD = "Last placed over {weeks} weeks ago"
+REASON_PATTERN = "Three concerns in a row since a positive period"
+PANEL_LIMIT = 10
+
+
+def _tone(contacts, index: int):
+    return Subquery(contacts.values("tone")[index : index + 1])
+
+
+def review_queryset(user, school):
+    """The key contact's families with what the prompt needs, annotated in the database."""
+    latest = Placement.objects.filter(school_family=OuterRef("pk")).order_by("-placed_at", "-pk")
+    contacts = Contact.objects.filter(
+        school=OuterRef("school"), family=OuterRef("family")
+    ).order_by("-occurred_at", "-pk")
+    goal_keys = [r.key for r in CompassRegion.objects.for_school(school) if r.is_goal]
+    cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
+    families = SchoolFamily.objects.visible_to(user, school).filter(key_contact=user)
+    annotated = families.annotate(
+        last_placed_at=Subquery(latest.values("placed_at")[:1]),
+        last_region_key=Subquery(latest.values("region_key")[:1]),
+        last_region_label=Subquery(latest.values("region_label")[:1]),
+        tone_1=_tone(contacts, 0),
+        tone_2=_tone(contacts, 1),
+        tone_3=_tone(contacts, 2),
+        tone_4=_tone(contacts, 3),
+        third_at=Subquery(contacts.values("occurred_at")[2:3]),
+    )
+    pattern = (
+        Q(tone_1=Tone.CONCERN, tone_2=Tone.CONCERN, tone_3=Tone.CONCERN)
+        & Q(third_at__gt=F("last_placed_at"))
+        & (Q(tone_4=Tone.POSITIVE) | Q(last_region_key__in=goal_keys))
+    )
+    return (
+        annotated.filter(Q(last_placed_at__isnull=True) | Q(last_placed_at__lt=cutoff) | pattern)
+        .select_related("family")
+        .order_by(F("last_placed_at").asc(nulls_first=True), "family__name")
+    )
+
+
+def reason_for(row, school) -> str:
+    """Why this family is on the list, from the row's annotations (no further queries)."""
+    if row.last_placed_at is None:
+        return REASON_NEVER
+    weeks = school.placement_review_weeks
+    if row.last_placed_at < timezone.now() - datetime.timedelta(weeks=weeks):
+        return REASON_OLD.format(weeks=weeks)
+    return REASON_PATTERN
+
+
+def review_panel(request) -> dict | None:
+    """Home-page panel context: the key contact's families whose placement needs a look."""
+    school = request.school
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    rows = list(review_queryset(request.user, school)[: PANEL_LIMIT + 1])
+    if not rows:
+        return None
+    return {
+        "reviews": [
+            {"school_family": r, "reason": reason_for(r, school)} for r in rows[:PANEL_LIMIT]
+        ],
+        "more": len(rows) > PANEL_LIMIT,
+    }

@@ -1,0 +1,91 @@
+"""The family's compass page and the "place on compass" form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from compass.drawing import compass_context
+from compass.forms import PlacementForm
+from compass.models import LeverStep
+from compass.services import placement_record
+from families.models import SchoolFamily
+from portal import access
+
+
+def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> SchoolFamily:
+    """The family's link to the current school, if this user works with it.
+
+    Another school's family, or one this member of staff does not work with, is a 404 (its
+    existence is not confirmed); a role that never sees families (authority officer) is a 403.
+    Placing (`write`) needs no more than seeing: whoever works with a family may place it.
+    """
+    school = request.school
+    if (
+        school is None
+        or not SchoolFamily.objects.filter(school=school, family_id=family_pk).exists()
+    ):
+        raise Http404("No such family.")
+    if not access.works_with_families(request.user, school):
+        raise PermissionDenied
+    try:
+        return (
+            SchoolFamily.objects.visible_to(request.user, school)
+            .select_related("family", "school")
+            .get(family_id=family_pk)
+        )
+    except SchoolFamily.DoesNotExist:
+        raise Http404("No such family.") from None
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@require_GET
+def family_compass(request, family_pk: int):
+    """One family's compass: where it sits now, its path, per parent, and what to try next."""
+    school_family = _get_family_for_user(request, family_pk)
+    return render(request, "compass/placement_family.html", compass_context(school_family))
+
+
+@require_http_methods(["GET", "POST"])
+def placement_add(request, family_pk: int):
+    """Place the family's relationship on the compass: a new dated point, never an edit."""
+    school_family = _get_family_for_user(request, family_pk, write=True)
+    family = school_family.family
+    steps = LeverStep.objects.for_school(school_family.school)
+    latest = school_family.placements.order_by("-placed_at", "-pk").first()
+    initial = {"level": latest.level} if latest else {}
+    form = PlacementForm(request.POST or None, family=family, steps=steps, initial=initial)
+    next_url = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            placement = placement_record(
+                school=school_family.school,
+                family=family,
+                placed_by=request.user,
+                **{k: v for k, v in data.items() if k != "parents"},
+                parents=data["parents"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"{family.name} placed on the compass: {placement.region_label}."
+            )
+            return redirect(next_url or reverse("compass:family-compass", args=[family.pk]))
+    return render(
+        request,
+        "compass/placement_form.html",
+        {"form": form, "family": family, "latest": latest, "next": next_url},
+    )
