@@ -162,3 +162,34 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     about = "The homework club was cancelled without warning."
     received_at = factory.LazyFunction(timezone.now)
     point_of_contact = factory.SubFactory(UserFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned meeting a week ahead, at 15:30."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+    chair = factory.SubFactory(UserFactory)
+    purpose = "To agree how we help Robin settle in the mornings."
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
+            hour=15, minute=30, second=0, microsecond=0
+        )
+    )
+    duration_minutes = 45
+
+
+class ActionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.ActionPoint"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    what = "Phone home on Friday with how the week went."
+    owner_kind = "staff"
+    owner_staff = factory.SelfAttribute("meeting.chair")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

@@ -1,0 +1,327 @@
+"""Forms for planning, recording and following up meetings. They validate; views apply."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from families.models import Child, ParentCarer, Tone
+from meetings.models import (
+    ActionPoint,
+    AgencyAttendee,
+    Confidentiality,
+    Contribution,
+    Meeting,
+    ScalingAnswer,
+)
+from meetings.services import restricted_parent_ids
+from portal.access import FAMILY_ROLES
+
+STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
+
+
+def school_staff(school):
+    """Active staff of `school` who work with families, for choosing chairs, attendees, owners."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=FAMILY_ROLES,
+        )
+        .order_by("last_name", "first_name")
+        .distinct()
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ParentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class MeetingForm(forms.ModelForm):
+    """Plan (or re-plan) a meeting: when and where, who comes, and what the family needs."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}))
+    chair = StaffChoiceField(queryset=None, error_messages={"invalid_choice": STAFF_CHOICE_ERROR})
+    staff = StaffMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Other staff attending",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": STAFF_CHOICE_ERROR},
+    )
+    invited = ParentChoiceField(
+        queryset=None,
+        required=False,
+        label="Parents and carers invited",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every parent or carer is invited, including separated parents, unless a "
+        "recorded restriction says otherwise.",
+    )
+    not_invited_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why a parent or carer is not invited",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "purpose",
+            "children",
+            "place_kind",
+            "place_details",
+            "child_attending",
+            "child_view_how",
+            "supporter_name",
+            "supporter_relationship",
+            "interpreter_language",
+            "interpreter_booked",
+            "transport_needed",
+            "parent_items",
+            "confidentiality",
+            "confidentiality_reason",
+        ]
+        widgets = {
+            "children": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "parent_items": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_order = ["kind", "purpose", "children", "date", "start_time", "end_time"]
+
+    def __init__(self, *args, school, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school, self.family = school, family
+        self.is_new = self.instance.pk is None
+        staff = school_staff(school)
+        self.fields["chair"].queryset = staff
+        self.fields["staff"].queryset = staff
+        parents = ParentCarer.objects.filter(family=family).order_by("last_name", "first_name")
+        self.fields["invited"].queryset = parents
+        self.fields["children"].queryset = Child.objects.filter(
+            family=family, school=school, left_on__isnull=True
+        )
+        self.fields["children"].label = "About which children"
+        self.restricted = restricted_parent_ids(family)
+        if self.is_new:
+            parent_list = list(parents)
+            languages = sorted(
+                {p.language for p in parent_list if p.interpreter_needed and p.language}
+            )
+            self.initial.setdefault(
+                "invited", [p.pk for p in parent_list if p.pk not in self.restricted]
+            )
+            self.initial.setdefault("interpreter_language", ", ".join(languages))
+            self.initial.setdefault(
+                "transport_needed",
+                any(p.transport_needs or p.mobility_needs for p in parent_list),
+            )
+            self.initial.setdefault("children", [c.pk for c in self.fields["children"].queryset])
+        else:
+            start = timezone.localtime(self.instance.starts_at)
+            self.initial.update(
+                date=start.date(),
+                start_time=start.time().replace(second=0, microsecond=0),
+                end_time=timezone.localtime(self.instance.ends_at).time(),
+                chair=self.instance.chair_id,
+                staff=[u.pk for u in self.instance.staff.all()],
+                invited=[
+                    i.parent_id
+                    for i in self.instance.invitations.all()
+                    if i.response != i.Response.NOT_INVITED
+                ],
+            )
+
+    def clean(self):
+        data = super().clean()
+        date, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if date and start and end:
+            if end <= start:
+                self.add_error("end_time", "The meeting must end after it starts.")
+            else:
+                tz = timezone.get_current_timezone()
+                starts_at = datetime.datetime.combine(date, start, tzinfo=tz)
+                if self.is_new and starts_at < timezone.now():
+                    self.add_error(
+                        "date", "A new meeting cannot be in the past. Choose a later date or time."
+                    )
+                data["starts_at"] = starts_at
+                data["duration_minutes"] = (
+                    datetime.datetime.combine(date, end) - datetime.datetime.combine(date, start)
+                ).seconds // 60
+        invited = {p.pk for p in data.get("invited") or []}
+        left_out = [
+            p
+            for p in self.fields["invited"].queryset
+            if p.pk not in invited and p.pk not in self.restricted
+        ]
+        if left_out and not (data.get("not_invited_reason") or "").strip():
+            names = ", ".join(p.full_name for p in left_out)
+            self.add_error(
+                "not_invited_reason",
+                f"Every parent and carer is usually invited. Say why {names} is not.",
+            )
+        if (
+            data.get("confidentiality", Confidentiality.SCHOOL) != Confidentiality.SCHOOL
+            and not (data.get("confidentiality_reason") or "").strip()
+        ):
+            self.add_error(
+                "confidentiality_reason", "Say briefly why this meeting is confidential."
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        """What the meeting services take, from the cleaned form."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields if name != "children"}
+        fields.update(starts_at=data["starts_at"], duration_minutes=data["duration_minutes"])
+        return {
+            "children": list(data["children"]),
+            "staff": list(data["staff"]),
+            "invited": list(data["invited"]),
+            "not_invited_reason": data["not_invited_reason"],
+            **fields,
+        }
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = AgencyAttendee
+        fields = ["name", "organisation", "kind", "role"]
+
+
+class ContributionForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["party", "words"]
+        widgets = {"words": forms.Textarea(attrs={"rows": 2})}
+
+
+class ScalingForm(forms.ModelForm):
+    class Meta:
+        model = ScalingAnswer
+        fields = ["party", "score", "one_point_higher"]
+        widgets = {
+            "score": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "one_point_higher": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ActionPointForm(forms.ModelForm):
+    """A next small step with one owner: staff, a parent, the child, or an agency."""
+
+    owner_staff = StaffChoiceField(
+        queryset=None,
+        required=False,
+        label="Member of staff",
+        error_messages={"invalid_choice": STAFF_CHOICE_ERROR},
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = [
+            "what",
+            "owner_kind",
+            "owner_staff",
+            "owner_parent",
+            "owner_child",
+            "owner_agency",
+            "due_on",
+            "status",
+            "progress_note",
+        ]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "owner_parent": {"invalid_choice": "Choose a parent or carer in this family."},
+            "owner_child": {"invalid_choice": "Choose a child in this family."},
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.instance.meeting = meeting
+        self.fields["owner_staff"].queryset = school_staff(meeting.school)
+        self.fields["owner_parent"].queryset = ParentCarer.objects.filter(family=meeting.family)
+        self.fields["owner_child"].queryset = Child.objects.filter(family=meeting.family)
+        if self.instance.pk is None:
+            del self.fields["status"]
+            del self.fields["progress_note"]
+
+
+class RecordForm(forms.ModelForm):
+    """The plain-language summary and review date, saved when the meeting is marked held."""
+
+    class Meta:
+        model = Meeting
+        fields = ["summary", "review_on"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean_review_on(self):
+        review_on = self.cleaned_data.get("review_on")
+        held_on = timezone.localtime(self.instance.starts_at).date()
+        if review_on and review_on <= held_on:
+            raise forms.ValidationError("The review date must be after the meeting.")
+        return review_on
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why the meeting is cancelled")
+
+
+class FollowUpLogForm(forms.Form):
+    """Log the follow-up call or visit and say how each step it checks is going."""
+
+    parents = ParentChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Who you spoke with"
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="What was said, in plain words",
+    )
+    tone = forms.ChoiceField(choices=Tone.choices, initial=Tone.POSITIVE)
+
+    def __init__(self, *args, follow_up, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_up = follow_up
+        meeting = follow_up.meeting
+        self.fields["parents"].queryset = ParentCarer.objects.filter(family=meeting.family)
+        self.points = list(follow_up.action_points.all())
+        for point in self.points:
+            self.fields[f"status_{point.pk}"] = forms.ChoiceField(
+                choices=ActionPoint.Status.choices,
+                initial=point.status,
+                label=f"“{point.what}” ({point.owner_name}, by {point.due_on:%-d %b})",
+            )
+            self.fields[f"note_{point.pk}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="How it is going",
+                initial=point.progress_note,
+            )
+
+    def updates(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {p.pk: (data[f"status_{p.pk}"], data[f"note_{p.pk}"]) for p in self.points}

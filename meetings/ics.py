@@ -1,0 +1,54 @@
+"""Calendar invitations (.ics) for the staff coming to a meeting."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings.models import Meeting
+
+
+def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
+    """One VEVENT for the meeting. A confidential meeting's title does not name the family:
+    calendars are shared and synced to phones."""
+    cal = Calendar()
+    cal.add("prodid", "-//Parent Compass//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@parent-compass")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    title = (
+        "Confidential meeting with a family"
+        if meeting.is_confidential
+        else f"{meeting.get_kind_display()}: {meeting.family.name}"
+    )
+    event.add("summary", title)
+    place = meeting.get_place_kind_display()
+    if meeting.place_details:
+        place = f"{place}: {meeting.place_details}"
+    event.add("location", place)
+    description = [f"Details and preparation checklist: {url}"]
+    if not meeting.is_confidential:
+        description.insert(0, meeting.purpose)
+    event.add("description", "\n\n".join(description))
+    event.add("url", url)
+    if meeting.status == Meeting.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    chair = meeting.chair
+    if chair.email:
+        organizer = vCalAddress(f"mailto:{chair.email}")
+        organizer.params["cn"] = vText(chair.get_full_name() or chair.get_username())
+        event["organizer"] = organizer
+    for user in meeting.staff.all():
+        if user.email:
+            attendee = vCalAddress(f"mailto:{user.email}")
+            attendee.params["cn"] = vText(user.get_full_name() or user.get_username())
+            attendee.params["role"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()

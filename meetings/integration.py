@@ -1,0 +1,140 @@
+"""How meetings show up elsewhere: the nav link, home-page panel, and the family page's section
+and chronology. Registered from MeetingsConfig.ready()."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from families import extensions
+from meetings.models import ActionPoint, FollowUp, Meeting
+from portal import access, shell
+
+PANEL_ROWS = 8
+SECTION_ROWS = 10
+UPCOMING_DAYS = 14
+
+
+def _works_here(request) -> bool:
+    return request.school is not None and access.works_with_families(request.user, request.school)
+
+
+def _home_panel(request) -> dict | None:
+    """My steps, overdue steps of meetings I chair, my follow-ups, my meetings coming up."""
+    if not _works_here(request):
+        return None
+    school, user = request.school, request.user
+    visible = Meeting.objects.visible_to(user, school).values("pk")
+    points = (
+        ActionPoint.objects.filter(meeting__in=visible).open().select_related("meeting__family")
+    )
+    today = timezone.localdate()
+    mine = list(points.owned_by(user).order_by("due_on")[:PANEL_ROWS])
+    chaired_overdue = list(
+        points.overdue(today)
+        .filter(meeting__chair=user)
+        .select_related("owner_staff", "owner_parent", "owner_child")
+        .order_by("due_on")[:PANEL_ROWS]
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(meeting__in=visible, owner=user, done_at__isnull=True)
+        .select_related("meeting__family")
+        .order_by("due_on")[:PANEL_ROWS]
+    )
+    now = timezone.now()
+    upcoming = list(
+        Meeting.objects.filter(pk__in=visible, status=Meeting.Status.PLANNED)
+        .filter(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS))
+        .filter(Q(chair=user) | Q(staff=user))
+        .select_related("family")
+        .distinct()
+        .order_by("starts_at")
+        .fetch_mode(models.FETCH_PEERS)[:PANEL_ROWS]
+    )
+    for meeting in upcoming:
+        meeting.prep_done, meeting.prep_total = meeting.preparation_counts()
+    if not (mine or chaired_overdue or follow_ups or upcoming):
+        return None
+    return {
+        "today": today,
+        "my_points": mine,
+        "chaired_overdue": chaired_overdue,
+        "follow_ups": follow_ups,
+        "upcoming": upcoming,
+    }
+
+
+def _family_section(request, school_family) -> dict | None:
+    if not _works_here(request):
+        return None
+    meetings = list(
+        Meeting.objects.visible_to(request.user, request.school)
+        .filter(family_id=school_family.family_id)
+        .select_related("chair")
+        .order_by("-starts_at")
+        .fetch_mode(models.FETCH_PEERS)[:SECTION_ROWS]
+    )
+    return {"meetings": meetings, "family_id": school_family.family_id}
+
+
+def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEntry]:
+    """Meetings and their follow-ups, newest first, in three queries."""
+    if not _works_here(request):
+        return []
+    meetings = list(
+        Meeting.objects.visible_to(request.user, request.school)
+        .filter(family_id=school_family.family_id)
+        .select_related("chair")
+        .prefetch_related("children")
+        .order_by("-starts_at")[:limit]
+    )
+    by_id = {m.pk: m for m in meetings}
+    entries = [
+        extensions.TimelineEntry(
+            when=m.starts_at,
+            kind="meeting",
+            kind_label="Meeting",
+            template="meetings/includes/timeline_meeting.html",
+            obj=m,
+            child_ids=frozenset(c.pk for c in m.children.all()),
+        )
+        for m in meetings
+    ]
+    follow_ups = FollowUp.objects.filter(meeting_id__in=by_id).select_related("owner")
+    for f in follow_ups.order_by("-created_at")[:limit]:
+        meeting = by_id[f.meeting_id]
+        f.meeting = meeting
+        entries.append(
+            extensions.TimelineEntry(
+                when=f.done_at or f.created_at,
+                kind="meeting",
+                kind_label="Meeting follow-up",
+                template="meetings/includes/timeline_follow_up.html",
+                obj=f,
+                child_ids=frozenset(c.pk for c in meeting.children.all()),
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def register() -> None:
+    shell.register_nav(
+        shell.NavItem(
+            label="Meetings", url_name="meetings:meeting-list", allowed=_works_here, order=30
+        )
+    )
+    shell.register_panel(
+        shell.HomePanel(template="meetings/home_panel.html", render=_home_panel, order=20)
+    )
+    extensions.register_section(
+        extensions.FamilySection(
+            template="meetings/family_section.html", context=_family_section, order=30
+        )
+    )
+    extensions.register_timeline_source(
+        extensions.TimelineSource(kind="meeting", kind_label="Meetings", entries=_timeline)
+    )

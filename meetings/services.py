@@ -1,0 +1,356 @@
+"""Writes that span several models: planning, recording and following up meetings."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from families.models import Child, ChildParent, Contact, Level, ParentCarer
+from families.services import contact_log
+from meetings.availability import clashes_with_dates_to_avoid, outside_good_times
+from meetings.models import (
+    ActionPoint,
+    AgencyAttendee,
+    Contribution,
+    FollowUp,
+    Meeting,
+    MeetingParent,
+    ScalingAnswer,
+)
+
+PREPARATION_FIELDS = frozenset(
+    {
+        "prep_told_why",
+        "prep_told_who",
+        "prep_told_when",
+        "prep_told_how_long",
+        "prep_told_what_follows",
+        "prep_invited_to_add",
+        "prep_supporter_offered",
+        "interpreter_booked",
+        "prep_transport_arranged",
+        "prep_room_ready",
+        "prep_child_view_gathered",
+    }
+)
+
+
+def restricted_parent_ids(family) -> set[int]:
+    """Parents with a recorded restriction on any of their links to the family's children."""
+    return set(
+        ChildParent.objects.filter(parent__family=family)
+        .exclude(restriction="")
+        .values_list("parent_id", flat=True)
+    )
+
+
+def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> list[str]:
+    """Warnings (never blocks) about a planned time: the chair or a staff attendee already in
+    another meeting, a time outside a parent's stated good times, a date to avoid."""
+    warnings: list[str] = []
+    if not meeting.starts_at:
+        return warnings
+    start, end = meeting.starts_at, meeting.ends_at
+    people = {meeting.chair_id, *staff_ids} - {None}
+    others = (
+        Meeting.objects.filter(starts_at__lt=end, status=Meeting.Status.PLANNED)
+        .filter(Q(chair__in=people) | Q(staff__in=people))
+        .exclude(pk=meeting.pk)
+        .select_related("chair")
+        .prefetch_related("staff")
+        .distinct()
+    )
+    for other in others:
+        if other.ends_at <= start:
+            continue
+        busy = sorted(
+            u.get_full_name() or u.get_username()
+            for u in [other.chair, *other.staff.all()]
+            if u.pk in people
+        )
+        local = timezone.localtime(other.starts_at)
+        warnings.append(
+            f"{', '.join(busy)} already {'has' if len(busy) == 1 else 'have'} a meeting "
+            f"from {local:%H:%M} to {timezone.localtime(other.ends_at):%H:%M} that day."
+        )
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    invited = (
+        ParentCarer.objects.filter(invitations__meeting=meeting)
+        .exclude(invitations__response=MeetingParent.Response.NOT_INVITED)
+        .distinct()
+        if meeting.pk
+        else ParentCarer.objects.filter(family_id=meeting.family_id)
+    )
+    for parent in invited:
+        if outside_good_times(parent.good_times, local_start, local_end):
+            warnings.append(
+                f"{parent.full_name} said good times are “{parent.good_times}”; this meeting is "
+                f"on {local_start:%A} at {local_start:%H:%M}."
+            )
+        if clashes_with_dates_to_avoid(parent.dates_to_avoid, local_start.date()):
+            warnings.append(
+                f"{parent.full_name} asked to avoid “{parent.dates_to_avoid}”; this meeting is "
+                f"on {local_start:%A %-d %B}."
+            )
+    return warnings
+
+
+def _invitations_set(meeting: Meeting, invited: Iterable[ParentCarer], reason: str) -> None:
+    invited_ids = {p.pk for p in invited}
+    restricted = restricted_parent_ids(meeting.family)
+    existing = {inv.parent_id: inv for inv in meeting.invitations.all()}
+    for parent in ParentCarer.objects.filter(family=meeting.family):
+        inv = existing.get(parent.pk) or MeetingParent(meeting=meeting, parent=parent)
+        if parent.pk in invited_ids:
+            if inv.response == MeetingParent.Response.NOT_INVITED or inv.pk is None:
+                inv.response = MeetingParent.Response.INVITED
+            inv.not_invited_reason = ""
+        else:
+            inv.response = MeetingParent.Response.NOT_INVITED
+            inv.not_invited_reason = inv.not_invited_reason or (
+                "A recorded restriction applies." if parent.pk in restricted else reason
+            )
+        inv.full_clean()
+        inv.save()
+
+
+def _check_people(meeting: Meeting, children: list[Child], staff: list) -> None:
+    from portal import access
+
+    errors = {}
+    if any(c.family_id != meeting.family_id for c in children):
+        errors["children"] = "Only this family's children can be chosen."
+    if any(not access.works_with_families(u, meeting.school) for u in staff):
+        errors["staff"] = "Everyone attending must be a member of staff at this school."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    school,
+    family,
+    chair,
+    created_by,
+    children: Iterable[Child] = (),
+    staff: Iterable = (),
+    invited: Iterable[ParentCarer] = (),
+    not_invited_reason: str = "",
+    **fields,
+) -> Meeting:
+    """Plan a meeting with a family, inviting the chosen parents and carers."""
+    children, staff = list(children), list(staff)
+    meeting = Meeting(school=school, family=family, chair=chair, created_by=created_by, **fields)
+    if meeting.starts_at and meeting.starts_at < timezone.now():
+        raise ValidationError({"starts_at": "A new meeting cannot be in the past."})
+    meeting.full_clean()
+    _check_people(meeting, children, staff)
+    meeting.save()
+    meeting.children.set(children)
+    meeting.staff.set([u for u in staff if u.pk != chair.pk])
+    _invitations_set(meeting, invited, not_invited_reason)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    children: Iterable[Child] = (),
+    staff: Iterable = (),
+    invited: Iterable[ParentCarer] = (),
+    not_invited_reason: str = "",
+    **fields,
+) -> Meeting:
+    """Change a meeting's plan; its people and invitations follow."""
+    children, staff = list(children), list(staff)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    _check_people(meeting, children, staff)
+    meeting.save()
+    meeting.children.set(children)
+    meeting.staff.set([u for u in staff if u.pk != meeting.chair_id])
+    _invitations_set(meeting, invited, not_invited_reason)
+    return meeting
+
+
+@transaction.atomic
+def preparation_set(*, meeting: Meeting, item: str, done: bool) -> Meeting:
+    """Tick or untick one item of the preparation checklist."""
+    if item not in PREPARATION_FIELDS:
+        raise ValidationError("That is not an item of the preparation checklist.")
+    setattr(meeting, item, done)
+    meeting.save(update_fields=[item, "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def agency_add(*, meeting: Meeting, **fields) -> AgencyAttendee:
+    agency = AgencyAttendee(meeting=meeting, **fields)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def contribution_add(*, meeting: Meeting, recorded_by, **fields) -> Contribution:
+    """Record what one person said in one section of the meeting."""
+    contribution = Contribution(meeting=meeting, recorded_by=recorded_by, **fields)
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def scaling_add(*, meeting: Meeting, **fields) -> ScalingAnswer:
+    answer = ScalingAnswer(meeting=meeting, **fields)
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def action_point_save(*, action_point: ActionPoint) -> ActionPoint:
+    """Add or change a next step; done_at follows its status."""
+    if action_point.status == ActionPoint.Status.DONE:
+        action_point.done_at = action_point.done_at or timezone.now()
+    else:
+        action_point.done_at = None
+    kind = action_point.owner_kind
+    if kind != ActionPoint.OwnerKind.STAFF:
+        action_point.owner_staff = None
+    if kind != ActionPoint.OwnerKind.PARENT:
+        action_point.owner_parent = None
+    if kind != ActionPoint.OwnerKind.CHILD:
+        action_point.owner_child = None
+    if kind != ActionPoint.OwnerKind.AGENCY:
+        action_point.owner_agency = ""
+    action_point.full_clean()
+    action_point.save()
+    return action_point
+
+
+@transaction.atomic
+def meeting_record(
+    *, meeting: Meeting, summary: str, review_on: datetime.date | None, recorded_by
+) -> Meeting:
+    """Mark a meeting as held with its plain-language summary and review date; the meeting it
+    reviews (if any) becomes reviewed."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("A cancelled meeting cannot be recorded as held.")
+    if review_on and review_on < timezone.localtime(meeting.starts_at).date():
+        raise ValidationError({"review_on": "The review date must be after the meeting."})
+    meeting.summary = summary
+    meeting.review_on = review_on
+    if meeting.status == Meeting.Status.PLANNED:
+        meeting.status = Meeting.Status.HELD
+        meeting.held_at = timezone.now()
+    meeting.full_clean()
+    meeting.save()
+    if meeting.previous_id:
+        Meeting.objects.filter(pk=meeting.previous_id, status=Meeting.Status.HELD).update(
+            status=Meeting.Status.REVIEWED
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str) -> Meeting:
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError("Only a planned meeting can be cancelled.")
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_reason = reason
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def follow_up_schedule(
+    *,
+    meeting: Meeting,
+    owner,
+    due_on: datetime.date | None = None,
+    channel: str = FollowUp.Channel.PHONE,
+) -> FollowUp:
+    """Schedule a call or visit to check the meeting's open steps (one click: sensible defaults).
+
+    Due by the earliest open step's date, or in a week, and never in the past."""
+    from portal import access
+
+    if not access.works_with_families(owner, meeting.school):
+        raise ValidationError({"owner": "The person following up must work at this school."})
+    open_points = list(meeting.action_points.open())
+    today = timezone.localdate()
+    if due_on is None:
+        due_on = min((p.due_on for p in open_points), default=today + datetime.timedelta(days=7))
+        due_on = max(due_on, today + datetime.timedelta(days=1))
+    follow_up = FollowUp(meeting=meeting, owner=owner, due_on=due_on, channel=channel)
+    follow_up.full_clean()
+    follow_up.save()
+    follow_up.action_points.set(open_points)
+    return follow_up
+
+
+CONTACT_CHANNEL = {
+    FollowUp.Channel.PHONE: Contact.Channel.PHONE,
+    FollowUp.Channel.HOME_VISIT: Contact.Channel.HOME_VISIT,
+    FollowUp.Channel.MEETING: Contact.Channel.MEETING,
+}
+
+
+@transaction.atomic
+def follow_up_log(
+    *,
+    follow_up: FollowUp,
+    staff,
+    parents: Iterable[ParentCarer],
+    summary: str,
+    tone: str,
+    updates: dict[int, tuple[str, str]],
+) -> Contact:
+    """Log the follow-up contact in the family's contact log and update the steps it checked.
+
+    `updates` maps action point id -> (status, how it is going)."""
+    if follow_up.is_done:
+        raise ValidationError("This follow-up has already been logged.")
+    meeting = follow_up.meeting
+    contact = contact_log(
+        school=meeting.school,
+        family=meeting.family,
+        staff=staff,
+        parents=parents,
+        children=list(meeting.children.all()),
+        channel=CONTACT_CHANNEL[follow_up.channel],
+        purpose=Contact.Purpose.FOLLOW_UP,
+        level=Level.ENHANCED,
+        tone=tone,
+        summary=summary,
+        confidentiality=meeting.confidentiality,
+        confidentiality_reason=meeting.confidentiality_reason,
+        **(
+            {"named_staff": [meeting.chair, *meeting.staff.all()]}
+            if meeting.confidentiality == Contact.Confidentiality.NAMED
+            else {}
+        ),
+    )
+    checked = {p.pk: p for p in follow_up.action_points.all()}
+    for pk, (status, note) in updates.items():
+        point = checked.get(pk)
+        if point is None:
+            raise ValidationError("A step that this follow-up does not check was given.")
+        point.status = status
+        if note:
+            point.progress_note = note
+        action_point_save(action_point=point)
+    follow_up.contact = contact
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["contact", "done_at"])
+    return contact

@@ -1,0 +1,80 @@
+"""Fetch-and-authorise helpers used by every meetings view."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from families.models import SchoolFamily
+from meetings.models import ActionPoint, FollowUp, Meeting
+from portal import access
+
+
+def _require_family_worker(request) -> None:
+    # Authority officers and administrators get 403: they may never open a family's meetings.
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise PermissionDenied
+
+
+def _may_change(request, meeting: Meeting) -> bool:
+    return access.may_change_meeting(
+        request.user,
+        request.school,
+        chair_id=meeting.chair_id,
+        staff_ids=[u.pk for u in meeting.staff.all()],
+    )
+
+
+def _get_family_for_user(request, pk: int) -> SchoolFamily:
+    """The family `pk` at the current school if this user works with it; otherwise 404."""
+    _require_family_worker(request)
+    school_family = (
+        SchoolFamily.objects.visible_to(request.user, request.school)
+        .select_related("family", "school")
+        .filter(family_id=pk)
+        .first()
+    )
+    if school_family is None:
+        raise Http404("No such family.")
+    return school_family
+
+
+def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
+    """A meeting this user may see (another school's, or a confidential one they are not part
+    of, is a 404); with `write`, one they may change (403 for other staff who only read it)."""
+    _require_family_worker(request)
+    meeting = (
+        Meeting.objects.visible_to(request.user, request.school)
+        .select_related("family", "school", "chair", "previous")
+        .prefetch_related("staff")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting.")
+    meeting.may_change = _may_change(request, meeting)
+    if write and not meeting.may_change:
+        raise PermissionDenied
+    return meeting
+
+
+def _get_action_point_for_user(request, pk: int, *, write: bool = False) -> ActionPoint:
+    point = ActionPoint.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+    if point is None:
+        raise Http404("No such step.")
+    meeting = _get_meeting_for_user(request, point, write=write)
+    action_point = ActionPoint.objects.select_related(
+        "owner_staff", "owner_parent", "owner_child"
+    ).get(pk=pk)
+    action_point.meeting = meeting
+    return action_point
+
+
+def _get_follow_up_for_user(request, pk: int, *, write: bool = False) -> FollowUp:
+    meeting_id = FollowUp.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        raise Http404("No such follow-up.")
+    meeting = _get_meeting_for_user(request, meeting_id, write=write)
+    follow_up = FollowUp.objects.select_related("owner").get(pk=pk)
+    follow_up.meeting = meeting
+    return follow_up

@@ -1,0 +1,259 @@
+"""Planning a meeting: the list, the plan form, the preparation checklist, invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings import ics, services
+from meetings.forms import AgencyForm, CancelForm, MeetingForm
+from meetings.models import ActionPoint, AgencyAttendee, Meeting
+from meetings.views.access import (
+    _get_family_for_user,
+    _get_meeting_for_user,
+    _require_family_worker,
+)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError beside the form's fields (or at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+def meeting_list(request):
+    """Meetings this person may see: coming up first, then those held, newest first."""
+    _require_family_worker(request)
+    visible = Meeting.objects.visible_to(request.user, request.school)
+    overdue = models.Count(
+        "action_points",
+        filter=models.Q(action_points__due_on__lt=models.functions.Now())
+        & ~models.Q(action_points__status__in=ActionPoint.CLOSED),
+    )
+    rows = (
+        visible.select_related("family", "chair")
+        .annotate(overdue_count=overdue)
+        .fetch_mode(models.FETCH_PEERS)
+    )
+    upcoming = rows.filter(status=Meeting.Status.PLANNED).order_by("starts_at")[:50]
+    past = rows.exclude(status=Meeting.Status.PLANNED).order_by("-starts_at")[:50]
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"upcoming": list(upcoming), "past": list(past)},
+    )
+
+
+def _complaint_id(request) -> int | None:
+    raw = request.POST.get("complaint") or request.GET.get("complaint") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request, family_pk: int):
+    """Plan a meeting with a family; clashes are shown as warnings after saving."""
+    school_family = _get_family_for_user(request, family_pk)
+    family = school_family.family
+    previous = None
+    if previous_id := (request.GET.get("previous") or request.POST.get("previous") or ""):
+        previous = (
+            Meeting.objects.visible_to(request.user, request.school)
+            .filter(family=family, pk=previous_id if previous_id.isdigit() else 0)
+            .first()
+        )
+    complaint_id = _complaint_id(request)
+    initial = {"chair": request.user.pk}
+    kind = request.GET.get("kind")
+    if kind in Meeting.Kind.values:
+        initial["kind"] = kind
+    if previous is not None:
+        initial |= {
+            "kind": previous.kind,
+            "purpose": f"Review of the meeting on "
+            f"{previous.starts_at:%-d %B %Y}: {previous.purpose}"[:1000],
+        }
+    form = MeetingForm(request.POST or None, school=request.school, family=family, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                school=request.school,
+                family=family,
+                chair=form.cleaned_data["chair"],
+                created_by=request.user,
+                previous=previous,
+                **form.service_kwargs(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if complaint_id is not None:
+                from meetings.complaints import complaint_link_meeting
+
+                try:
+                    complaint_link_meeting(
+                        complaint_id=complaint_id, meeting=meeting, user=request.user
+                    )
+                except ValidationError as exc:
+                    messages.warning(request, " ".join(exc.messages))
+            messages.success(request, "The meeting is planned.")
+            for warning in services.meeting_conflicts(
+                meeting, staff_ids=[u.pk for u in meeting.staff.all()]
+            ):
+                messages.warning(request, warning)
+            return redirect("meetings:meeting-plan", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "form": form,
+            "family": family,
+            "previous": previous,
+            "complaint_id": complaint_id,
+            "is_new": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    """Change a planned meeting's time, place and people."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = MeetingForm(
+        request.POST or None, instance=meeting, school=request.school, family=meeting.family
+    )
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        kwargs["chair"] = form.cleaned_data["chair"]
+        try:
+            services.meeting_update(meeting=meeting, **kwargs)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The meeting plan is saved.")
+            for warning in services.meeting_conflicts(
+                meeting, staff_ids=[u.pk for u in meeting.staff.all()]
+            ):
+                messages.warning(request, warning)
+            return redirect("meetings:meeting-plan", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "family": meeting.family, "meeting": meeting, "is_new": False},
+    )
+
+
+def _plan_context(request, meeting: Meeting) -> dict:
+    invitations = list(meeting.invitations.select_related("parent"))
+    agencies = list(meeting.agencies.all())
+    done, applicable = meeting.preparation_counts()
+    return {
+        "meeting": meeting,
+        "family": meeting.family,
+        "children": list(meeting.children.all()),
+        "invitations": invitations,
+        "agencies": agencies,
+        "preparation": meeting.preparation(),
+        "prep_done": done,
+        "prep_total": applicable,
+        "warnings": services.meeting_conflicts(
+            meeting, staff_ids=[u.pk for u in meeting.staff.all()]
+        )
+        if meeting.status == Meeting.Status.PLANNED
+        else [],
+        "agency_form": AgencyForm(),
+        "cancel_form": CancelForm(),
+    }
+
+
+@require_GET
+def meeting_plan(request, pk: int):
+    """The plan: when, where, who, and the preparation checklist shown done / not done."""
+    meeting = _get_meeting_for_user(request, pk)
+    return render(request, "meetings/meeting_plan.html", _plan_context(request, meeting))
+
+
+@require_POST
+def preparation_toggle(request, pk: int):
+    """Tick or untick one preparation item; htmx gets the checklist back, others a redirect."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    try:
+        services.preparation_set(
+            meeting=meeting,
+            item=request.POST.get("item", ""),
+            done=request.POST.get("done") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        return render(
+            request, "meetings/meeting_plan.html#preparation", _plan_context(request, meeting)
+        )
+    return redirect(reverse("meetings:meeting-plan", args=[meeting.pk]) + "#preparation")
+
+
+@require_POST
+def agency_add(request, pk: int):
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = AgencyForm(request.POST)
+    if form.is_valid():
+        services.agency_add(meeting=meeting, **form.cleaned_data)
+        messages.success(request, "The partner agency is added.")
+        return redirect(reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people")
+    context = _plan_context(request, meeting) | {"agency_form": form}
+    return render(request, "meetings/meeting_plan.html", context, status=400)
+
+
+@require_POST
+def agency_remove(request, pk: int, agency_pk: int):
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    get_object_or_404(AgencyAttendee, meeting=meeting, pk=agency_pk).delete()
+    messages.success(request, "The partner agency is removed from this meeting.")
+    return redirect(reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people")
+
+
+@require_POST
+def meeting_cancel(request, pk: int):
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The meeting is cancelled. Remember to tell the family.")
+        return redirect("meetings:meeting-plan", pk=meeting.pk)
+    context = _plan_context(request, meeting) | {"cancel_form": form}
+    return render(request, "meetings/meeting_plan.html", context, status=400)
+
+
+@require_GET
+def meeting_ics(request, pk: int):
+    """A calendar invitation for staff (.ics)."""
+    meeting = _get_meeting_for_user(request, pk)
+    body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting_url(meeting)))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:meeting-plan", args=[meeting.pk])
+
+
+@require_GET
+def meeting_letter(request, pk: int):
+    """A plain-language invitation letter for each invited parent or carer, ready to print."""
+    meeting = _get_meeting_for_user(request, pk)
+    context = _plan_context(request, meeting)
+    context["invited"] = [i for i in context["invitations"] if i.response != i.Response.NOT_INVITED]
+    return render(request, "meetings/meeting_letter.html", context)

@@ -1,0 +1,228 @@
+"""The meeting page for the laptop in the room: best hopes, strengths, exceptions, scaling,
+next small steps, in that order; each section adds inline (htmx) and works without JS."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from meetings import services
+from meetings.forms import (
+    ActionPointForm,
+    ContributionForm,
+    RecordForm,
+    ScalingForm,
+)
+from meetings.models import Contribution, Meeting, ScalingAnswer
+from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
+from meetings.views.planning import _apply_errors
+
+SECTION_HINTS = {
+    Contribution.Section.BEST_HOPES: "What would each person like to come out of this meeting?",
+    Contribution.Section.STRENGTHS: "Start here: what goes well, what the child and family "
+    "are good at, what they bring.",
+    Contribution.Section.EXCEPTIONS: "When is it already a bit better? What is different then?",
+}
+# The order the room works through; strengths are heard before any problem is discussed.
+SECTION_ORDER = [
+    Contribution.Section.BEST_HOPES,
+    Contribution.Section.STRENGTHS,
+    Contribution.Section.EXCEPTIONS,
+]
+
+
+def _detail_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("meetings:meeting-detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _scaling_rows(meeting: Meeting, answers: list[ScalingAnswer]) -> list[dict]:
+    """Each party's answer now beside their answer at the meeting this one reviews."""
+    before = {}
+    if meeting.previous_id:
+        for answer in ScalingAnswer.objects.filter(meeting_id=meeting.previous_id):
+            before.setdefault(answer.party.strip().lower(), answer)
+    rows = []
+    for answer in answers:
+        last = before.pop(answer.party.strip().lower(), None)
+        rows.append({"party": answer.party, "now": answer, "before": last})
+    rows.extend({"party": last.party, "now": None, "before": last} for last in before.values())
+    for row in rows:
+        if row["now"] and row["before"]:
+            row["change"] = row["now"].score - row["before"].score
+    return rows
+
+
+def _room_context(request, meeting: Meeting, **forms) -> dict:
+    contributions = list(meeting.contributions.all())
+    sections = []
+    for number, key in enumerate(SECTION_ORDER, 1):
+        sections.append(
+            {
+                "number": number,
+                "key": key.value,
+                "label": key.label,
+                "hint": SECTION_HINTS[key],
+                "items": [c for c in contributions if c.section == key],
+                "form": forms.get(f"form_{key.value}") or ContributionForm(prefix=key.value),
+            }
+        )
+    answers = list(meeting.scaling.all())
+    points = list(
+        meeting.action_points.select_related("owner_staff", "owner_parent", "owner_child")
+    )
+    return {
+        "meeting": meeting,
+        "family": meeting.family,
+        "sections": sections,
+        "scaling_rows": _scaling_rows(meeting, answers),
+        "scaling_form": forms.get("scaling_form") or ScalingForm(),
+        "points": points,
+        "action_form": forms.get("action_form") or ActionPointForm(meeting=meeting),
+        "record_form": forms.get("record_form") or RecordForm(instance=meeting),
+        "follow_ups": list(meeting.follow_ups.select_related("owner", "contact")),
+    }
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    """The record of the meeting, in the order the room works through it."""
+    meeting = _get_meeting_for_user(request, pk)
+    return render(request, "meetings/meeting_detail.html", _room_context(request, meeting))
+
+
+def _section_response(request, meeting, partial: str, anchor: str, *, ok: bool, **forms):
+    if request.htmx:
+        context = _room_context(request, meeting, **forms)
+        if partial == "section":
+            key = anchor
+            context["section"] = next(s for s in context["sections"] if s["key"] == key)
+        # htmx swaps only 2xx answers, so a form with its messages comes back as 200.
+        return render(request, f"meetings/meeting_detail.html#{partial}", context)
+    if ok:
+        return redirect(_detail_url(meeting, anchor))
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _room_context(request, meeting, **forms),
+        status=400,
+    )
+
+
+@require_POST
+def contribution_add(request, pk: int, section: str):
+    """Record what one person said in one section (best hopes, strengths, exceptions)."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    if section not in Contribution.Section.values:
+        return redirect(_detail_url(meeting))
+    form = ContributionForm(request.POST, prefix=section)
+    ok = form.is_valid()
+    if ok:
+        services.contribution_add(
+            meeting=meeting, recorded_by=request.user, section=section, **form.cleaned_data
+        )
+        form = None
+    return _section_response(
+        request, meeting, "section", section, ok=ok, **{f"form_{section}": form}
+    )
+
+
+@require_POST
+def contribution_remove(request, pk: int, item_pk: int):
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    item = get_object_or_404(Contribution, meeting=meeting, pk=item_pk)
+    section = item.section
+    item.delete()
+    return _section_response(request, meeting, "section", section, ok=True)
+
+
+@require_POST
+def scaling_add(request, pk: int):
+    """One party's 0–10 and what one point higher would look like."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = ScalingForm(request.POST)
+    ok = form.is_valid()
+    if ok:
+        services.scaling_add(meeting=meeting, **form.cleaned_data)
+        form = None
+    return _section_response(request, meeting, "scaling", "scaling", ok=ok, scaling_form=form)
+
+
+@require_POST
+def scaling_remove(request, pk: int, item_pk: int):
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    get_object_or_404(ScalingAnswer, meeting=meeting, pk=item_pk).delete()
+    return _section_response(request, meeting, "scaling", "scaling", ok=True)
+
+
+@require_POST
+def action_add(request, pk: int):
+    """A next small step with its owner and date."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = ActionPointForm(request.POST, meeting=meeting)
+    ok = form.is_valid()
+    if ok:
+        try:
+            services.action_point_save(action_point=form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            ok = False
+        else:
+            form = None
+    return _section_response(request, meeting, "actions", "actions", ok=ok, action_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    """Change a step's owner, date or status: inline in the table with htmx, or as a page."""
+    point = _get_action_point_for_user(request, pk, write=True)
+    meeting = point.meeting
+    form = ActionPointForm(request.POST or None, instance=point, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_point_save(action_point=form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if request.htmx:
+                response = render(
+                    request, "meetings/meeting_detail.html#actions", _room_context(request, meeting)
+                )
+                return reswap(retarget(response, "#actions"), "outerHTML")
+            messages.success(request, "The step is saved.")
+            return redirect(_detail_url(meeting, "actions"))
+    context = {"meeting": meeting, "point": point, "form": form}
+    if request.htmx:
+        return render(request, "meetings/actionpoint_form.html#row-form", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/actionpoint_form.html", context, status=status)
+
+
+@require_POST
+def meeting_record(request, pk: int):
+    """Save the plain-language summary and review date, and mark the meeting as held."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    form = RecordForm(request.POST, instance=meeting)
+    if form.is_valid():
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                summary=form.cleaned_data["summary"],
+                review_on=form.cleaned_data["review_on"],
+                recorded_by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The meeting record is saved.")
+            return redirect(_detail_url(meeting, "after"))
+    meeting.refresh_from_db()
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _room_context(request, meeting, record_form=form),
+        status=400,
+    )
