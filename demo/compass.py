@@ -1,0 +1,164 @@
+"""Demo compass placements: every demo family gets a path over two terms, moving both ways.
+
+Idempotent: a family that already has placements at a school is left alone, and each
+family's path comes from a random generator seeded with the school and family name, so a
+fresh database always gets the same paths. Dates are relative to today.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from compass.models import CompassRegion, Placement, point_for, region_for
+from compass.services import defaults_install
+from demo import schools as demo_schools
+from families.models import Level, SchoolFamily
+from portal.models import Membership, Role
+
+SEED = 20261123
+TERM_DAYS = 84  # two terms ≈ 170 days, so every path starts in last term
+PATH_DAYS = 2 * TERM_DAYS
+
+# How a family's relationship tends to move over the two terms, with weights.
+TRENDS = [("towards", 55), ("away", 25), ("back_and_forth", 20)]
+
+EVIDENCE = {
+    "up": [
+        "Returned the call the same day and suggested a time to meet.",
+        "Came to the class assembly and stayed to talk about how things are going.",
+        "Asked for a copy of the reading log so they can help at home.",
+        "Shared what works at home at bedtime; we are trying the same in class.",
+        "Agreed the next steps with us and rang to say the first one went well.",
+    ],
+    "down": [
+        "Two calls about attendance not returned this fortnight.",
+        "Felt blamed at the last meeting and said so; we need to rebuild trust.",
+        "Contact this month has only been about incidents.",
+        "Missed the review meeting; the time clashed with a new shift pattern.",
+        "Said they hear from school only when something is wrong.",
+    ],
+    "same": [
+        "Contact is steady: a short chat at the gate most weeks.",
+        "No change since the last review; letters home are read and signed.",
+        "Occasional contact, friendly when it happens.",
+    ],
+}
+NEXT = {
+    "communication": "Make a good-news call within the fortnight.",
+    "access": "Offer the next meeting after 5pm or at the community centre.",
+    "attitude": "Open the next conversation with what is going well and ask what works at home.",
+}
+
+
+def _placer(school_family, pastoral_by_school):
+    return school_family.key_contact or pastoral_by_school[school_family.school_id]
+
+
+def _path(rng: random.Random) -> list[tuple[int, int, int]]:
+    """Three to five lever readings (communication, access, attitude), oldest first."""
+    trend = rng.choices([t for t, _ in TRENDS], weights=[w for _, w in TRENDS])[0]
+    steps = [rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)]
+    if trend == "away":
+        steps = [rng.randint(2, 4), rng.randint(2, 4), rng.randint(3, 4)]
+    readings = [tuple(steps)]
+    for index in range(rng.randint(2, 4)):
+        lever = rng.randrange(3)
+        if trend == "towards":
+            change = 1
+        elif trend == "away":
+            change = -1
+        else:
+            change = 1 if index % 2 == 0 else -1
+        steps[lever] = max(1, min(4, steps[lever] + change))
+        if rng.random() < 0.4:  # movement is not linear: sometimes a second lever shifts too
+            other = (lever + 1) % 3
+            steps[other] = max(1, min(4, steps[other] + rng.choice([-1, 1])))
+        readings.append(tuple(steps))
+    return readings
+
+
+def _level(reading) -> str:
+    low = min(reading)
+    return Level.INTENSIVE if low == 1 else Level.ENHANCED if low == 2 else Level.GENERAL
+
+
+@transaction.atomic
+def load() -> None:
+    """Give every demo family without placements a path of placements over two terms."""
+    defaults_install()
+    names = [name for name, _stage in demo_schools.SCHOOLS.values()]
+    families = list(
+        SchoolFamily.objects.filter(
+            school__name__in=names,
+            school__authority__name=demo_schools.AUTHORITY,
+            placements__isnull=True,
+        )
+        .select_related("family", "school", "key_contact")
+        .prefetch_related("family__parents")
+        .order_by("school_id", "family__name")
+    )
+    if not families:
+        return
+    school_ids = {sf.school_id for sf in families}
+    pastoral_by_school = {
+        m.school_id: m.user
+        for m in Membership.objects.active()
+        .filter(school_id__in=school_ids, role__in=[Role.PASTORAL, Role.HEADTEACHER])
+        .select_related("user")
+        .order_by("-role")  # pastoral before headteacher; the last written wins
+    }
+    fallback = get_user_model().objects.filter(is_superuser=True).first()
+    regions = {sid: CompassRegion.objects.for_school(sid) for sid in school_ids}
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    placements, parent_links = [], []
+    for sf in families:
+        rng = random.Random(f"{SEED}:{sf.school.name}:{sf.family.name}")
+        readings = _path(rng)
+        placer = _placer(sf, pastoral_by_school) if pastoral_by_school else fallback
+        gap = PATH_DAYS // len(readings)
+        parents = list(sf.family.parents.all())
+        previous = None
+        for index, (c, a, t) in enumerate(readings):
+            days_ago = PATH_DAYS - index * gap - rng.randint(0, 10)
+            x, y = point_for(c, a, t)
+            region = region_for(regions[sf.school_id], x, y)
+            direction = (
+                "same"
+                if previous is None or sum(previous) == c + a + t
+                else "up"
+                if c + a + t > sum(previous)
+                else "down"
+            )
+            weakest = min(zip((c, a, t), NEXT, strict=True))[1]
+            placement = Placement(
+                school=sf.school,
+                family=sf.family,
+                school_family=sf,
+                placed_by=placer,
+                placed_at=now - datetime.timedelta(days=max(days_ago, 1), hours=rng.randint(0, 6)),
+                communication=c,
+                access=a,
+                attitude=t,
+                evidence=rng.choice(EVIDENCE[direction]),
+                level=_level((c, a, t)),
+                **{f"next_{weakest}": NEXT[weakest]},
+                x=x,
+                y=y,
+                region_key=region.key,
+                region_label=region.label,
+            )
+            placements.append(placement)
+            # Where a family has two parents or carers, some placements are about one of them.
+            if len(parents) > 1 and index % 2 == 1:
+                parent_links.append((placement, parents[index // 2 % len(parents)]))
+            previous = (c, a, t)
+    Placement.objects.bulk_create(placements)
+    Through = Placement.parents.through
+    Through.objects.bulk_create(
+        Through(placement_id=p.pk, parentcarer_id=parent.pk) for p, parent in parent_links
+    )
