@@ -456,7 +456,9 @@ def _random_contacts(rng: random.Random, fam: FamilySpec, school: str) -> list[C
         )
         if agreed and rng.random() < 0.35:
             contact.follow_up_days = rng.randint(3, 14)
-            contact.follow_up_done = rng.random() < 0.5
+            # Most older follow-ups are done; a few slip, as they do in real schools.
+            overdue_by = contact.days_ago - contact.follow_up_days
+            contact.follow_up_done = rng.random() < (0.92 if overdue_by > 14 else 0.5)
         if concern and rng.random() < 0.12:
             contact.confidentiality = CONF.PASTORAL
             contact.reason = "Family circumstances shared in confidence."

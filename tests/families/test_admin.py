@@ -82,7 +82,7 @@ def test_family_lists_do_not_grow_queries_with_rows(
 ):
     client = login(superuser)
     _more_families(cast, 2)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(20) as small:
         client.get(reverse(name))
     _more_families(cast, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
