@@ -468,6 +468,7 @@ def selfevaluation(request):
         {
             "form": form,
             "may_record": may_record,
+            "questions": figures.QUESTIONS,
             "previous": previous,
             "answered": answered,
             "previous_targets": [

@@ -1,0 +1,164 @@
+"""The authority's figures: per school and in all, counts only, small numbers suppressed."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from compass.dashboard import suppress_table
+from families.models import Family
+from tests import factories
+from tests.compass.dashboard_data import NOW, contact, expected_region_counts, family_at, place
+
+pytestmark = pytest.mark.usefixtures("compass_defaults")
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def _families(school, n, steps, staff, *, tone="positive"):
+    made = []
+    for _ in range(n):
+        sf = family_at(school)
+        place(sf, NOW - dt.timedelta(days=10), steps, by=staff)
+        contact(sf, NOW - dt.timedelta(days=2), staff=staff, tone=tone)
+        made.append(sf)
+    return made
+
+
+# Suppression on its own
+
+
+def test_counts_below_five_are_hidden():
+    assert suppress_table([[7, 9, 16], [7, 9, 16]])[0] == [7, 9, 16]
+    assert suppress_table([[0, 4, 10, 14], [0, 4, 10, 14]])[0] == [None, None, 10, 14]
+
+
+def test_a_single_hidden_count_takes_the_next_smallest_with_it():
+    shown = suppress_table([[3, 8, 20, 31], [3, 8, 20, 31]])
+    assert shown[0] == [None, None, 20, 31]
+
+
+def test_hidden_cells_cannot_be_worked_out_from_rows_or_columns():
+    matrix = [[2, 10, 12], [9, 11, 20], [11, 21, 32]]
+    shown = suppress_table(matrix)
+    for line in [*shown, *zip(*shown, strict=True)]:
+        assert sum(cell is None for cell in line) != 1
+
+
+# The page
+
+
+@pytest.mark.parametrize("role", ["authority_officer", "outsider_authority_officer"])
+def test_authority_officers_see_the_page(login, cast, role):
+    assert login(getattr(cast, role)).get(reverse("compass:authority")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["teacher", "pastoral", "headteacher", "admin"])
+def test_school_staff_and_administrators_get_403(login, cast, role):
+    assert login(getattr(cast, role)).get(reverse("compass:authority")).status_code == 403
+    csv_url = reverse("compass:authority-csv", args=["regions"])
+    assert login(getattr(cast, role)).get(csv_url).status_code == 403
+
+
+def test_anonymous_goes_to_login_and_post_is_405(client, login, cast):
+    assert client.get(reverse("compass:authority")).status_code == 302
+    assert login(cast.authority_officer).post(reverse("compass:authority")).status_code == 405
+
+
+def test_officer_sees_only_the_schools_of_their_authority(login, cast):
+    sister = factories.SchoolFactory(name="Riverside High", authority=cast.school.authority)
+    body = login(cast.authority_officer).get(reverse("compass:authority")).content.decode()
+    assert "Riverside Primary" in body and "Riverside High" in body
+    assert "Hillside Academy" not in body
+    assert sister.name in body
+
+
+def test_region_counts_per_school_and_total_with_small_numbers_suppressed(login, cast):
+    sister = factories.SchoolFactory(name="Riverside High", authority=cast.school.authority)
+    here = _families(cast.school, 6, (4, 4, 4), cast.teacher)
+    here += _families(cast.school, 2, (1, 1, 1), cast.teacher, tone="concern")
+    there = _families(sister, 7, (4, 4, 4), cast.teacher)
+    there += _families(sister, 5, (1, 1, 1), cast.teacher)
+    _families(cast.other_school, 9, (1, 1, 1), cast.outsider_teacher)
+    response = login(cast.authority_officer).get(reverse("compass:authority"))
+    columns = response.context["region_columns"]
+    rows = dict(response.context["regions"])
+    ne, sw = columns.index("Positive partners"), columns.index("Not yet reached")
+    assert expected_region_counts(here)["north-east"] == rows["Riverside Primary"][ne] == 6
+    assert rows["Riverside Primary"][sw] is None  # 2 families: hidden
+    assert rows["Riverside High"][ne] == 7
+    # 5 is shown alone, but with the column total (7) it would give away the hidden 2.
+    assert rows["Riverside High"][sw] is None
+    assert rows["All schools"][sw] == 7
+    assert rows["All schools"][ne] == 13
+    assert rows["All schools"][-1] == 20  # the total covers both schools, not Hillside
+    for cells in rows.values():
+        assert all(n is None or n >= 5 for n in cells)
+    body = response.content.decode()
+    assert "fewer than 5" in body
+
+
+def test_contact_balance_per_school_is_suppressed_too(login, cast):
+    _families(cast.school, 6, (4, 4, 4), cast.teacher, tone="positive")
+    _families(cast.school, 3, (4, 4, 4), cast.teacher, tone="concern")
+    response = login(cast.authority_officer).get(reverse("compass:authority"))
+    tones = dict(response.context["tones"])
+    positive, neutral, concern, total = tones["Riverside Primary"]
+    assert positive == 6 and concern is None and total == 9
+    assert neutral is None  # 0 is below 5 as well
+
+
+def test_no_family_name_appears_on_the_page_or_in_the_csv(login, cast):
+    for i in range(6):
+        sf = family_at(cast.school, name=f"Zebedee-{i} household")
+        place(sf, NOW - dt.timedelta(days=3), (3, 3, 3), by=cast.teacher)
+    client = login(cast.authority_officer)
+    page = client.get(reverse("compass:authority")).content.decode()
+    regions = client.get(reverse("compass:authority-csv", args=["regions"])).content.decode()
+    contacts = client.get(reverse("compass:authority-csv", args=["contacts"])).content.decode()
+    for name in Family.objects.values_list("name", flat=True):
+        assert name not in page and name not in regions and name not in contacts
+    assert "Zebedee" not in page + regions + contacts
+
+
+def test_csv_shows_the_suppressed_cells_as_words(login, cast):
+    _families(cast.school, 6, (4, 4, 4), cast.teacher)
+    _families(cast.school, 1, (1, 1, 1), cast.teacher)
+    response = login(cast.authority_officer).get(reverse("compass:authority-csv", args=["regions"]))
+    header, *rows = csv.reader(io.StringIO(response.content.decode()))
+    assert header[0] == "school" and header[-1] == "total"
+    school = next(row for row in rows if row[0] == "Riverside Primary")
+    assert (
+        school[header.index("Positive partners")] == "fewer than 5"
+        or school[header.index("Positive partners")] == "6"
+    )
+    assert school[header.index("Not yet reached")] == "fewer than 5"
+    assert all(cell == "fewer than 5" or int(cell) >= 5 for row in rows for cell in row[1:])
+
+
+def test_unknown_authority_csv_is_404(login, cast):
+    response = login(cast.authority_officer).get(reverse("compass:authority-csv", args=["x"]))
+    assert response.status_code == 404
+
+
+def test_authority_query_count_does_not_grow_with_schools_or_families(login, cast):
+    client = login(cast.authority_officer)
+    _families(cast.school, 2, (4, 4, 4), cast.teacher)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("compass:authority")).status_code == 200
+        return len(ctx)
+
+    small = queries()
+    sister = factories.SchoolFactory(name="Riverside High", authority=cast.school.authority)
+    _families(sister, 6, (1, 1, 1), cast.teacher)
+    _families(cast.school, 6, (2, 2, 2), cast.teacher)
+    assert queries() == small <= 12
