@@ -32,10 +32,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
-from families.models import Contact, SchoolFamily, Tone
+from families.models import Contact, Tone
 from portal.models import School
 
-SUPPRESS_BELOW = 5
 NOT_PLACED = ""  # the region key shown as "Not placed yet"
 NOT_PLACED_LABEL = "Not placed yet"
 LIST_LIMIT = 50  # names shown on a page; the CSV download has them all
@@ -124,14 +123,14 @@ _DISTANCE = ExpressionWrapper(
 )
 
 
-def _with_region(families, *, as_of=None, name="region"):
+def with_region(families, *, as_of=None, name="region"):
     latest = _latest_placement(as_of)
     return families.annotate(**{name: Subquery(latest.values("region_key")[:1])})
 
 
 def region_counts(families) -> dict[str, int]:
     """{region key: families whose latest placement is there}; "" for families never placed."""
-    rows = _with_region(families).values("region").annotate(n=Count("pk")).order_by()
+    rows = with_region(families).values("region").annotate(n=Count("pk")).order_by()
     return {row["region"] or NOT_PLACED: row["n"] for row in rows}
 
 
@@ -265,7 +264,8 @@ def moved_away(families, since: Period) -> list[dict]:
 # Contact balance
 
 
-def _balance():
+def balance_counts() -> dict:
+    """Conditional counts of a contact balance, for .annotate() or .aggregate()."""
     return {
         "positive": Count("pk", filter=Q(tone=Tone.POSITIVE), distinct=True),
         "neutral": Count("pk", filter=Q(tone=Tone.NEUTRAL), distinct=True),
@@ -291,7 +291,7 @@ def balance_by_month(contacts) -> list[dict]:
     rows = (
         contacts.annotate(month=TruncMonth("occurred_at"))
         .values("month")
-        .annotate(**_balance())
+        .annotate(**balance_counts())
         .order_by("month")
     )
     return [{**row, "label": f"{row['month']:%B %Y}"} for row in rows]
@@ -302,7 +302,7 @@ def balance_by_year_group(contacts, school: School) -> list[dict]:
     rows = (
         contacts.filter(family__children__school=school, family__children__left_on__isnull=True)
         .values(label=F("family__children__year_group"))
-        .annotate(**_balance())
+        .annotate(**balance_counts())
         .order_by("label")
     )
     return [{**row, "label": row["label"] or "No year group"} for row in rows]
@@ -311,7 +311,7 @@ def balance_by_year_group(contacts, school: School) -> list[dict]:
 def balance_by_staff(contacts) -> list[dict]:
     rows = (
         contacts.values("staff", "staff__first_name", "staff__last_name", "staff__username")
-        .annotate(**_balance())
+        .annotate(**balance_counts())
         .order_by("staff__last_name", "staff__first_name", "staff")
     )
     return [
@@ -325,7 +325,7 @@ def balance_by_staff(contacts) -> list[dict]:
 
 
 def balance_total(contacts) -> dict:
-    return contacts.aggregate(**_balance())
+    return contacts.aggregate(**balance_counts())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,7 +493,7 @@ def apply_targets(rows: list[RegionRow], evaluation: SelfEvaluation | None, base
 def baseline_counts(families, evaluation: SelfEvaluation) -> dict[str, int]:
     """Region counts as they stood at the start of the day the evaluation was written."""
     rows = (
-        _with_region(families, as_of=_midnight(evaluation.written_on))
+        with_region(families, as_of=_midnight(evaluation.written_on))
         .values("region")
         .annotate(n=Count("pk"))
         .order_by()
@@ -526,112 +526,3 @@ def selfevaluation_record(
         target.full_clean()
         target.save()
     return evaluation
-
-
-# ---------------------------------------------------------------------------------------------
-# Authority: per school, with small numbers suppressed
-
-
-def suppress_table(matrix: list[list[int]]) -> list[list[int | None]]:
-    """Hide counts below SUPPRESS_BELOW, and enough others that no hidden count can be worked
-    out by subtraction.
-
-    `matrix` has a total as the last cell of each row and a totals row last. In any row or
-    column where exactly one count is hidden, the smallest other shown count (a total last of
-    all) is hidden too, repeated until nothing changes.
-    """
-    shown: list[list[int | None]] = [
-        [None if n < SUPPRESS_BELOW else n for n in row] for row in matrix
-    ]
-    if not matrix:
-        return shown
-    rows, cols = len(matrix), len(matrix[0])
-    lines = [[(r, c) for c in range(cols)] for r in range(rows)]
-    lines += [[(r, c) for r in range(rows)] for c in range(cols)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            hidden = [cell for cell in line if shown[cell[0]][cell[1]] is None]
-            if len(hidden) != 1:
-                continue
-            *parts, total = line
-            visible = [cell for cell in parts if shown[cell[0]][cell[1]] is not None]
-            if not visible and shown[total[0]][total[1]] is not None:
-                visible = [total]
-            if visible:
-                r, c = min(visible, key=lambda cell: matrix[cell[0]][cell[1]])
-                shown[r][c] = None
-                changed = True
-    return shown
-
-
-def authority_schools(authority_ids: set[int]) -> list[School]:
-    return list(
-        School.objects.filter(authority_id__in=authority_ids)
-        .select_related("authority")
-        .order_by("authority__name", "name")
-        .fetch_mode(models.FETCH_RAISE)
-    )
-
-
-def authority_region_counts(authority_ids: set[int]) -> dict[int, dict[str, int]]:
-    """{school id: {region key: families}} across the authorities, in one query."""
-    rows = (
-        _with_region(SchoolFamily.objects.filter(school__authority_id__in=authority_ids))
-        .values("school", "region")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    result: dict[int, dict[str, int]] = {}
-    for row in rows:
-        result.setdefault(row["school"], {})[row["region"] or NOT_PLACED] = row["n"]
-    return result
-
-
-def authority_balance(authority_ids: set[int], period: Period) -> dict[int, dict]:
-    rows = (
-        Contact.objects.filter(
-            school__authority_id__in=authority_ids,
-            occurred_at__gte=period.starts_at,
-            occurred_at__lt=period.ends_at,
-        )
-        .values("school")
-        .annotate(**_balance())
-        .order_by()
-    )
-    return {row["school"]: row for row in rows}
-
-
-def authority_tables(authority_ids: set[int], period: Period) -> dict:
-    """The authority dashboard's two tables, suppressed: regions and contact balance."""
-    schools = authority_schools(authority_ids)
-    regions = regions_for(None)
-    counts = authority_region_counts(authority_ids)
-    balance = authority_balance(authority_ids, period)
-    keys = [r.key for r in regions]
-    keys += sorted({k for c in counts.values() for k in c} - set(keys) - {NOT_PLACED})
-    keys.append(NOT_PLACED)
-    labels = {r.key: r.label for r in regions} | {NOT_PLACED: NOT_PLACED_LABEL}
-
-    def with_totals(matrix):
-        matrix = [[*row, sum(row)] for row in matrix]
-        return [*matrix, [sum(col) for col in zip(*matrix, strict=True)]] if matrix else matrix
-
-    region_matrix = with_totals([[counts.get(s.pk, {}).get(k, 0) for k in keys] for s in schools])
-    tone_keys, form_keys = ["positive", "neutral", "concern"], ["formal", "informal"]
-    tone_matrix = with_totals(
-        [[balance.get(s.pk, {}).get(k, 0) for k in tone_keys] for s in schools]
-    )
-    form_matrix = with_totals(
-        [[balance.get(s.pk, {}).get(k, 0) for k in form_keys] for s in schools]
-    )
-    names = [s.name for s in schools] + ["All schools"]
-    return {
-        "schools": schools,
-        "period": period,
-        "region_columns": [labels.get(k, k) for k in keys],
-        "regions": list(zip(names, suppress_table(region_matrix), strict=True)),
-        "tones": list(zip(names, suppress_table(tone_matrix), strict=True)),
-        "formality": list(zip(names, suppress_table(form_matrix), strict=True)),
-    }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
+from compass import dashboard_authority
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
 from families.models import SchoolFamily
@@ -391,22 +392,22 @@ def authority(request):
     """Each school of the officer's authority and the total: counts only, small ones hidden."""
     ids = _get_authority_ids(request)
     period_form = PeriodForm(request.GET or None)
-    tables = figures.authority_tables(ids, figures.period_for(period_form.chosen()))
+    tables = dashboard_authority.authority_tables(ids, figures.period_for(period_form.chosen()))
     return render(
         request,
         "compass/authority.html",
-        {**tables, "period_form": period_form, "threshold": figures.SUPPRESS_BELOW},
+        {**tables, "period_form": period_form, "threshold": dashboard_authority.SUPPRESS_BELOW},
     )
 
 
 def _suppressed(value) -> str | int:
-    return f"fewer than {figures.SUPPRESS_BELOW}" if value is None else value
+    return f"fewer than {dashboard_authority.SUPPRESS_BELOW}" if value is None else value
 
 
 @require_GET
 def authority_csv(request, table: str):
     ids = _get_authority_ids(request)
-    tables = figures.authority_tables(
+    tables = dashboard_authority.authority_tables(
         ids, figures.period_for(PeriodForm(request.GET or None).chosen())
     )
     if table == "regions":

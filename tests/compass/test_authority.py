@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from compass.dashboard import suppress_table
+from compass.dashboard_authority import suppress_table
 from families.models import Family
 from tests import factories
 from tests.compass.dashboard_data import NOW, contact, expected_region_counts, family_at, place
