@@ -1,0 +1,108 @@
+"""Meetings elsewhere: home-page panel, the family page's section and chronology, the nav."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting
+from tests import factories
+
+
+def _home(client):
+    return client.get(reverse("home")).content.decode()
+
+
+def test_a_staff_owner_sees_their_step_on_the_home_page(cast, login, meeting):
+    meeting.staff.add(cast.teacher)
+    factories.ActionPointFactory(meeting=meeting, owner_staff=cast.teacher, what="Star chart")
+    text = _home(login(cast.teacher))
+    assert "Your steps" in text and "Star chart" in text
+
+
+def test_overdue_steps_are_flagged_to_the_chair(cast, login, meeting, household):
+    factories.ActionPointFactory(
+        meeting=meeting,
+        what="Send the timetable home",
+        owner_kind="parent",
+        owner_staff=None,
+        owner_parent=household.mum,
+        due_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    text = _home(login(cast.pastoral))
+    assert "Overdue steps in meetings you chair" in text
+    assert "Send the timetable home" in text
+    assert "Overdue steps in meetings you chair" not in _home(login(cast.headteacher))
+
+
+def test_done_steps_are_not_on_the_home_page(cast, login, meeting):
+    factories.ActionPointFactory(
+        meeting=meeting, what="Finished thing", status="done", owner_staff=cast.pastoral
+    )
+    assert "Finished thing" not in _home(login(cast.pastoral))
+
+
+def test_upcoming_meetings_show_preparation_progress(cast, login, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(prep_told_why=True, prep_told_who=True)
+    text = _home(login(cast.pastoral))
+    assert "Your meetings in the next two weeks" in text
+    assert "preparation 2 of 9 done" in text
+
+
+def test_a_logged_follow_up_leaves_the_home_page(cast, login, meeting):
+    follow_up = meeting.follow_ups.create(due_on=timezone.localdate(), owner=cast.pastoral)
+    assert "Your follow-ups after meetings" in _home(login(cast.pastoral))
+    follow_up.done_at = timezone.now()
+    follow_up.save()
+    assert "Your follow-ups after meetings" not in _home(login(cast.pastoral))
+
+
+def test_steps_of_a_meeting_hidden_from_the_owner_stay_hidden(cast, login, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(confidentiality="named")
+    factories.ActionPointFactory(meeting=meeting, owner_staff=cast.teacher, what="Secret step")
+    assert "Secret step" not in _home(login(cast.teacher))
+
+
+def test_meetings_nav_link_for_family_workers_only(cast, login):
+    assert reverse("meetings:meeting-list") in _home(login(cast.teacher))
+    assert reverse("meetings:meeting-list") not in _home(login(cast.authority_officer))
+
+
+def _family_page(client, household):
+    return client.get(reverse("families:family-detail", args=[household.family.pk]))
+
+
+def test_family_page_has_a_meetings_section_and_a_plan_link(cast, login, meeting, household):
+    text = _family_page(login(cast.teacher), household).content.decode()
+    assert 'id="family-meetings-heading"' in text
+    assert reverse("meetings:meeting-add", args=[household.family.pk]) in text
+    assert reverse("meetings:meeting-plan", args=[meeting.pk]) in text
+
+
+def test_chronology_shows_the_meeting_and_its_follow_up(cast, login, meeting, household):
+    meeting.follow_ups.create(due_on=timezone.localdate(), owner=cast.pastoral)
+    text = _family_page(login(cast.pastoral), household).content.decode()
+    assert f'id="meeting-{meeting.pk}-title"' in text
+    assert "Meeting follow-up: phone call" in text
+
+
+def test_chronology_hides_a_confidential_meeting_from_others(cast, login, meeting, household):
+    Meeting.objects.filter(pk=meeting.pk).update(confidentiality="pastoral")
+    text = _family_page(login(cast.teacher), household).content.decode()
+    assert f'id="meeting-{meeting.pk}-title"' not in text
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_family_page_queries_do_not_grow_with_meetings(
+    cast, login, household, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        m = factories.MeetingFactory(
+            school=cast.school, family=household.family, chair=cast.pastoral
+        )
+        m.children.add(household.child)
+        m.follow_ups.create(due_on=timezone.localdate(), owner=cast.pastoral)
+    client = login(cast.pastoral)
+    with django_assert_max_num_queries(45):
+        assert _family_page(client, household).status_code == 200
