@@ -36,3 +36,7 @@ class CompassConfig(AppConfig):
                 order=30,
             )
         )
+        # The headteacher's and the authority's dashboards (compass/views_dashboard.py).
+        from compass.views_dashboard import register_dashboard
+
+        register_dashboard()
