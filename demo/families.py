@@ -301,6 +301,22 @@ TEMPLATES = [
         "Called {parent} back as promised: {child} has had a settled week.",
         "",
     ),
+    (
+        P.WELLBEING,
+        "neutral",
+        CC.HOME_VISIT,
+        "Visited {parent} at home, at a time {parent} chose, to talk about how {child} is "
+        "finding school this term. {parent} showed us the reward chart that works at home.",
+        "We will use the same chart in class; next visit after the holidays.",
+    ),
+    (
+        P.PROGRESS,
+        "positive",
+        CC.VIDEO,
+        "Video call with {parent}, who works away this month: shared {child}'s project and "
+        "{parent} asked good questions about next steps.",
+        "",
+    ),
 ]
 
 
@@ -450,7 +466,11 @@ def _random_contacts(rng: random.Random, fam: FamilySpec, school: str) -> list[C
             channel,
             summary.format(**names),
             agreed.format(**names),
-            level="enhanced" if concern or purpose == P.SUPPORT else "general",
+            level="intensive"
+            if channel == CC.HOME_VISIT
+            else "enhanced"
+            if concern or purpose == P.SUPPORT
+            else "general",
             formal=channel in (CC.MEETING, CC.LETTER),
             initiated_by="family" if rng.random() < 0.3 else "school",
         )
@@ -463,6 +483,7 @@ def _random_contacts(rng: random.Random, fam: FamilySpec, school: str) -> list[C
             contact.confidentiality = CONF.PASTORAL
             contact.reason = "Family circumstances shared in confidence."
             contact.staff = rng.choice(["pastoral", "head"])
+            contact.level = "intensive"
         contacts.append(contact)
     return contacts
 

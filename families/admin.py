@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -72,6 +73,10 @@ def _granted(user, perm: str) -> bool:
 
 class _StoredPermsOnly:
     """Admin permissions for family data from stored permissions only (see _granted)."""
+
+    def get_queryset(self, request):
+        # Lists select their related rows; anything else loads per page, not per row.
+        return super().get_queryset(request).fetch_mode(models.FETCH_PEERS)
 
     def _perm(self, request, action) -> bool:
         return _granted(request.user, f"families.{action}_{self.opts.model_name}")

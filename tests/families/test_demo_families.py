@@ -43,7 +43,7 @@ def test_loading_twice_changes_nothing(demo):
 
 
 def test_loads_quickly(demo):
-    assert demo[1] < 15
+    assert demo[1] < 25  # on a busy machine; about 3 s on SQLite
 
 
 def test_load_demo_command_loads_the_families(db):
