@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "compass",
     "meetings",
     "demo",
+    "django_tasks_db",
+    "scale",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.CurrentSchoolMiddleware",
+    "scale.middleware.DashboardReadsMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -104,6 +107,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for dashboards (scale.routers): only when REPLICA_DATABASE_URL is set.
+if env("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DASHBOARD_READ_DATABASE = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["scale.routers.DashboardReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,6 +178,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {
     "default": {
+        # "django_tasks_db.DatabaseBackend" queues tasks in the database for `manage.py
+        # db_worker` (no extra server); the default runs each task at once, in the request.
         "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")
     }
 }

@@ -1,0 +1,340 @@
+"""Measure the portal's key pages through the Django test client, at two data sizes at once.
+
+For each page and size: server time (median, 95th percentile), SQL queries per request, the
+buffers PostgreSQL touched for those queries (EXPLAIN (ANALYZE, BUFFERS), summed) and, for the
+dashboards, the time of the page's own SQL run bare through a cursor (no ORM, no template).
+
+Used by bench/run.py (`make bench`) and, at a small size, by tests/scale as a regression check.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from families.models import ParentCarer, SchoolFamily
+from portal.middleware import SESSION_KEY
+from portal.models import Membership, Role, School
+from scale.loadgen import generate
+
+PAGES = (
+    "home",
+    "family list, filtered",
+    "family list, deep page",
+    "family page",
+    "log a contact (POST)",
+    "school dashboard",
+    "authority dashboard",
+)
+DASHBOARDS = ("school dashboard", "authority dashboard")
+LISTS = ("family list, filtered", "family list, deep page")
+PER_PAGE = 25
+
+
+@dataclass
+class Size:
+    """One of the two data sizes: an authority, the school whose pages are measured, and
+    a member of staff of each role there."""
+
+    label: str
+    authority_id: int
+    school: School
+    users: dict[str, object]
+    family_id: int
+    parent_id: int
+    families_here: int
+    clients: dict[str, Client] = field(default_factory=dict)
+
+
+@dataclass
+class Sample:
+    times: list[float] = field(default_factory=list)
+    queries: int | None = None
+    buffers: int | None = None
+    bare_ms: float | None = None
+    status: int | None = None
+    sql: list[str] = field(default_factory=list)
+
+
+def build_sizes(*, pupils: int, years: int, seed: int, scale: int = 10, progress=None) -> dict:
+    """Generate two authorities in this database: one school (1×), and `scale` schools of the
+    same size (10×). Pages of a school are measured on the first school of each."""
+    say = progress or (lambda message: None)
+    made = {}
+    for label, schools in (("1x", 1), (f"{scale}x", scale)):
+        began = time.perf_counter()
+        result = generate(
+            schools=schools,
+            pupils_per_school=pupils,
+            years=years,
+            seed=seed,
+            authority=f"Bench {label} (seed {seed})",
+        )
+        made[label] = (result, round(time.perf_counter() - began, 1))
+        say(f"generated {label}: {schools} school(s) in {made[label][1]} s: {result.counts}")
+    return made
+
+
+def size_for(label: str, authority_id: int) -> Size:
+    school = School.objects.filter(authority_id=authority_id).order_by("pk").first()
+    members = Membership.objects.filter(school=school).select_related("user").order_by("pk")
+    users = {}
+    for m in members:
+        users.setdefault(m.role, m.user)
+    link = SchoolFamily.objects.filter(school=school).order_by("pk").first()
+    parent = ParentCarer.objects.filter(family_id=link.family_id).order_by("pk").first()
+    return Size(
+        label=label,
+        authority_id=authority_id,
+        school=school,
+        users={
+            "teacher": users[Role.STAFF],
+            "pastoral": users[Role.PASTORAL],
+            "headteacher": users[Role.HEADTEACHER],
+            "officer": users[Role.AUTHORITY],
+        },
+        family_id=link.family_id,
+        parent_id=parent.pk,
+        families_here=SchoolFamily.objects.filter(school=school).count(),
+    )
+
+
+def _signed_in(user, school) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = school.pk  # the officer works at every school of the authority
+    session.save()
+    try:  # sign-in with a code, where the portal asks for one (django-otp)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Bench", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    except ImportError:
+        pass
+    return client
+
+
+def _url(name: str, *args, query: str = "") -> str | None:
+    try:
+        return reverse(name, args=args) + (f"?{query}" if query else "")
+    except NoReverseMatch:
+        return None
+
+
+def requests_for(size: Size) -> dict[str, tuple | None]:
+    """page -> (user role, method, url, data), or None where the page does not exist yet."""
+    last_page = max(1, -(-size.families_here // PER_PAGE))
+    list_url = _url("families:family-list")
+    table = {
+        "home": ("teacher", "get", _url("home"), None),
+        "family list, filtered": (
+            "pastoral",
+            "get",
+            _url("families:family-list", query="last_tone=concern&sort=quiet"),
+            None,
+        ),
+        "family list, deep page": (
+            "pastoral",
+            "get",
+            list_url and f"{list_url}?sort=name&page={last_page}",
+            None,
+        ),
+        "family page": ("pastoral", "get", _url("families:family-detail", size.family_id), None),
+        "log a contact (POST)": (
+            "pastoral",
+            "post",
+            _url("families:contact-add", size.family_id),
+            "contact",
+        ),
+        "school dashboard": ("headteacher", "get", _url("compass:dashboard"), None),
+        "authority dashboard": ("officer", "get", _url("compass:authority"), None),
+    }
+    return {page: (row if row[2] else None) for page, row in table.items()}
+
+
+def _contact_data(size: Size, n: int) -> dict:
+    now = timezone.localtime()
+    return {
+        "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "staff": size.users["pastoral"].pk,
+        "parents": [size.parent_id],
+        "channel": "phone",
+        "initiated_by": "school",
+        "tone": "positive",
+        "formality": "informal",
+        "level": "general",
+        "purpose": "good_news",
+        "summary": f"Rang to share good news about the week (bench {n}).",
+        "confidentiality": "school",
+    }
+
+
+def _request(size: Size, spec: tuple, n: int):
+    role, method, url, data = spec
+    client = size.clients.get(role)
+    if client is None:
+        client = size.clients[role] = _signed_in(size.users[role], size.school)
+    if method == "post":
+        return client.post(url, _contact_data(size, n), secure=True)
+    return client.get(url, secure=True)
+
+
+def _explain_buffers(sql_list: list[str]) -> int | None:
+    """Shared buffers touched (hit + read) by the page's SELECTs, from EXPLAIN (ANALYZE,
+    BUFFERS). Writes are not explained: EXPLAIN ANALYZE would run them again."""
+    if connection.vendor != "postgresql":
+        return None
+    total = 0
+    with connection.cursor() as cursor:
+        for sql in sql_list:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            top = plan[0]["Plan"]
+            # A node's buffer counts include its children, subplans and init plans.
+            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+    return total
+
+
+def _bare_ms(sql_list: list[str]) -> float:
+    """The page's SELECTs run through a cursor and fetched, without ORM or template."""
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in sql_list:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(sql)
+                cursor.fetchall()
+    return (time.perf_counter() - began) * 1000
+
+
+def measure(sizes: list[Size], *, reps: int = 15, warmup: int = 2, progress=None) -> dict:
+    """Request every page at every size, interleaved (page by page, size by size, round after
+    round), and return {page: {size label: Sample}}; a page without a view is left out."""
+    say = progress or (lambda message: None)
+    specs = {s.label: requests_for(s) for s in sizes}
+    samples: dict[str, dict[str, Sample]] = {
+        page: {s.label: Sample() for s in sizes}
+        for page in PAGES
+        if all(specs[s.label][page] for s in sizes)
+    }
+    for round_ in range(warmup + reps):
+        for page in samples:
+            for size in sizes:
+                sample = samples[page][size.label]
+                first = round_ == warmup
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.perf_counter()
+                    response = _request(size, specs[size.label][page], round_)
+                    elapsed = (time.perf_counter() - began) * 1000
+                if round_ >= warmup:
+                    sample.times.append(elapsed)
+                if first:
+                    sample.status = response.status_code
+                    sample.queries = len(captured.captured_queries)
+                    sample.sql = [q["sql"] for q in captured.captured_queries]
+        say(f"round {round_ + 1} of {warmup + reps}")
+    for page, by_size in samples.items():
+        for sample in by_size.values():
+            sample.buffers = _explain_buffers(sample.sql)
+            if page in DASHBOARDS:
+                bare = [_bare_ms(sample.sql) for _ in range(max(3, reps // 2))]
+                sample.bare_ms = statistics.median(bare)
+    return samples
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def summarise(samples: dict, sizes: list[Size]) -> dict:
+    """Figures per page and size, with the 10×/1× ratios and which targets are met."""
+    small, big = sizes[0].label, sizes[-1].label
+    out = {}
+    for page in PAGES:
+        if page not in samples:
+            out[page] = {"skipped": "no view with that URL name yet"}
+            continue
+        rows = {}
+        for label, s in samples[page].items():
+            rows[label] = {
+                "status": s.status,
+                "median_ms": round(statistics.median(s.times), 1) if s.times else None,
+                "p95_ms": round(p95(s.times), 1) if s.times else None,
+                "queries": s.queries,
+                "buffers": s.buffers,
+                "bare_sql_ms": None if s.bare_ms is None else round(s.bare_ms, 1),
+            }
+        a, b = rows[small], rows[big]
+        ratios = {
+            "queries_equal": a["queries"] == b["queries"],
+            "buffers": _ratio(b["buffers"], a["buffers"]),
+            "time": _ratio(b["median_ms"], a["median_ms"]),
+        }
+        budget = 6 if page in LISTS else 10 if page in DASHBOARDS else 24
+        targets = {
+            "queries 10x = 1x": ratios["queries_equal"],
+            f"queries <= {budget}": max(a["queries"], b["queries"]) <= budget,
+        }
+        if page != "authority dashboard":  # the authority's own figures grow with it
+            targets["buffers 10x/1x <= 1.25"] = ratios["buffers"] is not None and (
+                ratios["buffers"] <= 1.25
+            )
+            targets["time 10x/1x <= 1.3"] = ratios["time"] is not None and ratios["time"] <= 1.3
+        if page == "school dashboard":
+            overhead = _ratio(b["median_ms"], b["bare_sql_ms"])
+            ratios["time / bare SQL"] = overhead
+            targets["time / bare SQL <= 2.5"] = overhead is not None and overhead <= 2.5
+        out[page] = {"sizes": rows, "ratios": ratios, "targets": targets}
+    return out
+
+
+def _ratio(top, bottom) -> float | None:
+    if top is None or not bottom:
+        return None
+    return round(top / bottom, 2)
+
+
+def table(summary: dict, labels: list[str]) -> str:
+    """A Markdown table of the summary, one row per page and size."""
+    lines = [
+        "| page | size | status | median ms | p95 ms | queries | buffers | bare SQL ms |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, row in summary.items():
+        if "skipped" in row:
+            lines.append(f"| {page} | – | skipped: {row['skipped']} | | | | | |")
+            continue
+        for label in labels:
+            s = row["sizes"][label]
+            cells = [s["median_ms"], s["p95_ms"], s["queries"], s["buffers"], s["bare_sql_ms"]]
+            text = " | ".join("–" if c is None else str(c) for c in cells)
+            lines.append(f"| {page} | {label} | {s['status']} | {text} |")
+    lines += ["", "| page | queries 10x = 1x | buffers 10x/1x | time 10x/1x | targets missed |"]
+    lines.append("| --- | --- | ---: | ---: | --- |")
+    for page, row in summary.items():
+        if "skipped" in row:
+            continue
+        r = row["ratios"]
+        missed = ", ".join(t for t, ok in row["targets"].items() if not ok) or "none"
+        lines.append(
+            f"| {page} | {'yes' if r['queries_equal'] else 'no'} | {r['buffers']} | "
+            f"{r['time']} | {missed} |"
+        )
+    return "\n".join(lines)

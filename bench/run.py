@@ -1,0 +1,96 @@
+"""`make bench`: generate two data sizes in one PostgreSQL database and measure the key pages.
+
+Run it through scripts/with-postgres.sh (the Makefile does) so it gets a throwaway cluster:
+
+    scripts/with-postgres.sh .venv/bin/python bench/run.py [--pupils 470] [--years 3] [--reps 15]
+
+Prints a Markdown table (pasted into the README) and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The test client speaks plain HTTP to "testserver"; the pages themselves are unchanged.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=470, help="pupils in each school")
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=10, help="schools in the larger authority")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("The benchmark needs PostgreSQL: run it with scripts/with-postgres.sh.")
+        return 2
+    # Serve static file URLs without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    call_command("migrate", verbosity=0)
+
+    from bench import pages
+
+    made = pages.build_sizes(
+        pupils=args.pupils, years=args.years, seed=args.seed, scale=args.scale, progress=print
+    )
+    sizes = [pages.size_for(label, result.authority_id) for label, (result, _) in made.items()]
+    samples = pages.measure(sizes, reps=args.reps, progress=print)
+    summary = pages.summarise(samples, sizes)
+    labels = [s.label for s in sizes]
+    text = pages.table(summary, labels)
+    print()
+    print(text)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    report = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": pg_version,
+            "load_average": os.getloadavg(),
+        },
+        "settings": vars(args),
+        "generation": {
+            label: {"seconds": seconds, "phases": result.seconds, "counts": result.counts}
+            for label, (result, seconds) in made.items()
+        },
+        "pages": summary,
+        "table": text,
+    }
+    Path(args.out).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(f"\nWrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
