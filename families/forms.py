@@ -133,8 +133,11 @@ class ContactForm(forms.ModelForm):
         self.fields["follow_up_owner"].help_text = "Leave as is to follow up yourself."
         if self.instance.pk is None and not self.is_bound:
             self._set_defaults(user)
+        # The default is a callable (now), which would add a hidden "initial" copy of the field.
+        self.fields["occurred_at"].show_hidden_initial = False
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 "What happened",
