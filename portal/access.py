@@ -173,3 +173,29 @@ def may_edit_record(user, school, *, author_id: int | None) -> bool:
     if not works_with_families(user, school):
         return False
     return user.pk == author_id or role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+# Roles whose sign-in must be confirmed with a second factor (their sight is wider).
+TWO_FACTOR_ROLES = frozenset({Role.PASTORAL, Role.HEADTEACHER, Role.AUTHORITY})
+
+
+def needs_two_factor(user) -> bool:
+    """Whether this user must confirm sign-in with a code: pastoral staff, headteachers,
+    authority officers at any of their schools, and anyone who can open Django admin."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or is_administrator(user):
+        return True
+    return any(m.role in TWO_FACTOR_ROLES for m in memberships(user).values())
+
+
+DATA_PROTECTION_LEADS_GROUP = "Data protection leads"
+
+
+def may_see_family_audit(user, school) -> bool:
+    """Whether this user may see who viewed and changed a family's records: the headteacher,
+    and staff the school has made data protection leads (the "Data protection leads" group,
+    which holds the audit.view_family_audit permission). Authority officers never do."""
+    if not works_with_families(user, school):
+        return False
+    return is_headteacher(user, school) or user.has_perm("audit.view_family_audit")

@@ -1,5 +1,6 @@
 """Settings for Parent Compass, read from the environment (and `.env` in development)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,10 +38,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "families",
     "compass",
     "meetings",
+    "audit",
     "demo",
     "django_tasks_db",
     "scale",
@@ -53,17 +58,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.OTPSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.CurrentSchoolMiddleware",
     "scale.middleware.DashboardReadsMiddleware",
+    # Last, so it can turn a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -203,6 +214,30 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after sign-in (portal.security.SessionLimitMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use the
+# connecting address). Login lockouts and the access log use the address this gives.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Failed logins (django-axes): 5 failures lock that username, and separately that address, for
+# 15 minutes; a successful login clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the page promises 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Two-factor codes (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "Parent Compass"
+# Admin lists who has two-factor set up but never shows anyone's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Edit history is read, never reverted over the current record (corrections are amendments).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Content Security Policy: nothing inline, nothing from other origins.
 SECURE_CSP = {

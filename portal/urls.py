@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import two_factor, views
 from portal.forms import LoginForm
 
 urlpatterns = [
@@ -16,10 +16,13 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/two-factor/", two_factor.otp_setup, name="otp-setup"),
+    path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp-verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
     path("meetings/", include("meetings.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -75,13 +75,34 @@ def cast(db):
 
 @pytest.fixture
 def login(client):
-    """Sign the test client in as a user and return the client."""
+    """Sign the test client in as a user and return the client. Users who must use two-factor
+    sign-in get an authenticator and a session that has confirmed a code, as after a real
+    sign-in."""
 
     def _login(user):
         client.force_login(user)
+        otp_verify_session(client, user)
         return client
 
     return _login
+
+
+def otp_verify_session(client, user):
+    """Marks the client's session as two-factor verified for `user`, if the user needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.access import needs_two_factor
+
+    user._portal_memberships = None  # roles may have changed since the user was loaded
+    if not needs_two_factor(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

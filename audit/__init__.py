@@ -1,0 +1,14 @@
+"""The access log: who viewed, printed or exported which record. Feature apps call
+`audit.record(request, action=..., obj=..., family=...)`; this app depends on none of them."""
+
+from audit.constants import EXPORT, PRINT, VIEW
+
+
+def record(request, *, action, obj, family=None):
+    """Logs one view, print or export of `obj` by the signed-in user (see audit.services)."""
+    from audit.services import access_record
+
+    return access_record(request, action=action, obj=obj, family=family)
+
+
+__all__ = ["EXPORT", "PRINT", "VIEW", "record"]

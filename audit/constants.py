@@ -1,0 +1,5 @@
+"""The actions an access-log row records (the values of AccessLog.Action)."""
+
+VIEW = "view"
+EXPORT = "export"
+PRINT = "print"
