@@ -132,6 +132,11 @@ class ImportResult:
     def changed(self) -> bool:
         return any(c["created"] or c["updated"] for c in self.counts.values())
 
+    @property
+    def can_confirm(self) -> bool:
+        """Whether saving this dry run would import anything at all."""
+        return self.rows > len(self.errors) and not (self.all_or_nothing and self.errors)
+
     def summary_lines(self) -> list[str]:
         verb = "would be" if not self.saved else "were"
         lines = []

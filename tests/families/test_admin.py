@@ -189,3 +189,13 @@ def test_family_data_needs_a_permission_granted_on_purpose(login, cast, fam):
     assert client.get(url).status_code == 403
     pastoral_admin.user_permissions.add(Permission.objects.get(codename="view_family"))
     assert client.get(reverse("admin:families_family_changelist")).status_code == 200
+
+
+def test_preview_offers_no_confirm_when_no_row_can_be_imported(login, superuser, cast):
+    content = CSV.replace("2018-03-14", "soon").replace("2020-01-02", "later")
+    response = login(superuser).post(
+        reverse("admin:families_child_import"),
+        {"school": cast.school.pk, "file": _upload(content)},
+    )
+    body = response.content.decode()
+    assert "No row can be imported" in body and "Confirm and import" not in body
