@@ -20,16 +20,29 @@ PATH_LENGTH = 6
 SHAPES = ("square", "triangle", "diamond", "circle")
 
 
+LOW, HIGH = 0.5, 4.5  # the plot runs half a step beyond 1 and 4, so no point sits on its edge
+MIDDLE = 2.5
+X_GRID, Y_GRID = 0.5, 1.0  # x moves in half steps (a mean of two levers), y in whole steps
+
+
 def _px(x: Decimal | float) -> float:
-    return round(PAD + (float(x) - 1) / 3 * PLOT, 1)
+    return round(PAD + (float(x) - LOW) / (HIGH - LOW) * PLOT, 1)
 
 
 def _py(y: Decimal | float) -> float:
-    return round(PAD + (4 - float(y)) / 3 * PLOT, 1)
+    return round(PAD + (HIGH - float(y)) / (HIGH - LOW) * PLOT, 1)
 
 
-def _clamp(value, low, high):
-    return low if value is None else max(low, min(high, float(value)))
+def _edge(bound, grid: float, *, upper: bool) -> float:
+    """Where to draw a cut-off: open bounds run to the plot's edge; a cut-off that a point can
+    sit on is drawn half a grid step outside it, so that point is visibly inside its region.
+    The middle line stays on the middle (points on it go to the first region in order)."""
+    if bound is None:
+        return HIGH if upper else LOW
+    value = float(bound)
+    if value == MIDDLE or (value / grid) % 1:
+        return value
+    return value + grid / 2 if upper else value - grid / 2
 
 
 @dataclass
@@ -74,7 +87,8 @@ class Point:
 
     @property
     def below_y(self) -> float:
-        return round(self.y + 22, 1)
+        """Where the point's caption goes: below it, or above it near the bottom edge."""
+        return round(self.y - 14 if self.y > SIZE - PAD - 40 else self.y + 22, 1)
 
 
 @dataclass
@@ -90,6 +104,7 @@ class Drawing:
     size: int
     boxes: list[Box]
     arrows: list[Arrow]
+    stops: list[tuple[float, float]]
     now: Point | None
     parents: list[Point]
     summary: str
@@ -101,15 +116,15 @@ def _boxes(regions: list[CompassRegion]) -> list[Box]:
     """Regions drawn last-matched first, so the first in order (e.g. the centre) is on top."""
     boxes = []
     for region in reversed(regions):
-        x0, x1 = _clamp(region.x_min, 1, 4), _clamp(region.x_max if region.x_max else 4, 1, 4)
-        y0, y1 = _clamp(region.y_min, 1, 4), _clamp(region.y_max if region.y_max else 4, 1, 4)
+        x0, x1 = _edge(region.x_min, X_GRID, upper=False), _edge(region.x_max, X_GRID, upper=True)
+        y0, y1 = _edge(region.y_min, Y_GRID, upper=False), _edge(region.y_max, Y_GRID, upper=True)
         left, right, top, bottom = _px(x0), _px(x1), _py(y1), _py(y0)
         middle_x, middle_y = (x0 + x1) / 2, (y0 + y1) / 2
         # Labels sit in the corner farthest from the middle of the compass.
-        if abs(middle_x - 2.5) < 0.01 and abs(middle_y - 2.5) < 0.01:
-            label_x, label_y, anchor = (left + right) / 2, (top + bottom) / 2 + 4, "middle"
+        if abs(middle_x - MIDDLE) < 0.01 and abs(middle_y - MIDDLE) < 0.01:
+            label_x, label_y, anchor = (left + right) / 2, top + 14, "middle"
         else:
-            east, north = middle_x >= 2.5, middle_y >= 2.5
+            east, north = middle_x >= MIDDLE, middle_y >= MIDDLE
             label_x = right - 6 if east else left + 6
             label_y = top + 16 if north else bottom - 8
             anchor = "end" if east else "start"
@@ -128,6 +143,13 @@ def _boxes(regions: list[CompassRegion]) -> list[Box]:
             )
         )
     return boxes
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float, gap: float = 10) -> Arrow:
+    """An arrow that stops short of its target point, so the head does not hide the marker."""
+    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    shrink = max(0.0, (length - gap) / length)
+    return Arrow(x1, y1, round(x1 + (x2 - x1) * shrink, 1), round(y1 + (y2 - y1) * shrink, 1))
 
 
 def _polygon(shape: str, cx: float, cy: float, r: float = 7) -> str:
@@ -168,6 +190,7 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
             size=SIZE,
             boxes=boxes,
             arrows=[],
+            stops=[],
             now=None,
             parents=[],
             summary="This family has not been placed on the compass yet.",
@@ -176,7 +199,7 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
         )
     path = list(reversed(placements[:PATH_LENGTH]))
     arrows = [
-        Arrow(_px(a.x), _py(a.y), _px(b.x), _py(b.y))
+        _arrow(_px(a.x), _py(a.y), _px(b.x), _py(b.y))
         for a, b in zip(path, path[1:], strict=False)
         if (a.x, a.y) != (b.x, b.y)
     ]
@@ -208,8 +231,8 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
         before = placements[1]
         if before.region_key == latest.region_key:
             last_move = (
-                f"Last move: stayed in {latest.region_label} since {before.placed_at:%-d %B %Y}, "
-                f"{movement(before, latest)}."
+                f"Last move: within {latest.region_label} since {before.placed_at:%-d %B %Y} "
+                f"({movement(before, latest)})."
             )
         else:
             last_move = (
@@ -220,6 +243,7 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
         size=SIZE,
         boxes=boxes,
         arrows=arrows,
+        stops=[(_px(p.x), _py(p.y)) for p in path[:-1]],
         now=now,
         parents=points,
         summary=summary,
