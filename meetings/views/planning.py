@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -84,26 +84,25 @@ def meeting_add(request, family_pk: int):
     form = MeetingForm(request.POST or None, school=request.school, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_schedule(
-                school=request.school,
-                family=family,
-                chair=form.cleaned_data["chair"],
-                created_by=request.user,
-                previous=previous,
-                **form.service_kwargs(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            if complaint_id is not None:
-                from meetings.complaints import complaint_link_meeting
+            # One transaction: a complaint that cannot be linked leaves no meeting behind.
+            with transaction.atomic():
+                meeting = services.meeting_schedule(
+                    school=request.school,
+                    family=family,
+                    chair=form.cleaned_data["chair"],
+                    created_by=request.user,
+                    previous=previous,
+                    **form.service_kwargs(),
+                )
+                if complaint_id is not None:
+                    from meetings.complaints import complaint_link_meeting
 
-                try:
                     complaint_link_meeting(
                         complaint_id=complaint_id, meeting=meeting, user=request.user
                     )
-                except ValidationError as exc:
-                    messages.warning(request, " ".join(exc.messages))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
             messages.success(request, "The meeting is planned.")
             for warning in services.meeting_conflicts(
                 meeting, staff_ids=[u.pk for u in meeting.staff.all()]

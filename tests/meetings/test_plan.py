@@ -245,3 +245,16 @@ def test_list_query_count_does_not_grow_with_meetings(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("meetings:meeting-list"))
     assert response.content.decode().count("Family Rowan") >= 6
+
+
+def test_a_complaint_that_cannot_be_linked_leaves_no_meeting(cast, login, household, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError("That complaint is about another family.")
+
+    monkeypatch.setattr("meetings.complaints.complaint_link_meeting", refuse)
+    data = _form(cast, complaint="9", invited=[household.mum.pk, household.dad.pk])
+    response = login(cast.pastoral).post(_add_url(household), data)
+    assert "That complaint is about another family." in response.content.decode()
+    assert not Meeting.objects.exists()
