@@ -130,3 +130,24 @@ def test_latest_per_family_takes_the_newest_of_each_family(cast):
     as_of = Placement.objects.latest_per_family(as_of=day + datetime.timedelta(days=1))
     assert newest not in set(as_of)
     assert len(as_of) == 2
+
+
+def test_visible_to_follows_who_works_with_the_family(cast):
+    group = factories.ClassGroupFactory(school=cast.school)
+    group.staff.add(cast.teacher)
+    taught = factories.SchoolFamilyFactory(school=cast.school)
+    factories.ChildFactory(school=cast.school, family=taught.family, class_group=group)
+    not_taught = factories.SchoolFamilyFactory(school=cast.school)
+    elsewhere = factories.SchoolFamilyFactory(school=cast.other_school)
+    mine = factories.PlacementFactory(school_family=taught, placed_by=cast.pastoral)
+    theirs = factories.PlacementFactory(school_family=not_taught, placed_by=cast.pastoral)
+    factories.PlacementFactory(school_family=elsewhere, placed_by=cast.outsider_pastoral)
+
+    def seen(user):
+        return set(Placement.objects.visible_to(user, cast.school))
+
+    assert seen(cast.teacher) == {mine}
+    assert seen(cast.headteacher) == {mine, theirs}
+    assert seen(cast.pastoral) == {mine, theirs}
+    assert seen(cast.authority_officer) == set()
+    assert seen(cast.outsider_headteacher) == set()
