@@ -17,6 +17,7 @@ from django.utils import timezone
 from compass.models import CompassRegion, Placement, point_for, region_for
 from compass.services import defaults_install
 from demo import schools as demo_schools
+from demo.family_cases import CASES
 from families.models import Level, SchoolFamily
 from portal.models import Membership, Role
 
@@ -52,6 +53,223 @@ NEXT = {
     "communication": "Make a good-news call within the fortnight.",
     "access": "Offer the next meeting after 5pm or at the community centre.",
     "attitude": "Open the next conversation with what is going well and ask what works at home.",
+}
+
+
+# The guidance's five cases get paths that tell their story. Each stop: days ago, the parents it
+# is about by full name (none = the family as a whole), communication, access, attitude, level,
+# evidence, and what changes next (lever, words).
+CASE_PATHS = {
+    CASES["starting_school"]: [
+        (
+            160,
+            [],
+            2,
+            1,
+            3,
+            Level.ENHANCED,
+            "Shona is keen to help but the settling-in visits clashed with her shifts.",
+            ("access", "Offer the medical-needs meeting on a Thursday or Friday morning."),
+        ),
+        (
+            110,
+            ["Shona Cameron"],
+            3,
+            3,
+            3,
+            Level.ENHANCED,
+            "Shona came to the planning meeting and brought the nurse's care notes.",
+            ("communication", "Share a short weekly note on how the day went."),
+        ),
+        (
+            110,
+            ["Alan Cameron"],
+            1,
+            1,
+            3,
+            Level.ENHANCED,
+            "Alan is offshore for half of each month and has not yet heard from us directly.",
+            ("communication", "Text Alan the same weekly note; offer a call on his weeks home."),
+        ),
+        (
+            40,
+            [],
+            4,
+            3,
+            4,
+            Level.ENHANCED,
+            "Both parents reply to the weekly note and suggested the visual timetable we now use.",
+            ("access", "Invite both parents to the class sharing afternoon."),
+        ),
+    ],
+    CASES["bereavement"]: [
+        (
+            150,
+            [],
+            2,
+            2,
+            3,
+            Level.GENERAL,
+            "Lorna keeps in touch at parents' evening; otherwise little contact.",
+            None,
+        ),
+        (
+            95,
+            [],
+            3,
+            3,
+            4,
+            Level.ENHANCED,
+            "After the bereavement Lorna asked us to tell named staff; we agreed how and when.",
+            ("communication", "Call Lorna on Fridays after 7pm with how Kai's week went."),
+        ),
+        (
+            30,
+            [],
+            4,
+            4,
+            4,
+            Level.ENHANCED,
+            "Lorna rings when Kai has a hard night; the quiet corner plan came from her.",
+            ("access", "Keep the Friday calls and review the plan with Lorna at half term."),
+        ),
+    ],
+    CASES["exclusions"]: [
+        (
+            165,
+            ["Karen Docherty"],
+            3,
+            2,
+            2,
+            Level.ENHANCED,
+            "Karen hears from us often, but nearly always after an incident.",
+            ("attitude", "Open the next call with something Ryan did well."),
+        ),
+        (
+            165,
+            ["Paul Docherty"],
+            1,
+            1,
+            1,
+            Level.INTENSIVE,
+            "Paul learned of the second exclusion from Ryan, not from us, and is angry.",
+            ("communication", "Send Paul the same letters as Karen and call him after 6pm."),
+        ),
+        (
+            100,
+            ["Paul Docherty"],
+            2,
+            2,
+            2,
+            Level.INTENSIVE,
+            "Paul came to the evening meeting we moved for him; he wants to be involved.",
+            ("access", "Hold the review after 6pm so both parents can come."),
+        ),
+        (
+            60,
+            ["Karen Docherty"],
+            2,
+            2,
+            1,
+            Level.INTENSIVE,
+            "Karen felt blamed at the exclusion meeting and asked for a supporter next time.",
+            ("attitude", "Invite Karen's supporter and start from what is going well at home."),
+        ),
+        (
+            20,
+            [],
+            3,
+            3,
+            3,
+            Level.INTENSIVE,
+            "Both parents came to the solution-focused review and agreed three small steps.",
+            ("communication", "Weekly good-news text to both parents for the next month."),
+        ),
+    ],
+    CASES["siblings_apart"]: [
+        (
+            150,
+            ["Nicola Morrison"],
+            1,
+            1,
+            2,
+            Level.INTENSIVE,
+            "Letters to Nicola go unanswered; she has said written things are hard to follow.",
+            ("communication", "Talk to Nicola in person at the gate rather than by letter."),
+        ),
+        (
+            150,
+            ["Margaret Morrison", "Sandra Wilson"],
+            3,
+            3,
+            3,
+            Level.ENHANCED,
+            "Gran and the foster carer both keep in regular touch about the children.",
+            ("access", "Invite both carers to the same review so the plans match."),
+        ),
+        (
+            70,
+            ["Nicola Morrison"],
+            2,
+            2,
+            3,
+            Level.INTENSIVE,
+            "Nicola stopped to talk at the gate twice and asked how Lily is doing.",
+            ("access", "Offer Nicola a meeting at the family centre she already visits."),
+        ),
+        (
+            25,
+            [],
+            3,
+            3,
+            3,
+            Level.INTENSIVE,
+            "One plan agreed with Nicola, Gran, the foster carer and social work together.",
+            ("communication", "Share the plan in a spoken summary, not only on paper."),
+        ),
+    ],
+    CASES["residential"]: [
+        (
+            170,
+            [],
+            2,
+            1,
+            1,
+            Level.INTENSIVE,
+            "After two exclusions, contact with the care home is mostly about incidents.",
+            ("attitude", "Ask Marcus and Jordan what has helped on the better days."),
+        ),
+        (
+            120,
+            ["Marcus Bell"],
+            3,
+            2,
+            2,
+            Level.INTENSIVE,
+            "Marcus now phones each morning to say how Jordan's night was.",
+            ("access", "Give Marcus a direct line to the pastoral teacher."),
+        ),
+        (
+            45,
+            [],
+            3,
+            3,
+            3,
+            Level.INTENSIVE,
+            "The joint planning meeting set out learning during any time out of school.",
+            ("communication", "Send the weekly summary to Marcus, social work and Tracey."),
+        ),
+        (
+            10,
+            ["Tracey Hughes"],
+            2,
+            2,
+            3,
+            Level.INTENSIVE,
+            "Tracey asked to hear how Jordan is doing; we agreed a monthly call.",
+            ("communication", "Call Tracey on the first Monday of each month."),
+        ),
+    ],
 }
 
 
@@ -118,8 +336,11 @@ def load() -> None:
     placements, parent_links = [], []
     for sf in families:
         rng = random.Random(f"{SEED}:{sf.school.name}:{sf.family.name}")
-        readings = _path(rng)
         placer = _placer(sf, pastoral_by_school) if pastoral_by_school else fallback
+        if sf.family.name in CASE_PATHS:
+            _case_path(sf, placer, regions[sf.school_id], now, placements, parent_links)
+            continue
+        readings = _path(rng)
         gap = PATH_DAYS // len(readings)
         parents = list(sf.family.parents.all())
         previous = None
@@ -162,3 +383,31 @@ def load() -> None:
     Through.objects.bulk_create(
         Through(placement_id=p.pk, parentcarer_id=parent.pk) for p, parent in parent_links
     )
+
+
+def _case_path(sf, placer, regions, now, placements, parent_links) -> None:
+    """One of the guidance's cases: its own story, with per-parent placements."""
+    by_name = {p.full_name: p for p in sf.family.parents.all()}
+    for days_ago, names, c, a, t, level, evidence, change in CASE_PATHS[sf.family.name]:
+        x, y = point_for(c, a, t)
+        region = region_for(regions, x, y)
+        nexts = {f"next_{change[0]}": change[1]} if change else {}
+        placement = Placement(
+            school=sf.school,
+            family=sf.family,
+            school_family=sf,
+            placed_by=placer,
+            placed_at=now - datetime.timedelta(days=days_ago),
+            communication=c,
+            access=a,
+            attitude=t,
+            evidence=evidence,
+            level=level,
+            x=x,
+            y=y,
+            region_key=region.key,
+            region_label=region.label,
+            **nexts,
+        )
+        placements.append(placement)
+        parent_links.extend((placement, by_name[n]) for n in names if n in by_name)

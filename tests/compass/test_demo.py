@@ -7,6 +7,7 @@ from django.utils import timezone
 from compass.models import Placement
 from demo import compass as demo_compass
 from demo import schools as demo_schools
+from families.models import SchoolFamily
 from portal.models import School
 from tests import factories
 
@@ -50,3 +51,18 @@ def test_loading_twice_changes_nothing(db):
     demo_compass.load()
     after = list(Placement.objects.order_by("pk").values_list("pk", "region_key", "placed_at"))
     assert before == after
+
+
+def test_the_guidance_cases_tell_their_story_per_parent(db):
+    from demo import families as demo_families
+    from demo.family_cases import CASES
+
+    demo_families.load()
+    demo_compass.load()
+    exclusions = Placement.objects.filter(family__name=CASES["exclusions"])
+    paul = exclusions.filter(parents__first_name="Paul").order_by("placed_at")
+    assert [p.region_key for p in paul] == ["south-west", "centre"]
+    assert exclusions.latest_per_family().get().parents.count() == 0  # the family view
+    for name in CASES.values():
+        assert Placement.objects.filter(family__name=name).count() >= 3
+    assert not SchoolFamily.objects.filter(placements__isnull=True).exists()
