@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole check, as CI runs it: lint, migrations, deploy checks and the test suite on a
-# throwaway PostgreSQL, then a smoke run of the SQLite run path. Exits with pytest's status.
+# The whole check, as CI runs it: lint, security checks (bandit, dependency audit), migrations,
+# deploy checks and the test suite on a throwaway PostgreSQL, then a smoke run of the SQLite run
+# path. Exits with pytest's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -8,6 +9,9 @@ py=.venv/bin/python
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+echo "== security: bandit and the dependency audit"
+scripts/security-checks.sh
 
 echo "== smoke check of the run path on SQLite"
 smoke_dir="$(mktemp -d)"
