@@ -10,6 +10,7 @@ Used by bench/run.py (`make bench`) and, at a small size, by tests/scale as a re
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,24 @@ PAGES = (
 DASHBOARDS = ("school dashboard", "authority dashboard")
 LISTS = ("family list, filtered", "family list, deep page")
 PER_PAGE = 25
+# The same few queries run on every signed-in request whatever the page: the session (read,
+# then saved with a savepoint), the user, their memberships, the administrators-group check
+# and the two-factor device. Budgets for lists and dashboards count the page's own queries.
+OVERHEAD = re.compile(
+    r'"django_session"|^(RELEASE )?SAVEPOINT|"auth_group"\."name" = \'Administrators\''
+    r'|^SELECT .* FROM "auth_user" WHERE "auth_user"\."id" = \d+ LIMIT \d+$'
+    r'|^SELECT .* FROM "portal_membership" INNER JOIN .* WHERE \("portal_membership"\.'
+    r'"is_active" AND .*"portal_membership"\."user_id" = \d+\)'
+    r'|"otp_totp_totpdevice"|"otp_static_staticdevice"',
+    re.S,
+)
+CURSOR_PREFIX = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(OUT)? HOLD FOR ', re.S)
+
+
+def _select(sql: str) -> str | None:
+    """The SELECT in a captured query (server-side cursors wrap it), or None for a write."""
+    sql = CURSOR_PREFIX.sub("", sql.lstrip())
+    return sql if sql.upper().startswith(("SELECT", "WITH")) else None
 
 
 @dataclass
@@ -58,6 +77,7 @@ class Size:
 class Sample:
     times: list[float] = field(default_factory=list)
     queries: int | None = None
+    page_queries: int | None = None
     buffers: int | None = None
     bare_ms: float | None = None
     status: int | None = None
@@ -200,9 +220,7 @@ def _explain_buffers(sql_list: list[str]) -> int | None:
         return None
     total = 0
     with connection.cursor() as cursor:
-        for sql in sql_list:
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
+        for sql in filter(None, map(_select, sql_list)):
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
@@ -216,8 +234,8 @@ def _bare_ms(sql_list: list[str]) -> float:
     """The page's SELECTs run through a cursor and fetched, without ORM or template."""
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        for sql in sql_list:
-            if sql.lstrip().upper().startswith("SELECT"):
+        for sql in filter(None, map(_select, sql_list)):
+            if not OVERHEAD.search(sql):
                 cursor.execute(sql)
                 cursor.fetchall()
     return (time.perf_counter() - began) * 1000
@@ -248,6 +266,7 @@ def measure(sizes: list[Size], *, reps: int = 15, warmup: int = 2, progress=None
                     sample.status = response.status_code
                     sample.queries = len(captured.captured_queries)
                     sample.sql = [q["sql"] for q in captured.captured_queries]
+                    sample.page_queries = sum(1 for q in sample.sql if not OVERHEAD.search(q))
         say(f"round {round_ + 1} of {warmup + reps}")
     for page, by_size in samples.items():
         for sample in by_size.values():
@@ -278,6 +297,7 @@ def summarise(samples: dict, sizes: list[Size]) -> dict:
                 "median_ms": round(statistics.median(s.times), 1) if s.times else None,
                 "p95_ms": round(p95(s.times), 1) if s.times else None,
                 "queries": s.queries,
+                "page_queries": s.page_queries,
                 "buffers": s.buffers,
                 "bare_sql_ms": None if s.bare_ms is None else round(s.bare_ms, 1),
             }
@@ -290,7 +310,8 @@ def summarise(samples: dict, sizes: list[Size]) -> dict:
         budget = 6 if page in LISTS else 10 if page in DASHBOARDS else 24
         targets = {
             "queries 10x = 1x": ratios["queries_equal"],
-            f"queries <= {budget}": max(a["queries"], b["queries"]) <= budget,
+            f"page queries <= {budget}": max(a["page_queries"], b["page_queries"]) <= budget,
+            "all queries < 25": max(a["queries"], b["queries"]) < 25,
         }
         if page != "authority dashboard":  # the authority's own figures grow with it
             targets["buffers 10x/1x <= 1.25"] = ratios["buffers"] is not None and (
@@ -314,7 +335,7 @@ def _ratio(top, bottom) -> float | None:
 def table(summary: dict, labels: list[str]) -> str:
     """A Markdown table of the summary, one row per page and size."""
     lines = [
-        "| page | size | status | median ms | p95 ms | queries | buffers | bare SQL ms |",
+        "| page | size | status | median ms | p95 ms | queries (page) | buffers | bare SQL ms |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page, row in summary.items():
@@ -323,7 +344,8 @@ def table(summary: dict, labels: list[str]) -> str:
             continue
         for label in labels:
             s = row["sizes"][label]
-            cells = [s["median_ms"], s["p95_ms"], s["queries"], s["buffers"], s["bare_sql_ms"]]
+            queries = f"{s['queries']} ({s['page_queries']})"
+            cells = [s["median_ms"], s["p95_ms"], queries, s["buffers"], s["bare_sql_ms"]]
             text = " | ".join("–" if c is None else str(c) for c in cells)
             lines.append(f"| {page} | {label} | {s['status']} | {text} |")
     lines += ["", "| page | queries 10x = 1x | buffers 10x/1x | time 10x/1x | targets missed |"]
