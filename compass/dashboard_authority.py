@@ -25,8 +25,9 @@ def suppress_table(matrix: list[list[int]]) -> list[list[int | None]]:
     out by subtraction.
 
     `matrix` has a total as the last cell of each row and a totals row last. In any row or
-    column where exactly one count is hidden, the smallest other shown count (a total last of
-    all) is hidden too, repeated until nothing changes.
+    column where exactly one non-zero count is hidden, the smallest other shown count (a total
+    last of all) is hidden too, repeated until nothing changes. Zeros are hidden as well, but
+    never need a companion: working one out reveals no family.
     """
     shown: list[list[int | None]] = [
         [None if n < SUPPRESS_BELOW else n for n in row] for row in matrix
@@ -41,7 +42,8 @@ def suppress_table(matrix: list[list[int]]) -> list[list[int | None]]:
         changed = False
         for line in lines:
             hidden = [cell for cell in line if shown[cell[0]][cell[1]] is None]
-            if len(hidden) != 1:
+            # A lone hidden zero may be worked out, but a zero names no family.
+            if len(hidden) != 1 or matrix[hidden[0][0]][hidden[0][1]] == 0:
                 continue
             *parts, total = line
             visible = [cell for cell in parts if shown[cell[0]][cell[1]] is not None]

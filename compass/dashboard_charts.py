@@ -134,7 +134,7 @@ def flow_grid(title: str, description: str, matrix: list[dict], to_labels: list[
     return FlowGrid(
         title=title,
         description=description,
-        width=left + cell * len(to_labels) + 10,
+        width=left + cell * len(to_labels) + 130,  # room for the slanted column labels
         height=top + cell * len(matrix) + 10,
         columns=[(left + j * cell + cell / 2, label) for j, label in enumerate(to_labels)],
         rows=[(top + i * cell + cell / 2 + 4, row["label"]) for i, row in enumerate(matrix)],

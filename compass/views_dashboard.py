@@ -277,7 +277,9 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     writer.writerow(header)
     for row in rows:
         # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow(
+            [f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for v in row]
+        )
     return response
 
 

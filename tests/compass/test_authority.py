@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import random
 
 import pytest
 from django.db import connection
@@ -45,11 +46,30 @@ def test_a_single_hidden_count_takes_the_next_smallest_with_it():
     assert shown[0] == [None, None, 20, 31]
 
 
+def test_a_lone_hidden_zero_needs_no_companion():
+    assert suppress_table([[0, 8, 20, 28], [0, 8, 20, 28]])[0] == [None, 8, 20, 28]
+
+
 def test_hidden_cells_cannot_be_worked_out_from_rows_or_columns():
     matrix = [[2, 10, 12], [9, 11, 20], [11, 21, 32]]
     shown = suppress_table(matrix)
     for line in [*shown, *zip(*shown, strict=True)]:
         assert sum(cell is None for cell in line) != 1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_no_small_count_can_be_worked_out_in_random_tables(seed):
+    rng = random.Random(seed)
+    cells = [[rng.choice([0, 1, 3, 4, 6, 9, 15, 40]) for _ in range(4)] for _ in range(3)]
+    rows = [[*row, sum(row)] for row in cells]
+    matrix = [*rows, [sum(col) for col in zip(*rows, strict=True)]]
+    shown = suppress_table(matrix)
+    lines = [list(zip(m, s, strict=True)) for m, s in zip(matrix, shown, strict=True)]
+    lines += [list(col) for col in zip(*lines, strict=True)]
+    for line in lines:
+        assert all(s is None for n, s in line if n < 5)
+        hidden = [n for n, s in line if s is None]
+        assert not (len(hidden) == 1 and hidden[0] > 0)
 
 
 # The page

@@ -162,6 +162,15 @@ def test_regions_csv_has_the_same_counts(login, cast):
     assert len(rows) == len(labels) + 1
     for label, count, *_ in rows:
         assert int(count) == expected[labels.get(label, "")]
+    assert {row[3] for row in rows} == {""}  # no target set yet: empty, not a stray quote
+
+
+def test_csv_cells_that_look_like_formulas_are_defused(login, cast):
+    sf = family_at(cast.school, name="=HYPERLINK(1)")
+    place(sf, NOW.replace(month=6), (4, 4, 4), by=cast.teacher)
+    place(sf, NOW.replace(month=10), (1, 1, 1), by=cast.teacher)
+    response = login(cast.headteacher).get(reverse("compass:dashboard-csv", args=["moved-away"]))
+    assert "'=HYPERLINK(1)" in response.content.decode()
 
 
 def test_unknown_csv_table_is_404(login, cast):
