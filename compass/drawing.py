@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
+
 from compass.models import CompassRegion, Placement
 from compass.suggestions import suggestions_for
 
@@ -272,7 +274,7 @@ def compass_context(school_family, *, limit: int = 50) -> dict:
     """Everything the compass block shows for one family, in a fixed number of queries."""
     placements = list(Placement.objects.for_family_page(school_family)[:limit])
     regions = CompassRegion.objects.for_school(school_family.school)
-    parents = list(school_family.family.parents.all())
+    parents = list(school_family.family.parents.fetch_mode(models.FETCH_RAISE))
     drawing = drawing_for(placements, regions, parents)
     latest = placements[0] if placements else None
     return {

@@ -218,6 +218,7 @@ class PlacementQuerySet(models.QuerySet):
             .select_related("placed_by")
             .prefetch_related("parents")
             .order_by("-placed_at", "-pk")
+            .fetch_mode(models.FETCH_RAISE)
         )
 
 

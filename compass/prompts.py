@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -57,6 +58,7 @@ def review_queryset(user, school):
         annotated.filter(Q(last_placed_at__isnull=True) | Q(last_placed_at__lt=cutoff) | pattern)
         .select_related("family")
         .order_by(F("last_placed_at").asc(nulls_first=True), "family__name")
+        .fetch_mode(models.FETCH_RAISE)
     )
 
 
