@@ -1,4 +1,8 @@
-"""The family list's filters (django-filter). Name search is not here: it goes by POST."""
+"""The family list's filters (django-filter). Name search is not here: it goes by POST.
+
+Contact filters use the `seen_*` summaries (SchoolFamilyQuerySet.with_seen_summary), so a
+confidential contact the user may not read never changes what a filter shows them.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ from portal.models import ClassGroup
 NO_CONTACT = "none"
 SORTS = {
     "name": ("family__name",),
-    "quiet": (F("last_contact_at").asc(nulls_first=True), "family__name"),
-    "recent": (F("last_contact_at").desc(nulls_last=True), "family__name"),
-    "positive": (F("last_positive_at").asc(nulls_first=True), "family__name"),
+    "quiet": (F("seen_last_at").asc(nulls_first=True), "family__name"),
+    "recent": (F("seen_last_at").desc(nulls_last=True), "family__name"),
+    "positive": (F("seen_last_positive_at").asc(nulls_first=True), "family__name"),
 }
 
 
@@ -109,19 +113,19 @@ class FamilyFilter(django_filters.FilterSet):
 
     def filter_last_tone(self, queryset, name, value):
         if value == NO_CONTACT:
-            return queryset.filter(last_contact_at__isnull=True)
-        return queryset.filter(last_contact_tone=value)
+            return queryset.filter(seen_last_at__isnull=True)
+        return queryset.filter(seen_last_tone=value)
 
     def filter_quiet_weeks(self, queryset, name, value):
         since = timezone.now() - timedelta(weeks=int(value))
-        return queryset.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
+        return queryset.filter(Q(seen_last_at__isnull=True) | Q(seen_last_at__lt=since))
 
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:
             return queryset
         start = term_started_on(timezone.localdate())
         return queryset.filter(
-            Q(last_positive_at__isnull=True) | Q(last_positive_at__date__lt=start)
+            Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__date__lt=start)
         )
 
     def filter_looked_after(self, queryset, name, value):

@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -73,6 +74,47 @@ class SchoolFamilyQuerySet(models.QuerySet):
             self.select_related("family", "key_contact")
             .prefetch_related(models.Prefetch("family__children", pupils, to_attr="pupils"))
             .annotate(is_mine=Exists(mine))
+        )
+
+    def with_seen_summary(self, user, school: School) -> SchoolFamilyQuerySet:
+        """Annotate `seen_*` contact summaries counting only contacts this user may read.
+
+        When the user may read every contact of the school (one query tells), these are the
+        stored summary columns; otherwise they are worked out per row from the readable
+        contacts, so a confidential contact's date or tone never shows in a list.
+        """
+        readable = Contact.objects.readable_by(user, school)
+        hidden = Contact.objects.filter(school=school).exclude(pk__in=readable.values("pk"))
+        if not hidden.exists():
+            return self.annotate(
+                seen_last_at=F("last_contact_at"),
+                seen_last_tone=F("last_contact_tone"),
+                seen_last_positive_at=F("last_positive_at"),
+                seen_positive=F("positive_count"),
+                seen_neutral=F("neutral_count"),
+                seen_concern=F("concern_count"),
+            )
+        mine = readable.filter(family=OuterRef("family")).order_by("-occurred_at", "-pk")
+
+        def count(tone):
+            counted = (
+                readable.filter(family=OuterRef("family"), tone=tone)
+                .order_by()
+                .values("family")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            seen_last_at=Subquery(mine.values("occurred_at")[:1]),
+            seen_last_tone=Coalesce(Subquery(mine.values("tone")[:1]), Value("")),
+            seen_last_positive_at=Subquery(
+                mine.filter(tone=Tone.POSITIVE).values("occurred_at")[:1]
+            ),
+            seen_positive=count(Tone.POSITIVE),
+            seen_neutral=count(Tone.NEUTRAL),
+            seen_concern=count(Tone.CONCERN),
         )
 
     def for_family_page(self) -> SchoolFamilyQuerySet:
@@ -342,11 +384,18 @@ class ContactQuerySet(models.QuerySet):
         if school is None or not access.works_with_families(user, school):
             return self.none()
         families = SchoolFamily.objects.visible_to(user, school).values("family_id")
+        return self.readable_by(user, school).filter(family__in=families)
+
+    def readable_by(self, user, school: School) -> ContactQuerySet:
+        """Contacts of `school` whose confidentiality level lets this user read them (whether
+        the user works with the family is for the caller: see visible_to)."""
+        if school is None or not access.works_with_families(user, school):
+            return self.none()
         named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
         shown = Q(confidentiality=Contact.Confidentiality.SCHOOL) | Q(staff=user) | Exists(named)
         if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
             shown |= Q(confidentiality=Contact.Confidentiality.PASTORAL)
-        return self.filter(school=school, family__in=families).filter(shown)
+        return self.filter(school=school).filter(shown)
 
     def for_chronology(self) -> ContactQuerySet:
         """Everything a chronology entry shows, with who last edited it, in fixed queries."""

@@ -45,7 +45,11 @@ def family_list(request):
     _require_family_worker(request)
     school = request.school
     term = _search_term(request)
-    rows = SchoolFamily.objects.visible_to(request.user, school).for_list(request.user, school)
+    rows = (
+        SchoolFamily.objects.visible_to(request.user, school)
+        .for_list(request.user, school)
+        .with_seen_summary(request.user, school)
+    )
     if term:
         rows = _name_search(rows, school, term)
     filterset = FamilyFilter(request.GET, queryset=rows, school=school)

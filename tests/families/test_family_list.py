@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from families.filters import term_started_on
 from families.models import SchoolFamily
+from families.services import contact_log
 from tests import factories
 from tests.families.conftest import make_family
 
@@ -168,7 +169,44 @@ def test_list_query_count_does_not_grow(cast, login, django_assert_max_num_queri
         setup = make_family(cast, name=f"Family {n}", teacher=cast.teacher)
         factories.ChildFactory(school=cast.school, family=setup.family)
         SchoolFamily.objects.filter(pk=setup.school_family.pk).update(key_contact=cast.pastoral)
+        for level in ("school", "pastoral"):
+            contact_log(
+                school=cast.school,
+                family=setup.family,
+                staff=cast.pastoral,
+                parents=[setup.mum],
+                summary="Checked in.",
+                confidentiality=level,
+                confidentiality_reason="Health" if level == "pastoral" else "",
+            )
     client = login(cast.teacher)
     with django_assert_max_num_queries(14):
         response = client.get(URL, {"sort": "quiet"})
     assert response.text.count("Log contact<") == families
+
+
+def test_confidential_contact_leaves_no_trace_in_a_teachers_list(cast, fam, login):
+    base = {"school": cast.school, "family": fam.family, "parents": [fam.mum]}
+    contact_log(
+        **base,
+        staff=cast.teacher,
+        tone="positive",
+        summary="Good week.",
+        occurred_at=datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC),
+    )
+    contact_log(
+        **base,
+        staff=cast.pastoral,
+        tone="concern",
+        summary="Private.",
+        confidentiality="pastoral",
+        confidentiality_reason="Health",
+        occurred_at=datetime.datetime(2026, 2, 9, 10, tzinfo=datetime.UTC),
+    )
+    teacher = login(cast.teacher)
+    text = teacher.get(URL).text
+    assert "5 Jan 2026" in text and "9 Feb 2026" not in text
+    assert "1 : 0 : 0" in text
+    assert "Family Rowan" not in teacher.get(URL, {"last_tone": "concern"}).text
+    text = login(cast.pastoral).get(URL).text
+    assert "9 Feb 2026" in text and "1 : 0 : 1" in text
