@@ -71,6 +71,7 @@ def test_families_who_moved_away_are_listed_by_name_and_no_others(login, cast):
     body = response.content.decode()
     away = body[body.index('data-testid="moved-away"') :]
     assert "The Amsel household" in away
+    assert reverse("families:family-detail", args=[cooler.family.pk]) in away
     assert "The Brodie household" not in away
     assert response.context["moves"].towards == 1
     assert response.context["moves"].away == 1
@@ -98,3 +99,12 @@ def test_movement_csv_has_the_same_cells(login, cast):
     assert lines[0].startswith("from \\ to,")
     total = sum(int(line.rsplit(",", 1)[1]) for line in lines[1:])
     assert total == sum(cells.values())
+
+
+def test_htmx_refresh_of_the_movement_page_returns_its_figures(login, cast):
+    response = login(cast.headteacher).get(
+        reverse("compass:dashboard-movement"), {"period": "year"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="figures"')
+    assert "School year 2026" in body
