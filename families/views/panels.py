@@ -51,9 +51,10 @@ def good_news_panel(request) -> dict | None:
     quiet = (
         SchoolFamily.objects.filter(school=school)
         .filter(Q(key_contact=request.user) | Exists(taught))
-        .filter(Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=since))
+        .with_seen_summary(request.user, school)
+        .filter(Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since))
         .select_related("family")
-        .order_by(F("last_positive_at").asc(nulls_first=True), "family__name")
+        .order_by(F("seen_last_positive_at").asc(nulls_first=True), "family__name")
     )
     rows = list(quiet[: SHOWN + 1])
     if not rows:
