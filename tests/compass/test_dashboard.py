@@ -195,3 +195,27 @@ def test_query_count_does_not_grow_with_the_number_of_families(login, cast, page
     large = _queries(client, url)
     assert small == large
     assert large <= 16
+
+
+TABLES = [
+    "regions",
+    "movement",
+    "moved-away",
+    "months",
+    "year-groups",
+    "staff",
+    "no-positive",
+    "no-contact",
+    "review-due",
+    "follow-ups",
+]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_each_csv_follows_the_dashboard_rules(client, login, cast, table):
+    url = reverse("compass:dashboard-csv", args=[table])
+    assert client.get(url).status_code == 302
+    assert login(cast.pastoral).get(url).status_code == 200
+    assert login(cast.headteacher).post(url).status_code == 405
+    for role in ("teacher", "authority_officer", "admin"):
+        assert login(getattr(cast, role)).get(url).status_code == 403
