@@ -24,6 +24,7 @@ from portal.models import Membership, Role
 SEED = 20261123
 TERM_DAYS = 84  # two terms ≈ 170 days, so every path starts in last term
 PATH_DAYS = 2 * TERM_DAYS
+STALE_SHARE, STALE_DAYS = 0.15, 100  # about one path in seven ends over fourteen weeks ago
 
 # How a family's relationship tends to move over the two terms, with weights.
 TRENDS = [("towards", 55), ("away", 25), ("back_and_forth", 20)]
@@ -341,7 +342,9 @@ def load() -> None:
             _case_path(sf, placer, regions[sf.school_id], now, placements, parent_links)
             continue
         readings = _path(rng)
-        gap = PATH_DAYS // len(readings)
+        # Some paths stop before this term, so "review placement" prompts have something to show.
+        span = PATH_DAYS - STALE_DAYS if rng.random() < STALE_SHARE else PATH_DAYS
+        gap = span // len(readings)
         parents = list(sf.family.parents.all())
         previous = None
         for index, (c, a, t) in enumerate(readings):
