@@ -176,9 +176,14 @@ def movement(before: Placement, after: Placement) -> str:
     return "no change"
 
 
+def _about(p: Placement) -> str:
+    names = [parent.full_name for parent in p.parents.all()]
+    return f" with {', '.join(names)}" if names else ""
+
+
 def _describe(p: Placement) -> str:
     return (
-        f"{p.region_label} (communication {p.communication}, access {p.access}, "
+        f"{p.region_label}{_about(p)} (communication {p.communication}, access {p.access}, "
         f"attitude {p.attitude}), placed on {p.placed_at:%-d %B %Y} by "
         f"{p.placed_by.get_full_name() or p.placed_by.get_username()}"
     )
@@ -238,7 +243,8 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
             )
         else:
             last_move = (
-                f"Last move: from {before.region_label} ({before.placed_at:%-d %B %Y}) to "
+                f"Last move: from {before.region_label}{_about(before)} "
+                f"({before.placed_at:%-d %B %Y}) to "
                 f"{latest.region_label}, {movement(before, latest)}."
             )
     return Drawing(

@@ -105,7 +105,8 @@ def test_each_parent_has_own_point_with_shape_and_label(cast, login, family):
     )
     text = login(cast.pastoral).get(_url(family)).text
     # The family view is the latest placement; each parent keeps their own.
-    assert "Now: Not yet reached" in text
+    assert "Now: Not yet reached with Sami Haddad" in text
+    assert "Last move: from Positive partners with Amira Haddad (17 November 2026)" in text
     assert "Amira Haddad (shown as a square marked AH): Positive partners" in text
     assert "Sami Haddad (shown as a triangle marked SH): Not yet reached" in text
 
