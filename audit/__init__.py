@@ -11,4 +11,11 @@ def record(request, *, action, obj, family=None):
     return access_record(request, action=action, obj=obj, family=family)
 
 
-__all__ = ["EXPORT", "PRINT", "VIEW", "record"]
+def record_many(request, *, action, objs, family=None):
+    """Logs several records shown together (one query); see audit.services."""
+    from audit.services import access_record_many
+
+    return access_record_many(request, action=action, objs=objs, family=family)
+
+
+__all__ = ["EXPORT", "PRINT", "VIEW", "record", "record_many"]

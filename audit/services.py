@@ -7,11 +7,7 @@ from audit.models import AccessLog
 from portal.security import client_ip
 
 
-def access_record(
-    request, *, action: str, obj: models.Model, family: models.Model | int | None = None
-) -> AccessLog:
-    """Logs that the signed-in user viewed, printed or exported `obj` (of `family`, if any)."""
-    family_id = family.pk if isinstance(family, models.Model) else family
+def _row(request, action: str, obj: models.Model, family) -> AccessLog:
     user = request.user
     row = AccessLog(
         user=user,
@@ -20,10 +16,27 @@ def access_record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
-        family_id=family_id,
+        family_id=family.pk if isinstance(family, models.Model) else family,
         ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
     row.full_clean(exclude=["user", "school", "content_type"])
+    return row
+
+
+def access_record(
+    request, *, action: str, obj: models.Model, family: models.Model | int | None = None
+) -> AccessLog:
+    """Logs that the signed-in user viewed, printed or exported `obj` (of `family`, if any)."""
+    row = _row(request, action, obj, family)
     row.save()
     return row
+
+
+def access_record_many(
+    request, *, action: str, objs, family: models.Model | int | None = None
+) -> list[AccessLog]:
+    """Logs several records seen at once (e.g. the confidential contacts on a page) in one
+    query."""
+    rows = [_row(request, action, obj, family) for obj in objs]
+    return AccessLog.objects.bulk_create(rows) if rows else []

@@ -92,3 +92,21 @@ def test_rows_outlive_the_user_who_viewed(cast):
     row = AccessLog.objects.get()
     assert row.user is None
     assert row.username == "teacher"
+
+
+def test_record_many_logs_each_record_in_one_query(cast, django_assert_num_queries):
+    contacts = [factories.ContactFactory(school=cast.school) for _ in range(3)]
+    ContentType.objects.get_for_model(contacts[0])  # cached after the first use in a process
+    with django_assert_num_queries(1):
+        audit.record_many(
+            _request(cast.pastoral, cast.school), action=audit.VIEW, objs=contacts, family=5
+        )
+    assert sorted(AccessLog.objects.values_list("object_id", flat=True)) == sorted(
+        c.pk for c in contacts
+    )
+    assert set(AccessLog.objects.values_list("family_id", flat=True)) == {5}
+
+
+def test_record_many_with_nothing_writes_nothing(cast, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        audit.record_many(_request(cast.pastoral, cast.school), action=audit.VIEW, objs=[])
