@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from families.models import Contact, SchoolFamily
+from families.models import Contact, Family, SchoolFamily
 from portal import access
 
 
@@ -238,3 +238,15 @@ class KeyContactForm(forms.ModelForm):
     def _post_clean(self):
         # families.services.key_contact_set validates and saves.
         pass
+
+
+class StrengthsForm(forms.ModelForm):
+    """What goes well for the family, and what is different on the good days."""
+
+    class Meta:
+        model = Family
+        fields = ["strengths", "exceptions"]
+        widgets = {
+            "strengths": forms.Textarea(attrs={"rows": 4}),
+            "exceptions": forms.Textarea(attrs={"rows": 4}),
+        }

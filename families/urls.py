@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", family.family_detail, name="family-detail"),
     path("<int:pk>/chronology.csv", family.family_export_csv, name="family-export-csv"),
     path("<int:pk>/print/", family.family_print, name="family-print"),
+    path("<int:pk>/strengths/", family.family_strengths, name="family-strengths"),
     path("<int:pk>/key-contact/", family.family_key_contact, name="family-key-contact"),
     path("<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit_view, name="contact-edit"),

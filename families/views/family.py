@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from families import extensions
-from families.forms import KeyContactForm
+from families.forms import KeyContactForm, StrengthsForm
 from families.models import ChildParent, Contact, Tone
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
@@ -161,6 +161,10 @@ def family_detail(request, pk: int):
             for section in extensions.sections()
             if (ctx := section.context(request, school_family)) is not None
         ],
+        "can_edit_strengths": _may_edit_strengths(request, school_family),
+        "strengths_changed": family.history.filter(history_type="~")
+        .select_related("history_user")
+        .first(),
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
     }
@@ -281,4 +285,31 @@ def family_key_contact(request, pk: int):
         request,
         "families/family_key_contact.html",
         {"school_family": school_family, "family": school_family.family, "form": form},
+    )
+
+
+def _may_edit_strengths(request, school_family) -> bool:
+    # The key contact stands in for the "author" of a family's strengths.
+    return access.may_edit_record(
+        request.user, request.school, author_id=school_family.key_contact_id
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_strengths(request, pk: int):
+    """The key contact, pastoral staff and headteachers record strengths and exceptions."""
+    school_family = _get_family_for_user(request, pk, write=True)
+    if not _may_edit_strengths(request, school_family):
+        raise PermissionDenied
+    family = school_family.family
+    form = StrengthsForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        family._history_user = request.user
+        form.save()
+        messages.success(request, "Strengths and exceptions saved.")
+        return redirect("families:family-detail", pk=pk)
+    return render(
+        request,
+        "families/family_strengths.html",
+        {"school_family": school_family, "family": family, "form": form},
     )

@@ -108,3 +108,43 @@ def test_key_contact_must_be_a_member_here(cast, fam, login):
     assert response.status_code == 200
     assert "key_contact" in response.context["form"].errors
     assert SchoolFamily.objects.get(pk=fam.school_family.pk).key_contact is None
+
+
+@pytest.mark.parametrize("role", ["pastoral", "headteacher"])
+def test_pastoral_and_head_edit_strengths_with_history(cast, fam, login, role):
+    url = reverse("families:family-strengths", args=[fam.family.pk])
+    client = login(getattr(cast, role))
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"strengths": "Dad reads with Robin nightly.", "exceptions": ""})
+    assert response.status_code == 302
+    fam.family.refresh_from_db()
+    assert fam.family.strengths == "Dad reads with Robin nightly."
+    assert fam.family.history.first().history_user == getattr(cast, role)
+    page = client.get(reverse("families:family-detail", args=[fam.family.pk])).text
+    assert "Last changed by" in page
+
+
+def test_teacher_edits_strengths_only_as_key_contact(cast, fam, login):
+    url = reverse("families:family-strengths", args=[fam.family.pk])
+    client = login(cast.teacher)
+    assert client.post(url, {"strengths": "x"}).status_code == 403
+    SchoolFamily.objects.filter(pk=fam.school_family.pk).update(key_contact=cast.teacher)
+    assert client.get(url).status_code == 200
+
+
+def test_strengths_other_access(cast, fam, login, client):
+    url = reverse("families:family-strengths", args=[fam.family.pk])
+    assert login(cast.authority_officer).get(url).status_code == 403
+    assert login(cast.outsider_pastoral).get(url).status_code == 404
+    assert login(cast.pastoral).put(url).status_code == 405
+    client.logout()
+    assert reverse("login") in client.get(url)["Location"]
+
+
+def test_overlong_strengths_are_refused(cast, fam, login):
+    url = reverse("families:family-strengths", args=[fam.family.pk])
+    response = login(cast.pastoral).post(url, {"strengths": "x" * 4001, "exceptions": ""})
+    assert response.status_code == 200
+    assert "strengths" in response.context["form"].errors
+    fam.family.refresh_from_db()
+    assert fam.family.strengths == ""

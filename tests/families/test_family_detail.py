@@ -219,7 +219,7 @@ def test_family_page_query_count_does_not_grow(
         contact._history_user = cast.pastoral
         contact.save()
     client = login(cast.teacher)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(_url(fam))
     assert response.text.count("Edited by Pastoral") == contacts
     assert Contact.objects.count() == contacts
