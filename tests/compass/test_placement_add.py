@@ -139,3 +139,20 @@ def test_form_query_count_does_not_grow_with_parents(
     client = login(cast.teacher)
     with django_assert_max_num_queries(12):
         assert client.get(_url(family)).status_code == 200
+
+
+def test_administrator_without_a_school_role_gets_404(cast, login, family):
+    assert login(cast.admin).post(_url(family), _data()).status_code == 404
+    assert not Placement.objects.exists()
+
+
+def test_a_gap_in_the_schools_regions_is_explained_and_nothing_saved(cast, login, family):
+    from compass.models import CompassRegion
+
+    CompassRegion.objects.create(
+        school=cast.school, key="west", label="West only", x_max=2.5, order=1
+    )
+    response = login(cast.teacher).post(_url(family), _data(access="4"))  # x = 3.5: east
+    assert response.status_code == 200
+    assert "No compass region covers this point" in response.text
+    assert not Placement.objects.exists()
