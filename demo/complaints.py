@@ -1,7 +1,8 @@
-"""Two demo complaints at Castlebrae: one resolved, with what changed shared back; one open.
+"""Two demo complaints at Castlebrae: one resolved after a meeting, with what changed shared
+back; one open, waiting for the class teacher's personal reply.
 
-Runs after demo.families and demo.meetings and uses their families (the first ones by name,
-so the choice is the same every time). Safe to run again: existing complaints are left alone.
+Runs after demo.families and uses its families (the first by name that each member of staff is
+key contact for, so the choice is the same every time). Safe to run again: nothing changes.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from families.models import SchoolFamily
-from meetings.models import Complaint, Meeting
+from meetings.models import Complaint, Meeting, MeetingParent
 from portal.models import School
 
 from .schools import SCHOOLS
@@ -79,45 +80,85 @@ def _save_new(school, family, point_of_contact, fields, *, received_at, **extra)
     complaint.save()
 
 
+def _family_kept_by(school, user):
+    """The first family (by name) this member of staff is key contact for, with a parent."""
+    link = (
+        SchoolFamily.objects.filter(school=school, key_contact=user, family__parents__isnull=False)
+        .select_related("family")
+        .order_by("family__name", "pk")
+        .first()
+    )
+    return link.family if link else None
+
+
+def _resolution_meeting(school, family, chair, parent, *, received_at):
+    """The held meeting the resolved complaint led to, created once."""
+    starts_at = (received_at + datetime.timedelta(days=6)).replace(hour=15, minute=30)
+    meeting, created = Meeting.objects.get_or_create(
+        school=school,
+        family=family,
+        kind=Meeting.Kind.COMPLAINT_RESOLUTION,
+        defaults={
+            "purpose": "To talk through the lunchtimes and agree how the family will be told.",
+            "starts_at": starts_at,
+            "duration_minutes": 30,
+            "place_kind": Meeting.Place.SCHOOL_ROOM,
+            "place_details": "The family room",
+            "chair": chair,
+            "created_by": chair,
+            "status": Meeting.Status.HELD,
+            "held_at": starts_at,
+            "summary": "We listened, apologised that the family had not been told, and agreed "
+            "that the class teacher will call the same day from now on.",
+        },
+    )
+    if created:
+        meeting.full_clean()
+        if parent is not None:
+            MeetingParent.objects.create(
+                meeting=meeting,
+                parent=parent,
+                response=MeetingParent.Response.ATTENDING,
+                attended=True,
+            )
+    return meeting
+
+
 @transaction.atomic
 def load() -> None:
     school = School.objects.filter(name=SCHOOLS[SCHOOL_KEY][0]).first()
     if school is None:
         return
-    links = list(
-        SchoolFamily.objects.filter(school=school)
-        .select_related("family")
-        .order_by("family__name", "pk")[:2]
-    )
-    if len(links) < 2:
-        return  # no demo families loaded: nothing to complain about
     users = get_user_model().objects.in_bulk(
         [f"{SCHOOL_KEY}.pastoral", f"{SCHOOL_KEY}.teacher"], field_name="username"
     )
-    pastoral, teacher = users[f"{SCHOOL_KEY}.pastoral"], users[f"{SCHOOL_KEY}.teacher"]
+    pastoral = users.get(f"{SCHOOL_KEY}.pastoral")
+    teacher = users.get(f"{SCHOOL_KEY}.teacher")
+    if pastoral is None or teacher is None:
+        return
+    # Each complaint goes to the member of staff the family already knows as key contact.
+    resolved_family = _family_kept_by(school, pastoral)
+    open_family = _family_kept_by(school, teacher)
+    if resolved_family is None or open_family is None:
+        return  # no demo families loaded: nothing to complain about
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
 
-    # The resolved complaint belongs with the demo's complaint-resolution meeting, if any.
-    meeting = (
-        Meeting.objects.filter(school=school, kind=Meeting.Kind.COMPLAINT_RESOLUTION)
-        .order_by("pk")
-        .first()
-    )
-    resolved_family = meeting.family if meeting else links[0].family
-    open_family = next(link.family for link in links if link.family != resolved_family)
-
     received = now - datetime.timedelta(days=30)
-    _save_new(
-        school,
-        resolved_family,
-        pastoral,
-        RESOLVED,
-        received_at=received,
-        first_response_at=received + datetime.timedelta(hours=5),
-        replied_on=(received + datetime.timedelta(days=2)).date(),
-        what_changed_shared_on=(received + datetime.timedelta(days=9)).date(),
-        meeting=meeting,
-    )
+    if not Complaint.objects.filter(school=school, about=RESOLVED["about"]).exists():
+        meeting = _resolution_meeting(
+            school, resolved_family, pastoral, _first_parent(resolved_family), received_at=received
+        )
+        _save_new(
+            school,
+            resolved_family,
+            pastoral,
+            RESOLVED,
+            received_at=received,
+            first_response_at=received + datetime.timedelta(hours=5),
+            replied_on=(received + datetime.timedelta(days=2)).date(),
+            what_changed_shared_on=(received + datetime.timedelta(days=9)).date(),
+            meeting=meeting,
+        )
     received = now - datetime.timedelta(days=3)
     _save_new(
         school,
