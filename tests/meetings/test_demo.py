@@ -1,5 +1,7 @@
 """The meetings demo: every state present, and a second run changes nothing."""
 
+from django.urls import reverse
+
 from demo import families as demo_families
 from demo import meetings as demo_meetings
 from meetings.models import ActionPoint, Contribution, FollowUp, Meeting, ScalingAnswer
@@ -32,3 +34,21 @@ def test_demo_meetings_cover_every_state_and_load_once(db):
 def test_demo_meetings_without_families_do_nothing(db):
     demo_meetings.load()
     assert Meeting.objects.count() == 0
+
+
+def test_every_demo_meeting_page_renders_for_its_chair(db, client):
+    demo_families.load()
+    demo_meetings.load()
+    for meeting in Meeting.objects.select_related("chair"):
+        client.force_login(meeting.chair)
+        session = client.session
+        session["current_school_id"] = meeting.school_id
+        session.save()
+        for name in ("meeting-plan", "meeting-detail", "meeting-summary", "meeting-letter"):
+            response = client.get(reverse(f"meetings:{name}", args=[meeting.pk]))
+            assert response.status_code == 200, (name, meeting)
+        assert client.get(reverse("meetings:meeting-summary-pdf", args=[meeting.pk])).content
+        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("meetings:meeting-list")).status_code == 200
+        family_page = reverse("families:family-detail", args=[meeting.family_id])
+        assert client.get(family_page).status_code == 200

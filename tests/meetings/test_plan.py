@@ -238,11 +238,11 @@ def test_list_query_count_does_not_grow_with_meetings(
 ):
     client = login(cast.pastoral)
     factories.MeetingFactory(school=cast.school, family=household.family, chair=cast.pastoral)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(reverse("meetings:meeting-list"))
     for _ in range(5):
         factories.MeetingFactory(school=cast.school, family=household.family, chair=cast.teacher)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("meetings:meeting-list"))
     assert response.content.decode().count("Family Rowan") >= 6
 
@@ -258,3 +258,17 @@ def test_a_complaint_that_cannot_be_linked_leaves_no_meeting(cast, login, househ
     response = login(cast.pastoral).post(_add_url(household), data)
     assert "That complaint is about another family." in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("extra", [1, 5])
+def test_plan_page_query_count_does_not_grow(
+    cast, login, meeting, extra, django_assert_max_num_queries
+):
+    for i in range(extra):
+        meeting.agencies.create(name=f"Worker {i}", organisation="Health", kind="health")
+        meeting.staff.add(factories.UserFactory())
+    client = login(cast.pastoral)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("meetings:meeting-plan", args=[meeting.pk]))
+    assert response.content.decode().count("Health (Health") == extra
