@@ -71,6 +71,9 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
+    storage = _storage(connection)
+    rollup = _rollup_seconds(sizes)
+    print(f"\nStorage: {storage}\nRollup refresh: {rollup}")
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -85,11 +88,47 @@ def main(argv=None) -> int:
             for label, (result, seconds) in made.items()
         },
         "pages": summary,
+        "storage": storage,
+        "rollup_refresh_seconds": rollup,
         "table": text,
     }
     Path(args.out).write_text(json.dumps(report, indent=2, default=str) + "\n")
     print(f"\nWrote {args.out}")
     return 0
+
+
+def _storage(connection) -> dict:
+    """Database size, and bytes per contact with its links and indexes, for the sizing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), "
+            "pg_total_relation_size('families_contact') "
+            "+ pg_total_relation_size('families_contact_parents') "
+            "+ pg_total_relation_size('families_contact_children'), "
+            "(SELECT count(*) FROM families_contact)"
+        )
+        database, contact_bytes, contacts = cursor.fetchone()
+    return {
+        "database_mb": round(database / 2**20),
+        "contacts": contacts,
+        "bytes_per_contact_with_links_and_indexes": round(contact_bytes / max(contacts, 1)),
+    }
+
+
+def _rollup_seconds(sizes) -> dict:
+    """How long the monthly rollup refresh takes for one school, and for the larger authority."""
+    import time
+
+    from portal.models import School
+    from scale.services import rollup_refresh
+
+    out = {}
+    for size in sizes:
+        began = time.perf_counter()
+        for school in School.objects.filter(authority_id=size.authority_id):
+            rollup_refresh(school=school)
+        out[size.label] = round(time.perf_counter() - began, 2)
+    return out
 
 
 if __name__ == "__main__":

@@ -377,6 +377,10 @@ def _indexes_rebuilt_after(tables):
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for definition in saved:
             cursor.execute(definition)
+        # Fresh statistics before the summaries are computed from these tables: plans made
+        # for the tables' old sizes can turn each family's summary into a full scan.
+        for model in [*tables, Family, ParentCarer, Child, SchoolFamily] if tables else []:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _is_superuser() -> bool:

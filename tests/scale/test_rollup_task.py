@@ -1,6 +1,7 @@
 """The monthly contact rollup, refreshed through Django's tasks API."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -74,5 +75,14 @@ def test_the_database_worker_runs_queued_refreshes(cast, settings):
     result.refresh()
     assert result.return_value == 2  # both schools queued
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert ContactMonthRollup.objects.filter(school=cast.school).count() == 2
+    assert ContactMonthRollup.objects.filter(school=cast.other_school).count() == 1
+
+
+def test_the_nightly_command_refreshes_every_school(cast):
+    _contacts(cast)
+    out = io.StringIO()
+    call_command("refresh_rollups", stdout=out)
+    assert "Queued" in out.getvalue()
     assert ContactMonthRollup.objects.filter(school=cast.school).count() == 2
     assert ContactMonthRollup.objects.filter(school=cast.other_school).count() == 1
