@@ -325,3 +325,15 @@ class FollowUpLogForm(forms.Form):
     def updates(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         return {p.pk: (data[f"status_{p.pk}"], data[f"note_{p.pk}"]) for p in self.points}
+
+
+class StepProgressForm(forms.ModelForm):
+    """What a step's owner updates when they may not change the meeting itself."""
+
+    class Meta:
+        model = ActionPoint
+        fields = ["status", "progress_note"]
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting

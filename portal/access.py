@@ -199,3 +199,13 @@ def may_see_family_audit(user, school) -> bool:
     if not works_with_families(user, school):
         return False
     return is_headteacher(user, school) or user.has_perm("audit.view_family_audit")
+
+
+def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None, staff_ids) -> bool:
+    """Whether this user may update one agreed step of a meeting they can see: whoever may change
+    the meeting, and the member of staff who owns the step."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk == owner_id or may_change_meeting(
+        user, school, chair_id=chair_id, staff_ids=staff_ids
+    )

@@ -59,15 +59,26 @@ def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
 
 
 def _get_action_point_for_user(request, pk: int, *, write: bool = False) -> ActionPoint:
-    point = ActionPoint.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+    """A step of a meeting this user may see (404 otherwise); with `write`, one they may update:
+    those who may change the meeting, and the member of staff who owns the step (403)."""
+    point = (
+        ActionPoint.objects.select_related("owner_staff", "owner_parent", "owner_child")
+        .filter(pk=pk)
+        .first()
+    )
     if point is None:
         raise Http404("No such step.")
-    meeting = _get_meeting_for_user(request, point, write=write)
-    action_point = ActionPoint.objects.select_related(
-        "owner_staff", "owner_parent", "owner_child"
-    ).get(pk=pk)
-    action_point.meeting = meeting
-    return action_point
+    meeting = _get_meeting_for_user(request, point.meeting_id)
+    if write and not access.may_update_step(
+        request.user,
+        request.school,
+        owner_id=point.owner_staff_id,
+        chair_id=meeting.chair_id,
+        staff_ids=[u.pk for u in meeting.staff.all()],
+    ):
+        raise PermissionDenied
+    point.meeting = meeting
+    return point
 
 
 def _get_follow_up_for_user(request, pk: int, *, write: bool = False) -> FollowUp:

@@ -16,6 +16,7 @@ from meetings.forms import (
     ContributionForm,
     RecordForm,
     ScalingForm,
+    StepProgressForm,
 )
 from meetings.models import Contribution, Meeting, ScalingAnswer
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
@@ -180,7 +181,8 @@ def action_edit(request, pk: int):
     """Change a step's owner, date or status: inline in the table with htmx, or as a page."""
     point = _get_action_point_for_user(request, pk, write=True)
     meeting = point.meeting
-    form = ActionPointForm(request.POST or None, instance=point, meeting=meeting)
+    form_class = ActionPointForm if meeting.may_change else StepProgressForm
+    form = form_class(request.POST or None, instance=point, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_point_save(action_point=form.instance)

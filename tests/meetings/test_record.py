@@ -207,3 +207,16 @@ def test_meeting_page_query_count_does_not_grow(
     with django_assert_max_num_queries(16):
         response = client.get(_detail(meeting))
     assert response.status_code == 200
+
+
+def test_the_staff_owner_of_a_step_may_update_its_progress_only(cast, login, meeting):
+    point = factories.ActionPointFactory(meeting=meeting, owner_staff=cast.teacher)
+    url = reverse("meetings:action-edit", args=[point.pk])
+    client = login(cast.teacher)
+    form = client.get(url).context["form"]
+    assert set(form.fields) == {"status", "progress_note"}
+    client.post(url, {"status": "done", "progress_note": "Sent home on Monday."})
+    point.refresh_from_db()
+    assert point.status == "done" and point.done_at is not None
+    other = factories.ActionPointFactory(meeting=meeting, owner_staff=cast.pastoral)
+    assert client.get(reverse("meetings:action-edit", args=[other.pk])).status_code == 403
