@@ -27,7 +27,13 @@ def _steps():
     import importlib
 
     steps = [schools.load]
-    for module in ("demo.families", "demo.compass", "demo.meetings", "demo.complaints"):
+    for module in (
+        "demo.families",
+        "demo.compass",
+        "demo.dashboard",
+        "demo.meetings",
+        "demo.complaints",
+    ):
         try:
             steps.append(importlib.import_module(module).load)
         except ModuleNotFoundError as exc:
