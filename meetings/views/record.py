@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -72,8 +73,11 @@ def _room_context(request, meeting: Meeting, **forms) -> dict:
             }
         )
     answers = list(meeting.scaling.all())
+    # Fully loaded: the table shows every step's owner, so a lazy load here would be an N+1.
     points = list(
-        meeting.action_points.select_related("owner_staff", "owner_parent", "owner_child")
+        meeting.action_points.select_related(
+            "owner_staff", "owner_parent", "owner_child"
+        ).fetch_mode(models.FETCH_RAISE)
     )
     return {
         "meeting": meeting,
