@@ -101,3 +101,15 @@ def test_dashboard_shows_then_now_and_target(login, cast):
     body = response.content.decode()
     assert 'data-testid="targets"' in body
     assert "Moving towards the target" in body
+
+
+def test_demo_self_evaluations_load_once_with_targets_adding_up(db):
+    from demo import dashboard, schools
+
+    schools.load()
+    dashboard.load()
+    dashboard.load()
+    assert SelfEvaluation.objects.count() == 2
+    for evaluation in SelfEvaluation.objects.all():
+        assert sum(evaluation.targets.values_list("percent", flat=True)) == 100
+        assert evaluation.answers["good_news"]
