@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from families import extensions
 from meetings.models import Complaint
 from portal import access, shell
 
@@ -147,14 +148,32 @@ def _panel_context(request) -> dict | None:
     }
 
 
+def _family_section(request, school_family) -> dict | None:
+    """The family's complaints on the family page, for whoever may see them; hidden otherwise."""
+    school = school_family.school
+    handles = access.handles_complaints(request.user, school)
+    complaints = list(
+        Complaint.objects.visible_to(request.user, school)
+        .filter(family_id=school_family.family_id)
+        .order_by("-received_at", "-pk")
+    )
+    if not complaints and not handles:
+        return None
+    return {
+        "complaints": complaints,
+        "family_id": school_family.family_id,
+        "may_add": handles,
+    }
+
+
 def _nav_allowed(request) -> bool:
     school = getattr(request, "school", None)
     return school is not None and access.handles_complaints(request.user, school)
 
 
 def register() -> None:
-    """Called from MeetingsConfig.ready(): the nav link for those who handle complaints, and
-    the home panel for points of contact (other staff reach theirs from the panel)."""
+    """Called from MeetingsConfig.ready(): the nav link for those who handle complaints, the
+    home panel for points of contact, and the complaints block on the family page."""
     shell.register_nav(
         shell.NavItem(
             label="Complaints", url_name="meetings:complaint-list", allowed=_nav_allowed, order=60
@@ -163,5 +182,10 @@ def register() -> None:
     shell.register_panel(
         shell.HomePanel(
             template="meetings/complaint_home_panel.html", render=_panel_context, order=20
+        )
+    )
+    extensions.register_section(
+        extensions.FamilySection(
+            template="meetings/complaint_family_section.html", context=_family_section, order=35
         )
     )
