@@ -39,14 +39,20 @@ class StaffFilter(django_filters.ModelChoiceFilter):
 
 class FamilyFilter(django_filters.FilterSet):
     class_group = django_filters.ModelChoiceFilter(
-        label="Class", queryset=ClassGroup.objects.none(), method="filter_class_group"
+        label="Class",
+        queryset=ClassGroup.objects.none(),
+        method="filter_class_group",
+        empty_label="Any class",
     )
-    year_group = django_filters.ChoiceFilter(label="Year", method="filter_year_group")
-    key_contact = StaffFilter(label="Key contact", queryset=None)
+    year_group = django_filters.ChoiceFilter(
+        label="Year", method="filter_year_group", empty_label="Any year"
+    )
+    key_contact = StaffFilter(label="Key contact", queryset=None, empty_label="Anyone")
     last_tone = django_filters.ChoiceFilter(
         label="Tone of last contact",
         choices=[*Tone.choices, (NO_CONTACT, "No contact yet")],
         method="filter_last_tone",
+        empty_label="Any",
     )
     quiet_weeks = django_filters.NumberFilter(
         label="No contact for at least (weeks)",
@@ -81,7 +87,7 @@ class FamilyFilter(django_filters.FilterSet):
 
     class Meta:
         model = SchoolFamily
-        fields = ["key_contact"]
+        fields: list[str] = []
 
     def __init__(self, data=None, *args, school, **kwargs):
         data = data.copy() if data is not None else None

@@ -210,3 +210,16 @@ def test_confidential_contact_leaves_no_trace_in_a_teachers_list(cast, fam, logi
     assert "Family Rowan" not in teacher.get(URL, {"last_tone": "concern"}).text
     text = login(cast.pastoral).get(URL).text
     assert "9 Feb 2026" in text and "1 : 0 : 1" in text
+
+
+def test_filter_by_key_contact_and_year(cast, fam, login):
+    other = make_family(cast, name="Family Birch")
+    other.child.year_group = "P7"
+    other.child.save()
+    SchoolFamily.objects.filter(pk=fam.school_family.pk).update(key_contact=cast.pastoral)
+    client = login(cast.headteacher)
+    text = client.get(URL, {"key_contact": cast.pastoral.pk}).text
+    assert "Family Rowan" in text and "Family Birch" not in text
+    text = client.get(URL, {"year_group": "P7"}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+    assert "Any class" in text
