@@ -45,8 +45,7 @@ class Chart:
     width: int
     height: int
     rows: list[BarRow]
-    legend: list[tuple[int, str, str]] = field(default_factory=list)  # (x, colour, name)
-    legend_y: float = 0
+    legend: list[tuple[int, int, str, str]] = field(default_factory=list)  # x, y, colour, name
     label_width: int = LABEL_WIDTH
 
 
@@ -84,14 +83,18 @@ def bars(
         chart_rows.append(row)
     height = 8 + len(rows) * ROW_HEIGHT
     legend = legend or []
+    # Legend in two columns under the bars, so long region names do not collide.
+    placed = [
+        (10 + (i % 2) * 290, height + 6 + (i // 2) * 20, colour, name)
+        for i, (colour, name) in enumerate(legend)
+    ]
     return Chart(
         title=title,
         description=description,
         width=LABEL_WIDTH + PLOT_WIDTH + 60,
-        height=height + (24 if legend else 0),
+        height=height + 20 * ((len(legend) + 1) // 2) + (6 if legend else 0),
         rows=chart_rows,
-        legend=[(LABEL_WIDTH + i * 110, colour, name) for i, (colour, name) in enumerate(legend)],
-        legend_y=height + 6,
+        legend=placed,
     )
 
 

@@ -395,10 +395,38 @@ def authority(request):
     ids = _get_authority_ids(request)
     period_form = PeriodForm(request.GET or None)
     tables = dashboard_authority.authority_tables(ids, figures.period_for(period_form.chosen()))
+    colours = [
+        figures.REGION_COLOURS[i % len(figures.REGION_COLOURS)]
+        for i in range(len(tables["region_columns"]))
+    ]
+    # Drawn from the suppressed table only: a hidden count has no bar, so none can be measured.
+    chart = bars(
+        "Families in each region, by school",
+        "Stacked bars of the counts shown in the table; hidden small counts are left out.",
+        [
+            (
+                name,
+                [
+                    (label, n or 0, colour)
+                    for label, n, colour in zip(
+                        tables["region_columns"], cells[:-1], colours, strict=True
+                    )
+                ],
+                "",
+            )
+            for name, cells in tables["regions"][:-1]  # schools only, not the total
+        ],
+        legend=list(zip(colours, tables["region_columns"], strict=True)),
+    )
     return render(
         request,
         "compass/authority.html",
-        {**tables, "period_form": period_form, "threshold": dashboard_authority.SUPPRESS_BELOW},
+        {
+            **tables,
+            "chart": chart,
+            "period_form": period_form,
+            "threshold": dashboard_authority.SUPPRESS_BELOW,
+        },
     )
 
 

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -123,6 +124,14 @@ def test_region_counts_per_school_and_total_with_small_numbers_suppressed(login,
         assert all(n is None or n >= 5 for n in cells)
     body = response.content.decode()
     assert "fewer than 5" in body
+    # The chart draws only what the table shows: no bar carries a small count.
+    chart = body[
+        body.index('id="authority-chart-title"') : body.index(
+            "</svg>", body.index('id="authority-chart-title"')
+        )
+    ]
+    drawn = [int(n) for n in re.findall(r"<title>[^<]*: (\d+)</title>", chart)]
+    assert drawn and all(n >= 5 for n in drawn)
 
 
 def test_contact_balance_per_school_is_suppressed_too(login, cast):
