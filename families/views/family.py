@@ -12,7 +12,9 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods
 
 from families import extensions
@@ -181,6 +183,14 @@ def _names(items) -> str:
     return "; ".join(getattr(i, "full_name", str(i)) for i in items)
 
 
+def _entry_text(request, entry) -> str:
+    """Another app's entry as plain text: its own template, rendered, without the markup."""
+    html = render_to_string(
+        entry.template, {"entry": entry, "request": request, "user": request.user}
+    )
+    return " ".join(strip_tags(html).split())
+
+
 @require_GET
 def family_export_csv(request, pk: int):
     """The chronology as a spreadsheet, holding only what this user may see."""
@@ -228,7 +238,7 @@ def family_export_csv(request, pk: int):
                 "",
                 "",
                 "",
-                str(entry.obj),
+                _entry_text(request, entry),
                 "",
                 "",
             ]

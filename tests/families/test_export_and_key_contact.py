@@ -148,3 +148,30 @@ def test_overlong_strengths_are_refused(cast, fam, login):
     assert "strengths" in response.context["form"].errors
     fam.family.refresh_from_db()
     assert fam.family.strengths == ""
+
+
+def test_csv_renders_other_apps_entries_as_text(cast, fam, login, monkeypatch, settings):
+    import datetime
+    import pathlib
+
+    from families import extensions
+
+    engine = settings.TEMPLATES[0]
+    extra = pathlib.Path(__file__).parent / "templates"
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], extra]}]
+    monkeypatch.setattr(extensions, "_sources", [])
+    entry = extensions.TimelineEntry(
+        when=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        kind="meeting",
+        kind_label="Meeting",
+        template="families/includes/test_entry.html",
+        obj="Planning meeting at home",
+    )
+    extensions.register_timeline_source(
+        extensions.TimelineSource(kind="meeting", kind_label="Meeting", entries=lambda *a: [entry])
+    )
+    rows = _csv(
+        login(cast.teacher).get(reverse("families:family-export-csv", args=[fam.family.pk]))
+    )
+    assert rows[1][1] == "Meeting"
+    assert rows[1][7] == "Meeting: Planning meeting at home"
