@@ -111,16 +111,26 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
 # The school's pages
 
 
+def _region_figures(school: School, families) -> tuple[list, object]:
+    """Region rows now, with the latest self-evaluation's targets and starting shares."""
+    rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
+    evaluation = figures.latest_self_evaluation(school)
+    if evaluation is not None:
+        figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
+    return rows, evaluation
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
 @require_GET
 def dashboard(request):
     """The school on one compass: families in each region now, and progress to the target."""
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families = context["families"]
-    rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
-    evaluation = figures.latest_self_evaluation(school)
-    if evaluation is not None:
-        figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
+    rows, evaluation = _region_figures(school, families)
     placed = [row for row in rows if row.key != figures.NOT_PLACED]
     context.update(
         rows=rows,
@@ -307,13 +317,11 @@ def dashboard_csv(request, table: str):
     families, today = context["families"], context["today"]
     period = figures.period_for(PeriodForm(request.GET or None).chosen(), today)
     if table == "regions":
-        rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
-        evaluation = figures.latest_self_evaluation(school)
-        figures.apply_targets(rows, evaluation)
+        rows, _evaluation = _region_figures(school, families)
         return _csv(
             "compass-regions",
-            ["region", "families", "percent", "target percent"],
-            [[r.label, r.count, r.percent, "" if r.target is None else r.target] for r in rows],
+            ["region", "families", "percent", "percent when the target was set", "target percent"],
+            [[r.label, r.count, r.percent, _blank(r.baseline), _blank(r.target)] for r in rows],
         )
     if table == "movement":
         moves = figures.movement(families, figures.regions_for(school), period)

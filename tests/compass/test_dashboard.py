@@ -157,12 +157,13 @@ def test_regions_csv_has_the_same_counts(login, cast):
     response = login(cast.headteacher).get(reverse("compass:dashboard-csv", args=["regions"]))
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = csv.reader(io.StringIO(response.content.decode()))
-    assert header == ["region", "families", "percent", "target percent"]
+    assert header[:3] == ["region", "families", "percent"]
+    assert header[-1] == "target percent"
     labels = {r.label: r.key for r in CompassRegion.objects.filter(school=None)}
     assert len(rows) == len(labels) + 1
     for label, count, *_ in rows:
         assert int(count) == expected[labels.get(label, "")]
-    assert {row[3] for row in rows} == {""}  # no target set yet: empty, not a stray quote
+    assert {row[-1] for row in rows} == {""}  # no target set yet: empty, not a stray quote
 
 
 def test_csv_cells_that_look_like_formulas_are_defused(login, cast):

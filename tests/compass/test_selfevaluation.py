@@ -113,3 +113,13 @@ def test_demo_self_evaluations_load_once_with_targets_adding_up(db):
     for evaluation in SelfEvaluation.objects.all():
         assert sum(evaluation.targets.values_list("percent", flat=True)) == 100
         assert evaluation.answers["good_news"]
+
+
+def test_regions_csv_has_then_now_and_target(login, cast):
+    place(family_at(cast.school), NOW - dt.timedelta(days=30), (4, 4, 4), by=cast.teacher)
+    client = login(cast.headteacher)
+    client.post(reverse(URL), _post_data(**{"north-east": 70, "centre": 30}))
+    response = client.get(reverse("compass:dashboard-csv", args=["regions"]))
+    lines = response.content.decode().splitlines()
+    assert "Positive partners,1,100.0,100.0,70" in lines
+    assert "Getting to know each other,0,0.0,0.0,30" in lines
