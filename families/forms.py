@@ -97,7 +97,8 @@ class ContactForm(forms.ModelForm):
             "tone": forms.RadioSelect,
             "initiated_by": forms.RadioSelect,
             "formality": forms.RadioSelect,
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            # Everything else has a sensible default: start typing what was said.
+            "summary": forms.Textarea(attrs={"rows": 3, "autofocus": True}),
             "agreed": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {

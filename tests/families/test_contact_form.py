@@ -189,3 +189,17 @@ def test_history_is_hidden_with_the_contact(cast, fam, login):
     assert login(cast.headteacher).get(url).status_code == 200
     assert login(cast.authority_officer).get(url).status_code == 403
     assert login(cast.headteacher).post(url).status_code == 405
+
+
+def test_teacher_cannot_log_contact_with_a_family_they_do_not_work_with(cast, login):
+    other = make_family(cast, name="Family Birch")
+    client = login(cast.teacher)
+    assert client.get(_add_url(other)).status_code == 404
+    response = client.post(_add_url(other), _form_data(other, staff=cast.teacher.pk))
+    assert response.status_code == 404
+    assert not Contact.objects.exists()
+
+
+def test_summary_field_has_focus_for_quick_logging(cast, fam, login):
+    text = login(cast.teacher).get(_add_url(fam)).text
+    assert 'name="summary" cols="40" rows="3" autofocus' in text
