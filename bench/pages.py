@@ -76,8 +76,10 @@ class Size:
 @dataclass
 class Sample:
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the app process's own CPU time
     queries: int | None = None
     page_queries: int | None = None
+    heaviest: list = field(default_factory=list)  # (buffers, ms, SQL) of the costliest queries
     buffers: int | None = None
     bare_ms: float | None = None
     status: int | None = None
@@ -213,12 +215,12 @@ def _request(size: Size, spec: tuple, n: int):
     return client.get(url, secure=True)
 
 
-def _explain_buffers(sql_list: list[str]) -> int | None:
+def _explain_buffers(sql_list: list[str]) -> tuple[int | None, list]:
     """Shared buffers touched (hit + read) by the page's SELECTs, from EXPLAIN (ANALYZE,
     BUFFERS). Writes are not explained: EXPLAIN ANALYZE would run them again."""
     if connection.vendor != "postgresql":
-        return None
-    total = 0
+        return None, []
+    total, each = 0, []
     with connection.cursor() as cursor:
         for sql in filter(None, map(_select, sql_list)):
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
@@ -226,8 +228,10 @@ def _explain_buffers(sql_list: list[str]) -> int | None:
             plan = json.loads(plan) if isinstance(plan, str) else plan
             top = plan[0]["Plan"]
             # A node's buffer counts include its children, subplans and init plans.
-            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
-    return total
+            buffers = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+            total += buffers
+            each.append((buffers, round(plan[0].get("Execution Time", 0), 1), sql[:300]))
+    return total, sorted(each, reverse=True)[:3]
 
 
 def _bare_ms(sql_list: list[str]) -> float:
@@ -257,11 +261,13 @@ def measure(sizes: list[Size], *, reps: int = 15, warmup: int = 2, progress=None
                 sample = samples[page][size.label]
                 first = round_ == warmup
                 with CaptureQueriesContext(connection) as captured:
-                    began = time.perf_counter()
+                    began, cpu = time.perf_counter(), time.process_time()
                     response = _request(size, specs[size.label][page], round_)
                     elapsed = (time.perf_counter() - began) * 1000
+                    cpu = (time.process_time() - cpu) * 1000
                 if round_ >= warmup:
                     sample.times.append(elapsed)
+                    sample.cpu.append(cpu)
                 if first:
                     sample.status = response.status_code
                     sample.queries = len(captured.captured_queries)
@@ -270,7 +276,7 @@ def measure(sizes: list[Size], *, reps: int = 15, warmup: int = 2, progress=None
         say(f"round {round_ + 1} of {warmup + reps}")
     for page, by_size in samples.items():
         for sample in by_size.values():
-            sample.buffers = _explain_buffers(sample.sql)
+            sample.buffers, sample.heaviest = _explain_buffers(sample.sql)
             if page in DASHBOARDS:
                 bare = [_bare_ms(sample.sql) for _ in range(max(3, reps // 2))]
                 sample.bare_ms = statistics.median(bare)
@@ -296,10 +302,12 @@ def summarise(samples: dict, sizes: list[Size]) -> dict:
                 "status": s.status,
                 "median_ms": round(statistics.median(s.times), 1) if s.times else None,
                 "p95_ms": round(p95(s.times), 1) if s.times else None,
+                "app_cpu_ms": round(statistics.median(s.cpu), 1) if s.cpu else None,
                 "queries": s.queries,
                 "page_queries": s.page_queries,
                 "buffers": s.buffers,
                 "bare_sql_ms": None if s.bare_ms is None else round(s.bare_ms, 1),
+                "heaviest_queries": s.heaviest,
             }
         a, b = rows[small], rows[big]
         ratios = {
@@ -335,17 +343,25 @@ def _ratio(top, bottom) -> float | None:
 def table(summary: dict, labels: list[str]) -> str:
     """A Markdown table of the summary, one row per page and size."""
     lines = [
-        "| page | size | status | median ms | p95 ms | queries (page) | buffers | bare SQL ms |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | size | status | median ms | p95 ms | app CPU ms | queries (page) | buffers "
+        "| bare SQL ms |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page, row in summary.items():
         if "skipped" in row:
-            lines.append(f"| {page} | – | skipped: {row['skipped']} | | | | | |")
+            lines.append(f"| {page} | – | skipped: {row['skipped']} | | | | | | |")
             continue
         for label in labels:
             s = row["sizes"][label]
             queries = f"{s['queries']} ({s['page_queries']})"
-            cells = [s["median_ms"], s["p95_ms"], queries, s["buffers"], s["bare_sql_ms"]]
+            cells = [
+                s["median_ms"],
+                s["p95_ms"],
+                s["app_cpu_ms"],
+                queries,
+                s["buffers"],
+                s["bare_sql_ms"],
+            ]
             text = " | ".join("–" if c is None else str(c) for c in cells)
             lines.append(f"| {page} | {label} | {s['status']} | {text} |")
     lines += ["", "| page | queries 10x = 1x | buffers 10x/1x | time 10x/1x | targets missed |"]
