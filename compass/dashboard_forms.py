@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
@@ -58,7 +59,11 @@ class DashboardFilter(django_filters.FilterSet):
         self.school = school
         super().__init__(data, queryset=SchoolFamily.objects.filter(school=school), **kwargs)
         # Two queries fill every choice list, however many families the school has.
-        classes = list(ClassGroup.objects.filter(school=school).order_by("year_group", "name"))
+        classes = list(
+            ClassGroup.objects.filter(school=school)
+            .order_by("year_group", "name")
+            .fetch_mode(models.FETCH_RAISE)
+        )
         years = sorted({c.year_group for c in classes if c.year_group})
         self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
         self.filters["class_group"].extra["choices"] = [(str(c.pk), c.name) for c in classes]
@@ -67,6 +72,7 @@ class DashboardFilter(django_filters.FilterSet):
             .filter(school=school, role__in=FAMILY_ROLES)
             .select_related("user")
             .order_by("user__last_name", "user__first_name")
+            .fetch_mode(models.FETCH_RAISE)
         )
         self.filters["key_contact"].extra["choices"] = [
             (str(m.user_id), m.user.get_full_name() or m.user.get_username()) for m in staff
