@@ -181,10 +181,11 @@ TWO_FACTOR_ROLES = frozenset({Role.PASTORAL, Role.HEADTEACHER, Role.AUTHORITY})
 
 def needs_two_factor(user) -> bool:
     """Whether this user must confirm sign-in with a code: pastoral staff, headteachers,
-    authority officers at any of their schools, and anyone who can open Django admin."""
+    authority officers at any of their schools, and anyone who can open Django admin
+    (administrators need is_staff for that, so no group query is needed here)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_staff or is_administrator(user):
+    if user.is_staff or user.is_superuser:
         return True
     return any(m.role in TWO_FACTOR_ROLES for m in memberships(user).values())
 
