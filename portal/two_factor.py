@@ -66,7 +66,9 @@ def _check_code(device: TOTPDevice, form: CodeForm) -> bool:
 
 def _qr_svg(device: TOTPDevice) -> str:
     # The SVG is generated here from the device's own URL: no user input reaches it.
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code to scan")
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, omitsize=True, light="#fff", title="QR code to scan"
+    )
     return mark_safe(svg)  # nosec B308 B703
 
 
