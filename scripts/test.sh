@@ -18,5 +18,8 @@ smoke_dir="$(mktemp -d)"
 trap 'rm -rf "$smoke_dir"' EXIT
 DEBUG=true DATABASE_URL="sqlite:///$smoke_dir/smoke.sqlite3" $py scripts/smoke.py
 
+echo "== browser test dependencies: Chromium and axe-core"
+scripts/browser-deps.sh
+
 echo "== PostgreSQL: migrations, deploy check and the test suite"
 scripts/with-postgres.sh scripts/test-on-postgres.sh "$@"

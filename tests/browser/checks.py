@@ -1,0 +1,127 @@
+"""Checks run on every page a journey visits: accessibility (axe-core), no sideways scrolling at
+768 px, and light-page measurements (Largest Contentful Paint, layout shift, JavaScript weight)."""
+
+import gzip
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TABLET_WIDTH = 768
+LCP_BUDGET_MS = 2500
+CLS_BUDGET = 0.1
+JS_BUDGET = 45 * 1024
+DASHBOARD_JS_BUDGET = 120 * 1024
+
+# Rows of {"page", "lcp_ms", "cls", "js_gzip_bytes", "scripts"} for the run's closing report.
+MEASUREMENTS: list[dict] = []
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',
+                                    'best-practice']},
+  });
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5)
+                  .map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+}"""
+
+_VITALS = """() => new Promise(resolve => {
+  let lcp = 0, cls = 0;
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries())
+      lcp = Math.max(lcp, e.renderTime || e.loadTime || e.startTime);
+  }).observe({type: 'largest-contentful-paint', buffered: true});
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+  setTimeout(() => resolve({lcp, cls, scripts}), 300);
+})"""
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} is missing: run `npm ci` (scripts/browser-deps.sh does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    # The portal's CSP forbids inline script, so add_script_tag would be refused; evaluating the
+    # source through the DevTools protocol is not subject to the page's CSP.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(_AXE_RUN)
+
+
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert not violations, f"axe on {page.url}:\n" + "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
+def assert_fits_768(page):
+    """No sideways scrolling on a 768 px wide tablet."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": TABLET_WIDTH, "height": 1024})
+    try:
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert width <= TABLET_WIDTH, f"{page.url} is {width}px wide at {TABLET_WIDTH}px"
+    finally:
+        page.set_viewport_size(size)
+
+
+def _static_file(url: str) -> Path | None:
+    path = urlsplit(url).path
+    if not path.startswith(settings.STATIC_URL):
+        return None
+    relative = path[len(settings.STATIC_URL) :]
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(relative)
+    return Path(found) if found else None
+
+
+def js_gzip_bytes(script_urls: list[str]) -> int:
+    """What the page's scripts weigh compressed, as whitenoise serves them (gzip, level 9)."""
+    total = 0
+    for url in script_urls:
+        path = _static_file(url)
+        assert path is not None, f"script not served from our static files: {url}"
+        total += len(gzip.compress(path.read_bytes(), compresslevel=9))
+    return total
+
+
+def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
+    """LCP, CLS and compressed JavaScript for the page; asserts the light-page budgets."""
+    vitals = page.evaluate(_VITALS)
+    row = {
+        "page": name,
+        "lcp_ms": round(vitals["lcp"]),
+        "cls": round(vitals["cls"], 4),
+        "js_gzip_bytes": js_gzip_bytes(vitals["scripts"]),
+        "scripts": len(vitals["scripts"]),
+    }
+    MEASUREMENTS.append(row)
+    print(row)
+    assert row["lcp_ms"] <= LCP_BUDGET_MS, row
+    assert row["cls"] <= CLS_BUDGET, row
+    assert row["js_gzip_bytes"] <= js_budget, row
+    return row
+
+
+def page_is_sound(page, name: str | None = None, *, js_budget: int = JS_BUDGET):
+    """Every check for a page a journey visits: axe, 768 px, and the light-page budgets."""
+    page.wait_for_load_state("load")
+    assert not getattr(page, "js_errors", []), page.js_errors
+    name = name or urlsplit(page.url).path
+    measure(page, name, js_budget=js_budget)
+    assert_accessible(page)
+    assert_fits_768(page)
