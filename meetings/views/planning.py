@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings import ics, services
@@ -36,7 +37,7 @@ def meeting_list(request):
     visible = Meeting.objects.visible_to(request.user, request.school)
     overdue = models.Count(
         "action_points",
-        filter=models.Q(action_points__due_on__lt=models.functions.Now())
+        filter=models.Q(action_points__due_on__lt=timezone.localdate())
         & ~models.Q(action_points__status__in=ActionPoint.CLOSED),
     )
     rows = (

@@ -272,3 +272,14 @@ def test_plan_page_query_count_does_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("meetings:meeting-plan", args=[meeting.pk]))
     assert response.content.decode().count("Health (Health") == extra
+
+
+def test_list_counts_overdue_steps_but_not_those_due_today(cast, login, meeting):
+    today = timezone.localdate()
+    factories.ActionPointFactory(meeting=meeting, due_on=today)
+    factories.ActionPointFactory(meeting=meeting, due_on=today - datetime.timedelta(days=1))
+    factories.ActionPointFactory(
+        meeting=meeting, due_on=today - datetime.timedelta(days=1), status="done"
+    )
+    page = login(cast.pastoral).get(reverse("meetings:meeting-list")).content.decode()
+    assert "1 overdue" in page
