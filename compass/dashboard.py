@@ -5,8 +5,7 @@ each family"), so the number of queries never grows with the number of families.
 shapes the few grouped rows that come back (one per region, month, year group or member of
 staff) into tables and charts.
 
-Terms, used for "this term" and "this term vs last": Autumn (August to December), Spring
-(January to March) and Summer (April to July); the school year starts on 1 August.
+Terms and school years ("this term", "this term vs last") come from portal.lib.terms.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
 from families.models import Contact, Tone
+from portal.lib.terms import Period, midnight, term_containing, year_containing
 from portal.models import School
 
 NOT_PLACED = ""  # the region key shown as "Not placed yet"
@@ -42,42 +42,6 @@ LIST_LIMIT = 50  # names shown on a page; the CSV download has them all
 
 # ---------------------------------------------------------------------------------------------
 # Periods
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str  # "term" or "year"
-    label: str
-    start: dt.date
-    end: dt.date  # exclusive
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return _midnight(self.start)
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        return _midnight(self.end)
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def term_containing(day: dt.date) -> Period:
-    if day.month >= 8:
-        start, end, name = dt.date(day.year, 8, 1), dt.date(day.year + 1, 1, 1), "Autumn"
-    elif day.month >= 4:
-        start, end, name = dt.date(day.year, 4, 1), dt.date(day.year, 8, 1), "Summer"
-    else:
-        start, end, name = dt.date(day.year, 1, 1), dt.date(day.year, 4, 1), "Spring"
-    return Period("term", f"{name} term {day.year}", start, end)
-
-
-def year_containing(day: dt.date) -> Period:
-    first = day.year if day.month >= 8 else day.year - 1
-    label = f"School year {first}–{str(first + 1)[2:]}"
-    return Period("year", label, dt.date(first, 8, 1), dt.date(first + 1, 8, 1))
 
 
 PERIOD_CHOICES = [("term", "This term"), ("year", "This school year")]
@@ -493,7 +457,7 @@ def apply_targets(rows: list[RegionRow], evaluation: SelfEvaluation | None, base
 def baseline_counts(families, evaluation: SelfEvaluation) -> dict[str, int]:
     """Region counts as they stood at the start of the day the evaluation was written."""
     rows = (
-        with_region(families, as_of=_midnight(evaluation.written_on))
+        with_region(families, as_of=midnight(evaluation.written_on))
         .values("region")
         .annotate(n=Count("pk"))
         .order_by()

@@ -9,12 +9,12 @@ from django.db.models import Count
 from compass.dashboard import (
     NOT_PLACED,
     NOT_PLACED_LABEL,
-    Period,
     balance_counts,
     regions_for,
     with_region,
 )
 from families.models import Contact, SchoolFamily
+from portal.lib.terms import Period
 from portal.models import School
 
 SUPPRESS_BELOW = 5

@@ -10,9 +10,10 @@ import datetime
 
 from django.utils import timezone
 
-from compass.dashboard import regions_for, selfevaluation_record, year_containing
+from compass.dashboard import regions_for, selfevaluation_record
 from compass.models import SelfEvaluation
 from demo import schools as demo_schools
+from portal.lib.terms import year_containing
 from portal.models import Membership, Role, School
 
 # The share of families the senior team hopes to see in each default region.

@@ -6,7 +6,7 @@ confidential contact the user may not read never changes what a filter shows the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from families.forms import StaffChoiceField, family_workers
 from families.models import Child, ParentCarer, SchoolFamily, Tone
+from portal.lib.terms import term_containing
 from portal.models import ClassGroup
 
 NO_CONTACT = "none"
@@ -24,13 +25,6 @@ SORTS = {
     "recent": (F("seen_last_at").desc(nulls_last=True), "family__name"),
     "positive": (F("seen_last_positive_at").asc(nulls_first=True), "family__name"),
 }
-
-
-def term_started_on(today: date) -> date:
-    """The first day of the current school term, approximated as mid-August, the first of
-    January and mid-April (schools do not record their term dates here yet)."""
-    starts = [date(today.year, 1, 1), date(today.year, 4, 15), date(today.year, 8, 15)]
-    return max(d for d in starts if d <= today)
 
 
 class StaffFilter(django_filters.ModelChoiceFilter):
@@ -129,7 +123,7 @@ class FamilyFilter(django_filters.FilterSet):
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:
             return queryset
-        start = term_started_on(timezone.localdate())
+        start = term_containing(timezone.localdate()).start
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__date__lt=start)
         )

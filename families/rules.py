@@ -12,4 +12,4 @@ def edits_contact(user, contact) -> bool:
 
 rules.add_perm("families.view_families", access.works_with_families)
 rules.add_perm("families.set_key_contact", access.is_pastoral | access.is_headteacher)
-rules.add_perm("families.change_contact", edits_contact)
+rules.add_perm("families.edit_contact", edits_contact)

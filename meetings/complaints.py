@@ -15,6 +15,7 @@ from django.utils import timezone
 from families import extensions
 from meetings.models import Complaint
 from portal import access, shell
+from portal.lib.terms import term_containing
 
 DAY = datetime.timedelta(days=1)
 
@@ -54,17 +55,10 @@ def complaint_link_meeting(*, complaint_id: int, meeting, user) -> Complaint:
 
 
 def term_of(when: datetime.datetime) -> tuple[int, int, str]:
-    """The school term a moment falls in, as (sort year, sort order, label).
-
-    Terms follow the usual UK school year: autumn August–December, spring January–March,
-    summer April–July.
-    """
+    """The school term a moment falls in, as (sort year, sort order, label)."""
     day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
-    if day.month >= 8:
-        return (day.year, 3, f"Autumn {day.year}")
-    if day.month <= 3:
-        return (day.year, 1, f"Spring {day.year}")
-    return (day.year, 2, f"Summer {day.year}")
+    term = term_containing(day)
+    return (term.start.year, term.order, term.label.replace(" term", ""))
 
 
 @dataclass

@@ -44,6 +44,6 @@ def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
     )
     if contact is None:
         raise Http404("No such contact.")
-    if write and not request.user.has_perm("families.change_contact", contact):
+    if write and not request.user.has_perm("families.edit_contact", contact):
         raise PermissionDenied
     return contact

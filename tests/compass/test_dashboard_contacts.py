@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from compass.dashboard import period_for, term_containing
+from compass.dashboard import period_for
 from families.models import Contact, SchoolFamily
 from families.services import summaries_refresh
+from portal.lib.terms import term_containing
 from tests.compass.dashboard_data import (
     NOW,
     contact,

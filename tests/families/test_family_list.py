@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from families.filters import term_started_on
 from families.models import SchoolFamily
 from families.services import contact_log
 from tests import factories
@@ -136,12 +135,6 @@ def test_quiet_weeks_and_no_positive_this_term(cast, fam, login):
     assert "Family Birch" in text and "Family Rowan" not in text
     text = client.get(URL, {"no_positive_this_term": "on"}).text
     assert "Family Birch" in text and "Family Rowan" not in text
-
-
-def test_term_starts():
-    assert term_started_on(datetime.date(2026, 3, 10)) == datetime.date(2026, 1, 1)
-    assert term_started_on(datetime.date(2026, 9, 1)) == datetime.date(2026, 8, 15)
-    assert term_started_on(datetime.date(2026, 5, 1)) == datetime.date(2026, 4, 15)
 
 
 def test_each_row_has_a_one_click_log_contact_link(cast, fam, login):

@@ -1,0 +1,1 @@
+"""Small helpers used by two or more apps."""
