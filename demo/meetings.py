@@ -239,6 +239,66 @@ def _held_bereavement(schools, users) -> None:
     follow_up.save(update_fields=["due_on"])
 
 
+def _held_siblings_apart(schools, users) -> None:
+    sf = _school_family(schools, CASTLEBRAE, "siblings_apart")
+    if sf is None:
+        return
+    meeting = _meeting(
+        sf,
+        chair=users["pastoral"],
+        staff=[users["teacher"]],
+        purpose="Team around Lily: keeping her close to Jay and settled at school while she "
+        "lives with her foster carer.",
+        kind=Meeting.Kind.MULTI_AGENCY,
+        starts_at=_day(-12, 13, 30),
+        duration_minutes=60,
+        place_kind=Meeting.Place.SCHOOL_ROOM,
+        place_details="The family room, ground floor",
+        child_view_how=Meeting.ChildView.TRUSTED_ADULT,
+        supporter_name="Kim Reilly",
+        supporter_relationship="Family support worker, supporting Nicola",
+        confidentiality="pastoral",
+        confidentiality_reason="Looked-after child; care arrangements are discussed.",
+        status=Meeting.Status.HELD,
+        held_at=_day(-12, 14, 30),
+        summary="Lily is settled with Sandra and loves her weekends at Gran's with Jay. Nicola "
+        "wants to hear about Lily's progress. We agreed how news reaches everyone.",
+        review_on=timezone.localdate() + datetime.timedelta(days=40),
+        **{f: True for f in services.PREPARATION_FIELDS if f != "interpreter_booked"},
+    )
+    if not _fresh(meeting):
+        return
+    by = users["pastoral"]
+    _said(meeting, "strengths", [("Sandra (foster carer)", "Lily reads to me every night.")], by)
+    _said(meeting, "exceptions", [("Mrs Lindsay (teacher)", "Mondays after Gran's go well.")], by)
+    for party, score, higher in [
+        ("Nicola (Mum)", 5, "I hear about Lily's week without having to ask."),
+        ("Sandra (foster carer)", 7, "Lily talks about school at teatime."),
+    ]:
+        services.scaling_add(meeting=meeting, party=party, score=score, one_point_higher=higher)
+    services.agency_add(
+        meeting=meeting,
+        name="Claire Fyfe",
+        organisation="Riverbank Council social work",
+        kind="social_work",
+        role="Lily's social worker",
+    )
+    _step(
+        meeting,
+        "Send Nicola the same fortnightly update as Sandra",
+        -2,
+        owner_kind="staff",
+        owner_staff=users["teacher"],
+    )
+    _step(
+        meeting,
+        "Check the contact arrangements for the holidays",
+        14,
+        owner_kind="agency",
+        owner_agency="Claire Fyfe, Riverbank Council social work",
+    )
+
+
 def _reviewed_exclusions(schools, users) -> None:
     sf = _school_family(schools, NORTHFIELD, "exclusions")
     if sf is None:
@@ -401,5 +461,6 @@ def load() -> None:
         return
     _planned_transition(schools, users[CASTLEBRAE])
     _held_bereavement(schools, users[CASTLEBRAE])
+    _held_siblings_apart(schools, users[CASTLEBRAE])
     _reviewed_exclusions(schools, users[NORTHFIELD])
     _planned_and_cancelled_residential(schools, users[NORTHFIELD])
