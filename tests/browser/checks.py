@@ -44,6 +44,14 @@ _VITALS = """() => new Promise(resolve => {
 })"""
 
 
+_WIDE_ELEMENTS = """width => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > width + 1)
+  .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
+  .slice(0, 5)
+  .map(el => el.outerHTML.slice(0, 160)
+             + ' (' + Math.round(el.getBoundingClientRect().right) + 'px)')"""
+
+
 def _axe_source() -> str:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: run `npm ci` (scripts/browser-deps.sh does)")
@@ -73,7 +81,9 @@ def assert_fits_768(page):
     page.set_viewport_size({"width": TABLET_WIDTH, "height": 1024})
     try:
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
-        assert width <= TABLET_WIDTH, f"{page.url} is {width}px wide at {TABLET_WIDTH}px"
+        if width > TABLET_WIDTH:
+            wide = page.evaluate(_WIDE_ELEMENTS, TABLET_WIDTH)
+            raise AssertionError(f"{page.url} is {width}px wide at {TABLET_WIDTH}px: {wide}")
     finally:
         page.set_viewport_size(size)
 
