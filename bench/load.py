@@ -185,9 +185,9 @@ def _virtual_user(n, plan, password, args, log, acked, lock):
                 kind, url = rng.choice(reads)
                 status, _, _ = browser.request("GET", url)
                 ok = status == 200
-        except (http.client.HTTPException, OSError):
-            browser = Browser(args.port)
-            browser.cookies = {}
+        except (http.client.HTTPException, OSError):  # a timeout: reconnect, still signed in
+            cookies, browser = browser.cookies, Browser(args.port)
+            browser.cookies = cookies
             ok = False
         with lock:
             log.append((kind, (time.perf_counter() - began) * 1000, ok))
