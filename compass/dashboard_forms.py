@@ -15,6 +15,7 @@ from compass.dashboard import PERIOD_CHOICES, QUESTIONS
 from compass.models import Placement
 from families.models import Child, Level, ParentCarer, SchoolFamily
 from portal.access import FAMILY_ROLES
+from portal.lib.staff import staff_name
 from portal.models import ClassGroup, Membership, School
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -75,7 +76,7 @@ class DashboardFilter(django_filters.FilterSet):
             .fetch_mode(models.FETCH_RAISE)
         )
         self.filters["key_contact"].extra["choices"] = [
-            (str(m.user_id), m.user.get_full_name() or m.user.get_username()) for m in staff
+            (str(m.user_id), staff_name(m.user)) for m in staff
         ]
 
     def _pupils(self, **kwargs):

@@ -13,6 +13,7 @@ from django.db import models
 
 from compass.models import CompassRegion, Placement
 from compass.suggestions import suggestions_for
+from portal.lib.staff import staff_name
 
 SIZE = 400
 PAD = 60
@@ -185,7 +186,7 @@ def _describe(p: Placement) -> str:
     return (
         f"{p.region_label}{_about(p)} (communication {p.communication}, access {p.access}, "
         f"attitude {p.attitude}), placed on {p.placed_at:%-d %B %Y} by "
-        f"{p.placed_by.get_full_name() or p.placed_by.get_username()}"
+        f"{staff_name(p.placed_by)}"
     )
 
 

@@ -13,8 +13,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from families.forms import StaffChoiceField, family_workers
 from families.models import Child, ParentCarer, SchoolFamily, Tone
+from portal.lib.staff import StaffChoiceField, family_workers
 from portal.lib.terms import term_containing
 from portal.models import ClassGroup
 

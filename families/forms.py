@@ -7,35 +7,10 @@ from datetime import timedelta
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from families.models import Contact, Family, SchoolFamily
-from portal import access
-
-
-def family_workers(school):
-    """Staff who work with families at `school`, for choosing people on forms."""
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__school=school,
-            memberships__is_active=True,
-            memberships__role__in=access.FAMILY_ROLES,
-            is_active=True,
-        )
-        .order_by("first_name", "last_name")
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 
 class ParentChoiceField(forms.ModelMultipleChoiceField):

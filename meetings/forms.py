@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from families.models import Child, ParentCarer, Tone
@@ -18,34 +17,9 @@ from meetings.models import (
     ScalingAnswer,
 )
 from meetings.services import restricted_parent_ids
-from portal.access import FAMILY_ROLES
+from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
-
-
-def school_staff(school):
-    """Active staff of `school` who work with families, for choosing chairs, attendees, owners."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__school=school,
-            memberships__is_active=True,
-            memberships__role__in=FAMILY_ROLES,
-        )
-        .order_by("last_name", "first_name")
-        .distinct()
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class ParentChoiceField(forms.ModelMultipleChoiceField):
@@ -112,7 +86,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school, self.family = school, family
         self.is_new = self.instance.pk is None
-        staff = school_staff(school)
+        staff = family_workers(school)
         self.fields["chair"].queryset = staff
         self.fields["staff"].queryset = staff
         parents = ParentCarer.objects.filter(family=family).order_by("last_name", "first_name")
@@ -259,7 +233,7 @@ class ActionPointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.instance.meeting = meeting
-        self.fields["owner_staff"].queryset = school_staff(meeting.school)
+        self.fields["owner_staff"].queryset = family_workers(meeting.school)
         self.fields["owner_parent"].queryset = ParentCarer.objects.filter(family=meeting.family)
         self.fields["owner_child"].queryset = Child.objects.filter(family=meeting.family)
         if self.instance.pk is None:

@@ -8,30 +8,10 @@ from django.utils import timezone
 
 from families.models import Family, ParentCarer
 from meetings.models import Complaint
-from portal.access import FAMILY_ROLES
+from portal.lib.staff import StaffChoiceField, family_workers
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _staff_of(school):
-    """Active staff of the school who work with families (the possible points of contact)."""
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__school=school,
-            memberships__is_active=True,
-            memberships__role__in=FAMILY_ROLES,
-            is_active=True,
-        )
-        .order_by("last_name", "first_name")
-        .distinct()
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -182,7 +162,7 @@ class ComplaintForm(_ComplaintChecks, forms.ModelForm):
         self.fields["raised_by"].queryset = parents.select_related("family").order_by(
             "family__name", "last_name", "first_name"
         )
-        self.fields["point_of_contact"].queryset = _staff_of(school)
+        self.fields["point_of_contact"].queryset = family_workers(school)
         self.fields[
             "first_response_at"
         ].help_text = "When someone first spoke or wrote to the parent personally about it."

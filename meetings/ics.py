@@ -6,6 +6,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting
+from portal.lib.staff import staff_name
 
 
 def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
@@ -42,12 +43,12 @@ def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
     chair = meeting.chair
     if chair.email:
         organizer = vCalAddress(f"mailto:{chair.email}")
-        organizer.params["cn"] = vText(chair.get_full_name() or chair.get_username())
+        organizer.params["cn"] = vText(staff_name(chair))
         event["organizer"] = organizer
     for user in meeting.staff.all():
         if user.email:
             attendee = vCalAddress(f"mailto:{user.email}")
-            attendee.params["cn"] = vText(user.get_full_name() or user.get_username())
+            attendee.params["cn"] = vText(staff_name(user))
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", attendee, encode=0)
     cal.add_component(event)

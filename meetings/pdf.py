@@ -8,6 +8,8 @@ from pathlib import Path
 from django.utils import timezone
 from fpdf import FPDF
 
+from portal.lib.staff import staff_name
+
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 
@@ -81,7 +83,7 @@ def summary_pdf(context: dict) -> bytes:
     title = f" ({context['contact_title']})" if context["contact_title"] else ""
     _para(
         doc,
-        f"{person.get_full_name() or person.get_username()}{title} at {school.name}. "
+        f"{staff_name(person)}{title} at {school.name}. "
         "Please get in touch if anything changes or you have a question.",
     )
     return bytes(doc.output())

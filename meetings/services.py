@@ -22,6 +22,7 @@ from meetings.models import (
     MeetingParent,
     ScalingAnswer,
 )
+from portal.lib.staff import staff_name
 
 PREPARATION_FIELDS = frozenset(
     {
@@ -68,11 +69,7 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
     for other in others:
         if other.ends_at <= start:
             continue
-        busy = sorted(
-            u.get_full_name() or u.get_username()
-            for u in [other.chair, *other.staff.all()]
-            if u.pk in people
-        )
+        busy = sorted(staff_name(u) for u in [other.chair, *other.staff.all()] if u.pk in people)
         local = timezone.localtime(other.starts_at)
         warnings.append(
             f"{', '.join(busy)} already {'has' if len(busy) == 1 else 'have'} a meeting "

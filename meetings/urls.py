@@ -20,9 +20,7 @@ urlpatterns: list = [
     path("<int:pk>/cancel/", planning.meeting_cancel, name="meeting-cancel"),
     path("<int:pk>/invitation.ics", planning.meeting_ics, name="meeting-ics"),
     path("<int:pk>/letter/", planning.meeting_letter, name="meeting-letter"),
-    path(
-        "<int:pk>/said/<slug:section>/add/", record.contribution_add, name="contribution-add"
-    ),
+    path("<int:pk>/said/<slug:section>/add/", record.contribution_add, name="contribution-add"),
     path(
         "<int:pk>/said/<int:item_pk>/remove/",
         record.contribution_remove,

@@ -1,0 +1,36 @@
+"""Listing and naming staff, the same way on every form and page."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from portal.access import FAMILY_ROLES
+
+
+def staff_name(user) -> str:
+    """A member of staff's name as shown to colleagues and families."""
+    return user.get_full_name() or user.get_username()
+
+
+def family_workers(school):
+    """Active staff of `school` who work with families, for choosing people on forms."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=FAMILY_ROLES,
+        )
+        .order_by("last_name", "first_name")
+        .distinct()
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return staff_name(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return staff_name(obj)
