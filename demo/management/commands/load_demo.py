@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from demo import schools
+from demo import compass, complaints, dashboard, families, meetings, schools
 
 
 class Command(BaseCommand):
@@ -24,19 +24,11 @@ class Command(BaseCommand):
 
 def _steps():
     """Each app's demo loader, in dependency order; each is idempotent on its own."""
-    import importlib
-
-    steps = [schools.load]
-    for module in (
-        "demo.families",
-        "demo.compass",
-        "demo.dashboard",
-        "demo.meetings",
-        "demo.complaints",
-    ):
-        try:
-            steps.append(importlib.import_module(module).load)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return steps
+    return [
+        schools.load,
+        families.load,
+        compass.load,
+        dashboard.load,
+        meetings.load,
+        complaints.load,
+    ]
