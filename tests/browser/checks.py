@@ -40,7 +40,13 @@ _VITALS = """() => new Promise(resolve => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
   }).observe({type: 'layout-shift', buffered: true});
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
-  setTimeout(() => resolve({lcp, cls, scripts}), 300);
+  const started = performance.now();
+  const finish = () => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    if (!lcp && performance.now() - started < 2000) return setTimeout(finish, 100);
+    resolve({lcp, fcp: fcp ? fcp.startTime : 0, cls, scripts});
+  };
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(finish, 200)));
 })"""
 
 
@@ -112,9 +118,13 @@ def js_gzip_bytes(script_urls: list[str]) -> int:
 def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
     """LCP, CLS and compressed JavaScript for the page; asserts the light-page budgets."""
     vitals = page.evaluate(_VITALS)
+    # Chromium reports no LCP entry for some pages reached by a form post and redirect; the
+    # first contentful paint then stands in, and the row says so (it is a lower bound).
+    source = "lcp" if vitals["lcp"] else "fcp"
     row = {
         "page": name,
-        "lcp_ms": round(vitals["lcp"]),
+        "lcp_ms": round(vitals["lcp"] or vitals["fcp"]),
+        "lcp_source": source,
         "cls": round(vitals["cls"], 4),
         "js_gzip_bytes": js_gzip_bytes(vitals["scripts"]),
         "scripts": len(vitals["scripts"]),
