@@ -51,9 +51,16 @@ def _playwright(monkeypatch):
         pytest.fail(
             f"{CHROMIUM} is missing: run scripts/browser-deps.sh (apt-get install chromium)"
         )
+    from django.db import connections
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Django's connections are context-local: inside Playwright's loop this thread gets a second
+    # one. Close each where it was opened, or the test database cannot be dropped at the end.
+    connections.close_all()
     with sync_api.sync_playwright() as pw:
         yield pw
+        connections.close_all()
+    connections.close_all()
 
 
 @pytest.fixture
@@ -65,10 +72,16 @@ def chromium(_playwright):
 
 
 @pytest.fixture
-def server(transactional_db, settings):
+def server(transactional_db, settings, monkeypatch):
     """A live server started after the test settings apply (pytest-django's session-wide one
     builds its middleware first, so it would still redirect to HTTPS)."""
+    from django.db import connections
     from pytest_django.live_server_helper import LiveServer
+
+    # Browser keep-alive threads would otherwise hold their database connection open past the
+    # test (CONN_MAX_AGE), and the test database could not be dropped at the end.
+    for alias in connections:
+        monkeypatch.setitem(connections.settings[alias], "CONN_MAX_AGE", 0)
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     live = LiveServer("localhost")
