@@ -277,9 +277,13 @@ def _axes() -> dict:
     }
 
 
-def compass_context(school_family, *, limit: int = 50) -> dict:
+SECTION_LIMIT = 50  # placements the family page's compass block reads
+
+
+def compass_context(school_family, *, limit: int = 50, placements=None) -> dict:
     """Everything the compass block shows for one family, in a fixed number of queries."""
-    placements = list(Placement.objects.for_family_page(school_family)[:limit])
+    if placements is None:
+        placements = list(Placement.objects.for_family_page(school_family)[:limit])
     regions = CompassRegion.objects.for_school(school_family.school)
     parents = list(school_family.family.parents.fetch_mode(models.FETCH_RAISE))
     drawing = drawing_for(placements, regions, parents)
@@ -296,4 +300,8 @@ def compass_context(school_family, *, limit: int = 50) -> dict:
 
 def section_context(request, school_family) -> dict:
     """The family page's compass block (the family page has already checked access)."""
-    return compass_context(school_family)
+    from compass.timeline import family_placements
+
+    return compass_context(
+        school_family, placements=family_placements(request, school_family, SECTION_LIMIT)
+    )

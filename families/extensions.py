@@ -61,6 +61,20 @@ def register_timeline_source(source: TimelineSource) -> None:
         _sources.sort(key=lambda s: s.order)
 
 
+def page_rows(request: HttpRequest, key: str, limit: int, fetch: Callable[[int], list]) -> list:
+    """The first `limit` rows of `key` for this request, fetched once and shared.
+
+    A section and a timeline source that show the same rows (a family's placements or
+    meetings) call this with the same key, so the family page reads them in one query.
+    `fetch(n)` returns the first n rows; a later call asking for more rows fetches again.
+    """
+    memo = request.__dict__.setdefault("_family_page_rows", {})
+    held = memo.get(key)
+    if held is None or (held[0] < limit and len(held[1]) >= held[0]):
+        held = memo[key] = (limit, list(fetch(limit)))
+    return held[1][:limit]
+
+
 def sections() -> list[FamilySection]:
     return list(_sections)
 

@@ -84,7 +84,13 @@ class SchoolFamilyQuerySet(models.QuerySet):
         contacts, so a confidential contact's date or tone never shows in a list.
         """
         readable = Contact.objects.readable_by(user, school)
-        hidden = Contact.objects.filter(school=school).exclude(pk__in=readable.values("pk"))
+        # Only confidential contacts can be hidden; the partial index contact_confidential
+        # keeps this check from reading every contact of the school.
+        hidden = (
+            Contact.objects.filter(school=school)
+            .exclude(confidentiality=Contact.Confidentiality.SCHOOL)
+            .exclude(pk__in=readable.values("pk"))
+        )
         if not hidden.exists():
             return self.annotate(
                 seen_last_at=F("last_contact_at"),
@@ -527,6 +533,11 @@ class Contact(models.Model):
                 name="contact_open_follow_ups",
             ),
             models.Index(fields=["school", "occurred_at"], name="contact_school_time"),
+            models.Index(
+                fields=["school"],
+                condition=~Q(confidentiality="school"),
+                name="contact_confidential",
+            ),
         ]
 
     def __str__(self):

@@ -67,16 +67,28 @@ def _home_panel(request) -> dict | None:
     }
 
 
+def _family_meetings(request, school_family, limit: int) -> list[Meeting]:
+    """The family's meetings this user may see, newest first, read once per request and
+    shared by the family page's Meetings block and its chronology."""
+    return extensions.page_rows(
+        request,
+        f"meetings.meetings.{school_family.family_id}",
+        limit,
+        lambda n: (
+            Meeting.objects.visible_to(request.user, request.school)
+            .filter(family_id=school_family.family_id)
+            .select_related("chair")
+            .prefetch_related("children")
+            .order_by("-starts_at")
+            .fetch_mode(models.FETCH_PEERS)[:n]
+        ),
+    )
+
+
 def _family_section(request, school_family) -> dict | None:
     if not _works_here(request):
         return None
-    meetings = list(
-        Meeting.objects.visible_to(request.user, request.school)
-        .filter(family_id=school_family.family_id)
-        .select_related("chair")
-        .order_by("-starts_at")
-        .fetch_mode(models.FETCH_PEERS)[:SECTION_ROWS]
-    )
+    meetings = _family_meetings(request, school_family, SECTION_ROWS)
     return {"meetings": meetings, "family_id": school_family.family_id}
 
 
@@ -84,13 +96,7 @@ def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEnt
     """Meetings and their follow-ups, newest first, in three queries."""
     if not _works_here(request):
         return []
-    meetings = list(
-        Meeting.objects.visible_to(request.user, request.school)
-        .filter(family_id=school_family.family_id)
-        .select_related("chair")
-        .prefetch_related("children")
-        .order_by("-starts_at")[:limit]
-    )
+    meetings = _family_meetings(request, school_family, limit)
     by_id = {m.pk: m for m in meetings}
     entries = [
         extensions.TimelineEntry(

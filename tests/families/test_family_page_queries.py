@@ -1,0 +1,49 @@
+"""The whole family page, with the compass and meetings blocks on, in a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+@pytest.fixture
+def family(cast, compass_defaults):
+    school_family = factories.SchoolFamilyFactory(school=cast.school, key_contact=cast.pastoral)
+    child = factories.ChildFactory(school=cast.school, family=school_family.family)
+    factories.ChildParentFactory(child=child)
+    return school_family
+
+
+def _add_rows(cast, school_family, n):
+    parent = school_family.family.parents.first()
+    for _ in range(n):
+        factories.ContactFactory(
+            school=cast.school, family=school_family.family, staff=cast.pastoral
+        ).parents.add(parent)
+        factories.PlacementFactory(
+            school_family=school_family, placed_by=cast.pastoral, parents=[parent]
+        )
+        factories.MeetingFactory(
+            school=cast.school, family=school_family.family, chair=cast.pastoral
+        ).children.add(*school_family.family.children.all())
+
+
+def test_family_page_queries_do_not_grow_with_placements_meetings_or_contacts(
+    login, cast, family, django_assert_max_num_queries
+):
+    client = login(cast.pastoral)
+    url = reverse("families:family-detail", args=[family.family_id])
+    _add_rows(cast, family, 2)
+    with django_assert_max_num_queries(26) as small:
+        first = client.get(url)
+    _add_rows(cast, family, 8)
+    with django_assert_max_num_queries(26) as large:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    # The compass block and the chronology share one read of the placements.
+    placement_reads = [
+        q for q in large.captured_queries if q["sql"].startswith('SELECT "compass_placement"."id"')
+    ]
+    assert len(placement_reads) == 1
+    assert second.text.count("Compass placement") >= 10
