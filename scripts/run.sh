@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
+# The demo lets you try every role without an authenticator app; production always requires
+# two-factor sign-in for pastoral, headteacher, authority and administrator roles.
+export TWO_FACTOR_REQUIRED="${TWO_FACTOR_REQUIRED:-false}"
 py=.venv/bin/python
 
 $py manage.py migrate --no-input
@@ -12,6 +15,7 @@ from demo.schools import DEMO_PASSWORD, logins
 print()
 print("  Parent Compass is running at  http://127.0.0.1:8000/")
 print(f"  Demo password for every login: {DEMO_PASSWORD}")
+print("  Two-factor sign-in is off for this demo (TWO_FACTOR_REQUIRED=true to try it).")
 print()
 print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
 for r in logins():
