@@ -9,7 +9,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
-from families.models import Contact, Family, SchoolFamily
+from families.models import Contact, Family, ParentCarer, SchoolFamily
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 
@@ -214,6 +214,38 @@ class KeyContactForm(forms.ModelForm):
     def _post_clean(self):
         # families.services.key_contact_set validates and saves.
         pass
+
+
+class ParentPreferencesForm(forms.ModelForm):
+    """How to reach a parent or carer: what works for them, and what gets in the way."""
+
+    class Meta:
+        model = ParentCarer
+        fields = [
+            "preferred_channel",
+            "phone",
+            "email",
+            "language",
+            "interpreter_needed",
+            "reading",
+            "good_times",
+            "good_places",
+            "work_pattern",
+            "transport_needs",
+            "mobility_needs",
+            "dates_to_avoid",
+            "household",
+        ]
+        help_texts = {
+            "preferred_channel": "Most parents would rather talk than get a letter: ask them.",
+            "reading": "Offer a phone call or a spoken version where reading is hard.",
+        }
+
+    def clean_language(self):
+        language = self.cleaned_data["language"].strip()
+        if not language:
+            raise forms.ValidationError("Say which language they are most comfortable in.")
+        return language
 
 
 class StrengthsForm(forms.ModelForm):

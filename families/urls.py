@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/print/", family.family_print, name="family-print"),
     path("<int:pk>/strengths/", family.family_strengths, name="family-strengths"),
     path("<int:pk>/key-contact/", family.family_key_contact, name="family-key-contact"),
+    path(
+        "<int:pk>/parents/<int:parent_pk>/preferences/",
+        family.parent_preferences,
+        name="parent-preferences",
+    ),
     path("<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit_view, name="contact-edit"),
     path("contacts/<int:pk>/history/", contacts.contact_history, name="contact-history"),

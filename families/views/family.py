@@ -11,15 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods
 
 from families import extensions
-from families.forms import KeyContactForm, StrengthsForm
-from families.models import ChildParent, Contact, Tone
+from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
+from families.models import ChildParent, Contact, ParentCarer, Tone
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
@@ -302,6 +302,32 @@ def _may_edit_strengths(request, school_family) -> bool:
     # The key contact stands in for the "author" of a family's strengths.
     return access.may_edit_record(
         request.user, request.school, author_id=school_family.key_contact_id
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def parent_preferences(request, pk: int, parent_pk: int):
+    """The key contact, pastoral staff and headteachers keep a parent's preferences current."""
+    school_family = _get_family_for_user(request, pk, write=True)
+    if not _may_edit_strengths(request, school_family):
+        raise PermissionDenied
+    # A parent of another family is a 404, like any record the user cannot see.
+    parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
+    form = ParentPreferencesForm(request.POST or None, instance=parent)
+    if request.method == "POST" and form.is_valid():
+        parent._history_user = request.user
+        form.save()
+        messages.success(request, f"Saved how to reach {parent.full_name}.")
+        return redirect("families:family-detail", pk=pk)
+    return render(
+        request,
+        "families/parent_preferences.html",
+        {
+            "school_family": school_family,
+            "family": school_family.family,
+            "parent": parent,
+            "form": form,
+        },
     )
 
 
