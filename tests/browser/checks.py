@@ -2,6 +2,7 @@
 768 px, and light-page measurements (Largest Contentful Paint, layout shift, JavaScript weight)."""
 
 import gzip
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -137,6 +138,33 @@ def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
     return row
 
 
+def assert_charts_have_tables(page):
+    """Every chart (an SVG image) comes with a table of the same figures, with a caption."""
+    charts = page.locator("main svg[role='img']").count()
+    tables = page.locator("main table:has(caption)").count()
+    assert charts <= tables, f"{page.url}: {charts} charts but {tables} captioned tables"
+
+
+def assert_no_keyboard_trap(page, *, limit: int = 300):
+    """Tab moves through every control and on out of the page: focus is never stuck."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    stuck, last = 0, None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        here = page.evaluate(
+            "() => { const el = document.activeElement;"
+            " return el === document.body ? null : el.outerHTML.slice(0, 120); }"
+        )
+        if here is None and last is not None:
+            return  # focus left the last control of the page
+        stuck = stuck + 1 if here == last else 0
+        # Date and time inputs take one Tab per part (day, month, year, hours, minutes).
+        allowed = 6 if re.search(r'type="(date|time|datetime-local)"', here or "") else 2
+        assert stuck <= allowed, f"keyboard trap on {page.url} at {here}"
+        last = here
+    raise AssertionError(f"Tab never left the page within {limit} presses on {page.url}")
+
+
 def page_is_sound(page, name: str | None = None, *, js_budget: int = JS_BUDGET):
     """Every check for a page a journey visits: axe, 768 px, and the light-page budgets."""
     page.wait_for_load_state("load")
@@ -144,4 +172,5 @@ def page_is_sound(page, name: str | None = None, *, js_budget: int = JS_BUDGET):
     name = name or urlsplit(page.url).path
     measure(page, name, js_budget=js_budget)
     assert_accessible(page)
+    assert_charts_have_tables(page)
     assert_fits_768(page)

@@ -89,6 +89,8 @@ def test_teacher_logs_a_contact_with_the_keyboard_alone(cast, sign_in, page, scr
     sign_in(cast.teacher)
     page.goto(f"/families/{fam.family.pk}/")
     checks.page_is_sound(page, "family page")
+    checks.assert_no_keyboard_trap(page)
+    page.reload()
 
     # The first Tab reaches the skip link, which is visible when focused and leads to main.
     page.keyboard.press("Tab")
@@ -107,6 +109,8 @@ def test_teacher_logs_a_contact_with_the_keyboard_alone(cast, sign_in, page, scr
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/contacts/new/"))
     checks.page_is_sound(page, "contact form")
+    checks.assert_no_keyboard_trap(page)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
     # Fill the form with the keyboard: tab to each field, type, use arrows for radios.
     _tab_to(page, "el.name === 'channel'")
