@@ -29,3 +29,24 @@ def check_production_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_login_security(app_configs, **kwargs):
+    """Two-factor enforcement and login lockouts must be on in production."""
+    errors = []
+    enforcer = "portal.security.TwoFactorRequiredMiddleware"
+    if not settings.DEBUG and (
+        not settings.TWO_FACTOR_REQUIRED or enforcer not in settings.MIDDLEWARE
+    ):
+        errors.append(
+            checks.Error(
+                "Two-factor sign-in is not enforced for pastoral staff, headteachers, "
+                "authority officers and administrators.",
+                hint=f"Unset TWO_FACTOR_REQUIRED (it defaults to true) and keep {enforcer}.",
+                id="portal.E010",
+            )
+        )
+    if not settings.DEBUG and not getattr(settings, "AXES_ENABLED", True):
+        errors.append(checks.Error("Login lockouts (django-axes) are off.", id="portal.E011"))
+    return errors

@@ -104,7 +104,7 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated or user.is_verified():
             return None
         if not getattr(view_func, "login_required", True):
             return None  # public pages: login, password reset, error pages

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.security.SessionLimitMiddleware",
+    # After LoginRequiredMiddleware: roles that must use two-factor confirm a code first.
+    "portal.security.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -232,7 +234,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 
-# Two-factor codes (django-otp): the issuer shown in authenticator apps.
+# Two-factor codes (django-otp): the issuer shown in authenticator apps. Pastoral staff,
+# headteachers, authority officers and administrators must use them (check --deploy refuses
+# production with this off).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "Parent Compass"
 # Admin lists who has two-factor set up but never shows anyone's secret key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -36,11 +36,11 @@ def test_demo_meetings_without_families_do_nothing(db):
     assert Meeting.objects.count() == 0
 
 
-def test_every_demo_meeting_page_renders_for_its_chair(db, client):
+def test_every_demo_meeting_page_renders_for_its_chair(db, client, login):
     demo_families.load()
     demo_meetings.load()
     for meeting in Meeting.objects.select_related("chair"):
-        client.force_login(meeting.chair)
+        login(meeting.chair)
         session = client.session
         session["current_school_id"] = meeting.school_id
         session.save()

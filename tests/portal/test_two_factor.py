@@ -17,14 +17,6 @@ START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 ENFORCER = "portal.security.TwoFactorRequiredMiddleware"
 
 
-@pytest.fixture(autouse=True)
-def _enforced(settings):
-    """Two-factor enforcement on (it is in settings.MIDDLEWARE once the suite is ready)."""
-    if ENFORCER not in settings.MIDDLEWARE:
-        at = settings.MIDDLEWARE.index("portal.security.SessionLimitMiddleware") + 1
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE[:at], ENFORCER, *settings.MIDDLEWARE[at:]]
-
-
 @pytest.fixture
 def frozen():
     with time_machine.travel(START, tick=False) as traveller:
@@ -199,3 +191,21 @@ def test_the_login_fixture_gives_a_verified_session(login, cast):
     assert client.get(reverse("home")).status_code == 200
     teacher_client = login(cast.teacher)
     assert teacher_client.get(reverse("home")).status_code == 200
+
+
+def test_the_requirement_can_be_switched_off_for_development(client, cast, settings):
+    settings.TWO_FACTOR_REQUIRED = False
+    _sign_in(client, "headteacher")
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_production_refuses_to_start_without_required_two_factor(settings):
+    from portal.checks import check_login_security
+
+    settings.DEBUG = False
+    assert check_login_security(None) == []
+    settings.TWO_FACTOR_REQUIRED = False
+    assert [error.id for error in check_login_security(None)] == ["portal.E010"]
+    settings.TWO_FACTOR_REQUIRED = True
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ENFORCER]
+    assert [error.id for error in check_login_security(None)] == ["portal.E010"]
