@@ -16,7 +16,7 @@ CLS_BUDGET = 0.1
 JS_BUDGET = 45 * 1024
 DASHBOARD_JS_BUDGET = 120 * 1024
 
-# Rows of {"page", "lcp_ms", "cls", "js_gzip_bytes", "scripts"} for the run's closing report.
+# Rows of {"page", "lcp_ms", "cls", "js_gzip_bytes", "scripts", ...} for the closing report.
 MEASUREMENTS: list[dict] = []
 
 _AXE_RUN = """async () => {
@@ -41,11 +41,12 @@ _VITALS = """() => new Promise(resolve => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
   }).observe({type: 'layout-shift', buffered: true});
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+  const styles = document.querySelectorAll('link[rel="stylesheet"]:not([media="print"])').length;
   const started = performance.now();
   const finish = () => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
     if (!lcp && performance.now() - started < 2000) return setTimeout(finish, 100);
-    resolve({lcp, fcp: fcp ? fcp.startTime : 0, cls, scripts});
+    resolve({lcp, fcp: fcp ? fcp.startTime : 0, cls, scripts, styles});
   };
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(finish, 200)));
 })"""
@@ -129,6 +130,7 @@ def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
         "cls": round(vitals["cls"], 4),
         "js_gzip_bytes": js_gzip_bytes(vitals["scripts"]),
         "scripts": len(vitals["scripts"]),
+        "stylesheets": vitals["styles"],
     }
     MEASUREMENTS.append(row)
     print(row)
