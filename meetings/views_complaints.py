@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from families.models import Family
 from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
@@ -122,6 +123,7 @@ def complaint_add(request):
 @require_GET
 def complaint_detail(request, pk: int):
     complaint = _get_complaint_for_user(request, pk)
+    audit.record(request, action=audit.VIEW, obj=complaint, family=complaint.family_id)
     school = request.school
     may_manage = request.user.has_perm("portal.manage_complaints", school)
     return render(

@@ -225,6 +225,7 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 # Failed logins (django-axes): 5 failures lock that username, and separately that address, for
 # 15 minutes; a successful login clears the count.
 AXES_FAILURE_LIMIT = 5
+AXES_VERBOSE = False  # no start-up banner on every management command
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True

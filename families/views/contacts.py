@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from families.forms import ContactForm
 from families.models import Contact
 from families.services import contact_edit, contact_log
@@ -119,6 +120,7 @@ def _change(change) -> dict:
 def contact_history(request, pk: int):
     """Every version of a contact: who changed what, and when."""
     contact = _get_contact_for_user(request, pk)
+    audit.record(request, action=audit.VIEW, obj=contact, family=contact.family_id)
     records = list(contact.history.select_related("history_user").order_by("-history_date"))
     versions = []
     for newer, older in zip(records, [*records[1:], None], strict=True):

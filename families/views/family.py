@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from families import extensions
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import ChildParent, Contact, ParentCarer, Tone
@@ -139,6 +140,19 @@ def _chronology_context(request, school_family, children) -> dict:
     }
 
 
+def _log_views(request, school_family, entries) -> None:
+    """The access log: the family page itself, and each confidential contact it showed."""
+    family = school_family.family
+    audit.record(request, action=audit.VIEW, obj=family, family=family)
+    confidential = [
+        e.obj
+        for e in entries
+        if e.kind == CONTACT_KIND and e.obj.confidentiality != Contact.Confidentiality.SCHOOL
+    ]
+    if confidential:
+        audit.record_many(request, action=audit.VIEW, objs=confidential, family=family)
+
+
 @require_GET
 def family_detail(request, pk: int):
     """Strengths first, then the family's shape and preferences, then the chronology."""
@@ -150,6 +164,7 @@ def family_detail(request, pk: int):
         "children": children,
         **_chronology_context(request, school_family, children),
     }
+    _log_views(request, school_family, context["entries"])
     if request.htmx and request.htmx.target == "chronology":
         return render(request, "families/family_detail.html#chronology", context)
     family = school_family.family
@@ -168,6 +183,7 @@ def family_detail(request, pk: int):
         .select_related("history_user")
         .first(),
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
+        "can_see_audit": access.may_see_family_audit(request.user, request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
     }
     return render(request, "families/family_detail.html", context)
@@ -195,6 +211,9 @@ def _entry_text(request, entry) -> str:
 def family_export_csv(request, pk: int):
     """The chronology as a spreadsheet, holding only what this user may see."""
     school_family = _get_family_for_user(request, pk)
+    audit.record(
+        request, action=audit.EXPORT, obj=school_family.family, family=school_family.family
+    )
     entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chronology-{pk}.csv"'
@@ -250,6 +269,7 @@ def family_export_csv(request, pk: int):
 def family_print(request, pk: int):
     """A printable chronology (the print stylesheet hides the site's chrome)."""
     school_family = _get_family_for_user(request, pk)
+    audit.record(request, action=audit.PRINT, obj=school_family.family, family=school_family.family)
     children = _children(school_family)
     entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
     return render(

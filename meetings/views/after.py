@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import audit
 from families.models import SchoolFamily
 from meetings import pdf, services
 from meetings.forms import FollowUpLogForm
@@ -51,12 +52,14 @@ def summary_context(meeting: Meeting) -> dict:
 def meeting_summary(request, pk: int):
     """The family's summary, in plain words, to print or send."""
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
     return render(request, "meetings/meeting_summary.html", summary_context(meeting))
 
 
 @require_GET
 def meeting_summary_pdf(request, pk: int):
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
     body = pdf.summary_pdf(summary_context(meeting))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="meeting-summary-{meeting.pk}.pdf"'

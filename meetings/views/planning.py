@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import audit
 from meetings import ics, services
 from meetings.forms import AgencyForm, CancelForm, MeetingForm
 from meetings.models import ActionPoint, AgencyAttendee, Meeting
@@ -178,6 +179,7 @@ def _plan_context(request, meeting: Meeting) -> dict:
 def meeting_plan(request, pk: int):
     """The plan: when, where, who, and the preparation checklist shown done / not done."""
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
     return render(request, "meetings/meeting_plan.html", _plan_context(request, meeting))
 
 
@@ -240,6 +242,7 @@ def meeting_cancel(request, pk: int):
 def meeting_ics(request, pk: int):
     """A calendar invitation for staff (.ics)."""
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
     body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting_url(meeting)))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -254,6 +257,7 @@ def meeting_url(meeting: Meeting) -> str:
 def meeting_letter(request, pk: int):
     """A plain-language invitation letter for each invited parent or carer, ready to print."""
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.PRINT, obj=meeting, family=meeting.family_id)
     context = _plan_context(request, meeting)
     context["invited"] = [i for i in context["invitations"] if i.response != i.Response.NOT_INVITED]
     return render(request, "meetings/meeting_letter.html", context)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+import audit
 from meetings import services
 from meetings.forms import (
     ActionPointForm,
@@ -96,6 +97,7 @@ def _room_context(request, meeting: Meeting, **forms) -> dict:
 def meeting_detail(request, pk: int):
     """The record of the meeting, in the order the room works through it."""
     meeting = _get_meeting_for_user(request, pk)
+    audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
     return render(request, "meetings/meeting_detail.html", _room_context(request, meeting))
 
 
