@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
@@ -193,3 +194,115 @@ class ActionPointFactory(factory.django.DjangoModelFactory):
     owner_kind = "staff"
     owner_staff = factory.SelfAttribute("meeting.chair")
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+# --- The remaining models: minimal factories, so every model has one -------------------------
+
+
+class LeverStepFactory(factory.django.DjangoModelFactory):
+    """A school's own wording for one step of one lever."""
+
+    class Meta:
+        model = "compass.LeverStep"
+
+    school = factory.SubFactory(SchoolFactory)
+    lever = "communication"
+    step = factory.Sequence(lambda n: n % 4 + 1)
+    description = "Regular two-way contact, good news included."
+
+
+class CompassRegionFactory(factory.django.DjangoModelFactory):
+    """A school's own region (bounds open unless given)."""
+
+    class Meta:
+        model = "compass.CompassRegion"
+
+    school = factory.SubFactory(SchoolFactory)
+    key = factory.Sequence(lambda n: f"region-{n}")
+    label = factory.Sequence(lambda n: f"Region {n}")
+
+
+class SelfEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "compass.SelfEvaluation"
+
+    school = factory.SubFactory(SchoolFactory)
+    target_year = 2029
+
+
+class RegionTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "compass.RegionTarget"
+
+    evaluation = factory.SubFactory(SelfEvaluationFactory)
+    region_key = "positive-partners"
+    percent = 40
+
+
+class MeetingParentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.MeetingParent"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    parent = factory.SubFactory(
+        ParentCarerFactory, family=factory.SelfAttribute("..meeting.family")
+    )
+
+
+class AgencyAttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgencyAttendee"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = "Jo Baird"
+    organisation = "Educational psychology service"
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Contribution"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    section = "strengths"
+    party = "Mum"
+    words = "Robin helps his little sister get ready every morning."
+
+
+class ScalingAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.ScalingAnswer"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    party = "Mum"
+    score = 4
+    one_point_higher = "Robin goes in at the gate without a fuss twice a week."
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.FollowUp"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    owner = factory.SelfAttribute("meeting.chair")
+
+
+class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scale.ContactMonthRollup"
+
+    school = factory.SubFactory(SchoolFactory)
+    month = datetime.date(2026, 9, 1)
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    """A row of the access log: someone viewed a family."""
+
+    class Meta:
+        model = "audit.AccessLog"
+
+    user = factory.SubFactory(UserFactory)
+    username = factory.SelfAttribute("user.username")
+    action = "view"
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Family))
+    object_id = factory.LazyAttribute(lambda row: FamilyFactory().pk)
