@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from families.models import Contact, Family, ParentCarer, SchoolFamily
+from families.services import CONTACT_FIELDS
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 
@@ -34,26 +35,8 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "occurred_at",
-            "staff",
-            "parents",
-            "children",
-            "channel",
-            "initiated_by",
-            "tone",
-            "formality",
-            "level",
-            "purpose",
-            "summary",
-            "agreed",
-            "follow_up_on",
-            "follow_up_owner",
-            "confidentiality",
-            "confidentiality_reason",
-            "named_staff",
-            "consent",
-        ]
+        # The service's fields plus who was involved; the layout below sets the order.
+        fields = ["staff", "parents", "children", "named_staff", *CONTACT_FIELDS]
         field_classes = {
             "staff": StaffChoiceField,
             "follow_up_owner": StaffChoiceField,
