@@ -42,6 +42,7 @@ from meetings import views_complaints  # noqa: E402
 
 urlpatterns += [
     path("complaints/", views_complaints.complaint_list, name="complaint-list"),
+    path("complaints/search/", views_complaints.complaint_search, name="complaint-search"),
     path("complaints/add/", views_complaints.complaint_add, name="complaint-add"),
     path("complaints/overview/", views_complaints.complaint_overview, name="complaint-overview"),
     path("complaints/<int:pk>/", views_complaints.complaint_detail, name="complaint-detail"),

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
 from families.models import Family
@@ -17,8 +17,10 @@ from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from portal import access
+from portal.lib.search import search_recall, search_remember
 
 LIST_LIMIT = 200
+SEARCH_SESSION_KEY = "complaints_search"
 
 
 def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complaint:
@@ -86,7 +88,7 @@ def complaint_list(request):
     mine = request.GET.get("mine") == "1"
     if mine:
         complaints = complaints.filter(point_of_contact=request.user)
-    query = request.GET.get("q", "")
+    query = search_recall(request, SEARCH_SESSION_KEY)
     complaints = complaints.search(query).for_list().fetch_mode(models.FETCH_RAISE)
     return render(
         request,
@@ -101,6 +103,22 @@ def complaint_list(request):
             "may_see_overview": request.user.has_perm("portal.view_complaints_overview", school),
         },
     )
+
+
+@require_POST
+def complaint_search(request):
+    """Remember the words searched for (they may be a parent's name) and show the list."""
+    school = request.school
+    if school is None:
+        raise Http404("No school chosen.")
+    if not access.works_with_families(request.user, school):
+        raise PermissionDenied
+    term = "" if "clear" in request.POST else request.POST.get("q", "").strip()[:100]
+    search_remember(request, SEARCH_SESSION_KEY, term)
+    # Only the list's own filters come back in the URL: they hold no names.
+    kept = {k: request.POST[k] for k in ("status", "mine") if request.POST.get(k)}
+    url = reverse("meetings:complaint-list")
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
 
 
 @require_http_methods(["GET", "POST"])

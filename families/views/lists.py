@@ -14,14 +14,14 @@ from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily
 from families.views.access import _require_family_worker
+from portal.lib.search import search_recall, search_remember
 
 SEARCH_SESSION_KEY = "families_search"
 PER_PAGE = 25
 
 
 def _search_term(request) -> str:
-    saved = request.session.get(SEARCH_SESSION_KEY) or {}
-    return saved.get("q", "") if saved.get("school") == request.school.pk else ""
+    return search_recall(request, SEARCH_SESSION_KEY)
 
 
 def _name_search(queryset, school, term: str):
@@ -75,10 +75,7 @@ def family_search(request):
     _require_family_worker(request)
     form = FamilySearchForm(request.POST)
     term = form.cleaned_data["q"] if form.is_valid() else ""
-    if term and "clear" not in request.POST:
-        request.session[SEARCH_SESSION_KEY] = {"school": request.school.pk, "q": term}
-    else:
-        request.session.pop(SEARCH_SESSION_KEY, None)
+    search_remember(request, SEARCH_SESSION_KEY, "" if "clear" in request.POST else term)
     # Only the list's own filter parameters come back: they hold no names.
     filters = QueryDict(request.POST.get("filters", ""), mutable=True)
     for key in list(filters):

@@ -83,7 +83,24 @@ def test_list_filters_by_status_and_search(cast, login, complaints):
     open_only = client.get(url, {"status": "open"}).text
     assert "Reading book" in open_only
     assert "Lunchtime supervision" not in open_only
-    assert "Reading book" not in client.get(url, {"q": "lunchtime"}).text
+    # The search goes by POST and is remembered: the words never appear in a URL.
+    response = client.post(reverse("meetings:complaint-search"), {"q": "lunchtime"})
+    assert response.status_code == 302 and "lunchtime" not in response.url
+    searched = client.get(url).text
+    assert "Reading book" not in searched and "Lunchtime supervision" in searched
+    client.post(reverse("meetings:complaint-search"), {"q": "lunchtime", "clear": "1"})
+    assert "Reading book" in client.get(url).text
+
+
+def test_search_keeps_the_filters_and_refuses_other_methods_and_roles(cast, login, client):
+    search = reverse("meetings:complaint-search")
+    pastoral = login(cast.pastoral)
+    response = pastoral.post(search, {"q": "x", "status": "open", "mine": "1"})
+    assert response.url == reverse("meetings:complaint-list") + "?status=open&mine=1"
+    assert pastoral.get(search).status_code == 405
+    assert login(cast.authority_officer).post(search, {"q": "x"}).status_code == 403
+    client.logout()
+    assert reverse("login") in client.post(search, {"q": "x"})["Location"]
 
 
 # --- add ------------------------------------------------------------------------------------
