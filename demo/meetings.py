@@ -28,8 +28,11 @@ CASTLEBRAE, NORTHFIELD = "castlebrae", "northfield"
 
 
 def _day(days: int, hour: int = 15, minute: int = 30) -> datetime.datetime:
-    """A local time `days` from today (negative: in the past)."""
+    """A local time `days` from today (negative: in the past), moved off the weekend: to the
+    Monday after for a meeting ahead, the Friday before for one already held."""
     day = timezone.localdate() + datetime.timedelta(days=days)
+    if day.weekday() >= 5:
+        day += datetime.timedelta(days=7 - day.weekday() if days >= 0 else 4 - day.weekday())
     naive = datetime.datetime.combine(day, datetime.time(hour, minute))
     return timezone.make_aware(naive)
 
