@@ -44,6 +44,15 @@ def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complai
     return complaint
 
 
+def _require_family_worker(request):
+    """The current school, for staff who work with its families (lists and searches)."""
+    if request.school is None:
+        raise Http404("No school chosen.")
+    if not access.works_with_families(request.user, request.school):
+        raise PermissionDenied
+    return request.school
+
+
 def _require_school_perm(request, perm: str):
     if request.school is None:
         raise Http404("No school chosen.")
@@ -72,11 +81,7 @@ def _meeting_url(meeting) -> str | None:
 @require_GET
 def complaint_list(request):
     """Pastoral staff and headteachers see all the school's complaints; others their own."""
-    school = request.school
-    if school is None:
-        raise Http404("No school chosen.")
-    if not access.works_with_families(request.user, school):
-        raise PermissionDenied
+    school = _require_family_worker(request)
     complaints = Complaint.objects.visible_to(request.user, school)
     status = request.GET.get("status", "")
     if status == "open":
@@ -108,11 +113,7 @@ def complaint_list(request):
 @require_POST
 def complaint_search(request):
     """Remember the words searched for (they may be a parent's name) and show the list."""
-    school = request.school
-    if school is None:
-        raise Http404("No school chosen.")
-    if not access.works_with_families(request.user, school):
-        raise PermissionDenied
+    _require_family_worker(request)
     term = "" if "clear" in request.POST else request.POST.get("q", "").strip()[:100]
     search_remember(request, SEARCH_SESSION_KEY, term)
     # Only the list's own filters come back in the URL: they hold no names.
