@@ -105,12 +105,7 @@ def meeting_add(request, family_pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "The meeting is planned.")
-            for warning in services.meeting_conflicts(
-                meeting, staff_ids=[u.pk for u in meeting.staff.all()]
-            ):
-                messages.warning(request, warning)
-            return redirect("meetings:meeting-plan", pk=meeting.pk)
+            return _saved(request, meeting, "The meeting is planned.")
     return render(
         request,
         "meetings/meeting_form.html",
@@ -122,6 +117,16 @@ def meeting_add(request, family_pk: int):
             "is_new": True,
         },
     )
+
+
+def _saved(request, meeting, message: str):
+    """After saving a plan: say so, warn of any clash (never a block), show the plan."""
+    messages.success(request, message)
+    for warning in services.meeting_conflicts(
+        meeting, staff_ids=[u.pk for u in meeting.staff.all()]
+    ):
+        messages.warning(request, warning)
+    return redirect("meetings:meeting-plan", pk=meeting.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,12 +144,7 @@ def meeting_edit(request, pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "The meeting plan is saved.")
-            for warning in services.meeting_conflicts(
-                meeting, staff_ids=[u.pk for u in meeting.staff.all()]
-            ):
-                messages.warning(request, warning)
-            return redirect("meetings:meeting-plan", pk=meeting.pk)
+            return _saved(request, meeting, "The meeting plan is saved.")
     return render(
         request,
         "meetings/meeting_form.html",
