@@ -210,3 +210,15 @@ def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None,
     return user.pk == owner_id or may_change_meeting(
         user, school, chair_id=chair_id, staff_ids=staff_ids
     )
+
+
+def may_handle_data_protection(user, school) -> bool:
+    """Whether this user may read the retention review and prepare subject access exports: the
+    same people as the family audit (the headteacher and the school's data protection leads)."""
+    return may_see_family_audit(user, school)
+
+
+def may_manage_retention(user, school) -> bool:
+    """Whether this user may set the school's retention periods and put a family's records on
+    legal hold, or lift a hold: the headteacher only."""
+    return is_headteacher(user, school)

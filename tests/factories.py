@@ -306,3 +306,44 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     action = "view"
     content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Family))
     object_id = factory.LazyAttribute(lambda row: FamilyFactory().pk)
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+class RetentionPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.RetentionPolicy"
+
+    school = factory.SubFactory(SchoolFactory)
+
+
+class LegalHoldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.LegalHold"
+
+    school = factory.SubFactory(SchoolFactory)
+    family = factory.SubFactory(
+        FamilyFactory, authority=factory.SelfAttribute("..school.authority")
+    )
+    reason = "Letter from the council's legal team about a claim."
+    set_by = factory.SubFactory(UserFactory)
+
+
+class ErasureRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.ErasureRun"
+
+    as_of = factory.LazyFunction(timezone.localdate)
+    started_by = "manage.py (test)"
+
+
+class ErasureLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.ErasureLog"
+
+    run = factory.SubFactory(ErasureRunFactory)
+    kind = "families.Contact"
+    object_id = factory.Sequence(lambda n: n + 1)
+    family_id = factory.Sequence(lambda n: n + 1)
+    stage = "routine"

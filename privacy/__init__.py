@@ -1,0 +1,1 @@
+"""Data protection: retention periods, legal holds, erasure and subject access."""

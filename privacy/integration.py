@@ -1,0 +1,43 @@
+"""How the privacy app shows itself: a navigation link and a block on the family page.
+
+Registered from PrivacyConfig.ready(); no other app imports privacy."""
+
+from __future__ import annotations
+
+from families import extensions
+from portal import access, shell
+from privacy.models import LegalHold
+
+
+def _nav_allowed(request) -> bool:
+    school = getattr(request, "school", None)
+    return school is not None and access.may_handle_data_protection(request.user, school)
+
+
+def _family_section(request, school_family) -> dict | None:
+    """A legal hold, as text, for everyone who sees the family; the link for those who handle
+    data protection."""
+    school = school_family.school
+    holds = list(
+        LegalHold.objects.active()
+        .filter(family_id=school_family.family_id)
+        .select_related("school")
+        .order_by("set_at")
+    )
+    handles = access.may_handle_data_protection(request.user, school)
+    if not holds and not handles:
+        return None
+    return {"holds": holds, "family_id": school_family.family_id, "handles": handles}
+
+
+def register() -> None:
+    shell.register_nav(
+        shell.NavItem(
+            label="Data protection", url_name="privacy:retention", allowed=_nav_allowed, order=80
+        )
+    )
+    extensions.register_section(
+        extensions.FamilySection(
+            template="privacy/family_section.html", context=_family_section, order=90
+        )
+    )

@@ -1,0 +1,223 @@
+"""What is past retention at a school: which families, and how many records of each kind.
+
+"Past retention" for a family at a school (see privacy.models for the two periods):
+- it has at least one child recorded at the school, and every one of them has left;
+- its *routine* records are due when the last of them left `routine_years` ago or more;
+- everything else the school holds about it (child-protection records, the children, the
+  family-at-school row, and the family itself once no school holds it) is due when the routine
+  records are and, if it has any child-protection records, the youngest child is
+  `protection_years` old or more;
+- a family with an active legal hold (at any school) is never due: it is listed as held.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from compass.models import Placement
+from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
+from meetings.models import Complaint, Meeting
+from portal.models import School
+from privacy.models import ErasureLog, LegalHold, RetentionPolicy
+
+SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
+MULTI_AGENCY = Meeting.Kind.MULTI_AGENCY
+Stage = ErasureLog.Stage
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same date `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def protection_contacts(school) -> QuerySet:
+    """Contacts with child-protection relevance: shared more narrowly than the whole school."""
+    return Contact.objects.filter(school=school).exclude(confidentiality=SCHOOL_WIDE)
+
+
+def protection_meetings(school) -> QuerySet:
+    """Meetings with child-protection relevance: confidential ones and multi-agency ones."""
+    return Meeting.objects.filter(school=school).filter(
+        ~Q(confidentiality=SCHOOL_WIDE) | Q(kind=MULTI_AGENCY)
+    )
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record the review counts and the erasure removes, in erasure order."""
+
+    key: str
+    label: str
+    stage: str
+    records: Callable[[School, list[int]], QuerySet]
+
+
+def _families_leaving_no_school(school, ids):
+    elsewhere = SchoolFamily.objects.filter(family=OuterRef("pk")).exclude(school=school)
+    return Family.objects.filter(pk__in=ids).exclude(Exists(elsewhere))
+
+
+KINDS = [
+    Kind(
+        "contacts",
+        "Contacts",
+        Stage.ROUTINE,
+        lambda s, ids: Contact.objects.filter(
+            school=s, family__in=ids, confidentiality=SCHOOL_WIDE
+        ),
+    ),
+    Kind(
+        "meetings",
+        "Meetings (with their steps and follow-ups)",
+        Stage.ROUTINE,
+        lambda s, ids: Meeting.objects.filter(
+            school=s, family__in=ids, confidentiality=SCHOOL_WIDE
+        ).exclude(kind=MULTI_AGENCY),
+    ),
+    Kind(
+        "placements",
+        "Compass placements",
+        Stage.ROUTINE,
+        lambda s, ids: Placement.objects.filter(school=s, family__in=ids),
+    ),
+    Kind(
+        "complaints",
+        "Complaints",
+        Stage.ROUTINE,
+        lambda s, ids: Complaint.objects.filter(school=s, family__in=ids),
+    ),
+    Kind(
+        "protection_contacts",
+        "Child-protection contacts",
+        Stage.PROTECTION,
+        lambda s, ids: protection_contacts(s).filter(family__in=ids),
+    ),
+    Kind(
+        "protection_meetings",
+        "Child-protection and multi-agency meetings",
+        Stage.PROTECTION,
+        lambda s, ids: protection_meetings(s).filter(family__in=ids),
+    ),
+    Kind(
+        "children",
+        "Children (with their parent links)",
+        Stage.FAMILY,
+        lambda s, ids: Child.objects.filter(school=s, family__in=ids),
+    ),
+    Kind(
+        "school_families",
+        "Families at the school",
+        Stage.FAMILY,
+        lambda s, ids: SchoolFamily.objects.filter(school=s, family__in=ids),
+    ),
+    Kind(
+        "parents",
+        "Parents and carers (no other school holds the family)",
+        Stage.FAMILY,
+        lambda s, ids: ParentCarer.objects.filter(family__in=_families_leaving_no_school(s, ids)),
+    ),
+    Kind(
+        "families",
+        "Families (no other school holds them)",
+        Stage.FAMILY,
+        lambda s, ids: _families_leaving_no_school(s, ids),
+    ),
+]
+
+
+@dataclass
+class DueFamily:
+    family_id: int
+    name: str
+    last_left_on: datetime.date
+    stage: str  # Stage.ROUTINE (routine records only) or Stage.FAMILY (everything)
+    held: bool
+
+
+@dataclass
+class SchoolReview:
+    school: School
+    policy: RetentionPolicy
+    as_of: datetime.date
+    families: list[DueFamily] = field(default_factory=list)
+    counts: list[tuple[Kind, int]] = field(default_factory=list)
+
+    def ids(self, *stages: str) -> list[int]:
+        return [f.family_id for f in self.families if not f.held and f.stage in stages]
+
+    @property
+    def routine_ids(self) -> list[int]:
+        return self.ids(Stage.ROUTINE, Stage.FAMILY)
+
+    @property
+    def full_ids(self) -> list[int]:
+        return self.ids(Stage.FAMILY)
+
+    @property
+    def held(self) -> list[DueFamily]:
+        return [f for f in self.families if f.held]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _kind, n in self.counts)
+
+
+def ids_for(review: SchoolReview, kind: Kind) -> list[int]:
+    return review.routine_ids if kind.stage == Stage.ROUTINE else review.full_ids
+
+
+def school_review(
+    school: School, *, as_of: datetime.date, with_counts: bool = True
+) -> SchoolReview:
+    """The families of `school` past retention on `as_of`, and how many records of each kind
+    an erasure would remove (one aggregate query, plus one count per kind)."""
+    policy = RetentionPolicy.for_school(school)
+    routine_cutoff = years_before(as_of, policy.routine_years)
+    protection_cutoff = years_before(as_of, policy.protection_years)
+    pupils = Q(family__children__school=school)
+    rows = (
+        SchoolFamily.objects.filter(school=school)
+        .annotate(
+            pupils=Count("family__children", filter=pupils),
+            still_here=Count(
+                "family__children", filter=pupils & Q(family__children__left_on__isnull=True)
+            ),
+            last_left_on=Max("family__children__left_on", filter=pupils),
+            youngest_born=Max("family__children__date_of_birth", filter=pupils),
+        )
+        .filter(pupils__gt=0, still_here=0, last_left_on__lte=routine_cutoff)
+        .annotate(
+            held=Exists(LegalHold.objects.active().filter(family=OuterRef("family"))),
+            protected=Exists(protection_contacts(school).filter(family=OuterRef("family")))
+            | Exists(protection_meetings(school).filter(family=OuterRef("family"))),
+        )
+        .values("family_id", "family__name", "last_left_on", "youngest_born", "held", "protected")
+        .order_by("last_left_on", "family_id")
+    )
+    review = SchoolReview(school=school, policy=policy, as_of=as_of)
+    for row in rows:
+        everything = not row["protected"] or row["youngest_born"] <= protection_cutoff
+        review.families.append(
+            DueFamily(
+                family_id=row["family_id"],
+                name=row["family__name"],
+                last_left_on=row["last_left_on"],
+                stage=Stage.FAMILY if everything else Stage.ROUTINE,
+                held=row["held"],
+            )
+        )
+    if with_counts:
+        review.counts = [(kind, _count(review, kind)) for kind in KINDS]
+    return review
+
+
+def _count(review: SchoolReview, kind: Kind) -> int:
+    ids = ids_for(review, kind)
+    return kind.records(review.school, ids).count() if ids else 0

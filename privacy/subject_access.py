@@ -1,0 +1,382 @@
+"""Subject access: everything the portal holds about one parent or carer and their children at
+one school, as a JSON-ready dict, leaving out what they may not be given.
+
+The rules (also in the README, "Subject access"):
+- Their own details (and earlier versions of them) are always included.
+- A child is included only where this person holds parental responsibility for the child and
+  their link to the child carries no recorded restriction. Other children are left out, and so
+  is every record about them.
+- Other parents and carers are third parties: their details, the contacts and meetings they
+  took part in without this person, placements about them alone and complaints they raised
+  are left out.
+- Contacts and meetings shared more narrowly than the whole school (pastoral or named staff)
+  are not exported automatically: they often hold safeguarding concerns or what other people
+  said in confidence. The staff page counts them so the data protection lead reviews each one
+  and decides what to release or which exemption applies; the export never shows the count.
+- The household's own record (name, strengths, exceptions) is included only when this person
+  has at least one child included and no restriction on any link.
+- The access log rows about the records included (when, what was done, which record), without
+  staff names.
+Everything is read in a fixed number of queries, however many records the family has.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from audit.models import AccessLog
+from compass.models import Placement
+from families.models import Child, ChildParent, Contact, ParentCarer
+from meetings.models import ActionPoint, Complaint, Meeting, MeetingParent
+
+SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
+LOG_LIMIT = 2000
+
+PARENT_FIELDS = [
+    "first_name",
+    "last_name",
+    "household",
+    "organisation",
+    "phone",
+    "email",
+    "language",
+    "interpreter_needed",
+    "reading",
+    "preferred_channel",
+    "good_times",
+    "good_places",
+    "transport_needs",
+    "mobility_needs",
+    "work_pattern",
+    "dates_to_avoid",
+]
+CHILD_FIELDS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "year_group",
+    "looked_after",
+    "additional_support_needs",
+    "young_carer",
+    "left_on",
+]
+CONTACT_FIELDS = [
+    "occurred_at",
+    "channel",
+    "initiated_by",
+    "tone",
+    "formality",
+    "level",
+    "purpose",
+    "summary",
+    "agreed",
+    "follow_up_on",
+]
+MEETING_FIELDS = [
+    "kind",
+    "purpose",
+    "starts_at",
+    "duration_minutes",
+    "place_kind",
+    "status",
+    "interpreter_language",
+    "summary",
+    "held_at",
+    "review_on",
+]
+PLACEMENT_FIELDS = [
+    "placed_at",
+    "communication",
+    "access",
+    "attitude",
+    "region_label",
+    "evidence",
+    "level",
+    "next_communication",
+    "next_access",
+    "next_attitude",
+]
+COMPLAINT_FIELDS = [
+    "received_at",
+    "received_how",
+    "about",
+    "what_would_help",
+    "school_can_offer",
+    "apology_given",
+    "apology",
+    "first_response_at",
+    "reply",
+    "replied_on",
+    "outcome",
+    "status",
+    "what_changed",
+]
+
+
+def _value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value if isinstance(value, int | str | list | dict) else str(value)
+
+
+def _record(obj, names: list[str]) -> dict:
+    """The named fields of `obj`, keyed by their labels, with choices shown as words."""
+    record = {}
+    for name in names:
+        f = obj._meta.get_field(name)
+        value = getattr(obj, f"get_{name}_display")() if f.choices else getattr(obj, name)
+        record[capfirst(str(f.verbose_name))] = _value(value)
+    return record
+
+
+def _staff_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@dataclass
+class SubjectAccess:
+    """The export itself, and for staff only what was left out and why."""
+
+    export: dict
+    withheld: list[tuple[str, int]] = field(default_factory=list)
+    restricted: bool = False
+    logged: list = field(default_factory=list)  # the records the export covers, for the log
+
+
+def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
+    """Everything held about `parent` and their children at `school` that they may be given."""
+    family = parent.family
+    links = list(
+        ChildParent.objects.filter(parent=parent, child__school=school)
+        .select_related("child__class_group")
+        .order_by("child__first_name", "child__pk")
+    )
+    entitled = [link for link in links if link.parental_responsibility and not link.is_restricted]
+    entitled_ids = {link.child_id for link in entitled}
+    restricted = any(link.is_restricted for link in links)
+    withheld: list[tuple[str, int]] = []
+
+    def about_entitled(obj) -> bool:
+        return all(child.pk in entitled_ids for child in obj.children.all())
+
+    sections: dict[str, list] = {}
+    sections["Parent or carer"] = [_record(parent, PARENT_FIELDS)]
+    versions = parent.history.filter(id=parent.pk).order_by("history_date", "history_id")
+    sections["Earlier versions of these details"] = [
+        {
+            "Changed on": _value(v.history_date),
+            "Change": {"+": "Created", "~": "Changed", "-": "Removed"}.get(v.history_type, ""),
+            **_record(v, PARENT_FIELDS),
+        }
+        for v in versions
+    ]
+
+    family_included = bool(entitled) and not restricted
+    if family_included:
+        sections["Family"] = [
+            {"Name": family.name, "Strengths": family.strengths, "Exceptions": family.exceptions}
+        ]
+    else:
+        withheld.append(("The household's own record (name, strengths, exceptions)", 1))
+
+    sections["Children"] = [
+        {
+            **_record(link.child, CHILD_FIELDS),
+            "Class": link.child.class_group.name if link.child.class_group else "",
+            "Your relationship": link.get_relationship_display(),
+            "Parental responsibility": _value(link.parental_responsibility),
+            "Lives with you": _value(link.lives_with_child),
+        }
+        for link in entitled
+    ]
+    if len(links) > len(entitled):
+        withheld.append(
+            (
+                "Children this person has no parental responsibility for, or a restriction on",
+                len(links) - len(entitled),
+            )
+        )
+
+    only_ids = Child.objects.only("pk")
+    contacts = list(
+        Contact.objects.filter(school=school, family=family, parents=parent)
+        .select_related("staff")
+        .prefetch_related(Prefetch("children", only_ids))
+        .order_by("occurred_at", "pk")
+    )
+    confidential = [c for c in contacts if c.confidentiality != SCHOOL_WIDE]
+    others = [c for c in contacts if c.confidentiality == SCHOOL_WIDE and not about_entitled(c)]
+    contacts = [c for c in contacts if c.confidentiality == SCHOOL_WIDE and about_entitled(c)]
+    sections["Contacts"] = [
+        {**_record(c, CONTACT_FIELDS), "Member of staff": _staff_name(c.staff)} for c in contacts
+    ]
+    if confidential:
+        withheld.append(
+            ("Confidential contacts with this person: review each one", len(confidential))
+        )
+    if others:
+        withheld.append(("Contacts about a child not included above", len(others)))
+
+    invited = MeetingParent.objects.filter(parent=parent).exclude(
+        response=MeetingParent.Response.NOT_INVITED
+    )
+    meetings = list(
+        Meeting.objects.filter(school=school, family=family)
+        .filter(Exists(invited.filter(meeting=OuterRef("pk"))))
+        .select_related("chair")
+        .prefetch_related(
+            Prefetch("children", only_ids),
+            Prefetch("invitations", MeetingParent.objects.filter(parent=parent), to_attr="mine"),
+            "contributions",
+            "scaling",
+            "agencies",
+            Prefetch(
+                "action_points",
+                ActionPoint.objects.select_related("owner_staff", "owner_parent", "owner_child"),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+    kept_meetings = [
+        m
+        for m in meetings
+        if m.confidentiality == SCHOOL_WIDE
+        and m.kind != Meeting.Kind.MULTI_AGENCY
+        and about_entitled(m)
+    ]
+    if len(meetings) > len(kept_meetings):
+        withheld.append(
+            (
+                "Confidential or multi-agency meetings, or about a child not included: review each",
+                len(meetings) - len(kept_meetings),
+            )
+        )
+    sections["Meetings"] = [_meeting(m, parent) for m in kept_meetings]
+
+    placements = list(
+        Placement.objects.filter(school=school, family=family)
+        .filter(Q(parents=parent) | Q(parents__isnull=True))
+        .select_related("placed_by")
+        .prefetch_related(Prefetch("parents", ParentCarer.objects.only("pk")))
+        .order_by("placed_at", "pk")
+        .distinct()
+    )
+    sections["Compass placements"] = [_placement(p, parent) for p in placements]
+
+    complaints = list(
+        Complaint.objects.filter(school=school, family=family, raised_by=parent)
+        .select_related("point_of_contact")
+        .order_by("received_at", "pk")
+    )
+    sections["Complaints"] = [
+        {**_record(c, COMPLAINT_FIELDS), "Point of contact": _staff_name(c.point_of_contact)}
+        for c in complaints
+    ]
+
+    covered = [parent, *contacts, *kept_meetings, *placements, *complaints]
+    if family_included:
+        covered.append(family)
+    sections["When these records were viewed, printed or exported"] = _access_rows(
+        school, family, covered
+    )
+    export = {
+        "About this copy": {
+            "Prepared on": _value(timezone.now()),
+            "School": school.name,
+            "Who it is about": parent.full_name,
+            "What it holds": "What this school's Parent Compass records hold about you and the "
+            "children you hold parental responsibility for. Information about other people, "
+            "and information the school may not share with you, is left out; ask the school's "
+            "data protection lead if you have questions.",
+        },
+        "sections": sections,
+    }
+    return SubjectAccess(export=export, withheld=withheld, restricted=restricted, logged=covered)
+
+
+def _meeting(m: Meeting, parent: ParentCarer) -> dict:
+    mine = m.mine[0] if m.mine else None
+    return {
+        **_record(m, MEETING_FIELDS),
+        "Chair": _staff_name(m.chair),
+        "Your invitation": mine.get_response_display() if mine else "",
+        "You attended": _value(mine.attended) if mine else "",
+        "What was said": [
+            {"Section": c.get_section_display(), "Who": c.party, "What they said": c.words}
+            for c in m.contributions.all()
+        ],
+        "Scaling": [
+            {"Who": s.party, "Now (0-10)": s.score, "One point higher": s.one_point_higher}
+            for s in m.scaling.all()
+        ],
+        "Partner agencies": [
+            {"Organisation": a.organisation, "Role": a.role} for a in m.agencies.all()
+        ],
+        # A step owned by another parent is about them, not this person.
+        "Next steps": [
+            {
+                "Step": a.what,
+                "Who does it": a.owner_name,
+                "By when": _value(a.due_on),
+                "Status": a.get_status_display(),
+                "How it is going": a.progress_note,
+            }
+            for a in m.action_points.all()
+            if not (a.owner_kind == a.OwnerKind.PARENT and a.owner_parent_id != parent.pk)
+            and not (a.owner_kind == a.OwnerKind.CHILD and a.owner_child_id not in _child_ids(m))
+        ],
+    }
+
+
+def _child_ids(m: Meeting) -> set[int]:
+    return {c.pk for c in m.children.all()}
+
+
+def _placement(p: Placement, parent: ParentCarer) -> dict:
+    record = {**_record(p, PLACEMENT_FIELDS), "Placed by": _staff_name(p.placed_by)}
+    parents = [x.pk for x in p.parents.all()]
+    record["About"] = (
+        "You"
+        if parents == [parent.pk]
+        else ("The family as a whole" if not parents else "You and others in the family")
+    )
+    # The parent's own view is theirs only when the placement is about them alone.
+    if parents == [parent.pk] and p.parent_words:
+        record["Your own view"] = p.parent_words
+    return record
+
+
+def _access_rows(school, family, covered) -> list[dict]:
+    types = ContentType.objects.get_for_models(*covered, for_concrete_models=True)
+    by_type: dict[int, list[int]] = {}
+    for obj in covered:
+        by_type.setdefault(types[obj].pk, []).append(obj.pk)
+    which = Q(pk__in=[])
+    for type_id, ids in by_type.items():
+        which |= Q(content_type_id=type_id, object_id__in=ids)
+    rows = (
+        AccessLog.objects.filter(school=school, family_id=family.pk)
+        .filter(which)
+        .select_related("content_type")
+        .order_by("at", "pk")[:LOG_LIMIT]
+    )
+    return [
+        {
+            "When": _value(row.at),
+            "What was done": row.get_action_display(),
+            "Record": f"{capfirst(row.content_type.name)} #{row.object_id}",
+        }
+        for row in rows
+    ]
