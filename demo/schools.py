@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Authority, ClassGroup, Membership, Role, School
@@ -103,7 +104,10 @@ def load() -> dict[str, School]:
     admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
     admins.permissions.set(
         Permission.objects.filter(
-            content_type__model__in=ADMIN_MODELS, content_type__app_label__in=["auth", "portal"]
+            Q(content_type__model__in=ADMIN_MODELS, content_type__app_label__in=["auth", "portal"])
+            # Retention periods are a school setting (privacy/migrations/0002 grants the same).
+            | Q(content_type__app_label="privacy", content_type__model="retentionpolicy")
+            & ~Q(codename__startswith="delete_")
         )
     )
     schools = {}
