@@ -171,6 +171,7 @@ def subject_access(request, pk: int):
     """What a subject access export of this parent or carer will hold, and what it leaves out."""
     parent = _get_parent(request, pk)
     result = subject_access_build(parent=parent, school=request.school)
+    audit.record(request, action=audit.VIEW, obj=parent, family=parent.family_id)
     counts = [(title, len(rows)) for title, rows in result.export["sections"].items()]
     return render(
         request,

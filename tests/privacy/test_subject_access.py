@@ -158,10 +158,11 @@ def test_a_contact_about_a_withheld_child_is_left_out(login, cast, left_family):
 
 def test_each_download_is_logged_as_an_export_or_print(login, cast, left_family):
     client = login(cast.headteacher)
+    client.get(_url("privacy:subject-access", left_family.mum))
     client.get(_url("privacy:subject-access-json", left_family.mum))
     client.get(_url("privacy:subject-access-print", left_family.mum))
     rows = AccessLog.objects.filter(object_id=left_family.mum.pk, user=cast.headteacher)
-    assert sorted(rows.values_list("action", flat=True)) == ["export", "print"]
+    assert sorted(rows.values_list("action", flat=True)) == ["export", "print", "view"]
     assert set(rows.values_list("family_id", flat=True)) == {left_family.family.pk}
 
 
@@ -178,11 +179,11 @@ def test_the_access_log_section_lists_views_of_their_records(login, cast, left_f
     client = login(cast.headteacher)
     client.get(_url("privacy:subject-access-json", left_family.mum))
     rows = _sections(client, left_family.mum)["When these records were viewed, printed or exported"]
-    assert rows[0]["What was done"] == "Exported"
+    assert [row["What was done"] for row in rows] == ["Exported"]
     assert "headteacher" not in json.dumps(rows).lower()
 
 
-@pytest.mark.parametrize("name", ["privacy:subject-access-json", "privacy:subject-access-print"])
+@pytest.mark.parametrize("name", VIEWS)
 def test_queries_do_not_grow_with_records(
     login, cast, left_family, django_assert_max_num_queries, name
 ):
@@ -210,3 +211,46 @@ def test_queries_do_not_grow_with_records(
         response = client.get(_url(name, mum))
     assert response.status_code == 200
     assert Contact.objects.filter(parents=mum).count() == 10
+
+
+def test_a_large_family_exports_quickly(login, cast, left_family):
+    """Hundreds of contacts, meetings and log rows: the copy is built in seconds, not minutes."""
+    import time
+
+    from django.contrib.contenttypes.models import ContentType
+
+    mum = left_family.mum
+    contacts = Contact.objects.bulk_create(
+        [
+            Contact(
+                school=cast.school,
+                family=left_family.family,
+                staff=cast.teacher,
+                summary=f"Call {n}",
+            )
+            for n in range(600)
+        ]
+    )
+    Contact.parents.through.objects.bulk_create(
+        [Contact.parents.through(contact=c, parentcarer=mum) for c in contacts]
+    )
+    content_type = ContentType.objects.get_for_model(Contact)
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                username="teacher",
+                school=cast.school,
+                action="view",
+                content_type=content_type,
+                object_id=c.pk,
+                family_id=left_family.family.pk,
+            )
+            for c in contacts
+        ]
+    )
+    client = login(cast.headteacher)
+    started = time.monotonic()
+    response = client.get(_url("privacy:subject-access-json", mum))
+    elapsed = time.monotonic() - started
+    assert len(json.loads(response.content)["sections"]["Contacts"]) == 601
+    assert elapsed < 20  # the target is a minute; this is a loaded 2-core test machine
