@@ -8,6 +8,9 @@
   records are and, if it has any child-protection records, the youngest child is
   `protection_years` old or more;
 - a family with an active legal hold (at any school) is never due: it is listed as held.
+
+Records are read through each model's base manager, so a default manager that hides some rows
+(e.g. withdrawn ones) never hides them from erasure.
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 
 def protection_contacts(school) -> QuerySet:
     """Contacts with child-protection relevance: shared more narrowly than the whole school."""
-    return Contact.objects.filter(school=school).exclude(confidentiality=SCHOOL_WIDE)
+    return Contact._base_manager.filter(school=school).exclude(confidentiality=SCHOOL_WIDE)
 
 
 def protection_meetings(school) -> QuerySet:
     """Meetings with child-protection relevance: confidential ones and multi-agency ones."""
-    return Meeting.objects.filter(school=school).filter(
+    return Meeting._base_manager.filter(school=school).filter(
         ~Q(confidentiality=SCHOOL_WIDE) | Q(kind=MULTI_AGENCY)
     )
 
@@ -60,8 +63,8 @@ class Kind:
 
 
 def _families_leaving_no_school(school, ids):
-    elsewhere = SchoolFamily.objects.filter(family=OuterRef("pk")).exclude(school=school)
-    return Family.objects.filter(pk__in=ids).exclude(Exists(elsewhere))
+    elsewhere = SchoolFamily._base_manager.filter(family=OuterRef("pk")).exclude(school=school)
+    return Family._base_manager.filter(pk__in=ids).exclude(Exists(elsewhere))
 
 
 KINDS = [
@@ -69,7 +72,7 @@ KINDS = [
         "contacts",
         "Contacts",
         Stage.ROUTINE,
-        lambda s, ids: Contact.objects.filter(
+        lambda s, ids: Contact._base_manager.filter(
             school=s, family__in=ids, confidentiality=SCHOOL_WIDE
         ),
     ),
@@ -77,7 +80,7 @@ KINDS = [
         "meetings",
         "Meetings (with their steps and follow-ups)",
         Stage.ROUTINE,
-        lambda s, ids: Meeting.objects.filter(
+        lambda s, ids: Meeting._base_manager.filter(
             school=s, family__in=ids, confidentiality=SCHOOL_WIDE
         ).exclude(kind=MULTI_AGENCY),
     ),
@@ -85,13 +88,13 @@ KINDS = [
         "placements",
         "Compass placements",
         Stage.ROUTINE,
-        lambda s, ids: Placement.objects.filter(school=s, family__in=ids),
+        lambda s, ids: Placement._base_manager.filter(school=s, family__in=ids),
     ),
     Kind(
         "complaints",
         "Complaints",
         Stage.ROUTINE,
-        lambda s, ids: Complaint.objects.filter(school=s, family__in=ids),
+        lambda s, ids: Complaint._base_manager.filter(school=s, family__in=ids),
     ),
     Kind(
         "protection_contacts",
@@ -109,19 +112,21 @@ KINDS = [
         "children",
         "Children (with their parent links)",
         Stage.FAMILY,
-        lambda s, ids: Child.objects.filter(school=s, family__in=ids),
+        lambda s, ids: Child._base_manager.filter(school=s, family__in=ids),
     ),
     Kind(
         "school_families",
         "Families at the school",
         Stage.FAMILY,
-        lambda s, ids: SchoolFamily.objects.filter(school=s, family__in=ids),
+        lambda s, ids: SchoolFamily._base_manager.filter(school=s, family__in=ids),
     ),
     Kind(
         "parents",
         "Parents and carers (no other school holds the family)",
         Stage.FAMILY,
-        lambda s, ids: ParentCarer.objects.filter(family__in=_families_leaving_no_school(s, ids)),
+        lambda s, ids: ParentCarer._base_manager.filter(
+            family__in=_families_leaving_no_school(s, ids)
+        ),
     ),
     Kind(
         "families",
@@ -183,7 +188,7 @@ def school_review(
     protection_cutoff = years_before(as_of, policy.protection_years)
     pupils = Q(family__children__school=school)
     rows = (
-        SchoolFamily.objects.filter(school=school)
+        SchoolFamily._base_manager.filter(school=school)
         .annotate(
             pupils=Count("family__children", filter=pupils),
             still_here=Count(

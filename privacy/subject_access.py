@@ -17,7 +17,9 @@ The rules (also in the README, "Subject access"):
   has at least one child included and no restriction on any link.
 - The access log rows about the records included (when, what was done, which record), without
   staff names.
-Everything is read in a fixed number of queries, however many records the family has.
+Records are read through each model's base manager, so rows a default manager hides (e.g.
+withdrawn ones) are still given. Everything is read in a fixed number of queries, however many
+records the family has.
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
 
     only_ids = Child.objects.only("pk")
     contacts = list(
-        Contact.objects.filter(school=school, family=family, parents=parent)
+        Contact._base_manager.filter(school=school, family=family, parents=parent)
         .select_related("staff")
         .prefetch_related(Prefetch("children", only_ids))
         .order_by("occurred_at", "pk")
@@ -233,7 +235,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
         response=MeetingParent.Response.NOT_INVITED
     )
     meetings = list(
-        Meeting.objects.filter(school=school, family=family)
+        Meeting._base_manager.filter(school=school, family=family)
         .filter(Exists(invited.filter(meeting=OuterRef("pk"))))
         .select_related("chair")
         .prefetch_related(
@@ -266,7 +268,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     sections["Meetings"] = [_meeting(m, parent) for m in kept_meetings]
 
     placements = list(
-        Placement.objects.filter(school=school, family=family)
+        Placement._base_manager.filter(school=school, family=family)
         .filter(Q(parents=parent) | Q(parents__isnull=True))
         .select_related("placed_by")
         .prefetch_related(Prefetch("parents", ParentCarer.objects.only("pk")))
@@ -276,7 +278,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     sections["Compass placements"] = [_placement(p, parent) for p in placements]
 
     complaints = list(
-        Complaint.objects.filter(school=school, family=family, raised_by=parent)
+        Complaint._base_manager.filter(school=school, family=family, raised_by=parent)
         .select_related("point_of_contact")
         .order_by("received_at", "pk")
     )
