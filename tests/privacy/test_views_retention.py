@@ -236,3 +236,19 @@ def test_the_family_page_link_is_only_for_data_protection_staff(login, cast, lef
     page = login(cast.pastoral).get(reverse("families:family-detail", args=[left_family.family.pk]))
     assert page.status_code == 200
     assert _family_url(left_family) not in page.text
+
+
+def test_no_name_goes_in_any_link_of_the_data_protection_pages(login, cast, left_family):
+    import re
+
+    client = login(cast.headteacher)
+    pages = [
+        reverse("privacy:retention"),
+        _family_url(left_family),
+        reverse("privacy:subject-access", args=[left_family.mum.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).text
+        links = " ".join(re.findall(r'(?:href|action)="([^"]*)"', body))
+        for name in ("Oak", "Morag", "Duncan", left_family.older.first_name):
+            assert name not in links, (url, name)
