@@ -63,8 +63,8 @@ def test_authority_officers_get_403_on_the_list(cast, login, complaints, role):
     assert login(getattr(cast, role)).get(reverse("meetings:complaint-list")).status_code == 403
 
 
-def test_administrator_without_a_school_gets_404_on_the_list(cast, login, complaints):
-    assert login(cast.admin).get(reverse("meetings:complaint-list")).status_code == 404
+def test_administrator_without_a_school_gets_403_on_the_list(cast, login, complaints):
+    assert login(cast.admin).get(reverse("meetings:complaint-list")).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["outsider_teacher", "outsider_pastoral", "outsider_headteacher"])
