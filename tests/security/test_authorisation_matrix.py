@@ -20,9 +20,23 @@ HOW TO ADD A ROW (one line per URL, in the table of its app below):
   others `post=` (200 form shown again, 400, or `302`); `post` may also be a five-status string
   when a role may read but not write. method="POST" (POST only) posts `data` and checks that a
   GET is 405. A refused POST must change nothing in the database.
+  (On PostgreSQL, through pg_stat_xact_user_tables; every request is rolled back afterwards,
+  so rows may POST valid data freely and all rows see the same records.)
 - More rows per route are welcome for confidentiality levels and mixed ids (`variant=`).
+  `scope="all"` marks an object open to its role at any school (admin pages), so the
+  another-school 404 rule is not applied to it.
 - Every response of the matrix is searched for the marker strings planted in the records of
   the other school and of a third school sharing the own family: neither may appear anywhere.
+- A new app: add its list (e.g. `PRIVACY_ROWS = [...]`) and put it in GROUPS. A new kind of
+  record: create one in `matrix_world._side` (with `side.marker` in its text) and add a field
+  for it to `Side`; the same function builds it at both schools.
+
+The policy the rows encode: another school's record is a 404 for everyone, its existence never
+confirmed; a role that may never open a kind of record (authority officers and administrators
+for families, contacts, meetings, complaints) gets 403 for its own school's and 404 for any
+other (an administrator has no school, so 404); a page with no record in its URL answers such a
+role 403; within a school, confidentiality and who-teaches-whom hide a record with 404, and a
+reader who may not change it gets 403 on the change.
 
 A URL pattern with no row fails test_every_url_pattern_has_a_row. Django admin is one family:
 every admin pattern is covered by the ADMIN_PREFIX rule and a representative set of admin pages
@@ -30,6 +44,7 @@ is requested in ADMIN_ROWS.
 """
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tests.security import matrix_world
@@ -383,3 +398,17 @@ def test_pages_listing_contacts_and_meetings_show_each_level_only_to_its_readers
             if response.status_code != 200 or shown != readable:
                 problems.append(f"{name} as {role}: {response.status_code}, {kind}s {shown}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's statistics")
+def test_the_change_check_sees_a_write_and_the_write_is_undone(world):
+    url = reverse("meetings:preparation-toggle", kwargs=meeting()(world.own))
+    data = {"item": "prep_told_why", "done": "1"}
+    response, _body, changed = request(world.clients["pastoral"], "POST", url, data)
+    assert response.status_code == 302
+    assert changed
+    response, _body, changed = request(world.clients["teacher"], "POST", url, data)
+    assert response.status_code == 403
+    assert not changed
+    world.own.meetings["school"].refresh_from_db()
+    assert not world.own.meetings["school"].prep_told_why
