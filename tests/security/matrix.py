@@ -28,7 +28,7 @@ class Row:
     method: str = "GET"
     data: Callable | dict | None = None
     post: int | str = 200
-    query: str = ""
+    query: Callable | str = ""  # appended to the URL; a function of the Side like kwargs
     variant: str = ""
     scope: str = "school"  # "all": the object is open to its role at any school (admin pages)
 
@@ -137,9 +137,10 @@ def _cases(row: Row, world: World):
 
 def _url(row: Row, side) -> str:
     kwargs = row.kwargs(side) if callable(row.kwargs) else row.kwargs or {}
+    query = row.query(side) if callable(row.query) else row.query
     if "/" in row.name:  # an unnamed pattern, named by its route
-        return "/" + row.name + row.query
-    return reverse(row.name, kwargs=kwargs) + row.query
+        return "/" + row.name + query
+    return reverse(row.name, kwargs=kwargs) + query
 
 
 def _post_expected(row: Row, role: str, expected):

@@ -127,6 +127,20 @@ FAMILIES_ROWS = [
     ),
     R("families:contact-add", family, FAMILY_READ, method="FORM"),
     R("families:contact-add", family, "404 404 404 403 404", query="?completes=0", variant="no"),
+    R(
+        "families:contact-add",
+        family,
+        FAMILY_READ,
+        query=lambda s: f"?completes={s.contacts['school'].pk}",
+        variant="completing a follow-up",
+    ),
+    R(
+        "families:contact-add",
+        family,
+        "404 404 404 403 404",
+        query=lambda s: f"?completes={s.twin.contacts['school'].pk}",
+        variant="completing another school's follow-up",
+    ),
     R("families:contact-edit", contact("school"), FAMILY_WRITE, method="FORM", variant="school"),
     R("families:contact-edit", contact("by_teacher"), FAMILY_READ, method="FORM", variant="own"),
     R("families:contact-edit", contact("pastoral"), "404 200 200 403 404", variant="pastoral"),
@@ -171,6 +185,16 @@ MEETING_WRITE = "403 302 302 403 404"  # the chair (pastoral), attendees, pastor
 MEETINGS_ROWS = [
     R("meetings:meeting-list", None, "200 200 200 403 403"),
     R("meetings:meeting-add", family_pk, FAMILY_READ, method="FORM"),
+    R(  # another school's meeting as the one reviewed, and its complaint: ignored, never shown
+        "meetings:meeting-add",
+        family_pk,
+        FAMILY_READ,
+        query=lambda s: (
+            f"?previous={s.twin.meetings['school'].pk}"
+            f"&complaint={s.twin.complaints['poc_teacher'].pk}"
+        ),
+        variant="another school's previous meeting",
+    ),
     R("meetings:meeting-detail", meeting(), FAMILY_READ, variant="school"),
     R("meetings:meeting-detail", meeting("pastoral"), "404 200 200 403 404", variant="pastoral"),
     R("meetings:meeting-detail", meeting("named_teacher"), "200 200 404 403 404", variant="named"),
@@ -242,6 +266,14 @@ MEETINGS_ROWS = [
     R("meetings:complaint-list", None, "200 200 200 403 403"),
     R("meetings:complaint-search", None, "302 302 302 403 403", method="POST", data={"q": "x"}),
     R("meetings:complaint-add", None, "403 200 200 403 403", method="FORM"),
+    R(
+        "meetings:complaint-add",
+        lambda s: {},
+        "403 200 200 403 403",
+        query=lambda s: f"?family={s.twin.family.pk}",
+        scope="all",
+        variant="another school's family",
+    ),
     R("meetings:complaint-overview", None, "403 403 200 403 403"),
     R("meetings:complaint-detail", complaint("poc_teacher"), FAMILY_READ, variant="teacher's"),
     R("meetings:complaint-detail", complaint("poc_pastoral"), FAMILY_WRITE, variant="pastoral's"),
