@@ -31,6 +31,7 @@ class Row:
     query: Callable | str = ""  # appended to the URL; a function of the Side like kwargs
     variant: str = ""
     scope: str = "school"  # "all": the object is open to its role at any school (admin pages)
+    writes: bool = True  # False: no POST of the row may change anything, even an allowed one
 
     @property
     def has_object(self) -> bool:
@@ -179,7 +180,7 @@ def run_row(row: Row, world: World) -> list[str]:
             where = f"{row.label()} {method} as {role} ({side.marker})"
             if problem := check(response, want):
                 problems.append(f"{where}: {problem}")
-            refused = want in (LOGIN, 403, 404, 405)
+            refused = want in (LOGIN, 403, 404, 405) or not row.writes
             if method == "POST" and refused and changed:
                 problems.append(f"{where}: refused, but the database changed")
             if found := leaked(role, body):

@@ -43,9 +43,12 @@ every admin pattern is covered by the ADMIN_PREFIX rule and a representative set
 is requested in ADMIN_ROWS.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.security import matrix_world
 from tests.security.matrix import REDIRECT, R, leaked, request, run_row, url_patterns
@@ -74,6 +77,34 @@ def complaint(key):
 
 def sibling_contact(s):
     return {"pk": s.sibling.contacts["school"].pk}
+
+
+def contact_data(s, *, parent=None) -> dict:
+    """A valid new contact with the family of `s`, with `parent` (default: theirs)."""
+    return {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "staff": s.contacts["school"].staff_id,
+        "parents": [(parent or s.parent).pk],
+        "children": [s.child.pk],
+        "channel": "phone",
+        "initiated_by": "school",
+        "tone": "positive",
+        "formality": "informal",
+        "level": "general",
+        "purpose": "good_news",
+        "summary": "Rang to say Robin helped a new classmate settle in.",
+        "confidentiality": "school",
+    }
+
+
+def step_data(s, *, child=None) -> dict:
+    """A valid next step owned by a child of the family of `s` (default: the one here)."""
+    return {
+        "what": "Read together on Tuesdays.",
+        "owner_kind": "child",
+        "owner_child": (child or s.child).pk,
+        "due_on": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+    }
 
 
 FAMILY_READ = "200 200 200 403 404"  # whoever works with the family; authority officers never
@@ -140,6 +171,16 @@ FAMILIES_ROWS = [
         "404 404 404 403 404",
         query=lambda s: f"?completes={s.twin.contacts['school'].pk}",
         variant="completing another school's follow-up",
+    ),
+    R("families:contact-add", family, FAMILY_READ, method="FORM", data=contact_data, post=REDIRECT),
+    R(
+        "families:contact-add",
+        family,
+        FAMILY_READ,
+        method="FORM",
+        data=lambda s: contact_data(s, parent=s.twin.parent),
+        writes=False,
+        variant="with another school's parent",
     ),
     R("families:contact-edit", contact("school"), FAMILY_WRITE, method="FORM", variant="school"),
     R("families:contact-edit", contact("by_teacher"), FAMILY_READ, method="FORM", variant="own"),
@@ -253,6 +294,16 @@ MEETINGS_ROWS = [
         method="POST",
     ),
     R("meetings:action-add", meeting(), "403 400 400 403 404", method="POST"),
+    R("meetings:action-add", meeting(), MEETING_WRITE, method="POST", data=step_data),
+    R(
+        "meetings:action-add",
+        meeting(),
+        "403 400 400 403 404",
+        method="POST",
+        data=lambda s: step_data(s, child=s.sibling.child),
+        writes=False,
+        variant="owned by a brother or sister at another school",
+    ),
     R("meetings:action-edit", lambda s: {"pk": s.step.pk}, FAMILY_READ, method="FORM", post=400),
     R("meetings:meeting-record", meeting(), MEETING_WRITE, method="POST"),
     R("meetings:agency-add", meeting(), "403 400 400 403 404", method="POST"),
