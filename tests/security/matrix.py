@@ -4,9 +4,11 @@ The table itself, and how to write a row, are in test_authorisation_matrix.py.""
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pypdf
 from django.db import connection, transaction
 from django.shortcuts import resolve_url
 from django.urls import URLResolver, get_resolver, reverse
@@ -79,7 +81,11 @@ def _changes() -> int:
 
 
 def _body(response) -> str:
+    """The response as text; a PDF's text extracted (its streams are compressed)."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        return "\n".join(page.extract_text() for page in reader.pages)
     return content.decode("utf-8", errors="replace")
 
 

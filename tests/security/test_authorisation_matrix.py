@@ -442,6 +442,7 @@ MARKER_PAGES = [
     ("pastoral", "families:family-detail", family),
     ("teacher", "families:family-export-csv", family),
     ("headteacher", "meetings:meeting-detail", meeting("pastoral")),
+    ("teacher", "meetings:meeting-summary-pdf", meeting()),
     ("headteacher", "compass:dashboard-attention", None),
     ("outsider_pastoral", "meetings:complaint-list", None),
 ]
