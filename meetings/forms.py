@@ -235,7 +235,10 @@ class ActionPointForm(forms.ModelForm):
         self.instance.meeting = meeting
         self.fields["owner_staff"].queryset = family_workers(meeting.school)
         self.fields["owner_parent"].queryset = ParentCarer.objects.filter(family=meeting.family)
-        self.fields["owner_child"].queryset = Child.objects.filter(family=meeting.family)
+        # Only this school's pupils: a brother or sister at another school is not ours to name.
+        self.fields["owner_child"].queryset = Child.objects.filter(
+            family=meeting.family, school=meeting.school
+        )
         if self.instance.pk is None:
             del self.fields["status"]
             del self.fields["progress_note"]

@@ -45,18 +45,15 @@ def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complai
 
 
 def _require_family_worker(request):
-    """The current school, for staff who work with its families (lists and searches)."""
-    if request.school is None:
-        raise Http404("No school chosen.")
-    if not access.works_with_families(request.user, request.school):
+    """The current school, for staff who work with its families (lists and searches). No school
+    (an administrator) is a 403 like any role without the right, as on the families list."""
+    if request.school is None or not access.works_with_families(request.user, request.school):
         raise PermissionDenied
     return request.school
 
 
 def _require_school_perm(request, perm: str):
-    if request.school is None:
-        raise Http404("No school chosen.")
-    if not request.user.has_perm(perm, request.school):
+    if request.school is None or not request.user.has_perm(perm, request.school):
         raise PermissionDenied
     return request.school
 

@@ -17,6 +17,8 @@ Predicates are `rules` predicates, so templates can ask `{% has_perm "perm" user
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from portal.models import Membership, Role, School
 
@@ -114,6 +116,16 @@ def sees_all_families(user, school) -> bool:
 def handles_complaints(user, school) -> bool:
     """Pastoral staff and headteachers see, record and edit every complaint of their school."""
     return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def refusal(school, records) -> Exception:
+    """What to answer someone whose role may never open this kind of record (an authority
+    officer or administrator asking for a family's): 403 if `records` (filtered to the id asked
+    for) holds one of their current school's, otherwise 404, as for anyone asking for another
+    school's record, so that its existence is not confirmed. Raise what it returns."""
+    if school is not None and records.filter(school=school).exists():
+        return PermissionDenied()
+    return Http404("No such record.")
 
 
 def may_see_complaint(user, school, *, point_of_contact_id: int | None) -> bool:

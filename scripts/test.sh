@@ -10,12 +10,24 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+# A dependency audit that could not run says so again as the very last lines (see the trap).
+audit_note="$(mktemp)"
+smoke_dir="$(mktemp -d)"
+summary() {
+    if [ -s "$audit_note" ]; then
+        echo
+        echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+        echo "SUMMARY: $(cat "$audit_note")"
+        echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+    fi
+    rm -rf "$smoke_dir" "$audit_note"
+}
+trap summary EXIT
+
 echo "== security: bandit and the dependency audit"
-scripts/security-checks.sh
+DEPENDENCY_AUDIT_NOTE="$audit_note" scripts/security-checks.sh
 
 echo "== smoke check of the run path on SQLite"
-smoke_dir="$(mktemp -d)"
-trap 'rm -rf "$smoke_dir"' EXIT
 DEBUG=true DATABASE_URL="sqlite:///$smoke_dir/smoke.sqlite3" $py scripts/smoke.py
 
 echo "== browser test dependencies: Chromium and axe-core"

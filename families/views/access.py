@@ -10,7 +10,8 @@ from portal import access
 
 
 def _require_family_worker(request) -> None:
-    # Authority officers and administrators get 403: they may never open a family record.
+    # Authority officers and administrators get 403 on lists: they may never open a family
+    # record. Asked for one record, they get 403 for their own school's, 404 for another's.
     if request.school is None or not access.works_with_families(request.user, request.school):
         raise PermissionDenied
 
@@ -21,7 +22,8 @@ def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFami
     Another school's family, or one this teacher does not work with, is a 404: its existence
     is not confirmed. Everyone who may see a family may also log contact with it.
     """
-    _require_family_worker(request)
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise access.refusal(request.school, SchoolFamily.objects.filter(family_id=pk))
     school_family = (
         SchoolFamily.objects.visible_to(request.user, request.school)
         .for_family_page()
@@ -35,7 +37,8 @@ def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFami
 
 def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
     """A contact this user may read (404 otherwise); with `write`, one they may edit (403)."""
-    _require_family_worker(request)
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise access.refusal(request.school, Contact.objects.filter(pk=pk))
     contact = (
         Contact.objects.visible_to(request.user, request.school)
         .select_related("family", "school", "staff")

@@ -11,7 +11,8 @@ from portal import access
 
 
 def _require_family_worker(request) -> None:
-    # Authority officers and administrators get 403: they may never open a family's meetings.
+    # Authority officers and administrators get 403 on lists: they may never open a family's
+    # meetings. Asked for one, they get 403 for their own school's, 404 for another's.
     if request.school is None or not access.works_with_families(request.user, request.school):
         raise PermissionDenied
 
@@ -27,7 +28,8 @@ def _may_change(request, meeting: Meeting) -> bool:
 
 def _get_family_for_user(request, pk: int) -> SchoolFamily:
     """The family `pk` at the current school if this user works with it; otherwise 404."""
-    _require_family_worker(request)
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise access.refusal(request.school, SchoolFamily.objects.filter(family_id=pk))
     school_family = (
         SchoolFamily.objects.visible_to(request.user, request.school)
         .select_related("family", "school")
@@ -42,7 +44,8 @@ def _get_family_for_user(request, pk: int) -> SchoolFamily:
 def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
     """A meeting this user may see (another school's, or a confidential one they are not part
     of, is a 404); with `write`, one they may change (403 for other staff who only read it)."""
-    _require_family_worker(request)
+    if request.school is None or not access.works_with_families(request.user, request.school):
+        raise access.refusal(request.school, Meeting.objects.filter(pk=pk))
     meeting = (
         Meeting.objects.visible_to(request.user, request.school)
         .select_related("family", "school", "chair", "previous")

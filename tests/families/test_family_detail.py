@@ -34,9 +34,14 @@ def test_family_roles_get_200(cast, fam, login, role):
     assert login(getattr(cast, role)).get(_url(fam)).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["authority_officer", "admin"])
-def test_roles_that_never_see_families_get_403(cast, fam, login, role):
-    assert login(getattr(cast, role)).get(_url(fam)).status_code == 403
+def test_authority_officer_gets_403(cast, fam, login):
+    assert login(cast.authority_officer).get(_url(fam)).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["admin", "outsider_authority_officer"])
+def test_no_school_or_another_schools_authority_officer_gets_404(cast, fam, login, role):
+    # Administrators have no school: every family is another school's, never confirmed.
+    assert login(getattr(cast, role)).get(_url(fam)).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["outsider_teacher", "outsider_pastoral", "outsider_headteacher"])

@@ -63,6 +63,18 @@ def test_no_reachable_source_is_said_loudly_and_does_not_fail(auditor, capsys):
     assert "2 installed packages were NOT checked" in out
 
 
+def test_no_reachable_source_is_noted_for_the_summary_at_the_end(auditor, tmp_path):
+    note = tmp_path / "note.txt"
+    _run(auditor, environ={"DEPENDENCY_AUDIT_NOTE": str(note)})
+    assert note.read_text().startswith("DEPENDENCY AUDIT COULD NOT RUN: pypi is down")
+
+
+def test_a_completed_audit_leaves_no_note(auditor, tmp_path):
+    note = tmp_path / "note.txt"
+    _run(auditor, reachable={"pypi"}, environ={"DEPENDENCY_AUDIT_NOTE": str(note)})
+    assert not note.exists()
+
+
 def test_no_reachable_source_fails_when_the_audit_is_required(auditor):
     status, _ = _run(auditor, environ={"REQUIRE_DEPENDENCY_AUDIT": "1"})
     assert status == 1
