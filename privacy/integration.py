@@ -21,15 +21,17 @@ def _family_section(request, school_family) -> dict | None:
     data protection."""
     school = school_family.school
     holds = list(
-        LegalHold.objects.active()
-        .filter(family_id=school_family.family_id)
-        .select_related("school")
-        .order_by("set_at")
+        LegalHold.objects.active().filter(family_id=school_family.family_id).order_by("set_at")
     )
     handles = access.may_handle_data_protection(request.user, school)
     if not holds and not handles:
         return None
-    return {"holds": holds, "family_id": school_family.family_id, "handles": handles}
+    return {
+        "holds": holds,
+        "family_id": school_family.family_id,
+        "school_id": school.pk,
+        "handles": handles,
+    }
 
 
 def register() -> None:

@@ -159,6 +159,16 @@ def test_headteacher_puts_a_hold_and_the_family_page_says_so(login, cast, left_f
     assert "Claim letter, 3 March 2026." in page.text
 
 
+def test_another_schools_hold_shows_on_the_family_page_without_its_reason(login, cast, left_family):
+    factories.LegalHoldFactory(
+        family=left_family.family, school=cast.other_school, reason="Their solicitor's letter."
+    )
+    page = login(cast.pastoral).get(reverse("families:family-detail", args=[left_family.family.pk]))
+    assert "another school in the authority has put them on hold" in page.text
+    assert "Their solicitor" not in page.text
+    assert cast.other_school.name not in page.text
+
+
 def test_a_hold_needs_a_reason(login, cast, left_family):
     response = login(cast.headteacher).post(_hold_url(left_family), {"reason": "  "})
     assert response.status_code == 400

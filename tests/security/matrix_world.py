@@ -59,6 +59,7 @@ class Side:
     step: object = None
     follow_up: object = None
     complaints: dict = field(default_factory=dict)
+    hold: object = None  # a legal hold on the family (privacy)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -132,6 +133,9 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     )
     factories.SelfEvaluationFactory(
         school=school, recorded_by=headteacher, answers={"view_of_parents": f"As {marker}"}
+    )
+    side.hold = factories.LegalHoldFactory(
+        school=school, family=side.family, set_by=headteacher, reason=f"A claim {marker}"
     )
     return side
 

@@ -343,6 +343,26 @@ AUDIT_ROWS = [
     R("audit:family-audit", family, "403 403 200 403 404"),
 ]
 
+# Data protection: the headteacher (and the school's data protection leads, not a matrix role);
+# only the headteacher changes the retention policy or a legal hold.
+DATA_PROTECTION = "403 403 200 403 404"
+PRIVACY_ROWS = [
+    R("privacy:retention", None, "403 403 200 403 403", method="FORM", data={"routine_years": ""}),
+    R("privacy:family", family, DATA_PROTECTION),
+    # POST only: the headteacher's empty reason is refused (400); lifting goes back to the page.
+    R("privacy:hold-set", family, "403 403 400 403 404", method="POST", data={"reason": ""}),
+    R(
+        "privacy:hold-lift",
+        lambda s: {"pk": s.hold.pk},
+        "403 403 302 403 404",
+        method="POST",
+        data={"lift_reason": ""},
+    ),
+    R("privacy:subject-access", lambda s: {"pk": s.parent.pk}, DATA_PROTECTION),
+    R("privacy:subject-access-json", lambda s: {"pk": s.parent.pk}, DATA_PROTECTION),
+    R("privacy:subject-access-print", lambda s: {"pk": s.parent.pk}, DATA_PROTECTION),
+]
+
 # Django admin: one family of URLs. Only the administrator (is_staff) gets in; everyone else is
 # sent to the admin login, which refuses them. Family records are not an administrator's.
 ADMIN_PREFIX = "admin/"
@@ -372,6 +392,7 @@ GROUPS = {
     "compass": COMPASS_ROWS,
     "meetings": MEETINGS_ROWS,
     "audit": AUDIT_ROWS,
+    "privacy": PRIVACY_ROWS,
     "admin": ADMIN_ROWS,
 }
 ALL_ROWS = [row for rows in GROUPS.values() for row in rows]
