@@ -306,3 +306,13 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     action = "view"
     content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Family))
     object_id = factory.LazyAttribute(lambda row: FamilyFactory().pk)
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    """A spent one-time form token (portal/lib/once.py)."""
+
+    class Meta:
+        model = "portal.FormSubmission"
+
+    token = factory.Faker("uuid4", cast_to=None)
+    user = factory.SubFactory(UserFactory)
