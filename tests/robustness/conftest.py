@@ -17,7 +17,7 @@ from tests import factories
 # deeper run before a release.
 settings.register_profile(
     "robustness",
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "5")),
+    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "4")),
     deadline=None,
     derandomize=False,
     print_blob=True,

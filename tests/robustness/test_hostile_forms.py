@@ -282,7 +282,7 @@ def test_hostile_values_in_every_form(name, cast, world, login, data):
 # classic PostgreSQL 500: "A string literal cannot contain NUL"), then every field at once gets
 # each of a few values that have broken forms before.
 NUL_AND_SCRIPT = f"Robin\x00{SCRIPT}"
-ALL_AT_ONCE = ["\x00", "2026-02-30", "-99999999999999999999", "\u202e" + "x" * 3000, "٣"]
+ALL_AT_ONCE = ["\x00", "2026-02-30", "-99999999999999999999\u202e" + "x" * 3000]
 
 
 @pytest.mark.parametrize("name", FORMS)
