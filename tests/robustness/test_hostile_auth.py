@@ -28,3 +28,21 @@ def test_two_factor_code_form(client, cast, token):
     before = counts()
     response = client.post(reverse("otp-verify"), {"otp_token": token, "token": token})
     check_response(client, response, before=before)
+
+
+@given(new1=hostile, new2=hostile)
+def test_password_reset_confirm_form(client, cast, new1, new2):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = cast.teacher
+    user.refresh_from_db()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    page = client.get(reverse("password_reset_confirm", args=[uid, token]))
+    assert page.status_code in (200, 302)
+    form_url = page.url if page.status_code == 302 else page.request["PATH_INFO"]
+    before = counts()
+    response = client.post(form_url, {"new_password1": new1, "new_password2": new2})
+    check_response(client, response, before=before)
