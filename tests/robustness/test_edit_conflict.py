@@ -2,14 +2,19 @@
 with a clear message and both versions side by side; nothing is overwritten."""
 
 import re
+import threading
 
+import pytest
+from django.db import connection, connections
+from django.test import Client
 from django.utils import timezone
 
 from families.models import Contact
 from families.services import contact_edit, contact_log
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from tests.robustness.conftest import contact_data, meeting_data, url
+from tests.conftest import otp_verify_session
+from tests.robustness.conftest import contact_data, make_world, meeting_data, url
 
 VERSION = re.compile(r'name="edited_from" value="([^"]+)"')
 
@@ -114,3 +119,41 @@ def test_a_meeting_saved_meanwhile_is_not_overwritten(cast, login, world):
     assert again.status_code == 302
     meeting.refresh_from_db()
     assert meeting.place_details == "My room: the family room"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_is_kept_the_other_told(cast, compass_defaults):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent requests need PostgreSQL")
+    world = make_world(cast)
+    contact = _contact(cast, world)
+    edit = url("families:contact-edit", contact.pk)
+    started_from = contact.updated_at.isoformat()
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(user, summary):
+        try:
+            client = Client()
+            client.force_login(user)
+            otp_verify_session(client, user)
+            data = contact_data(world, cast.teacher, summary=summary, edited_from=started_from)
+            barrier.wait(timeout=10)
+            results[summary] = client.post(edit, data)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(cast.teacher, "The teacher's version.")),
+        threading.Thread(target=save, args=(cast.pastoral, "The pastoral lead's version.")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(r.status_code for r in results.values()) == [200, 302]
+    kept = next(s for s, r in results.items() if r.status_code == 302)
+    told = next(r for r in results.values() if r.status_code == 200)
+    assert "Someone else saved this while you were editing it" in told.content.decode()
+    contact.refresh_from_db()
+    assert contact.summary == kept
