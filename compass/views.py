@@ -46,7 +46,10 @@ def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> Sch
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A local path only: anything else would be taken for a view name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return ""
 

@@ -26,7 +26,8 @@ def test_password_reset_form(client, cast, email):
 def test_two_factor_code_form(client, cast, token):
     client.force_login(cast.pastoral)
     before = counts()
-    response = client.post(reverse("otp-verify"), {"otp_token": token, "token": token})
+    data = {"code": token, "next": token}
+    response = client.post(reverse("otp-verify"), data)
     check_response(client, response, before=before)
 
 

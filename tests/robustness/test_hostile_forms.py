@@ -130,7 +130,8 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
             follow_get=url("families:family-list"),
         )
     if name == "placement-add":
-        return Case("teacher", url("compass:placement-add", fam.pk), placement_data())
+        data = placement_data(next=url("families:family-detail", fam.pk))
+        return Case("teacher", url("compass:placement-add", fam.pk), data)
     if name == "self-evaluation":
         regions = CompassRegion.objects.filter(school=None)
         data = {"target_year": timezone.localdate().year + 3}
@@ -308,3 +309,16 @@ def test_each_field_in_turn_and_all_at_once(name, cast, world, login):
         send({name_: NUL_AND_SCRIPT})
     for value in ALL_AT_ONCE:
         send(dict.fromkeys(case.data, value))
+
+
+def test_a_next_that_is_not_a_path_is_ignored_not_a_500(cast, world, login):
+    """Found by the search above: redirect() took "home" or "'; DROP …" for a view name."""
+    client = login(cast.teacher)
+    for next_ in ["home", "'; DROP TABLE families_contact; --", "javascript:alert(1)"]:
+        switched = client.post(url("school-switch"), {"school": cast.school.pk, "next": next_})
+        assert switched.status_code == 302 and switched.url == url("home")
+        placed = client.post(
+            url("compass:placement-add", world.family.pk), placement_data(next=next_)
+        )
+        assert placed.status_code == 302
+        assert placed.url == url("compass:family-compass", world.family.pk)
