@@ -16,6 +16,7 @@ from compass.models import LeverStep
 from compass.services import placement_record
 from families.models import SchoolFamily
 from portal import access
+from portal.lib import once
 
 
 def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> SchoolFamily:
@@ -45,7 +46,10 @@ def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> Sch
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A local path only: anything else would be taken for a view name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return ""
 
@@ -67,23 +71,30 @@ def placement_add(request, family_pk: int):
     initial = {"level": latest.level} if latest else {}
     form = PlacementForm(request.POST or None, family=family, steps=steps, initial=initial)
     next_url = _safe_next(request)
+    compass_url = reverse("compass:family-compass", args=[family.pk])
+    if done := once.earlier(request, fallback=compass_url):  # sent twice: placed once
+        return redirect(done)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            placement = placement_record(
-                school=school_family.school,
-                family=family,
-                placed_by=request.user,
-                **{k: v for k, v in data.items() if k != "parents"},
-                parents=data["parents"],
-            )
+            with once.spend(request) as spent:
+                placement = placement_record(
+                    school=school_family.school,
+                    family=family,
+                    placed_by=request.user,
+                    **{k: v for k, v in data.items() if k != "parents"},
+                    parents=data["parents"],
+                )
+                spent.made(placement, next_url or compass_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request, f"{family.name} placed on the compass: {placement.region_label}."
             )
-            return redirect(next_url or reverse("compass:family-compass", args=[family.pk]))
+            return redirect(next_url or compass_url)
     return render(
         request,
         "compass/placement_form.html",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, ParentCarer, SchoolFamily
 from families.services import CONTACT_FIELDS
+from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 
@@ -94,6 +95,9 @@ class ContactForm(forms.ModelForm):
             self._set_defaults(user)
         # The default is a callable (now), which would add a hidden "initial" copy of the field.
         self.fields["occurred_at"].show_hidden_initial = False
+        if self.instance.pk is not None:
+            # The version the editor started from: a save after someone else's is stopped.
+            self.fields[conflicts.FIELD] = conflicts.version_field(self.instance)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -121,6 +125,8 @@ class ContactForm(forms.ModelForm):
                 "consent",
             ),
         )
+        if conflicts.FIELD in self.fields:
+            self.helper.layout.append(conflicts.FIELD)
 
     def _set_defaults(self, user):
         now = timezone.localtime().replace(second=0, microsecond=0)
@@ -166,6 +172,7 @@ class ContactForm(forms.ModelForm):
     def service_kwargs(self) -> dict:
         """The cleaned values, shaped for families.services.contact_log / contact_edit."""
         data = dict(self.cleaned_data)
+        data.pop(conflicts.FIELD, None)
         return {
             "staff": data.pop("staff"),
             "parents": data.pop("parents"),

@@ -183,6 +183,8 @@ def decode(raw: bytes) -> str:
 def parse(content: str) -> list[tuple[int, dict[str, str]]]:
     """Text to (line number, row) pairs with normalised column names, or ImportFileError."""
     content = content.removeprefix("\ufeff")
+    if "\x00" in content:  # text handed to the service directly, not through decode()
+        raise ImportFileError("This is not a CSV file: it contains binary data.")
     if not content.strip():
         raise ImportFileError("The file is empty.")
     first_line = content.lstrip().splitlines()[0]

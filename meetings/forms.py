@@ -17,6 +17,7 @@ from meetings.models import (
     ScalingAnswer,
 )
 from meetings.services import restricted_parent_ids
+from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
@@ -111,6 +112,8 @@ class MeetingForm(forms.ModelForm):
             )
             self.initial.setdefault("children", [c.pk for c in self.fields["children"].queryset])
         else:
+            # The version the editor started from: a save after someone else's is stopped.
+            self.fields[conflicts.FIELD] = conflicts.version_field(self.instance)
             start = timezone.localtime(self.instance.starts_at)
             self.initial.update(
                 date=start.date(),

@@ -128,6 +128,52 @@ def _check_people(meeting: Meeting, children: list[Child], staff: list) -> None:
         raise ValidationError(errors)
 
 
+def _staff_double_booking_refuse(meeting: Meeting, staff: list) -> None:
+    """A member of staff cannot be in two meetings at once. The people's user rows are locked
+    (in id order, so two bookings never wait on each other in a circle) before looking for an
+    overlapping planned meeting: of two bookings made at the same moment, the second waits for
+    the first to commit, then sees it and is refused. Parents' clashes stay warnings."""
+    from django.contrib.auth import get_user_model
+
+    people = sorted({meeting.chair_id, *(u.pk for u in staff)} - {None})
+    if not people or not meeting.starts_at:
+        return
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk__in=people)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    start, end = meeting.starts_at, meeting.ends_at
+    others = (
+        Meeting.objects.filter(starts_at__lt=end, status=Meeting.Status.PLANNED)
+        .filter(Q(chair__in=people) | Q(staff__in=people))
+        .exclude(pk=meeting.pk)
+        .select_related("chair")
+        .prefetch_related("staff")
+        .distinct()
+    )
+    errors: dict[str, list[str]] = {}
+    for other in others:
+        if other.ends_at <= start:
+            continue
+        busy = [u for u in [other.chair, *other.staff.all()] if u.pk in people]
+        local_start = timezone.localtime(other.starts_at)
+        when = (
+            f"{local_start:%-d %B} from {local_start:%H:%M} to "
+            f"{timezone.localtime(other.ends_at):%H:%M}"
+        )
+        for user in busy:
+            field = "chair" if user.pk == meeting.chair_id else "staff"
+            errors.setdefault(field, []).append(
+                f"{staff_name(user)} is already booked into another meeting on {when}. "
+                "Choose another time, or someone else."
+            )
+    if errors:
+        raise ValidationError({k: sorted(set(v)) for k, v in errors.items()})
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -148,6 +194,7 @@ def meeting_schedule(
         raise ValidationError({"starts_at": "A new meeting cannot be in the past."})
     meeting.full_clean()
     _check_people(meeting, children, staff)
+    _staff_double_booking_refuse(meeting, staff)
     meeting.save()
     meeting.children.set(children)
     meeting.staff.set([u for u in staff if u.pk != chair.pk])
@@ -171,6 +218,7 @@ def meeting_update(
         setattr(meeting, name, value)
     meeting.full_clean()
     _check_people(meeting, children, staff)
+    _staff_double_booking_refuse(meeting, staff)
     meeting.save()
     meeting.children.set(children)
     meeting.staff.set([u for u in staff if u.pk != meeting.chair_id])

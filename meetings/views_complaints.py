@@ -17,6 +17,7 @@ from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from portal import access
+from portal.lib import once
 from portal.lib.search import search_recall, search_remember
 
 LIST_LIMIT = 200
@@ -127,10 +128,17 @@ def complaint_add(request):
     family_id = request.GET.get("family", "")
     if family_id.isdigit():
         family = Family.objects.filter(pk=family_id, school_links__school=school).first()
+    if done := once.earlier(request):  # sent twice: the first one recorded the complaint
+        return redirect(done)
     form = ComplaintForm(request.POST or None, school=school, family=family)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
-        complaint = form.save()
+        try:
+            with once.spend(request) as spent:
+                complaint = form.save()
+                spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         messages.success(request, "The complaint is recorded. The point of contact sees it now.")
         return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})

@@ -130,3 +130,25 @@ class Membership(models.Model):
     def title(self):
         """What to call this person's job on screen."""
         return self.job_title or self.get_role_display()
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, spent by its first successful submission.
+
+    A second submission with the same token (a double click, a resent request) creates nothing
+    and goes to what the first one made. Old tokens are removed by the `form_submissions_clear`
+    command. See portal/lib/once.py.
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_submissions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What the first submission made, e.g. "families.contact", 42, and where to see it.
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"{self.object_type or 'form'} {self.object_id or ''} ({self.created_at:%Y-%m-%d})"

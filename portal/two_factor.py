@@ -36,7 +36,10 @@ class CodeForm(forms.Form):
 
 def _next_url(request) -> str | None:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    # A local path only: anything else would be taken for a view name by redirect().
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, request.is_secure()
+    ):
         return url
     return None
 

@@ -44,7 +44,10 @@ def school_switch(request):
     """Choose which of the user's schools to work in; kept in the session."""
     mine = access.memberships(request.user)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A local path only: anything else (e.g. "home") would be taken for a view name by redirect().
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST":
         try:

@@ -347,3 +347,13 @@ class ErasureLogFactory(factory.django.DjangoModelFactory):
     object_id = factory.Sequence(lambda n: n + 1)
     family_id = factory.Sequence(lambda n: n + 1)
     stage = "routine"
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    """A spent one-time form token (portal/lib/once.py)."""
+
+    class Meta:
+        model = "portal.FormSubmission"
+
+    token = factory.Faker("uuid4", cast_to=None)
+    user = factory.SubFactory(UserFactory)

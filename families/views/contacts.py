@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from families.forms import ContactForm
 from families.models import Contact
 from families.services import contact_edit, contact_log
 from families.views.access import _get_contact_for_user, _get_family_for_user
+from portal.lib import conflicts, once, saving
 
 # Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
 PRESETS = {"tone", "purpose", "channel"}
@@ -48,6 +50,8 @@ def contact_add(request, pk: int):
     """Log a contact with family `pk`: today, me and the family's parents filled in already."""
     school_family = _get_family_for_user(request, pk, write=True)
     family = school_family.family
+    if done := once.earlier(request):  # sent twice: the first one's contact is logged
+        return redirect(done)
     completes = _follow_up_being_completed(request, school_family)
     initial = {k: v for k, v in request.GET.items() if k in PRESETS}
     if completes is not None:
@@ -60,15 +64,23 @@ def contact_add(request, pk: int):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            contact_log(
-                school=request.school, family=family, completes=completes, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Contact logged. It is at the top of the chronology.")
-            return redirect(_chronology_url(family.pk))
+        with saving.kept_if_connection_lost(form):
+            try:
+                with once.spend(request) as spent:
+                    contact = contact_log(
+                        school=request.school,
+                        family=family,
+                        completes=completes,
+                        **form.service_kwargs(),
+                    )
+                    spent.made(contact, _chronology_url(family.pk))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Contact logged. It is at the top of the chronology.")
+                return redirect(_chronology_url(family.pk))
     return render(
         request,
         "families/contact_form.html",
@@ -87,20 +99,32 @@ def contact_edit_view(request, pk: int):
         family=contact.family,
         user=request.user,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            contact_edit(contact=contact, editor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, "Contact updated. The earlier version is kept in its history."
-            )
-            return redirect(_chronology_url(contact.family_id))
+        with saving.kept_if_connection_lost(form):
+            try:
+                with transaction.atomic():
+                    conflicts.check_unchanged(contact, form.cleaned_data.get(conflicts.FIELD))
+                    contact_edit(contact=contact, editor=request.user, **form.service_kwargs())
+            except conflicts.EditConflict as exc:
+                theirs = ContactForm(
+                    instance=exc.current,
+                    school=request.school,
+                    family=contact.family,
+                    user=request.user,
+                )
+                conflict = conflicts.compare(form, theirs)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, "Contact updated. The earlier version is kept in its history."
+                )
+                return redirect(_chronology_url(contact.family_id))
     return render(
         request,
         "families/contact_form.html",
-        {"form": form, "family": contact.family, "contact": contact},
+        {"form": form, "family": contact.family, "contact": contact, "conflict": conflict},
     )
 
 

@@ -20,6 +20,7 @@ from meetings.views.access import (
     _get_meeting_for_user,
     _require_family_worker,
 )
+from portal.lib import conflicts, once, saving
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -65,6 +66,8 @@ def meeting_add(request, family_pk: int):
     """Plan a meeting with a family; clashes are shown as warnings after saving."""
     school_family = _get_family_for_user(request, family_pk)
     family = school_family.family
+    if done := once.earlier(request):  # sent twice: the first one planned the meeting
+        return redirect(done)
     previous = None
     if previous_id := (request.GET.get("previous") or request.POST.get("previous") or ""):
         previous = (
@@ -85,27 +88,31 @@ def meeting_add(request, family_pk: int):
         }
     form = MeetingForm(request.POST or None, school=request.school, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            # One transaction: a complaint that cannot be linked leaves no meeting behind.
-            with transaction.atomic():
-                meeting = services.meeting_schedule(
-                    school=request.school,
-                    family=family,
-                    chair=form.cleaned_data["chair"],
-                    created_by=request.user,
-                    previous=previous,
-                    **form.service_kwargs(),
-                )
-                if complaint_id is not None:
-                    from meetings.complaints import complaint_link_meeting
-
-                    complaint_link_meeting(
-                        complaint_id=complaint_id, meeting=meeting, user=request.user
+        with saving.kept_if_connection_lost(form):
+            try:
+                # One transaction: a complaint that cannot be linked leaves no meeting behind.
+                with once.spend(request) as spent:
+                    meeting = services.meeting_schedule(
+                        school=request.school,
+                        family=family,
+                        chair=form.cleaned_data["chair"],
+                        created_by=request.user,
+                        previous=previous,
+                        **form.service_kwargs(),
                     )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _saved(request, meeting, "The meeting is planned.")
+                    if complaint_id is not None:
+                        from meetings.complaints import complaint_link_meeting
+
+                        complaint_link_meeting(
+                            complaint_id=complaint_id, meeting=meeting, user=request.user
+                        )
+                    spent.made(meeting, meeting_url(meeting))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return _saved(request, meeting, "The meeting is planned.")
     return render(
         request,
         "meetings/meeting_form.html",
@@ -136,19 +143,34 @@ def meeting_edit(request, pk: int):
     form = MeetingForm(
         request.POST or None, instance=meeting, school=request.school, family=meeting.family
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         kwargs["chair"] = form.cleaned_data["chair"]
-        try:
-            services.meeting_update(meeting=meeting, **kwargs)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _saved(request, meeting, "The meeting plan is saved.")
+        with saving.kept_if_connection_lost(form):
+            try:
+                with transaction.atomic():
+                    conflicts.check_unchanged(meeting, form.cleaned_data.get(conflicts.FIELD))
+                    services.meeting_update(meeting=meeting, **kwargs)
+            except conflicts.EditConflict as exc:
+                theirs = MeetingForm(
+                    instance=exc.current, school=request.school, family=meeting.family
+                )
+                conflict = conflicts.compare(form, theirs)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return _saved(request, meeting, "The meeting plan is saved.")
     return render(
         request,
         "meetings/meeting_form.html",
-        {"form": form, "family": meeting.family, "meeting": meeting, "is_new": False},
+        {
+            "form": form,
+            "family": meeting.family,
+            "meeting": meeting,
+            "is_new": False,
+            "conflict": conflict,
+        },
     )
 
 

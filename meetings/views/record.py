@@ -23,6 +23,7 @@ from meetings.forms import (
 from meetings.models import Contribution, Meeting, ScalingAnswer
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors
+from portal.lib import once
 
 SECTION_HINTS = {
     Contribution.Section.BEST_HOPES: "What would each person like to come out of this meeting?",
@@ -169,11 +170,17 @@ def scaling_remove(request, pk: int, item_pk: int):
 def action_add(request, pk: int):
     """A next small step with its owner and date."""
     meeting = _get_meeting_for_user(request, pk, write=True)
+    if once.earlier(request):  # sent twice: the step is there already
+        return _section_response(request, meeting, "actions", "actions", ok=True)
     form = ActionPointForm(request.POST, meeting=meeting)
     ok = form.is_valid()
     if ok:
         try:
-            services.action_point_save(action_point=form.instance)
+            with once.spend(request) as spent:
+                services.action_point_save(action_point=form.instance)
+                spent.made(form.instance, _detail_url(meeting, "actions"))
+        except once.AlreadySubmitted:
+            form = None
         except ValidationError as exc:
             _apply_errors(form, exc)
             ok = False
