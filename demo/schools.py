@@ -105,6 +105,10 @@ def load() -> dict[str, School]:
         Permission.objects.filter(
             content_type__model__in=ADMIN_MODELS, content_type__app_label__in=["auth", "portal"]
         )
+        # Administrators keep the list of phrases to reconsider (respectful recording).
+        | Permission.objects.filter(
+            content_type__app_label="guidance", content_type__model="phrase"
+        )
     )
     schools = {}
     for key, (name, stage) in SCHOOLS.items():

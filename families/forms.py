@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, ParentCarer, SchoolFamily
 from families.services import CONTACT_FIELDS
+from guidance import hints
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
 
@@ -94,6 +95,8 @@ class ContactForm(forms.ModelForm):
             self._set_defaults(user)
         # The default is a callable (now), which would add a hidden "initial" copy of the field.
         self.fields["occurred_at"].show_hidden_initial = False
+        # A gentle hint beside the summary and agreement when a phrase labels or blames.
+        hints.attach(self, "summary", "agreed")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from families.models import Child, ParentCarer, Tone
+from guidance import hints
 from meetings.models import (
     ActionPoint,
     AgencyAttendee,
@@ -189,6 +190,10 @@ class ContributionForm(forms.ModelForm):
         fields = ["party", "words"]
         widgets = {"words": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hints.attach(self, "words")
+
 
 class ScalingForm(forms.ModelForm):
     class Meta:
@@ -251,6 +256,10 @@ class RecordForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "review_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hints.attach(self, "summary")
 
     def clean_review_on(self):
         review_on = self.cleaned_data.get("review_on")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "compass",
     "meetings",
     "audit",
+    "guidance",
     "demo",
     "django_tasks_db",
     "scale",

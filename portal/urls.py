@@ -23,6 +23,7 @@ urlpatterns = [
     path("compass/", include("compass.urls")),
     path("meetings/", include("meetings.urls")),
     path("audit/", include("audit.urls")),
+    path("guidance/", include("guidance.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
