@@ -39,3 +39,20 @@ def hints_settled(*, school: School, hinted: set[str], found: list[str], on: dt.
         _bump(school=school, on=on, phrase=phrase, taken=1)
     for phrase in sorted(still_there - hinted):
         _bump(school=school, on=on, phrase=phrase, shown=1)
+
+
+@transaction.atomic
+def phrase_defaults_install() -> int:
+    """Add any of the authority's default phrases that are missing (as migration 0002 does, for
+    tests that run after the database was flushed). Returns how many were added."""
+    from guidance.defaults import PHRASES
+    from guidance.models import Phrase
+
+    added = 0
+    for phrase, why, suggestion in PHRASES:
+        if not Phrase.objects.filter(school=None, phrase__iexact=phrase).exists():
+            row = Phrase(school=None, phrase=phrase, why=why, suggestion=suggestion)
+            row.full_clean()
+            row.save()
+            added += 1
+    return added

@@ -64,3 +64,12 @@ def test_a_school_rewords_a_default_suggestion(cast):
 def test_inactive_defaults_are_not_used(cast):
     Phrase.objects.filter(school=None, phrase="hostile").update(is_active=False)
     assert _found(cast.school, "He was hostile.") == []
+
+
+def test_the_seeding_migration_holds_the_same_list_as_the_defaults():
+    import importlib
+
+    from guidance.defaults import PHRASES
+
+    migration = importlib.import_module("guidance.migrations.0002_seed_phrases")
+    assert migration.PHRASES == PHRASES
