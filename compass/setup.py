@@ -4,7 +4,7 @@ ticks itself from the school's data; the panel goes away once all three are done
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
 from compass.models import Placement
@@ -26,14 +26,24 @@ def setup_panel(request) -> dict | None:
         access.is_headteacher(request.user, school) or access.is_pastoral(request.user, school)
     ):
         return None
-    counts = SchoolFamily.objects.filter(school=school).aggregate(
-        families=Count("pk"), with_key_contact=Count("pk", filter=Q(key_contact__isnull=False))
+    # One query for all three steps, however many families the school has.
+    counts = (
+        SchoolFamily.objects.filter(school=school)
+        .annotate(
+            is_placed=Exists(
+                Placement.objects.filter(school=school, family_id=OuterRef("family_id"))
+            )
+        )
+        .aggregate(
+            families=Count("pk"),
+            with_key_contact=Count("pk", filter=Q(key_contact__isnull=False)),
+            placed=Count("pk", filter=Q(is_placed=True)),
+        )
     )
-    families, with_key = counts["families"], counts["with_key_contact"]
-    placed = (
-        Placement.objects.filter(school=school).values("family_id").distinct().count()
-        if families
-        else 0
+    families, with_key, placed = (
+        counts["families"],
+        counts["with_key_contact"],
+        counts["placed"],
     )
     steps = [
         {
