@@ -53,7 +53,7 @@ class Matcher:
 
 
 def _pattern(phrase: str) -> re.Pattern:
-    words = phrase.translate(_APOSTROPHES).split()
+    words = re.split(r"[\s\-]+", phrase.translate(_APOSTROPHES).strip())
     body = r"[\s\-]+".join(re.escape(word) for word in words)
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 

@@ -29,6 +29,10 @@ def test_matching_ignores_capitals_and_treats_hyphens_as_spaces(cast):
     assert _found(cast.school, text) == ["difficult parent", "hard to reach"]
 
 
+def test_a_hyphenated_phrase_also_matches_with_a_space(cast):
+    assert _found(cast.school, "Described as non compliant.") == ["non-compliant"]
+
+
 def test_only_whole_phrases_match(cast):
     assert _found(cast.school, "Hostilities ended; the DNAs were fine.") == []
     assert _found(cast.school, "He was hostile.") == ["hostile"]
