@@ -289,6 +289,7 @@ class FollowUpLogForm(forms.Form):
     def __init__(self, *args, follow_up, **kwargs):
         super().__init__(*args, **kwargs)
         self.follow_up = follow_up
+        hints.attach(self, "summary")
         meeting = follow_up.meeting
         self.fields["parents"].queryset = ParentCarer.objects.filter(family=meeting.family)
         self.points = list(follow_up.action_points.all())

@@ -3,7 +3,7 @@ family with separated parents, one pupil)."""
 
 import pytest
 
-from tests.meetings.conftest import household  # noqa: F401
+from tests.meetings.conftest import household, meeting  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -141,3 +141,27 @@ def test_dashboard_shows_hints_shown_and_taken_per_term_without_names(cast, logi
 def test_dashboard_says_when_no_hints_have_been_shown(cast, login):
     text = login(cast.headteacher).get(reverse("compass:dashboard")).text
     assert "No wording hints have been shown yet." in text
+
+
+def test_a_follow_up_call_is_checked_on_save_too(cast, login, meeting, household):
+    from meetings.models import FollowUp
+    from tests.meetings.test_after import _held
+
+    _held(meeting, cast, household)
+    follow_up = FollowUp.objects.create(
+        meeting=meeting, owner=cast.pastoral, due_on=timezone.localdate()
+    )
+    url = reverse("meetings:follow-up-log", args=[follow_up.pk])
+    form_page = login(cast.pastoral).get(url).text
+    assert 'id="hint-summary"' in form_page
+    response = login(cast.pastoral).post(
+        url,
+        {
+            "parents": [household.mum.pk],
+            "summary": "Dad was hostile on the phone.",
+            "tone": "concern",
+        },
+        follow=True,
+    )
+    assert Contact.objects.filter(summary="Dad was hostile on the phone.").exists()
+    assert "“hostile”" in response.content.decode()
