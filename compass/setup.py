@@ -62,16 +62,20 @@ def setup_panel(request) -> dict | None:
         {
             "title": "Choose a key contact for each family",
             "done": families > 0 and with_key == families,
-            "status": f"{with_key} of {families} families have a key contact.",
+            "status": f"{with_key} of {families} families have a key contact."
+            if families
+            else "Once families are imported.",
             "help": "One member of staff each family knows and can reach: open a family and "
-            "choose Change key contact.",
+            "choose its key contact beside its strengths.",
             "url": reverse("families:family-list") if families else None,
             "link": "Open the family list",
         },
         {
             "title": "Place the first relationships on the compass",
             "done": placed > 0,
-            "status": f"{placed} families placed so far." if placed else "None placed yet.",
+            "status": f"{placed} of {families} families placed so far."
+            if families
+            else "Once families are imported.",
             "help": "Start with the families you know best: where the relationship sits now on "
             "communication, access and attitude, and why.",
             "url": reverse("families:family-list") if families else None,

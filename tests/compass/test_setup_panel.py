@@ -25,6 +25,7 @@ def test_a_new_school_shows_the_three_steps_to_its_senior_and_pastoral_staff(cas
     assert "Choose a key contact for each family" in panel
     assert "Place the first relationships on the compass" in panel
     assert "No families yet." in panel
+    assert "Once families are imported." in panel
     # A headteacher cannot import; the step says who can.
     assert "Your portal administrator imports the file" in panel
 
