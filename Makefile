@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt bench setup
+.PHONY: run test lint fmt bench setup assets
 
 setup:
 	@scripts/bootstrap.sh
@@ -21,3 +21,7 @@ fmt: setup
 # Two data sizes in one throwaway PostgreSQL; prints the table, writes bench/results.json.
 bench: setup
 	scripts/with-postgres.sh .venv/bin/python bench/run.py $(BENCH_ARGS)
+
+# The one stylesheet and the script bundles in static/dist/ (committed; see README).
+assets: setup
+	.venv/bin/python scripts/build_assets.py

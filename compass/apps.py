@@ -36,6 +36,10 @@ class CompassConfig(AppConfig):
                 order=30,
             )
         )
+        # Getting started: a new school's set-up checklist, first on the page.
+        from compass.setup import setup_panel
+
+        register_panel(HomePanel(template="compass/setup_panel.html", render=setup_panel, order=5))
         # The headteacher's and the authority's dashboards (compass/views_dashboard.py).
         from compass.views_dashboard import register_dashboard
 

@@ -109,6 +109,10 @@ def load() -> dict[str, School]:
             | Q(content_type__app_label="privacy", content_type__model="retentionpolicy")
             & ~Q(codename__startswith="delete_")
         )
+        # Administrators keep the list of phrases to reconsider (respectful recording).
+        | Permission.objects.filter(
+            content_type__app_label="guidance", content_type__model="phrase"
+        )
     )
     schools = {}
     for key, (name, stage) in SCHOOLS.items():

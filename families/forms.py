@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, ParentCarer, SchoolFamily
 from families.services import CONTACT_FIELDS
+from guidance import hints
 from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
@@ -98,6 +99,8 @@ class ContactForm(forms.ModelForm):
         if self.instance.pk is not None:
             # The version the editor started from: a save after someone else's is stopped.
             self.fields[conflicts.FIELD] = conflicts.version_field(self.instance)
+        # A gentle hint beside the summary and agreement when a phrase labels or blames.
+        hints.attach(self, "summary", "agreed")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

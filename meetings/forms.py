@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from families.models import Child, ParentCarer, Tone
+from guidance import hints
 from meetings.models import (
     ActionPoint,
     AgencyAttendee,
@@ -192,6 +193,10 @@ class ContributionForm(forms.ModelForm):
         fields = ["party", "words"]
         widgets = {"words": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hints.attach(self, "words")
+
 
 class ScalingForm(forms.ModelForm):
     class Meta:
@@ -258,6 +263,10 @@ class RecordForm(forms.ModelForm):
             "review_on": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hints.attach(self, "summary")
+
     def clean_review_on(self):
         review_on = self.cleaned_data.get("review_on")
         held_on = timezone.localtime(self.instance.starts_at).date()
@@ -286,6 +295,7 @@ class FollowUpLogForm(forms.Form):
     def __init__(self, *args, follow_up, **kwargs):
         super().__init__(*args, **kwargs)
         self.follow_up = follow_up
+        hints.attach(self, "summary")
         meeting = follow_up.meeting
         self.fields["parents"].queryset = ParentCarer.objects.filter(family=meeting.family)
         self.points = list(follow_up.action_points.all())

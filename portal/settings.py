@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "meetings",
     "audit",
     "privacy",
+    "guidance",
     "demo",
     "django_tasks_db",
     "scale",

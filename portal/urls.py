@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
+    path("guidance/", include("guidance.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

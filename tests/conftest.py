@@ -111,3 +111,12 @@ def compass_defaults(db):
     from compass.services import defaults_install
 
     defaults_install()
+
+
+@pytest.fixture
+def phrase_defaults(db):
+    """The authority's default phrases to reconsider (seeded by a data migration, which a
+    flushed database no longer holds)."""
+    from guidance.services import phrase_defaults_install
+
+    phrase_defaults_install()

@@ -357,3 +357,26 @@ class FormSubmissionFactory(factory.django.DjangoModelFactory):
 
     token = factory.Faker("uuid4", cast_to=None)
     user = factory.SubFactory(UserFactory)
+
+
+class PhraseFactory(factory.django.DjangoModelFactory):
+    """A school's own phrase to reconsider (the authority's defaults are seeded)."""
+
+    class Meta:
+        model = "guidance.Phrase"
+
+    school = factory.SubFactory(SchoolFactory)
+    phrase = factory.Sequence(lambda n: f"awkward family {n}")
+    why = "It labels the family."
+    suggestion = "Describe what happened and what was said."
+
+
+class HintTallyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "guidance.HintTally"
+
+    school = factory.SubFactory(SchoolFactory)
+    term_start = datetime.date(2026, 8, 1)
+    phrase = "hard to reach"
+    shown = 3
+    taken = 1

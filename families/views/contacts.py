@@ -15,6 +15,7 @@ from families.forms import ContactForm
 from families.models import Contact
 from families.services import contact_edit, contact_log
 from families.views.access import _get_contact_for_user, _get_family_for_user
+from guidance import hints
 from portal.lib import conflicts, once, saving
 
 # Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
@@ -39,6 +40,12 @@ def _follow_up_being_completed(request, school_family) -> Contact | None:
     if contact is None:
         raise Http404("No such follow-up.")
     return contact
+
+
+def _wording_hints(request, form) -> None:
+    """After the save (never instead of it): note any phrase that labels or blames."""
+    data = form.cleaned_data
+    hints.save_messages(request, hints.check_on_save(request, data["summary"], data["agreed"]))
 
 
 def _chronology_url(family_id: int) -> str:
@@ -80,6 +87,7 @@ def contact_add(request, pk: int):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Contact logged. It is at the top of the chronology.")
+                _wording_hints(request, form)
                 return redirect(_chronology_url(family.pk))
     return render(
         request,
@@ -120,6 +128,7 @@ def contact_edit_view(request, pk: int):
                 messages.success(
                     request, "Contact updated. The earlier version is kept in its history."
                 )
+                _wording_hints(request, form)
                 return redirect(_chronology_url(contact.family_id))
     return render(
         request,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import audit
 from families.models import SchoolFamily
+from guidance import hints
 from meetings import pdf, services
 from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
@@ -111,6 +112,7 @@ def follow_up_log(request, pk: int):
             _apply_errors(form, exc)
         else:
             messages.success(request, "The follow-up is logged and the steps are updated.")
+            hints.save_messages(request, hints.check_on_save(request, form.cleaned_data["summary"]))
             return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
     return render(
         request,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 import audit
+from guidance import hints
 from meetings import services
 from meetings.forms import (
     ActionPointForm,
@@ -132,6 +133,9 @@ def contribution_add(request, pk: int, section: str):
         services.contribution_add(
             meeting=meeting, recorded_by=request.user, section=section, **form.cleaned_data
         )
+        found = hints.check_on_save(request, form.cleaned_data["words"])
+        if not request.htmx:  # with htmx the hint was beside the field as they typed
+            hints.save_messages(request, found)
         form = None
     return _section_response(
         request, meeting, "section", section, ok=ok, **{f"form_{section}": form}
@@ -233,6 +237,7 @@ def meeting_record(request, pk: int):
             _apply_errors(form, exc)
         else:
             messages.success(request, "The meeting record is saved.")
+            hints.save_messages(request, hints.check_on_save(request, form.cleaned_data["summary"]))
             return redirect(_detail_url(meeting, "after"))
     meeting.refresh_from_db()
     return render(

@@ -41,7 +41,7 @@ _VITALS = """() => new Promise(resolve => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
   }).observe({type: 'layout-shift', buffered: true});
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
-  const styles = document.querySelectorAll('link[rel="stylesheet"]:not([media="print"])').length;
+  const styles = document.querySelectorAll('link[rel="stylesheet"]').length;
   const started = performance.now();
   const finish = () => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -118,7 +118,7 @@ def js_gzip_bytes(script_urls: list[str]) -> int:
 
 
 def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
-    """LCP, CLS and compressed JavaScript for the page; asserts the light-page budgets."""
+    """LCP, CLS, compressed JavaScript and bundle count for the page; asserts the budgets."""
     vitals = page.evaluate(_VITALS)
     # Chromium reports no LCP entry for some pages reached by a form post and redirect; the
     # first contentful paint then stands in, and the row says so (it is a lower bound).
@@ -137,6 +137,9 @@ def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
     assert row["lcp_ms"] <= LCP_BUDGET_MS, row
     assert row["cls"] <= CLS_BUDGET, row
     assert row["js_gzip_bytes"] <= js_budget, row
+    # One stylesheet (print rules inside it) and at most one script bundle (static/dist/).
+    assert row["stylesheets"] == 1, row
+    assert row["scripts"] <= 1, row
     return row
 
 
