@@ -363,6 +363,17 @@ PRIVACY_ROWS = [
     R("privacy:subject-access-print", lambda s: {"pk": s.parent.pk}, DATA_PROTECTION),
 ]
 
+# Respectful-language hints while typing: staff who write about families, no object involved.
+GUIDANCE_ROWS = [
+    R(
+        "guidance:hint-check",
+        None,
+        "200 200 200 403 403",
+        method="POST",
+        data={"hint_field": "summary", "summary": "A friendly chat at the gate"},
+    ),
+]
+
 # Django admin: one family of URLs. Only the administrator (is_staff) gets in; everyone else is
 # sent to the admin login, which refuses them. Family records are not an administrator's.
 ADMIN_PREFIX = "admin/"
@@ -393,6 +404,7 @@ GROUPS = {
     "meetings": MEETINGS_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
+    "guidance": GUIDANCE_ROWS,
     "admin": ADMIN_ROWS,
 }
 ALL_ROWS = [row for rows in GROUPS.values() for row in rows]
