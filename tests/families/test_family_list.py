@@ -173,7 +173,7 @@ def test_list_query_count_does_not_grow(cast, login, django_assert_max_num_queri
                 confidentiality_reason="Health" if level == "pastoral" else "",
             )
     client = login(cast.teacher)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(URL, {"sort": "quiet"})
     assert response.text.count("Log contact<") == families
 
