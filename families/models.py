@@ -188,6 +188,11 @@ class SchoolFamily(models.Model):
     positive_count = models.PositiveIntegerField(default=0)
     neutral_count = models.PositiveIntegerField(default=0)
     concern_count = models.PositiveIntegerField(default=0)
+    # The family's current compass region here (the key of its latest placement, "" if never
+    # placed) and when that placement was made: kept by compass.services in the same
+    # transaction as each placement, so dashboards need not find each family's latest one.
+    current_region = models.SlugField(max_length=30, blank=True, editable=False)
+    last_placed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SchoolFamilyQuerySet.as_manager()
     # The summary columns are derived data; history records who changed the key contact.
@@ -199,6 +204,8 @@ class SchoolFamily(models.Model):
             "positive_count",
             "neutral_count",
             "concern_count",
+            "current_region",
+            "last_placed_at",
         ]
     )
 
@@ -212,6 +219,7 @@ class SchoolFamily(models.Model):
             models.Index(fields=["school", "key_contact"], name="schoolfamily_key_contact"),
             models.Index(fields=["school", "last_contact_at"], name="schoolfamily_last_contact"),
             models.Index(fields=["school", "last_positive_at"], name="schoolfamily_last_positive"),
+            models.Index(fields=["school", "current_region"], name="schoolfamily_region"),
         ]
 
     def __str__(self):
