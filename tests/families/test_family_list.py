@@ -147,7 +147,12 @@ def test_pagination(cast, login):
         make_family(cast, name=f"Family {n:02d}")
     client = login(cast.pastoral)
     assert "Family 26" not in client.get(URL).text
-    assert "Family 26" in client.get(URL, {"page": 2}).text
+    second = client.get(URL, {"page": 2}).text
+    assert "Family 26" in second and "Page 2 of 2" in second
+    assert "(27)" in second  # the total, counted with the page's rows
+    # A stale link past the end shows the last page; nonsense shows the first.
+    assert "Family 26" in client.get(URL, {"page": 9}).text
+    assert "Family 00" in client.get(URL, {"page": "x"}).text
 
 
 def test_families_nav_item_shows_for_family_roles_only(cast, login, client):
