@@ -1,6 +1,7 @@
 """The family list: who sees it, filters, name search by POST, ordering and query budget."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -221,3 +222,19 @@ def test_filter_by_key_contact_and_year(cast, fam, login):
     text = client.get(URL, {"year_group": "P7"}).text
     assert "Family Birch" in text and "Family Rowan" not in text
     assert "Any class" in text
+
+
+def test_the_filter_form_keeps_what_was_chosen_and_says_what_is_wrong(cast, fam, login):
+    client = login(cast.pastoral)
+    text = client.get(
+        URL,
+        {"class_group": fam.class_group.pk, "last_tone": "concern", "interpreter": "on"},
+    ).text
+    assert f'<option value="{fam.class_group.pk}" selected>' in text
+    assert '<option value="concern" selected>' in text
+    assert re.search(r'name="interpreter"[^>]* checked', text)
+    assert '<label for="id_quiet_weeks" class="form-label">' in text
+    text = client.get(URL, {"quiet_weeks": "0"}).text
+    assert 'aria-describedby="id_quiet_weeks_error"' in text
+    assert re.search(r'id="id_quiet_weeks_error"[^>]*>[^<]*greater than or equal to 1', text)
+    assert 'value="0"' in text
