@@ -88,6 +88,10 @@ _DISTANCE = ExpressionWrapper(
 
 
 def with_region(families, *, as_of=None, name="region"):
+    """Annotate each family's region: now, from SchoolFamily.current_region (kept by
+    compass.services with each placement); at an earlier time, from its latest placement then."""
+    if as_of is None:
+        return families.annotate(**{name: F("current_region")})
     latest = _latest_placement(as_of)
     return families.annotate(**{name: Subquery(latest.values("region_key")[:1])})
 
@@ -296,10 +300,6 @@ def balance_total(contacts) -> dict:
 # Families needing attention
 
 
-def _last_placed_at():
-    return Subquery(_latest_placement().values("placed_at")[:1])
-
-
 def _attention_filters(school: School, *, weeks: int, today: dt.date) -> dict[str, Q]:
     now = timezone.now()
     term = term_containing(today)
@@ -323,18 +323,12 @@ def attention_counts(school: School, families, *, weeks: int, today: dt.date) ->
         follow_up_on__isnull=False,
         follow_up_done_at__isnull=True,
     )
-    counts = (
-        families.annotate(last_placed_at=_last_placed_at())
-        .annotate(
-            overdue=Subquery(
-                overdue.order_by().values("family").annotate(n=Count("pk")).values("n")
-            )
-        )
-        .aggregate(
-            families=Count("pk"),
-            overdue_follow_ups=models.Sum("overdue", default=0),
-            **{name: Count("pk", filter=q) for name, q in wanted.items()},
-        )
+    counts = families.annotate(
+        overdue=Subquery(overdue.order_by().values("family").annotate(n=Count("pk")).values("n"))
+    ).aggregate(
+        families=Count("pk"),
+        overdue_follow_ups=models.Sum("overdue", default=0),
+        **{name: Count("pk", filter=q) for name, q in wanted.items()},
     )
     return counts
 
@@ -343,8 +337,7 @@ def attention_list(school: School, families, which: str, *, weeks: int, today: d
     """The families behind one of the attention counts, by name."""
     wanted = _attention_filters(school, weeks=weeks, today=today)[which]
     return (
-        families.annotate(last_placed_at=_last_placed_at())
-        .filter(wanted)
+        families.filter(wanted)
         .values(
             "pk",
             "family",

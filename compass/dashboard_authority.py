@@ -1,21 +1,21 @@
 """The authority's figures: each school of the officer's authorities and the total, as counts
-only, with small numbers suppressed. One query per table, whatever the number of schools."""
+only, with small numbers suppressed. One query per table, whatever the number of schools: the
+regions from each family's current region (SchoolFamily.current_region), the contact balance
+from the monthly rollups, so neither grows with the number of contacts or placements."""
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Min, Sum
 
-from compass.dashboard import (
-    NOT_PLACED,
-    NOT_PLACED_LABEL,
-    balance_counts,
-    regions_for,
-    with_region,
-)
-from families.models import Contact, SchoolFamily
+from compass.dashboard import NOT_PLACED, NOT_PLACED_LABEL, regions_for, with_region
+from families.models import SchoolFamily
 from portal.lib.terms import Period
 from portal.models import School
+
+# The one arrow from a feature app into scale: the precomputed contact figures live there
+# (see the README, "Scale and performance").
+from scale.models import ContactMonthRollup
 
 SUPPRESS_BELOW = 5
 
@@ -79,18 +79,33 @@ def authority_region_counts(authority_ids: set[int]) -> dict[int, dict[str, int]
     return result
 
 
+BALANCE_FIELDS = ("positive", "neutral", "concern", "formal", "informal", "total")
+
+
 def authority_balance(authority_ids: set[int], period: Period) -> dict[int, dict]:
+    """{school id: contacts in the period by tone and formality}, summed from the monthly
+    rollups (scale.models.ContactMonthRollup, refreshed by a task), not counted from contacts:
+    a few rows per school and month, however many contacts there are. Periods start and end on
+    the first of a month, so whole months add up to the period exactly."""
     rows = (
-        Contact.objects.filter(
+        ContactMonthRollup.objects.filter(
             school__authority_id__in=authority_ids,
-            occurred_at__gte=period.starts_at,
-            occurred_at__lt=period.ends_at,
+            month__gte=period.start,
+            month__lt=period.end,
         )
         .values("school")
-        .annotate(**balance_counts())
+        .annotate(**{name: Sum(name) for name in BALANCE_FIELDS})
         .order_by()
     )
     return {row["school"]: row for row in rows}
+
+
+def authority_balance_as_of(authority_ids: set[int]):
+    """When the least recently refreshed school's rollup was worked out: the contact figures
+    include every contact recorded before then. None if no rollup has been made yet."""
+    return ContactMonthRollup.objects.filter(school__authority_id__in=authority_ids).aggregate(
+        at=Min("refreshed_at")
+    )["at"]
 
 
 def authority_tables(authority_ids: set[int], period: Period) -> dict:
@@ -120,6 +135,7 @@ def authority_tables(authority_ids: set[int], period: Period) -> dict:
     return {
         "schools": schools,
         "period": period,
+        "balance_as_of": authority_balance_as_of(authority_ids),
         "region_columns": [labels.get(k, k) for k in keys],
         "regions": list(zip(names, suppress_table(region_matrix), strict=True)),
         "tones": list(zip(names, suppress_table(tone_matrix), strict=True)),

@@ -280,12 +280,13 @@ def _axes() -> dict:
 SECTION_LIMIT = 50  # placements the family page's compass block reads
 
 
-def compass_context(school_family, *, limit: int = 50, placements=None) -> dict:
+def compass_context(school_family, *, limit: int = 50, placements=None, parents=None) -> dict:
     """Everything the compass block shows for one family, in a fixed number of queries."""
     if placements is None:
         placements = list(Placement.objects.for_family_page(school_family)[:limit])
     regions = CompassRegion.objects.for_school(school_family.school)
-    parents = list(school_family.family.parents.fetch_mode(models.FETCH_RAISE))
+    if parents is None:
+        parents = list(school_family.family.parents.fetch_mode(models.FETCH_RAISE))
     drawing = drawing_for(placements, regions, parents)
     latest = placements[0] if placements else None
     return {
@@ -301,7 +302,10 @@ def compass_context(school_family, *, limit: int = 50, placements=None) -> dict:
 def section_context(request, school_family) -> dict:
     """The family page's compass block (the family page has already checked access)."""
     from compass.timeline import family_placements
+    from families.extensions import family_parents
 
     return compass_context(
-        school_family, placements=family_placements(request, school_family, SECTION_LIMIT)
+        school_family,
+        placements=family_placements(request, school_family, SECTION_LIMIT),
+        parents=family_parents(request, school_family),
     )

@@ -39,9 +39,9 @@ def review_queryset(user, school):
     goal_keys = [r.key for r in CompassRegion.objects.for_school(school) if r.is_goal]
     cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
     families = SchoolFamily.objects.visible_to(user, school).filter(key_contact=user)
+    # last_placed_at and current_region are kept on the row by compass.services.
     annotated = families.annotate(
-        last_placed_at=Subquery(latest.values("placed_at")[:1]),
-        last_region_key=Subquery(latest.values("region_key")[:1]),
+        last_region_key=F("current_region"),
         last_region_label=Subquery(latest.values("region_label")[:1]),
         tone_1=_tone(contacts, 0),
         tone_2=_tone(contacts, 1),

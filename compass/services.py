@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from compass import defaults
@@ -39,6 +41,50 @@ def defaults_install() -> None:
         )
 
 
+def _standing(placements):
+    """The placements that count towards a family's current region. (When placements can be
+    withdrawn, leave the withdrawn ones out here; every refresh below goes through this.)"""
+    return placements
+
+
+def _latest_placements():
+    """The placements of the outer SchoolFamily row that count, newest first."""
+    return _standing(Placement.objects.filter(school_family=OuterRef("pk"))).order_by(
+        "-placed_at", "-pk"
+    )
+
+
+@transaction.atomic
+def school_family_region_refresh(*, school_family: SchoolFamily) -> SchoolFamily:
+    """Recompute one family's current region and last placement date at its school from its
+    placements (after a placement is withdrawn or corrected, say). Returns the row, updated."""
+    latest = (
+        _standing(Placement.objects.filter(school_family=school_family))
+        .order_by("-placed_at", "-pk")
+        .values("region_key", "placed_at")
+        .first()
+    )
+    school_family.current_region = latest["region_key"] if latest else ""
+    school_family.last_placed_at = latest["placed_at"] if latest else None
+    # A queryset update: the columns are derived data with no edit history of their own.
+    SchoolFamily.objects.filter(pk=school_family.pk).update(
+        current_region=school_family.current_region,
+        last_placed_at=school_family.last_placed_at,
+    )
+    return school_family
+
+
+@transaction.atomic
+def current_regions_refresh(*, school: School) -> int:
+    """Recompute every family's current region at `school` in one UPDATE (after bulk loads:
+    demo data, the load generator). Returns the number of families."""
+    latest = _latest_placements()
+    return SchoolFamily.objects.filter(school=school).update(
+        current_region=Coalesce(Subquery(latest.values("region_key")[:1]), Value("")),
+        last_placed_at=Subquery(latest.values("placed_at")[:1]),
+    )
+
+
 @transaction.atomic
 def placement_record(
     *,
@@ -60,8 +106,11 @@ def placement_record(
     parent_words: str = "",
     placed_at: datetime | None = None,
 ) -> Placement:
-    """Record a new placement; the point and its region come from the school's region data."""
-    school_family = SchoolFamily.objects.get(school=school, family=family)
+    """Record a new placement; the point and its region come from the school's region data.
+    The family's current region at the school moves with it unless it is dated before the
+    latest placement already recorded."""
+    # Locked, so two placements recorded at once leave the later one as the current region.
+    school_family = SchoolFamily.objects.select_for_update().get(school=school, family=family)
     regions = CompassRegion.objects.for_school(school)
     x, y = point_for(communication, access, attitude)
     region = region_for(regions, x, y)
@@ -104,4 +153,9 @@ def placement_record(
     if any(p.family_id != family.pk for p in parents):
         raise ValidationError({"parents": "Choose parents or carers of this family."})
     placement.parents.set(parents)
+    last = school_family.last_placed_at
+    if last is None or placement.placed_at >= last:
+        SchoolFamily.objects.filter(pk=school_family.pk).update(
+            current_region=placement.region_key, last_placed_at=placement.placed_at
+        )
     return placement

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from compass.models import CompassRegion, Placement, point_for, region_for
-from compass.services import defaults_install
+from compass.services import current_regions_refresh, defaults_install
 from demo import schools as demo_schools
 from demo.family_cases import CASES
 from families.models import Level, SchoolFamily
-from portal.models import Membership, Role
+from portal.models import Membership, Role, School
 
 SEED = 20261123
 TERM_DAYS = 84  # two terms ≈ 170 days, so every path starts in last term
@@ -386,6 +386,9 @@ def load() -> None:
     Through.objects.bulk_create(
         Through(placement_id=p.pk, parentcarer_id=parent.pk) for p, parent in parent_links
     )
+    # Bulk-created placements bypass placement_record: set each family's current region.
+    for school in School.objects.filter(pk__in=school_ids):
+        current_regions_refresh(school=school)
 
 
 def _case_path(sf, placer, regions, now, placements, parent_links) -> None:

@@ -75,6 +75,17 @@ def page_rows(request: HttpRequest, key: str, limit: int, fetch: Callable[[int],
     return held[1][:limit]
 
 
+def family_parents(request: HttpRequest, school_family) -> list:
+    """The family's parents and carers (in the model's order), read once per request and shared
+    by the family page and the sections that draw or list them."""
+    return page_rows(
+        request,
+        f"families.parents.{school_family.family_id}",
+        10_000,
+        lambda n: school_family.family.parents.all()[:n],
+    )
+
+
 def sections() -> list[FamilySection]:
     return list(_sections)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -79,27 +79,22 @@ class SchoolFamilyQuerySet(models.QuerySet):
     def with_seen_summary(self, user, school: School) -> SchoolFamilyQuerySet:
         """Annotate `seen_*` contact summaries counting only contacts this user may read.
 
-        When the user may read every contact of the school (one query tells), these are the
-        stored summary columns; otherwise they are worked out per row from the readable
-        contacts, so a confidential contact's date or tone never shows in a list.
+        In the same query (no extra round trip): while no contact of the school is hidden from
+        this user, these are the stored summary columns; otherwise they are worked out per row
+        from the readable contacts, so a confidential contact's date or tone never shows in a
+        list. The "anything hidden?" test asks only the confidential rows the user cannot read
+        (the partial index contact_confidential serves it) and PostgreSQL runs it once per
+        query, not per row.
         """
         readable = Contact.objects.readable_by(user, school)
-        # Only confidential contacts can be hidden; the partial index contact_confidential
-        # keeps this check from reading every contact of the school.
-        hidden = (
-            Contact.objects.filter(school=school)
-            .exclude(confidentiality=Contact.Confidentiality.SCHOOL)
-            .exclude(pk__in=readable.values("pk"))
-        )
-        if not hidden.exists():
-            return self.annotate(
-                seen_last_at=F("last_contact_at"),
-                seen_last_tone=F("last_contact_tone"),
-                seen_last_positive_at=F("last_positive_at"),
-                seen_positive=F("positive_count"),
-                seen_neutral=F("neutral_count"),
-                seen_concern=F("concern_count"),
+        hidden = Contact.objects.hidden_from(user, school)
+
+        def seen(stored, worked_out):
+            field = SchoolFamily._meta.get_field(stored)
+            return Case(
+                When(Exists(hidden), then=worked_out), default=F(stored), output_field=field
             )
+
         mine = readable.filter(family=OuterRef("family")).order_by("-occurred_at", "-pk")
 
         def count(tone):
@@ -113,18 +108,49 @@ class SchoolFamilyQuerySet(models.QuerySet):
             return Coalesce(Subquery(counted), 0)
 
         return self.annotate(
-            seen_last_at=Subquery(mine.values("occurred_at")[:1]),
-            seen_last_tone=Coalesce(Subquery(mine.values("tone")[:1]), Value("")),
-            seen_last_positive_at=Subquery(
-                mine.filter(tone=Tone.POSITIVE).values("occurred_at")[:1]
+            seen_last_at=seen("last_contact_at", Subquery(mine.values("occurred_at")[:1])),
+            seen_last_tone=seen(
+                "last_contact_tone", Coalesce(Subquery(mine.values("tone")[:1]), Value(""))
             ),
-            seen_positive=count(Tone.POSITIVE),
-            seen_neutral=count(Tone.NEUTRAL),
-            seen_concern=count(Tone.CONCERN),
+            seen_last_positive_at=seen(
+                "last_positive_at",
+                Subquery(mine.filter(tone=Tone.POSITIVE).values("occurred_at")[:1]),
+            ),
+            seen_positive=seen("positive_count", count(Tone.POSITIVE)),
+            seen_neutral=seen("neutral_count", count(Tone.NEUTRAL)),
+            seen_concern=seen("concern_count", count(Tone.CONCERN)),
         )
 
     def for_family_page(self) -> SchoolFamilyQuerySet:
-        return self.select_related("family", "key_contact", "school")
+        """The family page's row, with when (and by whom) the family's record last changed."""
+        edits = Family.history.model.objects.filter(
+            id=OuterRef("family_id"), history_type="~"
+        ).order_by("-history_date", "-history_id")
+        return self.select_related("family", "key_contact", "school").annotate(
+            family_changed_at=Subquery(edits.values("history_date")[:1]),
+            family_changed_by_first=Subquery(edits.values("history_user__first_name")[:1]),
+            family_changed_by_last=Subquery(edits.values("history_user__last_name")[:1]),
+        )
+
+    def with_contact_balance(self, user, school: School) -> SchoolFamilyQuerySet:
+        """Annotate `balance_<tone>`: the family's contacts this user may read, by tone."""
+        readable = Contact.objects.readable_by(user, school)
+
+        def count(tone):
+            counted = (
+                readable.filter(family=OuterRef("family"), tone=tone)
+                .order_by()
+                .values("family")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            balance_positive=count(Tone.POSITIVE),
+            balance_neutral=count(Tone.NEUTRAL),
+            balance_concern=count(Tone.CONCERN),
+        )
 
     def taught_by(self, user) -> SchoolFamilyQuerySet:
         return self.filter(
@@ -162,6 +188,11 @@ class SchoolFamily(models.Model):
     positive_count = models.PositiveIntegerField(default=0)
     neutral_count = models.PositiveIntegerField(default=0)
     concern_count = models.PositiveIntegerField(default=0)
+    # The family's current compass region here (the key of its latest placement, "" if never
+    # placed) and when that placement was made: kept by compass.services in the same
+    # transaction as each placement, so dashboards need not find each family's latest one.
+    current_region = models.SlugField(max_length=30, blank=True, editable=False)
+    last_placed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SchoolFamilyQuerySet.as_manager()
     # The summary columns are derived data; history records who changed the key contact.
@@ -173,6 +204,8 @@ class SchoolFamily(models.Model):
             "positive_count",
             "neutral_count",
             "concern_count",
+            "current_region",
+            "last_placed_at",
         ]
     )
 
@@ -186,6 +219,7 @@ class SchoolFamily(models.Model):
             models.Index(fields=["school", "key_contact"], name="schoolfamily_key_contact"),
             models.Index(fields=["school", "last_contact_at"], name="schoolfamily_last_contact"),
             models.Index(fields=["school", "last_positive_at"], name="schoolfamily_last_positive"),
+            models.Index(fields=["school", "current_region"], name="schoolfamily_region"),
         ]
 
     def __str__(self):
@@ -402,6 +436,17 @@ class ContactQuerySet(models.QuerySet):
         if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
             shown |= Q(confidentiality=Contact.Confidentiality.PASTORAL)
         return self.filter(school=school).filter(shown)
+
+    def hidden_from(self, user, school: School) -> ContactQuerySet:
+        """Contacts of `school` this user may not read: the complement of readable_by, asked
+        of the confidential rows only (the partial index contact_confidential serves it)."""
+        if school is None or not access.works_with_families(user, school):
+            return self.filter(school=school)
+        hidden = self.filter(school=school).exclude(confidentiality=Contact.Confidentiality.SCHOOL)
+        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
+            hidden = hidden.exclude(confidentiality=Contact.Confidentiality.PASTORAL)
+        named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
+        return hidden.exclude(staff=user).exclude(Exists(named))
 
     def for_chronology(self) -> ContactQuerySet:
         """Everything a chronology entry shows, with who last edited it, in fixed queries."""

@@ -189,6 +189,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parent Compass <no-reply@localhost>")
+# The portal's address as staff reach it, for links in e-mails sent by background tasks.
+PORTAL_URL = env("PORTAL_URL", default="http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {

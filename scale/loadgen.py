@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from compass.models import CompassRegion, Placement, point_for, region_for
-from compass.services import defaults_install
+from compass.services import current_regions_refresh, defaults_install
 from families.models import (
     Child,
     ChildParent,
@@ -342,6 +342,7 @@ def generate(
                     cursor.execute(statement)
         for school in school_objs:
             summaries_refresh(school=school)
+            current_regions_refresh(school=school)
         lap("family summaries")
 
     from scale.services import rollup_refresh

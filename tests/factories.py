@@ -295,6 +295,17 @@ class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
     month = datetime.date(2026, 9, 1)
 
 
+class ReminderSentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scale.ReminderSent"
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    kind = "contact_follow_up"
+    object_id = factory.Sequence(lambda n: n + 1)
+    sent_on = datetime.date(2026, 9, 1)
+
+
 class AccessLogFactory(factory.django.DjangoModelFactory):
     """A row of the access log: someone viewed a family."""
 

@@ -111,24 +111,40 @@ def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list
 
 
 def _balance(request, school_family) -> dict:
-    """Positive, neutral and concern contacts among those this user may see."""
-    counts = _visible_contacts(request, school_family).aggregate(
-        positive=Count("pk", filter=Q(tone=Tone.POSITIVE)),
-        neutral=Count("pk", filter=Q(tone=Tone.NEUTRAL)),
-        concern=Count("pk", filter=Q(tone=Tone.CONCERN)),
-    )
+    """Positive, neutral and concern contacts among those this user may see (read with the
+    family's row where the view asked _get_family_for_user for them)."""
+    if hasattr(school_family, "balance_positive"):
+        counts = {
+            "positive": school_family.balance_positive,
+            "neutral": school_family.balance_neutral,
+            "concern": school_family.balance_concern,
+        }
+    else:
+        counts = _visible_contacts(request, school_family).aggregate(
+            positive=Count("pk", filter=Q(tone=Tone.POSITIVE)),
+            neutral=Count("pk", filter=Q(tone=Tone.NEUTRAL)),
+            concern=Count("pk", filter=Q(tone=Tone.CONCERN)),
+        )
     counts["total"] = sum(counts.values())
     return counts
 
 
-def _children(school_family):
+def _current_children(school_family) -> tuple[list, int]:
+    """The family's current pupils at this school with their parents, and how many of its
+    children attend other schools, in one read (two queries)."""
     links = ChildParent.objects.select_related("parent").order_by("parent__first_name")
-    return list(
-        school_family.family.children.filter(school=school_family.school, left_on__isnull=True)
+    children = list(
+        school_family.family.children.filter(left_on__isnull=True)
         .select_related("class_group")
         .prefetch_related(Prefetch("parent_links", links))
         .order_by("first_name")
     )
+    here = [c for c in children if c.school_id == school_family.school_id]
+    return here, len(children) - len(here)
+
+
+def _children(school_family):
+    return _current_children(school_family)[0]
 
 
 def _chronology_context(request, school_family, children) -> dict:
@@ -159,8 +175,8 @@ def _log_views(request, school_family, entries) -> None:
 @require_GET
 def family_detail(request, pk: int):
     """Strengths first, then the family's shape and preferences, then the chronology."""
-    school_family = _get_family_for_user(request, pk)
-    children = _children(school_family)
+    school_family = _get_family_for_user(request, pk, balance=True)
+    children, elsewhere_count = _current_children(school_family)
     context = {
         "school_family": school_family,
         "family": school_family.family,
@@ -170,26 +186,32 @@ def family_detail(request, pk: int):
     _log_views(request, school_family, context["entries"])
     if request.htmx and request.htmx.target == "chronology":
         return render(request, "families/family_detail.html#chronology", context)
-    family = school_family.family
     context |= {
-        "parents": list(family.parents.order_by("first_name")),
-        "elsewhere_count": family.children.filter(left_on__isnull=True)
-        .exclude(school=school_family.school)
-        .count(),
+        "parents": sorted(
+            extensions.family_parents(request, school_family), key=lambda p: p.first_name
+        ),
+        "elsewhere_count": elsewhere_count,
         "sections": [
             {"template": section.template, **ctx}
             for section in extensions.sections()
             if (ctx := section.context(request, school_family)) is not None
         ],
         "can_edit_strengths": _may_edit_strengths(request, school_family),
-        "strengths_changed": family.history.filter(history_type="~")
-        .select_related("history_user")
-        .first(),
+        "strengths_changed": _family_changed(school_family),
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
         "can_see_audit": access.may_see_family_audit(request.user, request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
     }
     return render(request, "families/family_detail.html", context)
+
+
+def _family_changed(school_family) -> dict | None:
+    """When the family's record last changed and by whom ("" for a change by the system)."""
+    if school_family.family_changed_at is None:
+        return None
+    first = school_family.family_changed_by_first or ""
+    last = school_family.family_changed_by_last or ""
+    return {"at": school_family.family_changed_at, "by": f"{first} {last}".strip()}
 
 
 def _csv_safe(value) -> str:

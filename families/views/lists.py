@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
@@ -14,6 +13,7 @@ from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily
 from families.views.access import _require_family_worker
+from families.views.paging import page_of
 from portal.lib.search import search_recall, search_remember
 
 SEARCH_SESSION_KEY = "families_search"
@@ -54,9 +54,7 @@ def family_list(request):
         rows = _name_search(rows, school, term)
     filterset = FamilyFilter(request.GET, queryset=rows, school=school)
     queryset = filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
-    page = Paginator(queryset.fetch_mode(models.FETCH_PEERS), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(queryset.fetch_mode(models.FETCH_PEERS), PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "families/family_list.html",

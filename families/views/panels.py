@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from families.models import Child, Contact, SchoolFamily
+from families.views.paging import rows_and_total
 from portal import access
 
 SHOWN = 8
@@ -28,11 +29,10 @@ def follow_ups_panel(request) -> dict | None:
         .select_related("family")
         .order_by("follow_up_on", "pk")
     )
-    rows = list(due[: SHOWN + 1])
+    rows, total = rows_and_total(due, 0, SHOWN)
     if not rows:
         return None
-    more = due.count() - SHOWN if len(rows) > SHOWN else 0
-    return {"follow_ups": rows[:SHOWN], "today": today, "more": more}
+    return {"follow_ups": rows, "today": today, "more": total - len(rows)}
 
 
 def good_news_panel(request) -> dict | None:
@@ -56,8 +56,7 @@ def good_news_panel(request) -> dict | None:
         .select_related("family")
         .order_by(F("seen_last_positive_at").asc(nulls_first=True), "family__name")
     )
-    rows = list(quiet[: SHOWN + 1])
+    rows, total = rows_and_total(quiet, 0, SHOWN)
     if not rows:
         return None
-    more = quiet.count() - SHOWN if len(rows) > SHOWN else 0
-    return {"families": rows[:SHOWN], "weeks": weeks, "more": more}
+    return {"families": rows, "weeks": weeks, "more": total - len(rows)}

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from compass.dashboard_authority import suppress_table
 from families.models import Family
+from scale.tasks import rollup_refresh_school
 from tests import factories
 from tests.compass.dashboard_data import NOW, contact, expected_region_counts, family_at, place
 
@@ -137,6 +138,7 @@ def test_region_counts_per_school_and_total_with_small_numbers_suppressed(login,
 def test_contact_balance_per_school_is_suppressed_too(login, cast):
     _families(cast.school, 6, (4, 4, 4), cast.teacher, tone="positive")
     _families(cast.school, 3, (4, 4, 4), cast.teacher, tone="concern")
+    rollup_refresh_school.enqueue(cast.school.pk)
     response = login(cast.authority_officer).get(reverse("compass:authority"))
     tones = dict(response.context["tones"])
     positive, neutral, concern, total = tones["Riverside Primary"]
@@ -191,3 +193,27 @@ def test_authority_query_count_does_not_grow_with_schools_or_families(login, cas
     _families(sister, 6, (1, 1, 1), cast.teacher)
     _families(cast.school, 6, (2, 2, 2), cast.teacher)
     assert queries() == small <= 12
+
+
+def test_contact_balance_comes_from_the_rollup_and_says_how_fresh_it_is(login, cast):
+    sfs = _families(cast.school, 6, (4, 4, 4), cast.teacher, tone="positive")
+    officer = login(cast.authority_officer)
+    page = officer.get(reverse("compass:authority")).content.decode()
+    assert "have not been added up yet" in page
+
+    rollup_refresh_school.enqueue(cast.school.pk)
+    contact(sfs[0], NOW - dt.timedelta(hours=1), staff=cast.teacher, tone="positive")
+    response = officer.get(reverse("compass:authority"))
+    tones = dict(response.context["tones"])
+    assert tones["Riverside Primary"][0] == 6  # the contact logged after the count: not yet
+    assert "Figures up to" in response.content.decode()
+
+    # The school's own dashboard is live: it already counts the seventh contact.
+    head = login(cast.headteacher)
+    months = head.get(reverse("compass:dashboard-contacts")).context["by_month"]
+    assert sum(row["positive"] for row in months) == 7
+
+    rollup_refresh_school.enqueue(cast.school.pk)
+    officer = login(cast.authority_officer)
+    tones = dict(officer.get(reverse("compass:authority")).context["tones"])
+    assert tones["Riverside Primary"][0] == 7
