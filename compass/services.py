@@ -12,6 +12,7 @@ from django.utils import timezone
 from compass import defaults
 from compass.models import CompassRegion, LeverStep, Placement, point_for, region_for
 from families.models import Family, Level, ParentCarer, SchoolFamily
+from portal.lib import records
 from portal.models import School
 
 
@@ -99,9 +100,17 @@ def placement_record(
             placement.parent_region_key = parent_region.key
             placement.parent_region_label = parent_region.label
     placement.full_clean()
+    placement._history_user = placed_by
     placement.save()
     parents = list(parents)
     if any(p.family_id != family.pk for p in parents):
         raise ValidationError({"parents": "Choose parents or carers of this family."})
     placement.parents.set(parents)
     return placement
+
+
+@transaction.atomic
+def placement_withdraw(*, placement: Placement, withdrawn_by, reason: str) -> Placement:
+    """Withdraw a placement recorded in error: it leaves the compass, the path and the
+    dashboards, and stays in its history with who withdrew it, when and why."""
+    return records.withdraw(placement, by=withdrawn_by, reason=reason)

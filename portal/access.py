@@ -210,3 +210,12 @@ def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None,
     return user.pk == owner_id or may_change_meeting(
         user, school, chair_id=chair_id, staff_ids=staff_ids
     )
+
+
+def may_withdraw_record(user, school, *, author_ids) -> bool:
+    """Whether this user may withdraw (never delete) a record they can see, with a reason: its
+    author (for a meeting, its chair or whoever planned it; for a placement, who placed it),
+    pastoral staff and headteachers. Authority officers and administrators never do."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk in set(author_ids) or role_in(user, school) in WHOLE_SCHOOL_ROLES

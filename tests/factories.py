@@ -306,3 +306,23 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     action = "view"
     content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Family))
     object_id = factory.LazyAttribute(lambda row: FamilyFactory().pk)
+
+
+class ContactAmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.ContactAmendment"
+
+    contact = factory.SubFactory(ContactFactory)
+    text = "The call was on Tuesday, not Monday."
+    reason = "Wrong day recorded."
+    by = factory.SubFactory(UserFactory)
+
+
+class MeetingAmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.MeetingAmendment"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Mum agreed to a call on Fridays, not a visit."
+    reason = "The summary gave the wrong arrangement."
+    by = factory.SubFactory(UserFactory)

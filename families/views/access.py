@@ -33,8 +33,11 @@ def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFami
     return school_family
 
 
-def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
-    """A contact this user may read (404 otherwise); with `write`, one they may edit (403)."""
+def _get_contact_for_user(
+    request, pk: int, *, write: bool = False, perm: str = "families.edit_contact"
+) -> Contact:
+    """A contact this user may read (404 otherwise; a withdrawn one too); with `write`, one
+    they hold `perm` on (403): edit, amend or withdraw."""
     _require_family_worker(request)
     contact = (
         Contact.objects.visible_to(request.user, request.school)
@@ -44,6 +47,6 @@ def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
     )
     if contact is None:
         raise Http404("No such contact.")
-    if write and not request.user.has_perm("families.edit_contact", contact):
+    if write and not request.user.has_perm(perm, contact):
         raise PermissionDenied
     return contact

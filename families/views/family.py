@@ -77,8 +77,12 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
     contacts = contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
     entries = []
     for contact in contacts:
-        contact.can_edit = access.may_edit_record(
+        contact.can_edit = request.user.has_perm("families.edit_contact", contact)
+        contact.can_amend = access.may_edit_record(
             request.user, request.school, author_id=contact.staff_id
+        )
+        contact.can_withdraw = access.may_withdraw_record(
+            request.user, request.school, author_ids=[contact.staff_id]
         )
         entries.append(
             extensions.TimelineEntry(
@@ -91,7 +95,29 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                 tone=contact.tone,
             )
         )
-    return entries
+    return entries + _withdrawn_contact_entries(request, school_family, chosen)
+
+
+def _withdrawn_contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
+    """Withdrawn contacts the user could read, as collapsed entries with the reason."""
+    withdrawn = (
+        Contact.all_objects.readable_by(request.user, request.school)
+        .filter(family_id=school_family.family_id, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+    )
+    if chosen.child_id:
+        withdrawn = withdrawn.filter(children=chosen.child_id)
+    return [
+        extensions.TimelineEntry(
+            when=c.occurred_at,
+            kind=CONTACT_KIND,
+            kind_label="Contact",
+            template="includes/withdrawn_entry.html",
+            obj=c,
+            withdrawn=True,
+        )
+        for c in withdrawn.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
+    ]
 
 
 def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list:
@@ -150,7 +176,9 @@ def _log_views(request, school_family, entries) -> None:
     confidential = [
         e.obj
         for e in entries
-        if e.kind == CONTACT_KIND and e.obj.confidentiality != Contact.Confidentiality.SCHOOL
+        if e.kind == CONTACT_KIND
+        and not e.withdrawn
+        and e.obj.confidentiality != Contact.Confidentiality.SCHOOL
     ]
     if confidential:
         audit.record_many(request, action=audit.VIEW, objs=confidential, family=family)
@@ -237,7 +265,10 @@ def family_export_csv(request, pk: int):
     )
     for entry in entries:
         when = timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M")
-        if entry.kind == CONTACT_KIND:
+        if entry.withdrawn:
+            row = [when, f"{entry.kind_label} (withdrawn)", "", "", "", "", "", "", "", ""]
+            row[7] = f"Withdrawn: {entry.obj.withdrawn_reason}"
+        elif entry.kind == CONTACT_KIND:
             c = entry.obj
             row = [
                 when,
