@@ -251,7 +251,9 @@ def meeting_record(
         raise ValidationError("A cancelled meeting cannot be recorded as held.")
     if review_on and review_on < timezone.localtime(meeting.starts_at).date():
         raise ValidationError({"review_on": "The review date must be after the meeting."})
-    if summary_locked(meeting) and summary != meeting.summary:
+    # A ModelForm may already have put the new text on `meeting`: compare with what is stored.
+    stored = Meeting.all_objects.filter(pk=meeting.pk).values_list("summary", flat=True).first()
+    if summary_locked(meeting) and stored and summary != stored:
         raise ValidationError(
             {
                 "summary": "This summary was recorded more than a day ago, so it is kept as "
@@ -370,11 +372,7 @@ def follow_up_log(
 
 def summary_locked(meeting: Meeting) -> bool:
     """Whether the recorded summary is past its editing window (corrections are amendments)."""
-    return bool(
-        meeting.summary
-        and meeting.held_at
-        and timezone.now() - meeting.held_at > SUMMARY_EDIT_WINDOW
-    )
+    return bool(meeting.held_at and timezone.now() - meeting.held_at > SUMMARY_EDIT_WINDOW)
 
 
 @transaction.atomic

@@ -85,7 +85,9 @@ def test_withdrawing_records_who_when_why_and_leaves_the_summary(cast, fam, logi
     contact = _log(cast, fam)
     summary = SchoolFamily.objects.get(school=cast.school, family=fam.family)
     assert (summary.positive_count, summary.concern_count) == (1, 1)
-    response = login(cast.pastoral).post(_url(contact), {"reason": "Logged against the wrong family."})
+    response = login(cast.pastoral).post(
+        _url(contact), {"reason": "Logged against the wrong family."}
+    )
     assert response.status_code == 302
     contact = Contact.all_objects.get(pk=contact.pk)
     assert contact.withdrawn_by == cast.pastoral
