@@ -269,9 +269,14 @@ def meeting_record(
     meeting._history_user = recorded_by
     meeting.save()
     if meeting.previous_id:
-        Meeting.objects.filter(pk=meeting.previous_id, status=Meeting.Status.HELD).update(
-            status=Meeting.Status.REVIEWED
-        )
+        # Saved, not a queryset update, so the edit history records the change of status.
+        previous = Meeting.objects.filter(
+            pk=meeting.previous_id, status=Meeting.Status.HELD
+        ).first()
+        if previous is not None:
+            previous.status = Meeting.Status.REVIEWED
+            previous._history_user = recorded_by
+            previous.save(update_fields=["status", "updated_at"])
     return meeting
 
 
