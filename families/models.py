@@ -414,7 +414,7 @@ class ContactQuerySet(models.QuerySet):
         edits = Contact.history.model.objects.filter(id=OuterRef("pk"), history_type="~")
         edits = edits.order_by("-history_date")
         return (
-            self.select_related("staff", "follow_up_owner")
+            self.select_related("staff", "follow_up_owner", "withdrawn_by")
             .prefetch_related(
                 models.Prefetch("parents", ParentCarer.objects.order_by("first_name")),
                 models.Prefetch("children", Child.objects.order_by("first_name")),

@@ -34,14 +34,20 @@ def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFami
 
 
 def _get_contact_for_user(
-    request, pk: int, *, write: bool = False, perm: str = "families.edit_contact"
+    request,
+    pk: int,
+    *,
+    write: bool = False,
+    perm: str = "families.edit_contact",
+    include_withdrawn: bool = False,
 ) -> Contact:
-    """A contact this user may read (404 otherwise; a withdrawn one too); with `write`, one
-    they hold `perm` on (403): edit, amend or withdraw."""
+    """A contact this user may read (404 otherwise, and for a withdrawn one unless
+    `include_withdrawn`); with `write`, one they hold `perm` on (403): edit, amend, withdraw."""
     _require_family_worker(request)
+    contacts = Contact.all_objects if include_withdrawn else Contact.objects
     contact = (
-        Contact.objects.visible_to(request.user, request.school)
-        .select_related("family", "school", "staff")
+        contacts.visible_to(request.user, request.school)
+        .select_related("family", "school", "staff", "withdrawn_by")
         .filter(pk=pk)
         .first()
     )

@@ -119,8 +119,8 @@ def _change(change) -> dict:
 
 @require_GET
 def contact_history(request, pk: int):
-    """Every version of a contact: who changed what, and when."""
-    contact = _get_contact_for_user(request, pk)
+    """Every version of a contact: who changed what, and when (a withdrawn one's too)."""
+    contact = _get_contact_for_user(request, pk, include_withdrawn=True)
     audit.record(request, action=audit.VIEW, obj=contact, family=contact.family_id)
     records = list(contact.history.select_related("history_user").order_by("-history_date"))
     versions = []

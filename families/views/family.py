@@ -71,12 +71,31 @@ def _visible_contacts(request, school_family):
 
 
 def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
-    contacts = _visible_contacts(request, school_family).for_chronology()
+    """The family's contacts the user may read, newest first; withdrawn ones (read in the
+    same query) become collapsed entries with who withdrew them, when and why."""
+    contacts = (
+        Contact.all_objects.readable_by(request.user, request.school)
+        .filter(family_id=school_family.family_id)
+        .for_chronology()
+    )
     if chosen.child_id:
         contacts = contacts.filter(children=chosen.child_id)
     contacts = contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
     entries = []
     for contact in contacts:
+        if contact.is_withdrawn:
+            entries.append(
+                extensions.TimelineEntry(
+                    when=contact.occurred_at,
+                    kind=CONTACT_KIND,
+                    kind_label="Contact",
+                    template="includes/withdrawn_entry.html",
+                    obj=contact,
+                    child_ids=frozenset(c.pk for c in contact.children.all()),
+                    withdrawn=True,
+                )
+            )
+            continue
         contact.can_edit = request.user.has_perm("families.edit_contact", contact)
         contact.can_amend = access.may_edit_record(
             request.user, request.school, author_id=contact.staff_id
@@ -95,29 +114,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                 tone=contact.tone,
             )
         )
-    return entries + _withdrawn_contact_entries(request, school_family, chosen)
-
-
-def _withdrawn_contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
-    """Withdrawn contacts the user could read, as collapsed entries with the reason."""
-    withdrawn = (
-        Contact.all_objects.readable_by(request.user, request.school)
-        .filter(family_id=school_family.family_id, withdrawn_at__isnull=False)
-        .select_related("withdrawn_by")
-    )
-    if chosen.child_id:
-        withdrawn = withdrawn.filter(children=chosen.child_id)
-    return [
-        extensions.TimelineEntry(
-            when=c.occurred_at,
-            kind=CONTACT_KIND,
-            kind_label="Contact",
-            template="includes/withdrawn_entry.html",
-            obj=c,
-            withdrawn=True,
-        )
-        for c in withdrawn.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
-    ]
+    return entries
 
 
 def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list:

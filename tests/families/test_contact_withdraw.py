@@ -146,3 +146,21 @@ def test_a_withdrawn_contact_leaves_the_family_list_counts(cast, fam, login):
     assert summary.last_contact_at is None
     page = login(cast.headteacher).get(reverse("families:family-detail", args=[fam.family.pk]))
     assert page.context["balance"]["total"] == 0
+
+
+def test_a_withdrawn_contacts_history_stays_readable_and_the_csv_says_withdrawn(cast, fam, login):
+    contact = _log(cast, fam, summary="ZZ-WITHDRAWN-SUMMARY")
+    contact_withdraw(contact=contact, withdrawn_by=cast.teacher, reason="Entered twice.")
+    client = login(cast.teacher)
+    history = client.get(reverse("families:contact-history", args=[contact.pk]))
+    assert history.status_code == 200
+    assert "Entered twice." in history.text and "ZZ-WITHDRAWN-SUMMARY" in history.text
+    csv_text = client.get(reverse("families:family-export-csv", args=[fam.family.pk])).text
+    assert "Contact (withdrawn)" in csv_text and "Withdrawn: Entered twice." in csv_text
+    assert "ZZ-WITHDRAWN-SUMMARY" not in csv_text
+    assert (
+        login(cast.outsider_headteacher)
+        .get(reverse("families:contact-history", args=[contact.pk]))
+        .status_code
+        == 404
+    )
