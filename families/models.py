@@ -426,6 +426,7 @@ class ContactQuerySet(models.QuerySet):
                 last_edited_at=Subquery(edits.values("history_date")[:1]),
                 last_editor_first=Subquery(edits.values("history_user__first_name")[:1]),
                 last_editor_last=Subquery(edits.values("history_user__last_name")[:1]),
+                last_editor_username=Subquery(edits.values("history_username")[:1]),
             )
         )
 

@@ -211,7 +211,12 @@ def contact_edit(
     staff=None,
     **fields,
 ) -> Contact:
-    """Change a logged contact; its edit history records `editor`, and the summary follows."""
+    """Change a logged contact; its edit history records `editor`, and the summary follows.
+
+    Who may edit, and for how long, is the view's rule (families.rules.edits_contact); a
+    withdrawn contact is never changed."""
+    if contact.is_withdrawn:
+        raise ValidationError("A withdrawn contact cannot be changed.")
     parents, children, named_staff = list(parents), list(children), list(named_staff)
     if staff is not None:
         contact.staff = staff

@@ -34,10 +34,12 @@ def test_family_page_queries_do_not_grow_with_placements_meetings_or_contacts(
     client = login(cast.pastoral)
     url = reverse("families:family-detail", args=[family.family_id])
     _add_rows(cast, family, 2)
-    with django_assert_max_num_queries(29) as small:
+    # Amendments (of contacts, of meetings) and withdrawn placements and meetings are read in
+    # a fixed handful of queries of their own (withdrawn contacts come with the others).
+    with django_assert_max_num_queries(34) as small:
         first = client.get(url)
     _add_rows(cast, family, 8)
-    with django_assert_max_num_queries(29) as large:
+    with django_assert_max_num_queries(34) as large:
         second = client.get(url)
     assert first.status_code == second.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
