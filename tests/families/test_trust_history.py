@@ -4,7 +4,8 @@ withdrawal names who did it, and still does after that person's account is delet
 import pytest
 from django.contrib.auth import get_user_model
 
-from families.models import Child, Contact, Family, ParentCarer
+from compass.models import Placement
+from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
 from families.services import contact_log, contact_withdraw
 from tests import factories
 
@@ -85,7 +86,9 @@ def test_history_survives_the_deletion_of_its_author_and_still_names_them(cast):
 
 
 @pytest.mark.parametrize(
-    "model", [Family, Child, ParentCarer, Contact], ids=lambda m: m._meta.model_name
+    "model",
+    [Family, SchoolFamily, Child, ParentCarer, ChildParent, Contact, Placement],
+    ids=lambda m: m._meta.model_name,
 )
 def test_admin_offers_no_delete_even_to_a_superuser(client, cast, model):
     from django.contrib import admin

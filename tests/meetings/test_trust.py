@@ -197,6 +197,8 @@ def test_withdrawing_a_complaint(cast, household, login):
     assert "ZZ-COMPLAINT" not in client.get(reverse("meetings:complaint-list")).text
     overview = client.get(reverse("home")).text
     assert "ZZ-COMPLAINT" not in overview
+    family = client.get(reverse("families:family-detail", args=[household.family_id])).text
+    assert "Logged for the wrong family." in family and "ZZ-COMPLAINT" not in family
 
 
 # --- amendments and late records --------------------------------------------------------
