@@ -5,6 +5,33 @@ import django.utils.timezone
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+import django.db.models.functions
+
+
+HISTORY_MODELS = [
+    "historicalfamily",
+    "historicalschoolfamily",
+    "historicalchild",
+    "historicalparentcarer",
+    "historicalchildparent",
+    "historicalcontact",
+]
+
+
+def keep_authors_usernames(apps, schema_editor):
+    """Existing history rows get their author's username, so they too outlive the account."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    username = user_model.objects.filter(pk=models.OuterRef("history_user_id")).values(
+        "username"
+    )[:1]
+    for name in HISTORY_MODELS:
+        apps.get_model("families", name).objects.filter(
+            history_user_id__isnull=False, history_username=""
+        ).update(
+            history_username=django.db.models.functions.Coalesce(
+                models.Subquery(username), models.Value("")
+            )
+        )
 
 
 class Migration(migrations.Migration):
@@ -149,4 +176,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(keep_authors_usernames, migrations.RunPython.noop),
     ]
