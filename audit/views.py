@@ -17,17 +17,30 @@ from audit.models import AccessLog
 from portal import access
 
 ROW_LIMIT = 500
-# Edit history read for a family, by model label: (label, what to call it, whether the rows
-# belong to one school). Read by label so this app imports no feature app.
+VALUE_LIMIT = 120
+# Edit history read for a family, by model label: (label, what to call it, the lookups that
+# tie a history row to the family, and to the school if its rows belong to one). Read by label
+# so this app imports no feature app.
 HISTORY_SOURCES = [
-    ("families.Family", "Family details", False),
-    ("families.SchoolFamily", "Family at this school", True),
-    ("families.ParentCarer", "Parent or carer", False),
-    ("families.Child", "Child", True),
-    ("families.Contact", "Contact", True),
+    ("families.Family", "Family details", "id", None),
+    ("families.SchoolFamily", "Family at this school", "family_id", "school_id"),
+    ("families.ParentCarer", "Parent or carer", "family_id", None),
+    ("families.Child", "Child", "family_id", "school_id"),
+    ("families.Contact", "Contact", "family_id", "school_id"),
+    ("families.ContactAmendment", "Contact amendment", "contact__family_id", "contact__school_id"),
+    ("compass.Placement", "Compass placement", "family_id", "school_id"),
+    ("meetings.Meeting", "Meeting", "family_id", "school_id"),
+    ("meetings.MeetingAmendment", "Meeting amendment", "meeting__family_id", "meeting__school_id"),
+    ("meetings.ActionPoint", "Agreed step", "meeting__family_id", "meeting__school_id"),
+    ("meetings.Complaint", "Complaint", "family_id", "school_id"),
 ]
-CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Withdrawn"}
+CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 IGNORED_FIELDS = {"updated_at", "created_at"}
+# Records whose contents only some staff may read: the audit names the fields that changed,
+# not their values (the record's own history page shows those to whoever may read it).
+CONFIDENTIAL_LEVEL_FIELD = "confidentiality"
+SCHOOL_LEVEL = "school"
+COMPLAINT_LABEL = "meetings.Complaint"
 
 
 @dataclass
@@ -37,6 +50,8 @@ class Change:
     kind: str
     record: str
     fields: list[str]
+    values: list[tuple[str, str, str]]
+    values_hidden: bool = False
 
 
 def _get_family_for_audit(request, pk: int):
@@ -63,16 +78,35 @@ def _person(user, fallback: str = "Unknown") -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _changes(family, school) -> list[Change]:
-    """Edit-history rows for the family's records, newest first, with the fields each changed
-    (compared with the previous version of the same record, all in memory)."""
+def _shown(field, value) -> str:
+    """A stored value in words: a choice by its label, a person or record by its id."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    elif field.is_relation:
+        value = f"#{value}"
+    text = str(value)
+    return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
+
+
+def _values_hidden(label: str, row, user, school) -> bool:
+    if label == COMPLAINT_LABEL:
+        return not access.handles_complaints(user, school)
+    level = getattr(row, CONFIDENTIAL_LEVEL_FIELD, SCHOOL_LEVEL)
+    return level != SCHOOL_LEVEL
+
+
+def _changes(family, school, user) -> list[Change]:
+    """Edit-history rows for the family's records, newest first, with each change's fields
+    before and after (compared with the previous version of the same record, in memory)."""
     changes: list[Change] = []
-    for label, title, per_school in HISTORY_SOURCES:
+    for label, title, family_lookup, school_lookup in HISTORY_SOURCES:
         model = apps.get_model(label)
         history = model.history.model
-        where = {"id": family.pk} if label == "families.Family" else {"family_id": family.pk}
-        if per_school:
-            where["school_id"] = school.pk
+        where = {family_lookup: family.pk}
+        if school_lookup:
+            where[school_lookup] = school.pk
         rows = list(
             history.objects.filter(**where)
             .select_related("history_user")
@@ -88,21 +122,26 @@ def _changes(family, school) -> list[Change]:
         previous = {}
         for row in reversed(rows):
             before = previous.get(row.id)
-            changed = []
+            changed, values = [], []
+            kind = CHANGE_WORDS.get(row.history_type, row.history_type)
             if before is not None and row.history_type == "~":
-                changed = [
-                    capfirst(f.verbose_name)
-                    for f in fields
-                    if getattr(before, f.attname) != getattr(row, f.attname)
-                ]
+                for f in fields:
+                    old, new = getattr(before, f.attname), getattr(row, f.attname)
+                    if old != new:
+                        changed.append(capfirst(f.verbose_name))
+                        values.append((capfirst(f.verbose_name), _shown(f, old), _shown(f, new)))
+                if getattr(row, "withdrawn_at", None) and not getattr(before, "withdrawn_at", None):
+                    kind = "Withdrawn"
             previous[row.id] = row
             changes.append(
                 Change(
                     at=row.history_date,
-                    who=_person(row.history_user),
-                    kind=CHANGE_WORDS.get(row.history_type, row.history_type),
+                    who=row.history_author,
+                    kind=kind,
                     record=f"{title} #{row.id}",
                     fields=changed,
+                    values=values,
+                    values_hidden=bool(values) and _values_hidden(label, row, user, school),
                 )
             )
     changes.sort(key=lambda c: c.at, reverse=True)
@@ -124,7 +163,7 @@ def family_audit(request, pk: int):
         {
             "family": family,
             "views": [(row, _person(row.user, row.username)) for row in views],
-            "changes": _changes(family, request.school),
+            "changes": _changes(family, request.school, request.user),
             "limit": ROW_LIMIT,
         },
     )

@@ -43,6 +43,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from families.models import Family, Level, ParentCarer, SchoolFamily
+from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
 STEPS = (1, 2, 3, 4)
@@ -222,7 +223,7 @@ class PlacementQuerySet(models.QuerySet):
         )
 
 
-class Placement(models.Model):
+class Placement(Withdrawable):
     """Where a school's relationship with a family (or some of its parents) sits, at one time.
 
     Never edited: each new view of the relationship is a new placement, so the path shows.
@@ -285,7 +286,10 @@ class Placement(models.Model):
     parent_region_key = models.SlugField(max_length=30, blank=True, editable=False)
     parent_region_label = models.CharField(max_length=80, blank=True, editable=False)
 
-    objects = PlacementQuerySet.as_manager()
+    # Withdrawn placements drop out of every query through `objects`; `all_objects` keeps them.
+    objects = current_manager(PlacementQuerySet)
+    all_objects = PlacementQuerySet.as_manager()
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["-placed_at", "-pk"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from compass import defaults
 from compass.models import CompassRegion, LeverStep, Placement, point_for, region_for
 from families.models import Family, Level, ParentCarer, SchoolFamily
+from portal.lib import records
 from portal.models import School
 
 
@@ -42,9 +43,9 @@ def defaults_install() -> None:
 
 
 def _standing(placements):
-    """The placements that count towards a family's current region. (When placements can be
-    withdrawn, leave the withdrawn ones out here; every refresh below goes through this.)"""
-    return placements
+    """The placements that count towards a family's current region: not withdrawn (the default
+    manager already leaves those out; this says so where every refresh below goes through)."""
+    return placements.filter(withdrawn_at__isnull=True)
 
 
 def _latest_placements():
@@ -148,6 +149,7 @@ def placement_record(
             placement.parent_region_key = parent_region.key
             placement.parent_region_label = parent_region.label
     placement.full_clean()
+    placement._history_user = placed_by
     placement.save()
     parents = list(parents)
     if any(p.family_id != family.pk for p in parents):
@@ -158,4 +160,15 @@ def placement_record(
         SchoolFamily.objects.filter(pk=school_family.pk).update(
             current_region=placement.region_key, last_placed_at=placement.placed_at
         )
+    return placement
+
+
+@transaction.atomic
+@transaction.atomic
+def placement_withdraw(*, placement: Placement, withdrawn_by, reason: str) -> Placement:
+    """Withdraw a placement recorded in error: it leaves the compass, the path and the
+    dashboards, and stays in its history with who withdrew it, when and why. The family's
+    current region falls back to its latest placement still standing, in the same transaction."""
+    records.withdraw(placement, by=withdrawn_by, reason=reason)
+    school_family_region_refresh(school_family=placement.school_family)
     return placement

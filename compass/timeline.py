@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compass.models import Placement
 from families.extensions import TimelineEntry, page_rows
+from portal import access
 
 KIND = "placement"
 KIND_LABEL = "Compass placement"
@@ -23,6 +24,15 @@ def family_placements(request, school_family, limit: int) -> list[Placement]:
 def placement_entries(request, school_family, limit: int) -> list[TimelineEntry]:
     """The family's latest placements at this school, newest first."""
     placements = family_placements(request, school_family, limit)
+    for p in placements:
+        p.can_withdraw = access.may_withdraw_record(
+            request.user, request.school, author_ids=[p.placed_by_id]
+        )
+    withdrawn = (
+        Placement.all_objects.filter(school_family=school_family, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-placed_at", "-pk")[:limit]
+    )
     return [
         TimelineEntry(
             when=p.placed_at,
@@ -32,4 +42,14 @@ def placement_entries(request, school_family, limit: int) -> list[TimelineEntry]
             obj=p,
         )
         for p in placements
+    ] + [
+        TimelineEntry(
+            when=p.placed_at,
+            kind=KIND,
+            kind_label=KIND_LABEL,
+            template="includes/withdrawn_entry.html",
+            obj=p,
+            withdrawn=True,
+        )
+        for p in withdrawn
     ]

@@ -7,6 +7,11 @@ app_name = "compass"
 urlpatterns = [
     path("family/<int:family_pk>/", views.family_compass, name="family-compass"),
     path("family/<int:family_pk>/place/", views.placement_add, name="placement-add"),
+    path(
+        "placements/<int:pk>/withdraw/",
+        views.placement_withdraw_view,
+        name="placement-withdraw",
+    ),
     # The headteacher's dashboard, the authority's figures and the self-evaluation (B2).
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/movement/", views_dashboard.dashboard_movement, name="dashboard-movement"),

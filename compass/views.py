@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from compass.drawing import compass_context
 from compass.forms import PlacementForm
-from compass.models import LeverStep
-from compass.services import placement_record
+from compass.models import LeverStep, Placement
+from compass.services import placement_record, placement_withdraw
 from families.models import SchoolFamily
 from portal import access
+from portal.forms import WithdrawForm
 from portal.lib import once
 
 
@@ -99,4 +100,60 @@ def placement_add(request, family_pk: int):
         request,
         "compass/placement_form.html",
         {"form": form, "family": family, "latest": latest, "next": next_url},
+    )
+
+
+def _get_placement_for_user(request, pk: int, *, withdraw: bool = False) -> Placement:
+    """A current placement of a family this user works with (404 otherwise, another school's
+    too); a role that never sees families gets 403, and so does, with `withdraw`, someone who
+    may not withdraw it (only its author, pastoral staff and headteachers may)."""
+    school = request.school
+    if school is None or not Placement.objects.filter(school=school, pk=pk).exists():
+        raise Http404("No such placement.")
+    if not access.works_with_families(request.user, school):
+        raise PermissionDenied
+    placement = (
+        Placement.objects.visible_to(request.user, school)
+        .select_related("family", "placed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if placement is None:
+        raise Http404("No such placement.")
+    if withdraw and not access.may_withdraw_record(
+        request.user, school, author_ids=[placement.placed_by_id]
+    ):
+        raise PermissionDenied
+    return placement
+
+
+@require_http_methods(["GET", "POST"])
+def placement_withdraw_view(request, pk: int):
+    """Withdraw a placement made in error, with a reason (it is never deleted). GET asks for
+    the reason; POST withdraws."""
+    placement = _get_placement_for_user(request, pk, withdraw=True)
+    back = reverse("families:family-detail", args=[placement.family_id]) + "#chronology"
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_withdraw(
+                placement=placement, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Placement withdrawn. It stays in the history with your reason."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "portal/withdraw_form.html",
+        {
+            "form": form,
+            "record_label": "this compass placement",
+            "record_description": f"Placed in “{placement.region_label}” on "
+            f"{placement.placed_at:%d %b %Y} by {placement.placed_by.get_full_name()}.",
+            "cancel_url": back,
+        },
     )

@@ -95,7 +95,9 @@ class _StoredPermsOnly:
         return self._perm(request, "add")
 
     def has_delete_permission(self, request, obj=None):
-        return self._perm(request, "delete")
+        # Nobody hard-deletes family records here, superusers included: contacts are
+        # withdrawn with a reason in the portal; erasure is only the retention process's.
+        return False
 
 
 class ChildInline(_StoredPermsOnly, admin.TabularInline):
@@ -349,6 +351,7 @@ class ContactAdmin(_StoredPermsOnly, admin.ModelAdmin):
         "level",
         "confidentiality",
         "follow_up_on",
+        "withdrawn_at",
     ]
     list_filter = ["school", "tone", "channel", "level", "formality", "confidentiality"]
     search_fields = ["family__name", "staff__first_name", "staff__last_name"]
@@ -364,4 +367,14 @@ class ContactAdmin(_StoredPermsOnly, admin.ModelAdmin):
         "follow_up_contact",
     ]
     date_hierarchy = "occurred_at"
-    readonly_fields = ["recorded_at", "updated_at"]
+    readonly_fields = [
+        "recorded_at",
+        "updated_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawn_reason",
+    ]
+
+    def get_queryset(self, request):
+        # Withdrawn contacts are still records: admin lists them too.
+        return Contact.all_objects.fetch_mode(models.FETCH_PEERS)

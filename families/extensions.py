@@ -35,6 +35,7 @@ class TimelineEntry:
     obj: object
     child_ids: frozenset[int] = field(default_factory=frozenset)
     tone: str = ""  # "positive" / "neutral" / "concern" where it applies
+    withdrawn: bool = False  # a withdrawn record, shown collapsed with its reason
 
 
 @dataclass(frozen=True)

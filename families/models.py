@@ -10,9 +10,15 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from portal import access
+from portal.lib.records import (
+    Amendment,
+    KeptHistoricalRecords,
+    Withdrawable,
+    current_manager,
+    days_late,
+)
 from portal.models import Authority, ClassGroup, School
 
 
@@ -36,7 +42,7 @@ class Family(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = KeptHistoricalRecords()
 
     class Meta:
         verbose_name_plural = "families"
@@ -196,7 +202,7 @@ class SchoolFamily(models.Model):
 
     objects = SchoolFamilyQuerySet.as_manager()
     # The summary columns are derived data; history records who changed the key contact.
-    history = HistoricalRecords(
+    history = KeptHistoricalRecords(
         excluded_fields=[
             "last_contact_at",
             "last_contact_tone",
@@ -250,7 +256,7 @@ class Child(models.Model):
         null=True, blank=True, help_text="The day the child left the school."
     )
 
-    history = HistoricalRecords()
+    history = KeptHistoricalRecords()
 
     class Meta:
         verbose_name_plural = "children"
@@ -345,7 +351,7 @@ class ParentCarer(models.Model):
     )
     external_id = models.CharField(max_length=50, blank=True)
 
-    history = HistoricalRecords()
+    history = KeptHistoricalRecords()
 
     class Meta:
         verbose_name = "parent or carer"
@@ -386,7 +392,7 @@ class ChildParent(models.Model):
         "person may be told. Say what it is and where it comes from.",
     )
 
-    history = HistoricalRecords()
+    history = KeptHistoricalRecords()
 
     class Meta:
         constraints = [
@@ -453,15 +459,19 @@ class ContactQuerySet(models.QuerySet):
         edits = Contact.history.model.objects.filter(id=OuterRef("pk"), history_type="~")
         edits = edits.order_by("-history_date")
         return (
-            self.select_related("staff", "follow_up_owner")
+            self.select_related("staff", "follow_up_owner", "withdrawn_by")
             .prefetch_related(
                 models.Prefetch("parents", ParentCarer.objects.order_by("first_name")),
                 models.Prefetch("children", Child.objects.order_by("first_name")),
+                models.Prefetch(
+                    "amendments", ContactAmendment.objects.select_related("by").order_by("at")
+                ),
             )
             .annotate(
                 last_edited_at=Subquery(edits.values("history_date")[:1]),
                 last_editor_first=Subquery(edits.values("history_user__first_name")[:1]),
                 last_editor_last=Subquery(edits.values("history_user__last_name")[:1]),
+                last_editor_username=Subquery(edits.values("history_username")[:1]),
             )
         )
 
@@ -471,7 +481,7 @@ class ContactQuerySet(models.QuerySet):
         )
 
 
-class Contact(models.Model):
+class Contact(Withdrawable):
     """One contact between the school and a family: a call, a chat, a note home, a visit."""
 
     class Channel(models.TextChoices):
@@ -565,8 +575,10 @@ class Contact(models.Model):
         help_text="Where sharing depends on consent: who agreed, to what, and when.",
     )
 
-    objects = ContactQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Withdrawn contacts drop out of every query through `objects`; `all_objects` keeps them.
+    objects = current_manager(ContactQuerySet)
+    all_objects = ContactQuerySet.as_manager()
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -593,6 +605,11 @@ class Contact(models.Model):
         return self.confidentiality != self.Confidentiality.SCHOOL
 
     @property
+    def written_days_late(self) -> int | None:
+        """Days between the contact and its note, when written more than a day later."""
+        return days_late(self.occurred_at, self.recorded_at)
+
+    @property
     def follow_up_is_open(self):
         return self.follow_up_on is not None and self.follow_up_done_at is None
 
@@ -616,3 +633,17 @@ class Contact(models.Model):
             errors["follow_up_on"] = "The follow-up date cannot be before the contact."
         if errors:
             raise ValidationError(errors)
+
+
+class ContactAmendment(Amendment):
+    """A correction to a contact, or a parent's dispute of it, kept beside the original."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="amendments")
+
+    history = KeptHistoricalRecords()
+
+    class Meta:
+        ordering = ["contact", "at", "pk"]
+
+    def __str__(self):
+        return f"Amendment to contact #{self.contact_id} ({self.at:%d %b %Y})"

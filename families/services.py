@@ -10,8 +10,17 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from families.models import Child, Contact, Family, ParentCarer, SchoolFamily, Tone
+from families.models import (
+    Child,
+    Contact,
+    ContactAmendment,
+    Family,
+    ParentCarer,
+    SchoolFamily,
+    Tone,
+)
 from portal import access
+from portal.lib import records
 from portal.models import School
 
 # The fields a member of staff fills in when logging or editing a contact.
@@ -202,7 +211,12 @@ def contact_edit(
     staff=None,
     **fields,
 ) -> Contact:
-    """Change a logged contact; its edit history records `editor`, and the summary follows."""
+    """Change a logged contact; its edit history records `editor`, and the summary follows.
+
+    Who may edit, and for how long, is the view's rule (families.rules.edits_contact); a
+    withdrawn contact is never changed."""
+    if contact.is_withdrawn:
+        raise ValidationError("A withdrawn contact cannot be changed.")
     parents, children, named_staff = list(parents), list(children), list(named_staff)
     if staff is not None:
         contact.staff = staff
@@ -229,3 +243,32 @@ def key_contact_set(*, school_family: SchoolFamily, key_contact, changed_by) -> 
     school_family._history_user = changed_by
     school_family.save(update_fields=["key_contact"])
     return school_family
+
+
+@transaction.atomic
+def contact_withdraw(*, contact: Contact, withdrawn_by, reason: str) -> Contact:
+    """Withdraw a contact (never delete it): it leaves the family's summary, lists and
+    follow-ups, and stays in its history with who withdrew it, when and why."""
+    records.withdraw(contact, by=withdrawn_by, reason=reason)
+    _summary_refresh_one(school=contact.school, family=contact.family)
+    return contact
+
+
+@transaction.atomic
+def contact_amend(
+    *,
+    contact: Contact,
+    amended_by,
+    text: str,
+    reason: str,
+    disputed: bool = False,
+    parent_view: str = "",
+) -> ContactAmendment:
+    """Store a correction to a contact (or a parent's dispute of it) beside the original,
+    which is left exactly as it was written."""
+    if contact.is_withdrawn:
+        raise ValidationError("A withdrawn contact cannot be amended.")
+    amendment = ContactAmendment(
+        contact=contact, text=text, reason=reason, disputed=disputed, parent_view=parent_view
+    )
+    return records.amendment_add(amendment, by=amended_by)

@@ -20,4 +20,6 @@ urlpatterns = [
     path("<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit_view, name="contact-edit"),
     path("contacts/<int:pk>/history/", contacts.contact_history, name="contact-history"),
+    path("contacts/<int:pk>/withdraw/", contacts.contact_withdraw_view, name="contact-withdraw"),
+    path("contacts/<int:pk>/amend/", contacts.contact_amend_view, name="contact-amend"),
 ]

@@ -146,15 +146,20 @@ def _family_section(request, school_family) -> dict | None:
     """The family's complaints on the family page, for whoever may see them; hidden otherwise."""
     school = school_family.school
     handles = access.handles_complaints(request.user, school)
-    complaints = list(
-        Complaint.objects.visible_to(request.user, school)
+    # Withdrawn complaints come in the same query and are shown collapsed, with the reason.
+    rows = list(
+        Complaint.all_objects.visible_to(request.user, school)
         .filter(family_id=school_family.family_id)
+        .select_related("withdrawn_by")
         .order_by("-received_at", "-pk")
     )
-    if not complaints and not handles:
+    complaints = [c for c in rows if not c.is_withdrawn]
+    withdrawn = [c for c in rows if c.is_withdrawn]
+    if not rows and not handles:
         return None
     return {
         "complaints": complaints,
+        "withdrawn": withdrawn,
         "family_id": school_family.family_id,
         "may_add": handles,
     }

@@ -17,7 +17,7 @@ from meetings.models import (
     Meeting,
     ScalingAnswer,
 )
-from meetings.services import restricted_parent_ids
+from meetings.services import restricted_parent_ids, summary_locked
 from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 
@@ -266,6 +266,15 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hints.attach(self, "summary")
+        if self.instance.summary and summary_locked(self.instance):
+            # Past its editing window the summary is kept as written; corrections are
+            # amendments beside it (the review date can still change).
+            self.fields["summary"].disabled = True
+            self.fields[
+                "summary"
+            ].help_text = (
+                "Recorded more than a day ago and kept as written: add an amendment to correct it."
+            )
 
     def clean_review_on(self):
         review_on = self.cleaned_data.get("review_on")

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from families import extensions
-from meetings.models import ActionPoint, FollowUp, Meeting
+from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment
 from portal import access, shell
 
 PANEL_ROWS = 8
@@ -78,7 +78,12 @@ def _family_meetings(request, school_family, limit: int) -> list[Meeting]:
             Meeting.objects.visible_to(request.user, request.school)
             .filter(family_id=school_family.family_id)
             .select_related("chair")
-            .prefetch_related("children")
+            .prefetch_related(
+                "children",
+                models.Prefetch(
+                    "amendments", MeetingAmendment.objects.select_related("by").order_by("at")
+                ),
+            )
             .order_by("-starts_at")
             .fetch_mode(models.FETCH_PEERS)[:n]
         ),
@@ -123,6 +128,23 @@ def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEnt
                 child_ids=frozenset(c.pk for c in meeting.children.all()),
             )
         )
+    withdrawn = (
+        Meeting.all_objects.visible_to(request.user, request.school)
+        .filter(family_id=school_family.family_id, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-starts_at")[:limit]
+    )
+    entries += [
+        extensions.TimelineEntry(
+            when=m.starts_at,
+            kind="meeting",
+            kind_label="Meeting",
+            template="includes/withdrawn_entry.html",
+            obj=m,
+            withdrawn=True,
+        )
+        for m in withdrawn
+    ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 

@@ -14,6 +14,13 @@ from django.utils import timezone
 from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
 from meetings.complaint_queries import ComplaintQuerySet
 from portal import access
+from portal.lib.records import (
+    Amendment,
+    KeptHistoricalRecords,
+    Withdrawable,
+    current_manager,
+    days_late,
+)
 from portal.models import Membership, School
 
 Confidentiality = Contact.Confidentiality
@@ -39,7 +46,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("family", "chair").order_by("-starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(Withdrawable):
     """A planned or held meeting with a family, from preparation to the summary they keep."""
 
     class Kind(models.TextChoices):
@@ -171,7 +178,10 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeetingQuerySet.as_manager()
+    # Withdrawn meetings drop out of every query through `objects`; `all_objects` keeps them.
+    objects = current_manager(MeetingQuerySet)
+    all_objects = MeetingQuerySet.as_manager()
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
@@ -191,6 +201,11 @@ class Meeting(models.Model):
     @property
     def is_confidential(self) -> bool:
         return self.confidentiality != Confidentiality.SCHOOL
+
+    @property
+    def written_days_late(self) -> int | None:
+        """Days between the meeting and its record, when written more than a day later."""
+        return days_late(self.starts_at, self.held_at)
 
     @property
     def interpreter_needed(self) -> bool:
@@ -370,7 +385,7 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(owner_kind=ActionPoint.OwnerKind.STAFF, owner_staff=user)
 
 
-class ActionPoint(models.Model):
+class ActionPoint(Withdrawable):
     """A small next step agreed at a meeting, with one owner and a date."""
 
     class OwnerKind(models.TextChoices):
@@ -422,7 +437,10 @@ class ActionPoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ActionPointQuerySet.as_manager()
+    # A step drops out when it, or its meeting, is withdrawn; `all_objects` keeps both.
+    objects = current_manager(ActionPointQuerySet, meeting__withdrawn_at__isnull=True)
+    all_objects = ActionPointQuerySet.as_manager()
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -500,6 +518,10 @@ class ActionPoint(models.Model):
         return {}
 
 
+class FollowUpQuerySet(models.QuerySet):
+    pass
+
+
 class FollowUp(models.Model):
     """A follow-up call or visit to check on a meeting's action points."""
 
@@ -528,6 +550,10 @@ class FollowUp(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A withdrawn meeting's follow-ups drop out of panels and lists with it.
+    objects = current_manager(FollowUpQuerySet, meeting__withdrawn_at__isnull=True)
+    all_objects = FollowUpQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "pk"]
 
@@ -539,7 +565,7 @@ class FollowUp(models.Model):
         return self.done_at is not None
 
 
-class Complaint(models.Model):
+class Complaint(Withdrawable):
     """A concern a parent or carer raised with the school, handled by talking, with one point
     of contact, a personal reply, and what the school changed as a result."""
 
@@ -622,7 +648,10 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ComplaintQuerySet.as_manager()
+    # Withdrawn complaints drop out of every query through `objects`; `all_objects` keeps them.
+    objects = current_manager(ComplaintQuerySet)
+    all_objects = ComplaintQuerySet.as_manager()
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["-received_at"]
@@ -643,3 +672,18 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"Complaint from {self.family} ({self.received_at:%d %b %Y})"
+
+
+class MeetingAmendment(Amendment):
+    """A correction to a meeting's recorded summary, or a parent's dispute of it, kept beside
+    the original."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="amendments")
+
+    history = KeptHistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "at", "pk"]
+
+    def __str__(self):
+        return f"Amendment to meeting #{self.meeting_id} ({self.at:%d %b %Y})"

@@ -16,13 +16,20 @@ from meetings.availability import clashes_with_dates_to_avoid, outside_good_time
 from meetings.models import (
     ActionPoint,
     AgencyAttendee,
+    Complaint,
     Contribution,
     FollowUp,
     Meeting,
+    MeetingAmendment,
     MeetingParent,
     ScalingAnswer,
 )
+from portal.lib import records
 from portal.lib.staff import staff_name
+
+# How long after a meeting is recorded its summary may still be rewritten; after that, a
+# correction is an amendment beside it.
+SUMMARY_EDIT_WINDOW = records.LATE_AFTER
 
 PREPARATION_FIELDS = frozenset(
     {
@@ -292,17 +299,32 @@ def meeting_record(
         raise ValidationError("A cancelled meeting cannot be recorded as held.")
     if review_on and review_on < timezone.localtime(meeting.starts_at).date():
         raise ValidationError({"review_on": "The review date must be after the meeting."})
+    # A ModelForm may already have put the new text on `meeting`: compare with what is stored.
+    stored = Meeting.all_objects.filter(pk=meeting.pk).values_list("summary", flat=True).first()
+    if summary_locked(meeting) and stored and summary != stored:
+        raise ValidationError(
+            {
+                "summary": "This summary was recorded more than a day ago, so it is kept as "
+                "written. Add an amendment to correct it."
+            }
+        )
     meeting.summary = summary
     meeting.review_on = review_on
     if meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.HELD
         meeting.held_at = timezone.now()
     meeting.full_clean()
+    meeting._history_user = recorded_by
     meeting.save()
     if meeting.previous_id:
-        Meeting.objects.filter(pk=meeting.previous_id, status=Meeting.Status.HELD).update(
-            status=Meeting.Status.REVIEWED
-        )
+        # Saved, not a queryset update, so the edit history records the change of status.
+        previous = Meeting.objects.filter(
+            pk=meeting.previous_id, status=Meeting.Status.HELD
+        ).first()
+        if previous is not None:
+            previous.status = Meeting.Status.REVIEWED
+            previous._history_user = recorded_by
+            previous.save(update_fields=["status", "updated_at"])
     return meeting
 
 
@@ -399,3 +421,48 @@ def follow_up_log(
     follow_up.done_at = timezone.now()
     follow_up.save(update_fields=["contact", "done_at"])
     return contact
+
+
+def summary_locked(meeting: Meeting) -> bool:
+    """Whether the recorded summary is past its editing window (corrections are amendments)."""
+    return bool(meeting.held_at and timezone.now() - meeting.held_at > SUMMARY_EDIT_WINDOW)
+
+
+@transaction.atomic
+def meeting_withdraw(*, meeting: Meeting, withdrawn_by, reason: str) -> Meeting:
+    """Withdraw a meeting recorded in error: it and its steps and follow-ups leave every list
+    and panel, and stay in the history with who withdrew it, when and why."""
+    return records.withdraw(meeting, by=withdrawn_by, reason=reason)
+
+
+@transaction.atomic
+def action_point_withdraw(*, action_point: ActionPoint, withdrawn_by, reason: str) -> ActionPoint:
+    """Withdraw one agreed step (agreed in error, or a duplicate); it stays in the history."""
+    return records.withdraw(action_point, by=withdrawn_by, reason=reason)
+
+
+@transaction.atomic
+def complaint_withdraw(*, complaint: Complaint, withdrawn_by, reason: str) -> Complaint:
+    """Withdraw a complaint recorded in error (e.g. logged against the wrong family); it leaves
+    the lists, panels and overview, and stays in the history."""
+    return records.withdraw(complaint, by=withdrawn_by, reason=reason)
+
+
+@transaction.atomic
+def meeting_amend(
+    *,
+    meeting: Meeting,
+    amended_by,
+    text: str,
+    reason: str,
+    disputed: bool = False,
+    parent_view: str = "",
+) -> MeetingAmendment:
+    """Store a correction to a meeting's record (or a parent's dispute of it) beside the
+    original summary, which is left exactly as it was written."""
+    if meeting.is_withdrawn:
+        raise ValidationError("A withdrawn meeting cannot be amended.")
+    amendment = MeetingAmendment(
+        meeting=meeting, text=text, reason=reason, disputed=disputed, parent_view=parent_view
+    )
+    return records.amendment_add(amendment, by=amended_by)

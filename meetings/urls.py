@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import after, planning, record
+from meetings.views import after, planning, record, trust
 
 app_name = "meetings"
 
@@ -35,6 +35,9 @@ urlpatterns: list = [
     path("<int:pk>/summary.pdf", after.meeting_summary_pdf, name="meeting-summary-pdf"),
     path("<int:pk>/follow-up/", after.follow_up_schedule, name="follow-up-schedule"),
     path("follow-ups/<int:pk>/log/", after.follow_up_log, name="follow-up-log"),
+    path("<int:pk>/withdraw/", trust.meeting_withdraw_view, name="meeting-withdraw"),
+    path("<int:pk>/amend/", trust.meeting_amend_view, name="meeting-amend"),
+    path("steps/<int:pk>/withdraw/", trust.action_point_withdraw_view, name="action-withdraw"),
 ]
 
 # Complaints (C2): kept in their own block so the meeting routes above can grow independently.
@@ -48,4 +51,9 @@ urlpatterns += [
     path("complaints/<int:pk>/", views_complaints.complaint_detail, name="complaint-detail"),
     path("complaints/<int:pk>/edit/", views_complaints.complaint_edit, name="complaint-edit"),
     path("complaints/<int:pk>/reply/", views_complaints.complaint_reply, name="complaint-reply"),
+    path(
+        "complaints/<int:pk>/withdraw/",
+        views_complaints.complaint_withdraw_view,
+        name="complaint-withdraw",
+    ),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +16,9 @@ from families.models import Family
 from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
+from meetings.services import complaint_withdraw
 from portal import access
+from portal.forms import WithdrawForm
 from portal.lib import once
 from portal.lib.search import search_recall, search_remember
 
@@ -202,4 +204,35 @@ def complaint_overview(request):
         request,
         "meetings/complaint_overview.html",
         {"school": school, **response_overview(school)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_withdraw_view(request, pk: int):
+    """Withdraw a complaint recorded in error, with a reason (never delete it): those who
+    handle complaints (pastoral staff and headteachers). GET asks for the reason."""
+    complaint = _get_complaint_for_user(request, pk, write=True)
+    back = reverse("meetings:complaint-detail", args=[complaint.pk])
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint_withdraw(
+                complaint=complaint, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Complaint withdrawn. It stays in the history with your reason."
+            )
+            return redirect(reverse("meetings:complaint-list"))
+    return render(
+        request,
+        "portal/withdraw_form.html",
+        {
+            "form": form,
+            "record_label": "this complaint",
+            "record_description": f"Received on {complaint.received_at:%d %b %Y}.",
+            "cancel_url": back,
+        },
     )

@@ -252,3 +252,12 @@ def may_manage_retention(user, school) -> bool:
     """Whether this user may set the school's retention periods and put a family's records on
     legal hold, or lift a hold: the headteacher only."""
     return is_headteacher(user, school)
+
+
+def may_withdraw_record(user, school, *, author_ids) -> bool:
+    """Whether this user may withdraw (never delete) a record they can see, with a reason: its
+    author (for a meeting, its chair or whoever planned it; for a placement, who placed it),
+    pastoral staff and headteachers. Authority officers and administrators never do."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk in set(author_ids) or role_in(user, school) in WHOLE_SCHOOL_ROLES

@@ -391,3 +391,23 @@ class HintTallyFactory(factory.django.DjangoModelFactory):
     phrase = "hard to reach"
     shown = 3
     taken = 1
+
+
+class ContactAmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.ContactAmendment"
+
+    contact = factory.SubFactory(ContactFactory)
+    text = "The call was on Tuesday, not Monday."
+    reason = "Wrong day recorded."
+    by = factory.SubFactory(UserFactory)
+
+
+class MeetingAmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.MeetingAmendment"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Mum agreed to a call on Fridays, not a visit."
+    reason = "The summary gave the wrong arrangement."
+    by = factory.SubFactory(UserFactory)

@@ -36,18 +36,27 @@ def _get_family_for_user(
     return school_family
 
 
-def _get_contact_for_user(request, pk: int, *, write: bool = False) -> Contact:
-    """A contact this user may read (404 otherwise); with `write`, one they may edit (403)."""
+def _get_contact_for_user(
+    request,
+    pk: int,
+    *,
+    write: bool = False,
+    perm: str = "families.edit_contact",
+    include_withdrawn: bool = False,
+) -> Contact:
+    """A contact this user may read (404 otherwise, and for a withdrawn one unless
+    `include_withdrawn`); with `write`, one they hold `perm` on (403): edit, amend, withdraw."""
+    contacts = Contact.all_objects if include_withdrawn else Contact.objects
     if request.school is None or not access.works_with_families(request.user, request.school):
-        raise access.refusal(request.school, Contact.objects.filter(pk=pk))
+        raise access.refusal(request.school, contacts.filter(pk=pk))
     contact = (
-        Contact.objects.visible_to(request.user, request.school)
-        .select_related("family", "school", "staff")
+        contacts.visible_to(request.user, request.school)
+        .select_related("family", "school", "staff", "withdrawn_by")
         .filter(pk=pk)
         .first()
     )
     if contact is None:
         raise Http404("No such contact.")
-    if write and not request.user.has_perm("families.edit_contact", contact):
+    if write and not request.user.has_perm(perm, contact):
         raise PermissionDenied
     return contact

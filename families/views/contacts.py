@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
 from families.forms import ContactForm
-from families.models import Contact
-from families.services import contact_edit, contact_log
+from families.models import Contact, ContactAmendment
+from families.services import contact_amend, contact_edit, contact_log, contact_withdraw
 from families.views.access import _get_contact_for_user, _get_family_for_user
 from guidance import hints
+from portal.forms import WithdrawForm, amendment_form
 from portal.lib import conflicts, once, saving
 
 # Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
@@ -151,8 +152,8 @@ def _change(change) -> dict:
 
 @require_GET
 def contact_history(request, pk: int):
-    """Every version of a contact: who changed what, and when."""
-    contact = _get_contact_for_user(request, pk)
+    """Every version of a contact: who changed what, and when (a withdrawn one's too)."""
+    contact = _get_contact_for_user(request, pk, include_withdrawn=True)
     audit.record(request, action=audit.VIEW, obj=contact, family=contact.family_id)
     records = list(contact.history.select_related("history_user").order_by("-history_date"))
     versions = []
@@ -166,4 +167,63 @@ def contact_history(request, pk: int):
         request,
         "families/contact_history.html",
         {"contact": contact, "family": contact.family, "versions": versions},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_withdraw_view(request, pk: int):
+    """Withdraw a contact with a reason (never delete it): its author, pastoral staff and
+    headteachers may. GET asks for the reason; POST withdraws."""
+    contact = _get_contact_for_user(request, pk, write=True, perm="families.withdraw_contact")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_withdraw(
+                contact=contact, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Contact withdrawn. It stays in the history with your reason."
+            )
+            return redirect(_chronology_url(contact.family_id))
+    return render(
+        request,
+        "portal/withdraw_form.html",
+        {
+            "form": form,
+            "record_label": "this contact",
+            "record_description": f"{contact} by {contact.staff.get_full_name()}.",
+            "cancel_url": _chronology_url(contact.family_id),
+        },
+    )
+
+
+ContactAmendmentForm = amendment_form(ContactAmendment)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_amend_view(request, pk: int):
+    """Add a correction (or a parent's dispute) beside a contact, leaving the original as it
+    was: its author, pastoral staff and headteachers may."""
+    contact = _get_contact_for_user(request, pk, write=True, perm="families.amend_contact")
+    form = ContactAmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_amend(contact=contact, amended_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Amendment saved. It is shown under the original.")
+            return redirect(_chronology_url(contact.family_id))
+    return render(
+        request,
+        "portal/amend_form.html",
+        {
+            "form": form,
+            "record_label": "a contact",
+            "original_text": contact.summary,
+            "cancel_url": _chronology_url(contact.family_id),
+        },
     )

@@ -71,14 +71,37 @@ def _visible_contacts(request, school_family):
 
 
 def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
-    contacts = _visible_contacts(request, school_family).for_chronology()
+    """The family's contacts the user may read, newest first; withdrawn ones (read in the
+    same query) become collapsed entries with who withdrew them, when and why."""
+    contacts = (
+        Contact.all_objects.readable_by(request.user, request.school)
+        .filter(family_id=school_family.family_id)
+        .for_chronology()
+    )
     if chosen.child_id:
         contacts = contacts.filter(children=chosen.child_id)
     contacts = contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
     entries = []
     for contact in contacts:
-        contact.can_edit = access.may_edit_record(
+        if contact.is_withdrawn:
+            entries.append(
+                extensions.TimelineEntry(
+                    when=contact.occurred_at,
+                    kind=CONTACT_KIND,
+                    kind_label="Contact",
+                    template="includes/withdrawn_entry.html",
+                    obj=contact,
+                    child_ids=frozenset(c.pk for c in contact.children.all()),
+                    withdrawn=True,
+                )
+            )
+            continue
+        contact.can_edit = request.user.has_perm("families.edit_contact", contact)
+        contact.can_amend = access.may_edit_record(
             request.user, request.school, author_id=contact.staff_id
+        )
+        contact.can_withdraw = access.may_withdraw_record(
+            request.user, request.school, author_ids=[contact.staff_id]
         )
         entries.append(
             extensions.TimelineEntry(
@@ -166,7 +189,9 @@ def _log_views(request, school_family, entries) -> None:
     confidential = [
         e.obj
         for e in entries
-        if e.kind == CONTACT_KIND and e.obj.confidentiality != Contact.Confidentiality.SCHOOL
+        if e.kind == CONTACT_KIND
+        and not e.withdrawn
+        and e.obj.confidentiality != Contact.Confidentiality.SCHOOL
     ]
     if confidential:
         audit.record_many(request, action=audit.VIEW, objs=confidential, family=family)
@@ -259,7 +284,10 @@ def family_export_csv(request, pk: int):
     )
     for entry in entries:
         when = timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M")
-        if entry.kind == CONTACT_KIND:
+        if entry.withdrawn:
+            row = [when, f"{entry.kind_label} (withdrawn)", "", "", "", "", "", "", "", ""]
+            row[7] = f"Withdrawn: {entry.obj.withdrawn_reason}"
+        elif entry.kind == CONTACT_KIND:
             c = entry.obj
             row = [
                 when,

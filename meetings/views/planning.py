@@ -40,7 +40,9 @@ def meeting_list(request):
     overdue = models.Count(
         "action_points",
         filter=models.Q(action_points__due_on__lt=timezone.localdate())
-        & ~models.Q(action_points__status__in=ActionPoint.CLOSED),
+        & ~models.Q(action_points__status__in=ActionPoint.CLOSED)
+        # A join does not go through ActionPoint.objects, so withdrawn steps are left out here.
+        & models.Q(action_points__withdrawn_at__isnull=True),
     )
     rows = (
         visible.select_related("family", "chair")

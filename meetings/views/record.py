@@ -22,6 +22,7 @@ from meetings.forms import (
     StepProgressForm,
 )
 from meetings.models import Contribution, Meeting, ScalingAnswer
+from meetings.views import trust
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors
 from portal.lib import once
@@ -85,6 +86,9 @@ def _room_context(request, meeting: Meeting, **forms) -> dict:
     return {
         "meeting": meeting,
         "family": meeting.family,
+        "amendments": list(meeting.amendments.select_related("by").order_by("at")),
+        "summary_locked": services.summary_locked(meeting),
+        "may_withdraw": trust.may_withdraw_meeting(request, meeting),
         "sections": sections,
         "scaling_rows": _scaling_rows(meeting, answers),
         "scaling_form": forms.get("scaling_form") or ScalingForm(),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from demo import compass, complaints, dashboard, families, meetings, schools
+from demo import compass, complaints, dashboard, families, meetings, schools, trust
 
 
 class Command(BaseCommand):
@@ -31,4 +31,5 @@ def _steps():
         dashboard.load,
         meetings.load,
         complaints.load,
+        trust.load,
     ]
