@@ -60,6 +60,7 @@ class Side:
     follow_up: object = None
     complaints: dict = field(default_factory=dict)
     hold: object = None  # a legal hold on the family (privacy)
+    placement: object = None
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -128,7 +129,7 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
             about=f"The homework club {marker}",
             point_of_contact=person,
         )
-    factories.PlacementFactory(
+    side.placement = factories.PlacementFactory(
         school_family=side.school_family, placed_by=pastoral, evidence=f"Two calls {marker}"
     )
     factories.SelfEvaluationFactory(

@@ -109,6 +109,8 @@ def step_data(s, *, child=None) -> dict:
 
 FAMILY_READ = "200 200 200 403 404"  # whoever works with the family; authority officers never
 FAMILY_WRITE = "403 200 200 403 404"  # key contact (none here), pastoral staff, headteacher
+AUTHOR = "403 200 403 403 404"  # the record's author alone (pastoral here)
+WITHDRAW = "403 200 200 403 404"  # the record's author (pastoral here), pastoral, headteacher
 DASHBOARD = "403 200 200 403 403"
 NOBODY = "404 404 404 404 404"
 EVERYONE = "200 200 200 200 200"
@@ -182,9 +184,16 @@ FAMILIES_ROWS = [
         writes=False,
         variant="with another school's parent",
     ),
-    R("families:contact-edit", contact("school"), FAMILY_WRITE, method="FORM", variant="school"),
-    R("families:contact-edit", contact("by_teacher"), FAMILY_READ, method="FORM", variant="own"),
-    R("families:contact-edit", contact("pastoral"), "404 200 200 403 404", variant="pastoral"),
+    # Editing is for the author alone, in the first day; after that corrections are amendments.
+    R("families:contact-edit", contact("school"), AUTHOR, method="FORM", variant="school"),
+    R(
+        "families:contact-edit",
+        contact("by_teacher"),
+        "200 403 403 403 404",
+        method="FORM",
+        variant="own",
+    ),
+    R("families:contact-edit", contact("pastoral"), "404 200 403 403 404", variant="pastoral"),
     R("families:contact-edit", contact("named_teacher"), "403 200 404 403 404", variant="named"),
     R("families:contact-edit", contact("named_other"), "404 200 404 403 404", variant="unnamed"),
     R("families:contact-edit", sibling_contact, NOBODY, variant="sibling school"),
@@ -193,11 +202,23 @@ FAMILIES_ROWS = [
     R("families:contact-history", contact("named_teacher"), "200 200 404 403 404", variant="named"),
     R("families:contact-history", contact("named_other"), "404 200 404 403 404", variant="unnamed"),
     R("families:contact-history", sibling_contact, NOBODY, variant="sibling school"),
+    # Withdrawing or amending: the author, pastoral staff and the headteacher (never deleting).
+    *(
+        row
+        for name in ("families:contact-withdraw", "families:contact-amend")
+        for row in (
+            R(name, contact("school"), WITHDRAW, method="FORM", variant="pastoral's"),
+            R(name, contact("by_teacher"), FAMILY_READ, method="FORM", variant="own"),
+            R(name, contact("named_other"), "404 200 404 403 404", variant="unnamed"),
+            R(name, sibling_contact, NOBODY, variant="sibling school"),
+        )
+    ),
 ]
 
 COMPASS_ROWS = [
     R("compass:family-compass", family_pk, FAMILY_READ),
     R("compass:placement-add", family_pk, FAMILY_READ, method="FORM"),
+    R("compass:placement-withdraw", lambda s: {"pk": s.placement.pk}, WITHDRAW, method="FORM"),
     R("compass:dashboard", None, DASHBOARD),
     R("compass:dashboard-movement", None, DASHBOARD),
     R("compass:dashboard-contacts", None, DASHBOARD),
@@ -337,6 +358,12 @@ MEETINGS_ROWS = [
         method="FORM",
         variant="pastoral's",
     ),
+    # Withdrawing (never deleting) and amending: see may_withdraw_record and the trust views.
+    R("meetings:meeting-withdraw", meeting(), WITHDRAW, method="FORM"),
+    R("meetings:meeting-amend", meeting(), WITHDRAW, method="FORM"),
+    R("meetings:meeting-amend", meeting("pastoral"), "404 200 200 403 404", variant="pastoral"),
+    R("meetings:action-withdraw", lambda s: {"pk": s.step.pk}, WITHDRAW, method="FORM"),
+    R("meetings:complaint-withdraw", complaint("poc_teacher"), WITHDRAW, method="FORM"),
 ]
 
 AUDIT_ROWS = [
