@@ -71,6 +71,10 @@ def is_administrator(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    if not user.is_staff:
+        # Administrators work in Django admin, which only staff accounts can enter: anyone else
+        # is not one, and most requests are spared the group query.
+        return False
     cached = getattr(user, "_portal_is_admin", None)
     if cached is None:
         cached = user.groups.filter(name=ADMINISTRATORS_GROUP).exists()
@@ -224,12 +228,16 @@ def holds_stored_perm(user, perm: str) -> bool:
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    app_label, codename = perm.split(".", 1)
-    return (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
+    # Asked once per permission and request: cached on the user object, like memberships.
+    cache = user.__dict__.setdefault("_portal_stored_perms", {})
+    if perm not in cache:
+        app_label, codename = perm.split(".", 1)
+        cache[perm] = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+    return cache[perm]
 
 
 def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None, staff_ids) -> bool:

@@ -218,7 +218,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Staff leave laptops in classrooms: sessions end after 30 idle minutes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request (three queries each time): SessionLimitMiddleware saves an active
+# session at most once a minute, which keeps its 30 idle minutes running to within that minute.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # However active, a session ends this long after sign-in (portal.security.SessionLimitMiddleware).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)

@@ -1,5 +1,6 @@
 """Shared fixtures: the fixed cast of users at two schools of one authority."""
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Role
+from portal.security import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
 from tests import factories
 
 
@@ -82,6 +84,10 @@ def login(client):
     def _login(user):
         client.force_login(user)
         otp_verify_session(client, user)
+        # As after a real sign-in, the session was just saved: the next request need not save it.
+        session = client.session
+        session[LOGIN_AT_SESSION_KEY] = session[SEEN_AT_SESSION_KEY] = time.time()
+        session.save()
         return client
 
     return _login

@@ -43,8 +43,8 @@ def test_family_page_queries_do_not_grow_with_placements_meetings_or_contacts(
         second = client.get(url)
     assert first.status_code == second.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
-    # The compass block and the chronology share one read of the placements (withdrawn ones,
-    # shown collapsed in the chronology only, are a read of their own).
+    # The compass block and the chronology share one read of the placements, withdrawn ones
+    # (shown collapsed in the chronology only) included.
     placement_reads = [
         q
         for q in large.captured_queries

@@ -102,6 +102,22 @@ def test_session_ends_after_thirty_idle_minutes(client, cast):
     assert response.url.startswith(reverse("login"))
 
 
+def test_requests_in_the_same_minute_do_not_save_the_session_but_keep_it_alive(client, cast):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(START, tick=False) as traveller:
+        assert _signed_in(_attempt(client, "teacher", PASSWORD))
+        key = client.session.session_key
+        expiry = Session.objects.get(session_key=key).expire_date
+        traveller.shift(dt.timedelta(seconds=30))
+        assert client.get(reverse("home")).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == expiry  # not saved again
+        for _ in range(4):  # active every 20 minutes: never 30 idle minutes
+            traveller.shift(dt.timedelta(minutes=20))
+            assert client.get(reverse("home")).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date > expiry + dt.timedelta(hours=1)
+
+
 def test_an_active_session_still_ends_twelve_hours_after_sign_in(client, cast):
     with time_machine.travel(START, tick=False) as traveller:
         assert _signed_in(_attempt(client, "teacher", PASSWORD))

@@ -28,7 +28,9 @@ def test_production_cookies_are_secure_http_only_and_same_site(client, cast, set
 def test_sessions_end_with_the_browser_and_after_thirty_idle_minutes(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Saved at most once a minute by SessionLimitMiddleware, not on every request.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_SECONDS == 60
 
 
 def test_https_is_enforced_and_remembered_in_production(client, db):
