@@ -16,8 +16,8 @@ from compass.models import LeverStep, Placement
 from compass.services import placement_record, placement_withdraw
 from families.models import SchoolFamily
 from portal import access
-from portal.forms import WithdrawForm
 from portal.lib import once
+from portal.lib.withdrawing import withdraw_page
 
 
 def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> SchoolFamily:
@@ -133,27 +133,15 @@ def placement_withdraw_view(request, pk: int):
     the reason; POST withdraws."""
     placement = _get_placement_for_user(request, pk, withdraw=True)
     back = reverse("families:family-detail", args=[placement.family_id]) + "#chronology"
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_withdraw(
-                placement=placement, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, "Placement withdrawn. It stays in the history with your reason."
-            )
-            return redirect(back)
-    return render(
+    return withdraw_page(
         request,
-        "portal/withdraw_form.html",
-        {
-            "form": form,
-            "record_label": "this compass placement",
-            "record_description": f"Placed in “{placement.region_label}” on "
-            f"{placement.placed_at:%d %b %Y} by {placement.placed_by.get_full_name()}.",
-            "cancel_url": back,
-        },
+        withdraw=lambda reason: placement_withdraw(
+            placement=placement, withdrawn_by=request.user, reason=reason
+        ),
+        noun="Placement",
+        label="this compass placement",
+        description=f"Placed in “{placement.region_label}” on "
+        f"{placement.placed_at:%d %b %Y} by {placement.placed_by.get_full_name()}.",
+        done_url=back,
+        cancel_url=back,
     )

@@ -321,6 +321,9 @@ class AgencyAttendee(models.Model):
     kind = models.CharField(max_length=30, choices=AgencyKind, default=AgencyKind.OTHER)
     role = models.CharField(max_length=200, blank=True, help_text="e.g. Health visitor")
 
+    # Removing a line while writing the record keeps it here, with who removed it.
+    history = KeptHistoricalRecords()
+
     class Meta:
         ordering = ["organisation", "name"]
 
@@ -347,6 +350,9 @@ class Contribution(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Removing a line while writing the record keeps it here, with who removed it.
+    history = KeptHistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "section", "pk"]
 
@@ -366,6 +372,9 @@ class ScalingAnswer(models.Model):
         "what one point higher would look like", blank=True, max_length=1000
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Removing a line while writing the record keeps it here, with who removed it.
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "pk"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,9 +18,9 @@ from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from meetings.services import complaint_withdraw
 from portal import access
-from portal.forms import WithdrawForm
 from portal.lib import once
 from portal.lib.search import search_recall, search_remember
+from portal.lib.withdrawing import withdraw_page
 
 LIST_LIMIT = 200
 SEARCH_SESSION_KEY = "complaints_search"
@@ -212,27 +212,14 @@ def complaint_withdraw_view(request, pk: int):
     """Withdraw a complaint recorded in error, with a reason (never delete it): those who
     handle complaints (pastoral staff and headteachers). GET asks for the reason."""
     complaint = _get_complaint_for_user(request, pk, write=True)
-    back = reverse("meetings:complaint-detail", args=[complaint.pk])
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint_withdraw(
-                complaint=complaint, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, "Complaint withdrawn. It stays in the history with your reason."
-            )
-            return redirect(reverse("meetings:complaint-list"))
-    return render(
+    return withdraw_page(
         request,
-        "portal/withdraw_form.html",
-        {
-            "form": form,
-            "record_label": "this complaint",
-            "record_description": f"Received on {complaint.received_at:%d %b %Y}.",
-            "cancel_url": back,
-        },
+        withdraw=lambda reason: complaint_withdraw(
+            complaint=complaint, withdrawn_by=request.user, reason=reason
+        ),
+        noun="Complaint",
+        label="this complaint",
+        description=f"Received on {complaint.received_at:%d %b %Y}.",
+        done_url=reverse("meetings:complaint-list"),
+        cancel_url=reverse("meetings:complaint-detail", args=[complaint.pk]),
     )

@@ -16,8 +16,9 @@ from families.models import Contact, ContactAmendment
 from families.services import contact_amend, contact_edit, contact_log, contact_withdraw
 from families.views.access import _get_contact_for_user, _get_family_for_user
 from guidance import hints
-from portal.forms import WithdrawForm, amendment_form
+from portal.forms import amendment_form
 from portal.lib import conflicts, once, saving
+from portal.lib.withdrawing import withdraw_page
 
 # Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
 PRESETS = {"tone", "purpose", "channel"}
@@ -175,28 +176,16 @@ def contact_withdraw_view(request, pk: int):
     """Withdraw a contact with a reason (never delete it): its author, pastoral staff and
     headteachers may. GET asks for the reason; POST withdraws."""
     contact = _get_contact_for_user(request, pk, write=True, perm="families.withdraw_contact")
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_withdraw(
-                contact=contact, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, "Contact withdrawn. It stays in the history with your reason."
-            )
-            return redirect(_chronology_url(contact.family_id))
-    return render(
+    return withdraw_page(
         request,
-        "portal/withdraw_form.html",
-        {
-            "form": form,
-            "record_label": "this contact",
-            "record_description": f"{contact} by {contact.staff.get_full_name()}.",
-            "cancel_url": _chronology_url(contact.family_id),
-        },
+        withdraw=lambda reason: contact_withdraw(
+            contact=contact, withdrawn_by=request.user, reason=reason
+        ),
+        noun="Contact",
+        label="this contact",
+        description=f"{contact} by {contact.staff.get_full_name()}.",
+        done_url=_chronology_url(contact.family_id),
+        cancel_url=_chronology_url(contact.family_id),
     )
 
 

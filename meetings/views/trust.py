@@ -14,7 +14,8 @@ from meetings import services
 from meetings.models import Meeting, MeetingAmendment
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from portal import access
-from portal.forms import WithdrawForm, amendment_form
+from portal.forms import amendment_form
+from portal.lib.withdrawing import withdraw_page
 
 MeetingAmendmentForm = amendment_form(MeetingAmendment)
 
@@ -31,47 +32,23 @@ def _detail_url(meeting_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _withdraw_page(request, form, *, label: str, description: str, cancel_url: str):
-    return render(
-        request,
-        "portal/withdraw_form.html",
-        {
-            "form": form,
-            "record_label": label,
-            "record_description": description,
-            "cancel_url": cancel_url,
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def meeting_withdraw_view(request, pk: int):
     """Withdraw a meeting recorded in error, with a reason. GET asks for the reason."""
     meeting = _get_meeting_for_user(request, pk)
     if not may_withdraw_meeting(request, meeting):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_withdraw(
-                meeting=meeting, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, "Meeting withdrawn. It stays in the history with your reason."
-            )
-            return redirect(
-                reverse("families:family-detail", args=[meeting.family_id]) + "#chronology"
-            )
     when = timezone.localtime(meeting.starts_at)
-    return _withdraw_page(
+    return withdraw_page(
         request,
-        form,
+        withdraw=lambda reason: services.meeting_withdraw(
+            meeting=meeting, withdrawn_by=request.user, reason=reason
+        ),
+        noun="Meeting",
         label="this meeting",
         description=f"{meeting.get_kind_display()} on {when:%d %b %Y}, chaired by "
         f"{meeting.chair.get_full_name()}. Its steps and follow-ups are withdrawn with it.",
+        done_url=reverse("families:family-detail", args=[meeting.family_id]) + "#chronology",
         cancel_url=_detail_url(meeting.pk),
     )
 
@@ -82,22 +59,15 @@ def action_point_withdraw_view(request, pk: int):
     point = _get_action_point_for_user(request, pk)
     if not point.meeting.may_change:
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_point_withdraw(
-                action_point=point, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Step withdrawn. It stays in the history with your reason.")
-            return redirect(_detail_url(point.meeting_id, "actions"))
-    return _withdraw_page(
+    return withdraw_page(
         request,
-        form,
+        withdraw=lambda reason: services.action_point_withdraw(
+            action_point=point, withdrawn_by=request.user, reason=reason
+        ),
+        noun="Step",
         label="this step",
         description=f"“{point.what}”, due by {point.due_on:%d %b %Y}.",
+        done_url=_detail_url(point.meeting_id, "actions"),
         cancel_url=_detail_url(point.meeting_id, "actions"),
     )
 
