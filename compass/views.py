@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compass.drawing import compass_context
@@ -17,6 +16,7 @@ from compass.services import placement_record, placement_withdraw
 from families.models import SchoolFamily
 from portal import access
 from portal.lib import once
+from portal.lib.urls import local_next
 from portal.lib.withdrawing import withdraw_page
 
 
@@ -45,16 +45,6 @@ def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> Sch
         raise Http404("No such family.") from None
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A local path only: anything else would be taken for a view name by redirect().
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return ""
-
-
 @require_GET
 def family_compass(request, family_pk: int):
     """One family's compass: where it sits now, its path, per parent, and what to try next."""
@@ -71,7 +61,7 @@ def placement_add(request, family_pk: int):
     latest = school_family.placements.order_by("-placed_at", "-pk").first()
     initial = {"level": latest.level} if latest else {}
     form = PlacementForm(request.POST or None, family=family, steps=steps, initial=initial)
-    next_url = _safe_next(request)
+    next_url = local_next(request)
     compass_url = reverse("compass:family-compass", args=[family.pk])
     if done := once.earlier(request, fallback=compass_url):  # sent twice: placed once
         return redirect(done)

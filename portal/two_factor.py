@@ -7,12 +7,12 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import access
+from portal.lib.urls import local_next
 from portal.middleware import school_optional
 
 
@@ -32,16 +32,6 @@ class CodeForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the six digits your app shows, e.g. 123 456.")
         return code
-
-
-def _next_url(request) -> str | None:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    # A local path only: anything else would be taken for a view name by redirect().
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, {request.get_host()}, request.is_secure()
-    ):
-        return url
-    return None
 
 
 def _confirmed_device(user) -> TOTPDevice | None:
@@ -101,7 +91,7 @@ def otp_setup(request):
         messages.success(
             request, "Two-factor sign-in is on. You will be asked for a code each time you sign in."
         )
-        return redirect(_next_url(request) or "home")
+        return redirect(local_next(request) or "home")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -112,7 +102,7 @@ def otp_setup(request):
             "form": form,
             "qr_svg": _qr_svg(device),
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-            "next": _next_url(request) or "",
+            "next": local_next(request) or "",
         },
     )
 
@@ -125,11 +115,11 @@ def otp_verify(request):
     if device is None:
         return redirect("otp-setup")
     if request.user.is_verified():
-        return redirect(_next_url(request) or "home")
+        return redirect(local_next(request) or "home")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check_code(device, form):
         django_otp.login(request, device)
-        return redirect(_next_url(request) or "home")
+        return redirect(local_next(request) or "home")
     return render(
-        request, "portal/otp_verify.html", {"form": form, "next": _next_url(request) or ""}
+        request, "portal/otp_verify.html", {"form": form, "next": local_next(request) or ""}
     )

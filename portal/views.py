@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access, shell
+from portal.lib.urls import local_next
 from portal.middleware import SESSION_KEY, school_optional
 from portal.models import Membership, Role, School
 
@@ -43,12 +43,7 @@ def home(request):
 def school_switch(request):
     """Choose which of the user's schools to work in; kept in the session."""
     mine = access.memberships(request.user)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    # A local path only: anything else (e.g. "home") would be taken for a view name by redirect().
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, request.is_secure()
-    ):
-        next_url = ""
+    next_url = local_next(request)
     if request.method == "POST":
         try:
             school_id = int(request.POST.get("school", ""))
@@ -88,9 +83,9 @@ def admin_login(request):
     """Django admin signs in through the portal's own login page (one login for everything)."""
     if request.user.is_authenticated:
         if request.user.is_staff:
-            return redirect(request.GET.get("next") or "admin:index")
+            return redirect(local_next(request) or "admin:index")
         raise PermissionDenied
-    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+    return redirect_to_login(local_next(request) or reverse("admin:index"))
 
 
 @login_not_required

@@ -3,6 +3,7 @@
 import logging
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -98,3 +99,16 @@ def test_a_family_page_puts_no_pupil_or_parent_name_in_a_url_or_a_log_line(login
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for name in ["Wrenna", "Ottoline", "Kestrelby"]:
         assert name not in logged
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/", "home"])
+def test_admin_sign_in_never_sends_staff_to_another_site_or_fails(login, cast, target):
+    response = login(cast.admin).get(reverse("admin:login") + "?next=" + target)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_admin_sign_in_keeps_a_local_next(login, cast):
+    target = reverse("admin:portal_school_changelist")
+    response = login(cast.admin).get(reverse("admin:login") + "?next=" + target)
+    assert response.url == target
