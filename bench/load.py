@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,6 +38,8 @@ ENV = {
 }
 for key, value in ENV.items():
     os.environ.setdefault(key, value)
+# Why requests failed, e.g. {"family list: 500": 1} or {"home: timeout": 2}, for the report.
+FAILURES: Counter[str] = Counter()
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -192,12 +195,14 @@ def _virtual_user(n, plan, password, args, log, acked, lock):
                 kind, url = rng.choice(reads)
                 status, _, _ = browser.request("GET", url)
                 ok = status == 200
-        except (http.client.HTTPException, OSError):  # a timeout: reconnect, still signed in
+        except (http.client.HTTPException, OSError) as exc:  # a timeout: reconnect, signed in
             cookies, browser = browser.cookies, Browser(args.port)
             browser.cookies = cookies
-            ok = False
+            ok, status = False, type(exc).__name__
         with lock:
             log.append((kind, (time.perf_counter() - began) * 1000, ok))
+            if not ok:
+                FAILURES[f"{kind}: {status}"] += 1
 
 
 def main(argv=None) -> int:
@@ -225,6 +230,11 @@ def main(argv=None) -> int:
             str(args.workers),
             "--threads",
             str(args.threads),
+            # Keep idle connections longer than a user's longest pause (2 s), as the load
+            # balancer in front would: gunicorn's default of 2 s closed a connection just as a
+            # client reused it (a ConnectionResetError counted as a failure).
+            "--keep-alive",
+            "5",
         ],
         cwd=ROOT,
         env={**os.environ},
@@ -275,6 +285,7 @@ def main(argv=None) -> int:
         actions=rows,
         all_requests=len(every),
         failures=sum(1 for _, _, ok in log if not ok),
+        failure_reasons=dict(FAILURES),
         p95_ms=round(every[round(0.95 * (len(every) - 1))], 1) if every else None,
         writes_acknowledged=len(acked),
         writes_stored_exactly_once=exactly_once,
