@@ -100,7 +100,8 @@ def contact_add(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def contact_edit_view(request, pk: int):
-    """Correct a logged contact: its author, pastoral staff and headteachers may; history kept."""
+    """Correct a logged contact: its author alone, within a day of writing it (later, and for
+    anyone else, a correction is an amendment); the earlier version stays in the history."""
     contact = _get_contact_for_user(request, pk, write=True)
     form = ContactForm(
         request.POST or None,
