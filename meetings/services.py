@@ -57,6 +57,20 @@ def restricted_parent_ids(family) -> set[int]:
     )
 
 
+def _overlapping_for_staff(meeting: Meeting, people) -> list[Meeting]:
+    """Other planned meetings that overlap `meeting`'s time and have any of `people` (user ids)
+    as chair or staff attendee, with their chair and staff loaded."""
+    others = (
+        Meeting.objects.filter(starts_at__lt=meeting.ends_at, status=Meeting.Status.PLANNED)
+        .filter(Q(chair__in=people) | Q(staff__in=people))
+        .exclude(pk=meeting.pk)
+        .select_related("chair")
+        .prefetch_related("staff")
+        .distinct()
+    )
+    return [other for other in others if other.ends_at > meeting.starts_at]
+
+
 def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> list[str]:
     """Warnings (never blocks) about a planned time: the chair or a staff attendee already in
     another meeting, a time outside a parent's stated good times, a date to avoid."""
@@ -65,17 +79,7 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
         return warnings
     start, end = meeting.starts_at, meeting.ends_at
     people = {meeting.chair_id, *staff_ids} - {None}
-    others = (
-        Meeting.objects.filter(starts_at__lt=end, status=Meeting.Status.PLANNED)
-        .filter(Q(chair__in=people) | Q(staff__in=people))
-        .exclude(pk=meeting.pk)
-        .select_related("chair")
-        .prefetch_related("staff")
-        .distinct()
-    )
-    for other in others:
-        if other.ends_at <= start:
-            continue
+    for other in _overlapping_for_staff(meeting, people):
         busy = sorted(staff_name(u) for u in [other.chair, *other.staff.all()] if u.pk in people)
         local = timezone.localtime(other.starts_at)
         warnings.append(
@@ -152,19 +156,8 @@ def _staff_double_booking_refuse(meeting: Meeting, staff: list) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    start, end = meeting.starts_at, meeting.ends_at
-    others = (
-        Meeting.objects.filter(starts_at__lt=end, status=Meeting.Status.PLANNED)
-        .filter(Q(chair__in=people) | Q(staff__in=people))
-        .exclude(pk=meeting.pk)
-        .select_related("chair")
-        .prefetch_related("staff")
-        .distinct()
-    )
     errors: dict[str, list[str]] = {}
-    for other in others:
-        if other.ends_at <= start:
-            continue
+    for other in _overlapping_for_staff(meeting, people):
         busy = [u for u in [other.chair, *other.staff.all()] if u.pk in people]
         local_start = timezone.localtime(other.starts_at)
         when = (

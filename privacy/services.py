@@ -101,37 +101,28 @@ def _erase(queryset, *, run, school, family_id, stage, erased) -> int:
     """Deletes `queryset` and everything that cascades from it, logging each row's kind and id."""
     collector = Collector(using=queryset.db, origin=queryset)
     collector.collect(queryset)
-    rows = []
+    found: list[tuple[type, set]] = []
     for model, instances in collector.data.items():
         ids = {obj.pk for obj in instances}
         erased.setdefault(model, set()).update(ids)
-        rows += [
-            ErasureLog(
-                run=run,
-                kind=model._meta.label,
-                object_id=pk,
-                school=school,
-                family_id=family_id,
-                stage=stage,
-            )
-            for pk in sorted(ids)
-        ]
+        found.append((model, ids))
     for fast in collector.fast_deletes:
         # Link rows (e.g. a contact's children) go without signals; log them too.
         model = fast.model if hasattr(fast, "model") else type(fast[0])
         ids = set(fast.values_list("pk", flat=True)) if hasattr(fast, "values_list") else set()
-        ids = ids or {obj.pk for obj in fast if hasattr(obj, "pk")}
-        rows += [
-            ErasureLog(
-                run=run,
-                kind=model._meta.label,
-                object_id=pk,
-                school=school,
-                family_id=family_id,
-                stage=stage,
-            )
-            for pk in sorted(ids)
-        ]
+        found.append((model, ids or {obj.pk for obj in fast if hasattr(obj, "pk")}))
+    rows = [
+        ErasureLog(
+            run=run,
+            kind=model._meta.label,
+            object_id=pk,
+            school=school,
+            family_id=family_id,
+            stage=stage,
+        )
+        for model, ids in found
+        for pk in sorted(ids)
+    ]
     ErasureLog.objects.bulk_create(rows)
     collector.delete()
     return len(rows)
