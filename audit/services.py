@@ -7,7 +7,7 @@ from audit.models import AccessLog
 from portal.security import client_ip
 
 
-def _row(request, action: str, obj: models.Model, family) -> AccessLog:
+def _row(request, action: str, obj: models.Model, family, *, validate: bool = True) -> AccessLog:
     user = request.user
     row = AccessLog(
         user=user,
@@ -20,7 +20,8 @@ def _row(request, action: str, obj: models.Model, family) -> AccessLog:
         ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
-    row.full_clean(exclude=["user", "school", "content_type"])
+    if validate:
+        row.full_clean(exclude=["user", "school", "content_type"])
     return row
 
 
@@ -36,7 +37,8 @@ def access_record(
 def access_record_many(
     request, *, action: str, objs, family: models.Model | int | None = None
 ) -> list[AccessLog]:
-    """Logs several records seen at once (e.g. the confidential contacts on a page) in one
-    query."""
-    rows = [_row(request, action, obj, family) for obj in objs]
+    """Logs several records seen at once (e.g. a family and the confidential contacts on its
+    page) in one query. The rows differ only in which record they name, so the first row's
+    checks (address, lengths) hold for all of them."""
+    rows = [_row(request, action, obj, family, validate=i == 0) for i, obj in enumerate(objs)]
     return AccessLog.objects.bulk_create(rows) if rows else []

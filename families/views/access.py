@@ -16,11 +16,8 @@ def _require_family_worker(request) -> None:
         raise PermissionDenied
 
 
-def _get_family_for_user(
-    request, pk: int, *, write: bool = False, balance: bool = False
-) -> SchoolFamily:
-    """The family `pk` at the current school, if this user works with it; with `balance`, its
-    contact balance as this user sees it comes in the same query (`balance_<tone>`).
+def _get_family_for_user(request, pk: int, *, write: bool = False) -> SchoolFamily:
+    """The family `pk` at the current school, if this user works with it.
 
     Another school's family, or one this teacher does not work with, is a 404: its existence
     is not confirmed. Everyone who may see a family may also log contact with it.
@@ -28,8 +25,6 @@ def _get_family_for_user(
     if request.school is None or not access.works_with_families(request.user, request.school):
         raise access.refusal(request.school, SchoolFamily.objects.filter(family_id=pk))
     rows = SchoolFamily.objects.visible_to(request.user, request.school).for_family_page()
-    if balance:
-        rows = rows.with_contact_balance(request.user, request.school)
     school_family = rows.filter(family_id=pk).first()
     if school_family is None:
         raise Http404("No such family.")

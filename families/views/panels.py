@@ -51,7 +51,7 @@ def good_news_panel(request) -> dict | None:
     quiet = (
         SchoolFamily.objects.filter(school=school)
         .filter(Q(key_contact=request.user) | Exists(taught))
-        .with_seen_summary(request.user, school)
+        .with_seen_summary(request.user, school, fields=["last_positive_at"])
         .filter(Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since))
         .select_related("family")
         .order_by(F("seen_last_positive_at").asc(nulls_first=True), "family__name")

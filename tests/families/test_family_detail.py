@@ -247,3 +247,62 @@ def test_chronology_fragment_query_count_does_not_grow(
             headers={"HX-Request": "true", "HX-Target": "chronology"},
         )
     assert response.text.count("Note ") == contacts
+
+
+def test_chronology_shows_the_newest_twenty_then_older_ones_on_request(cast, fam, login):
+    start = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    for n in range(25):
+        _log(
+            cast,
+            fam,
+            summary=f"Week {n + 1:02d} note",
+            occurred_at=start + datetime.timedelta(7 * n),
+        )
+    client = login(cast.pastoral)
+
+    first = client.get(_url(fam)).text
+    shown = [n for n in range(1, 26) if f"Week {n:02d} note" in first]
+    assert shown == list(range(6, 26))  # the newest twenty
+    assert "Show older entries" in first
+    assert "limit=40" in first
+
+    everything = client.get(_url(fam), {"limit": 40}).text
+    assert all(f"Week {n:02d} note" in everything for n in range(1, 26))
+    assert "Show older entries" not in everything
+
+
+def _balance_shown(client, fam, **query):
+    balance = client.get(_url(fam), query).context["balance"]
+    return balance["positive"], balance["neutral"], balance["concern"]
+
+
+def test_balance_counts_every_readable_contact_beyond_the_first_page(cast, fam, login):
+    from families.services import contact_withdraw
+
+    start = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    for n in range(22):
+        _log(cast, fam, occurred_at=start + datetime.timedelta(days=n), children=[fam.child])
+    _log(cast, fam, tone="neutral", summary="Asked about the trip.")
+    _log(cast, fam, tone="concern", summary="Robin was upset at lunch.")
+    _log(
+        cast,
+        fam,
+        staff=cast.pastoral,
+        tone="concern",
+        summary="A private matter at home.",
+        confidentiality="pastoral",
+        confidentiality_reason="Health",
+    )
+    withdrawn = _log(cast, fam, summary="Logged against the wrong family.")
+    contact_withdraw(contact=withdrawn, withdrawn_by=cast.pastoral, reason="Wrong family")
+
+    pastoral = login(cast.pastoral)
+    # 26 contacts: the first page shows 20, the balance counts all the user may read.
+    assert _balance_shown(pastoral, fam) == (22, 1, 2)
+    # Filtering the chronology by child or by type does not change the family's balance.
+    assert _balance_shown(pastoral, fam, child=fam.child.pk) == (22, 1, 2)
+    assert _balance_shown(pastoral, fam, kind="placement") == (22, 1, 2)
+    # The class teacher may not read the pastoral-level note, nor count it.
+    teacher = login(cast.teacher)
+    assert _balance_shown(teacher, fam) == (22, 1, 1)
+    assert _balance_shown(teacher, fam, kind="placement") == (22, 1, 1)
