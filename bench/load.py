@@ -4,7 +4,10 @@
 
 Generates an authority (10 schools by default), starts gunicorn, signs each virtual member of
 staff in through the real login form (headteachers also enter a two-factor code), then each
-one repeatedly opens a page or logs a contact, pausing 0.5–2 s between actions as people do.
+one repeatedly opens a page or logs a contact. Before each action they pause as people do:
+2–8 s to read a page before the next click, 20–40 s to write a contact's note before saving
+it (--read-pause, --write-pause). --stress pauses 0.5–2 s before every action instead: about
+eight times the requests of the same staff, to find where the machine saturates.
 At the end it checks that every contact whose POST was acknowledged is in the database exactly
 once. Prints latencies per action and writes bench/load.json.
 """
@@ -161,11 +164,12 @@ def _virtual_user(n, plan, password, args, log, acked, lock):
     written = 0
     deadline = time.monotonic() + args.seconds  # the measured time starts once signed in
     while time.monotonic() < deadline:
-        time.sleep(rng.uniform(0.5, 2.0))
+        writing = rng.random() < 0.2 and bool(plan["families"])
+        time.sleep(rng.uniform(*(args.write_pause if writing else args.read_pause)))
         began = time.perf_counter()
         ok, kind = False, None
         try:
-            if rng.random() < 0.2 and plan["families"]:
+            if writing:
                 family, parent = rng.choice(plan["families"])
                 written += 1
                 summary = f"Load test contact {n}-{written}"
@@ -217,7 +221,14 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out", default=str(ROOT / "bench" / "load.json"))
+    parser.add_argument("--read-pause", type=float, nargs=2, default=(2.0, 8.0), metavar="S")
+    parser.add_argument("--write-pause", type=float, nargs=2, default=(20.0, 40.0), metavar="S")
+    parser.add_argument(
+        "--stress", action="store_true", help="pause 0.5-2 s before every action instead"
+    )
     args = parser.parse_args(argv)
+    if args.stress:
+        args.read_pause = args.write_pause = (0.5, 2.0)
 
     plans, password = _plan(args)
     server = subprocess.Popen(
@@ -269,7 +280,13 @@ def main(argv=None) -> int:
         .annotate(n=Count("pk"))
     )
     exactly_once = all(stored.get(s) == 1 for s in acked)
-    report = {"users": len(plans), "seconds": args.seconds, "load_average": os.getloadavg()}
+    report = {
+        "users": len(plans),
+        "seconds": args.seconds,
+        "read_pause_s": list(args.read_pause),
+        "write_pause_s": list(args.write_pause),
+        "load_average": os.getloadavg(),
+    }
     kinds = sorted({k for k, _, _ in log if k})
     rows = {}
     for kind in kinds:
@@ -284,6 +301,7 @@ def main(argv=None) -> int:
     report.update(
         actions=rows,
         all_requests=len(every),
+        requests_per_second=round(len(every) / args.seconds, 1),
         failures=sum(1 for _, _, ok in log if not ok),
         failure_reasons=dict(FAILURES),
         p95_ms=round(every[round(0.95 * (len(every) - 1))], 1) if every else None,

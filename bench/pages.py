@@ -24,7 +24,7 @@ from django.utils import timezone
 from families.models import ParentCarer, SchoolFamily
 from portal.middleware import SESSION_KEY
 from portal.models import Membership, Role, School
-from scale.loadgen import generate
+from scale.loadgen import Result, generate
 
 PAGES = (
     "home",
@@ -102,19 +102,34 @@ class Sample:
     sql: list[str] = field(default_factory=list)
 
 
-def build_sizes(*, pupils: int, years: int, seed: int, scale: int = 10, progress=None) -> dict:
+def build_sizes(
+    *, pupils: int, years: int, seed: int, scale: int = 10, progress=None, reuse: bool = False
+) -> dict:
     """Generate two authorities in this database: one school (1×), and `scale` schools of the
-    same size (10×). Pages of a school are measured on the first school of each."""
+    same size (10×). Pages of a school are measured on the first school of each. With `reuse`,
+    an authority a previous run left in this database is measured again, not generated."""
+    from portal.models import Authority
+
     say = progress or (lambda message: None)
     made = {}
     for label, schools in (("1x", 1), (f"{scale}x", scale)):
+        name = f"Bench {label} (seed {seed})"
+        kept = Authority.objects.filter(name=name).first() if reuse else None
+        if kept is not None:
+            result = Result(
+                authority_id=kept.pk,
+                school_ids=list(kept.schools.order_by("pk").values_list("pk", flat=True)),
+            )
+            made[label] = (result, 0.0)
+            say(f"reusing {label}: {len(result.school_ids)} school(s) already in the database")
+            continue
         began = time.perf_counter()
         result = generate(
             schools=schools,
             pupils_per_school=pupils,
             years=years,
             seed=seed,
-            authority=f"Bench {label} (seed {seed})",
+            authority=name,
         )
         made[label] = (result, round(time.perf_counter() - began, 1))
         say(f"generated {label}: {schools} school(s) in {made[label][1]} s: {result.counts}")

@@ -36,6 +36,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure authorities an earlier run left in DATABASE_URL instead of generating them",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -58,7 +63,12 @@ def main(argv=None) -> int:
     from bench import pages
 
     made = pages.build_sizes(
-        pupils=args.pupils, years=args.years, seed=args.seed, scale=args.scale, progress=print
+        pupils=args.pupils,
+        years=args.years,
+        seed=args.seed,
+        scale=args.scale,
+        progress=print,
+        reuse=args.reuse,
     )
     sizes = [pages.size_for(label, result.authority_id) for label, (result, _) in made.items()]
     samples = pages.measure(sizes, reps=args.reps, progress=print)
