@@ -71,16 +71,17 @@ def _home_panel(request) -> dict | None:
 
 
 def _family_meetings(request, school_family, limit: int) -> list[Meeting]:
-    """The family's meetings this user may see, newest first, read once per request and
-    shared by the family page's Meetings block and its chronology."""
+    """The family's meetings this user may see, withdrawn ones included (the chronology shows
+    them collapsed), newest first: read once per request and shared by the family page's
+    Meetings block and its chronology."""
     return extensions.page_rows(
         request,
         f"meetings.meetings.{school_family.family_id}",
         limit,
         lambda n: (
-            Meeting.objects.visible_to(request.user, request.school)
+            Meeting.all_objects.visible_to(request.user, request.school)
             .filter(family_id=school_family.family_id)
-            .select_related("chair")
+            .select_related("chair", "withdrawn_by")
             .prefetch_related(
                 "children",
                 models.Prefetch(
@@ -97,17 +98,28 @@ def _family_section(request, school_family) -> dict | None:
     if not _works_here(request):
         return None
     meetings = _family_meetings(request, school_family, SECTION_ROWS)
-    return {"meetings": meetings, "family_id": school_family.family_id}
+    current = [m for m in meetings if not m.is_withdrawn]
+    return {"meetings": current, "family_id": school_family.family_id}
 
 
 def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEntry]:
-    """Meetings and their follow-ups, newest first, in three queries."""
+    """Meetings (withdrawn ones collapsed) and their follow-ups, newest first, in four
+    queries: the meetings, their children and amendments, and the follow-ups."""
     if not _works_here(request):
         return []
     meetings = _family_meetings(request, school_family, limit)
-    by_id = {m.pk: m for m in meetings}
+    by_id = {m.pk: m for m in meetings if not m.is_withdrawn}
     entries = [
         extensions.TimelineEntry(
+            when=m.starts_at,
+            kind="meeting",
+            kind_label="Meeting",
+            template="includes/withdrawn_entry.html",
+            obj=m,
+            withdrawn=True,
+        )
+        if m.is_withdrawn
+        else extensions.TimelineEntry(
             when=m.starts_at,
             kind="meeting",
             kind_label="Meeting",
@@ -131,23 +143,6 @@ def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEnt
                 child_ids=frozenset(c.pk for c in meeting.children.all()),
             )
         )
-    withdrawn = (
-        Meeting.all_objects.visible_to(request.user, request.school)
-        .filter(family_id=school_family.family_id, withdrawn_at__isnull=False)
-        .select_related("withdrawn_by")
-        .order_by("-starts_at")[:limit]
-    )
-    entries += [
-        extensions.TimelineEntry(
-            when=m.starts_at,
-            kind="meeting",
-            kind_label="Meeting",
-            template="includes/withdrawn_entry.html",
-            obj=m,
-            withdrawn=True,
-        )
-        for m in withdrawn
-    ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 import audit
 from families import extensions
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
-from families.models import ChildParent, Contact, ParentCarer, Tone
+from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_named
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
@@ -93,7 +93,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                 for tone, name in BALANCE_COLUMNS.items()
             }
         )
-    contacts = contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]
+    contacts = contacts_named(list(contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]))
     entries = []
     for contact in contacts:
         if contact.is_withdrawn:
@@ -104,7 +104,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                     kind_label="Contact",
                     template="includes/withdrawn_entry.html",
                     obj=contact,
-                    child_ids=frozenset(c.pk for c in contact.children.all()),
+                    child_ids=contact.child_ids,
                     withdrawn=True,
                 )
             )
@@ -123,7 +123,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                 kind_label="Contact",
                 template="families/includes/contact_entry.html",
                 obj=contact,
-                child_ids=frozenset(c.pk for c in contact.children.all()),
+                child_ids=contact.child_ids,
                 tone=contact.tone,
             )
         )
@@ -253,10 +253,6 @@ def _csv_safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _names(items) -> str:
-    return "; ".join(getattr(i, "full_name", str(i)) for i in items)
-
-
 def _entry_text(request, entry) -> str:
     """Another app's entry as plain text: its own template, rendered, without the markup."""
     html = render_to_string(
@@ -302,8 +298,8 @@ def family_export_csv(request, pk: int):
                 "Contact",
                 c.get_tone_display(),
                 c.staff.get_full_name(),
-                _names(c.parents.all()),
-                _names(c.children.all()),
+                "; ".join(c.parent_names),
+                "; ".join(c.child_names),
                 c.get_channel_display(),
                 c.summary,
                 c.agreed,
