@@ -562,6 +562,13 @@ class Contact(Withdrawable):
                 condition=Q(follow_up_done_at__isnull=True, follow_up_on__isnull=False),
                 name="contact_open_follow_ups",
             ),
+            # The dashboards' "follow-ups past their date", family by family: only the open
+            # follow-ups, not every contact of each family.
+            models.Index(
+                fields=["school", "family", "follow_up_on"],
+                condition=Q(follow_up_done_at__isnull=True, follow_up_on__isnull=False),
+                name="contact_family_open_follow_ups",
+            ),
             models.Index(fields=["school", "occurred_at"], name="contact_school_time"),
             models.Index(
                 fields=["school"],
