@@ -97,8 +97,10 @@ def _family_meetings(request, school_family, limit: int) -> list[Meeting]:
 def _family_section(request, school_family) -> dict | None:
     if not _works_here(request):
         return None
-    meetings = _family_meetings(request, school_family, SECTION_ROWS)
-    current = [m for m in meetings if not m.is_withdrawn]
+    # Twice the rows shown, so a withdrawn meeting or two among the newest still leaves ten
+    # (the chronology has read as many already: no second query).
+    meetings = _family_meetings(request, school_family, 2 * SECTION_ROWS)
+    current = [m for m in meetings if not m.is_withdrawn][:SECTION_ROWS]
     return {"meetings": current, "family_id": school_family.family_id}
 
 

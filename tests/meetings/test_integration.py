@@ -110,3 +110,27 @@ def test_family_page_queries_do_not_grow_with_meetings(cast, login, household):
         return len(captured)
 
     assert queries_with(1) == queries_with(4)
+
+
+def test_meetings_block_shows_ten_current_meetings_when_newer_ones_were_withdrawn(
+    cast, login, household
+):
+    from portal.lib import records
+
+    start = timezone.now() - datetime.timedelta(days=400)
+    made = [
+        factories.MeetingFactory(
+            school=cast.school,
+            family=household.family,
+            chair=cast.pastoral,
+            starts_at=start + datetime.timedelta(days=30 * n),
+        )
+        for n in range(13)
+    ]
+    for newest in made[-2:]:
+        records.withdraw(newest, by=cast.pastoral, reason="Planned for the wrong family")
+    text = _family_page(login(cast.pastoral), household).content.decode()
+    block = text.split('id="family-meetings-heading"', 1)[1].split("</section>", 1)[0]
+    in_block = [m for m in made if reverse("meetings:meeting-plan", args=[m.pk]) in block]
+    # The ten newest meetings that stand; the two withdrawn ones only in the chronology.
+    assert in_block == made[1:11]
