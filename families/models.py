@@ -278,6 +278,11 @@ class Child(models.Model):
             raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
 
 
+def parent_name(first_name: str, last_name: str) -> str:
+    """How a parent or carer is named (ParentCarer.full_name), from the two name fields."""
+    return f"{first_name} {last_name}".strip()
+
+
 class ParentCarer(models.Model):
     """A parent, carer or guardian: birth parent, step-parent, foster or kinship carer, key worker,
     or the local authority as corporate parent."""
@@ -349,7 +354,7 @@ class ParentCarer(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return parent_name(self.first_name, self.last_name)
 
 
 class ChildParent(models.Model):
@@ -643,7 +648,7 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
             .order_by("parentcarer__first_name", "parentcarer_id")
             .values_list("contact_id", "parentcarer__first_name", "parentcarer__last_name")
         ):
-            parents[contact_id].append(f"{first} {last}".strip())
+            parents[contact_id].append(parent_name(first, last))
         for contact_id, child_id, first in (
             Contact.children.through.objects.filter(contact_id__in=ids)
             .order_by("child__first_name", "child_id")
