@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from portal.models import Membership, Role, School
@@ -27,20 +28,31 @@ FAMILY_ROLES = frozenset({Role.STAFF, Role.PASTORAL, Role.HEADTEACHER})
 WHOLE_SCHOOL_ROLES = frozenset({Role.PASTORAL, Role.HEADTEACHER})
 
 
+FAMILY_AUDIT_PERM = "audit.view_family_audit"
+
+
 def memberships(user) -> dict[int, Membership]:
-    """The user's active memberships by school id, loaded once per request and cached on user."""
+    """The user's active memberships by school id, loaded once per request and cached on user.
+
+    The same query asks whether the user holds the family audit permission (which makes a data
+    protection lead), so the navigation can offer leads their pages without a query of its own.
+    """
     if not getattr(user, "is_authenticated", False):
         return {}
     cached = getattr(user, "_portal_memberships", None)
     if cached is None:
-        cached = {
-            m.school_id: m
-            for m in Membership.objects.active()
+        rows = list(
+            Membership.objects.active()
             .filter(user=user)
             .select_related("school__authority")
+            .annotate(holds_audit=Exists(_stored_perm(FAMILY_AUDIT_PERM, OuterRef("user_id"))))
             .order_by("school__name")
-        }
+        )
+        cached = {m.school_id: m for m in rows}
         user._portal_memberships = cached
+        if rows:
+            perms = user.__dict__.setdefault("_portal_stored_perms", {})
+            perms.setdefault(FAMILY_AUDIT_PERM, rows[0].holds_audit)
     return cached
 
 
@@ -215,7 +227,7 @@ def may_see_family_audit(user, school) -> bool:
     which holds the audit.view_family_audit permission). Authority officers never do."""
     if not works_with_families(user, school):
         return False
-    return is_headteacher(user, school) or holds_stored_perm(user, "audit.view_family_audit")
+    return is_headteacher(user, school) or holds_stored_perm(user, FAMILY_AUDIT_PERM)
 
 
 def holds_stored_perm(user, perm: str) -> bool:
@@ -225,19 +237,21 @@ def holds_stored_perm(user, perm: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     # Asked once per permission and request: cached on the user object, like memberships.
     cache = user.__dict__.setdefault("_portal_stored_perms", {})
     if perm not in cache:
-        app_label, codename = perm.split(".", 1)
-        cache[perm] = (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
+        cache[perm] = _stored_perm(perm, user.pk).exists()
     return cache[perm]
+
+
+def _stored_perm(perm: str, user_id):
+    """The permission's row if it is granted in admin to the user or one of their groups."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = perm.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
+        Q(user=user_id) | Q(group__user=user_id)
+    )
 
 
 def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None, staff_ids) -> bool:

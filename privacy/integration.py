@@ -10,10 +10,10 @@ from privacy.models import LegalHold
 
 
 def _nav_allowed(request) -> bool:
-    # The headteacher only: asking about the data protection leads' group on every page would
-    # cost every page two queries. Leads reach these pages from the family page.
+    # The headteacher and the data protection leads; whether someone is a lead comes with the
+    # memberships every page loads, so the link costs no query.
     school = getattr(request, "school", None)
-    return school is not None and access.may_manage_retention(request.user, school)
+    return school is not None and access.may_handle_data_protection(request.user, school)
 
 
 def _family_section(request, school_family) -> dict | None:

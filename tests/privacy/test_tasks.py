@@ -4,9 +4,13 @@ import datetime
 import logging
 
 import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from families.models import Contact
+from portal.access import DATA_PROTECTION_LEADS_GROUP
 from privacy.tasks import retention_review_all, retention_review_school
 
 
@@ -55,3 +59,19 @@ def test_the_headteacher_has_the_navigation_link(login, cast):
     assert "Data protection" in [item["label"] for item in response.context["nav_items"]]
     response = login(cast.teacher).get("/")
     assert "Data protection" not in [item["label"] for item in response.context["nav_items"]]
+
+
+def test_a_data_protection_lead_has_the_navigation_link_at_no_extra_query(login, cast):
+    client = login(cast.pastoral)
+    client.get("/")
+    with CaptureQueriesContext(connection) as before:
+        response = client.get("/")
+    assert "Data protection" not in [item["label"] for item in response.context["nav_items"]]
+
+    group, _ = Group.objects.get_or_create(name=DATA_PROTECTION_LEADS_GROUP)
+    group.permissions.add(Permission.objects.get(codename="view_family_audit"))
+    cast.pastoral.groups.add(group)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/")
+    assert "Data protection" in [item["label"] for item in response.context["nav_items"]]
+    assert len(after.captured_queries) == len(before.captured_queries)
