@@ -14,6 +14,7 @@ from families.services import CONTACT_FIELDS
 from guidance import hints
 from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
+from portal.lib.widgets import date_input, datetime_input
 
 
 class ParentChoiceField(forms.ModelMultipleChoiceField):
@@ -47,10 +48,8 @@ class ContactForm(forms.ModelForm):
             "children": ChildChoiceField,
         }
         widgets = {
-            "occurred_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-            "follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "occurred_at": datetime_input(),
+            "follow_up_on": date_input(),
             "parents": forms.CheckboxSelectMultiple,
             "children": forms.CheckboxSelectMultiple,
             "named_staff": forms.CheckboxSelectMultiple,

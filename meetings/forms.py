@@ -20,6 +20,7 @@ from meetings.models import (
 from meetings.services import restricted_parent_ids, summary_locked
 from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
+from portal.lib.widgets import date_input, time_input
 
 STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
 
@@ -32,9 +33,9 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
 class MeetingForm(forms.ModelForm):
     """Plan (or re-plan) a meeting: when and where, who comes, and what the family needs."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(widget=date_input())
+    start_time = forms.TimeField(label="Starts at", widget=time_input())
+    end_time = forms.TimeField(label="Ends at", widget=time_input())
     chair = StaffChoiceField(queryset=None, error_messages={"invalid_choice": STAFF_CHOICE_ERROR})
     staff = StaffMultipleChoiceField(
         queryset=None,
@@ -231,7 +232,7 @@ class ActionPointForm(forms.ModelForm):
             "status",
             "progress_note",
         ]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": date_input()}
         error_messages = {
             "owner_parent": {"invalid_choice": "Choose a parent or carer in this family."},
             "owner_child": {"invalid_choice": "Choose a child in this family."},
@@ -260,7 +261,7 @@ class RecordForm(forms.ModelForm):
         fields = ["summary", "review_on"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "review_on": forms.DateInput(attrs={"type": "date"}),
+            "review_on": date_input(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -9,9 +9,10 @@ from django.utils import timezone
 from families.models import Family, ParentCarer
 from meetings.models import Complaint
 from portal.lib.staff import StaffChoiceField, family_workers
+from portal.lib.widgets import date_input, datetime_input
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = datetime_input()
+DATE_WIDGET = date_input()
 
 
 class ParentChoiceField(forms.ModelChoiceField):

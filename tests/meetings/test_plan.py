@@ -284,3 +284,14 @@ def test_list_counts_overdue_steps_but_not_those_due_today(cast, login, meeting)
     )
     page = login(cast.pastoral).get(reverse("meetings:meeting-list")).content.decode()
     assert "1 overdue" in page
+
+
+def test_editing_shows_the_saved_date_and_times_in_the_pickers(cast, login, meeting):
+    """The browser's date and time pickers only take ISO values; a British-format date would
+    show an empty field, and saving the form again would then fail or lose it."""
+    starts = timezone.make_aware(datetime.datetime(2026, 12, 2, 13, 30))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, duration_minutes=60)
+    page = login(cast.pastoral).get(reverse("meetings:meeting-edit", args=[meeting.pk])).text
+    assert 'type="date" name="date" value="2026-12-02"' in page
+    assert 'type="time" name="start_time" value="13:30"' in page
+    assert 'type="time" name="end_time" value="14:30"' in page

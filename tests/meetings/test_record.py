@@ -221,3 +221,28 @@ def test_the_staff_owner_of_a_step_may_update_its_progress_only(cast, login, mee
     assert point.status == "done" and point.done_at is not None
     other = factories.ActionPointFactory(meeting=meeting, owner_staff=cast.pastoral)
     assert client.get(reverse("meetings:action-edit", args=[other.pk])).status_code == 403
+
+
+def test_a_steps_due_date_shows_in_the_picker_when_changing_it(cast, login, meeting):
+    point = factories.ActionPointFactory(meeting=meeting, due_on=datetime.date(2027, 1, 15))
+    page = login(cast.pastoral).get(reverse("meetings:action-edit", args=[point.pk])).text
+    assert 'type="date" name="due_on" value="2027-01-15"' in page
+
+
+def test_saving_the_summary_again_keeps_the_review_date_the_form_shows(cast, login, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status="held",
+        summary="We agreed mornings start with a wave at the gate.",
+        held_at=meeting.starts_at,
+        review_on=datetime.date(2027, 1, 20),
+    )
+    client = login(cast.pastoral)
+    page = client.get(_detail(meeting)).text
+    assert 'type="date" name="review_on" value="2027-01-20"' in page
+    # What the browser sends back is what the form showed.
+    client.post(
+        reverse("meetings:meeting-record", args=[meeting.pk]),
+        {"summary": "We agreed mornings start with a wave at the gate.", "review_on": "2027-01-20"},
+    )
+    meeting.refresh_from_db()
+    assert meeting.review_on == datetime.date(2027, 1, 20)
