@@ -672,6 +672,14 @@ def _save_contacts(rng, today, families, family_rows, schools, users, children, 
                 )
             )
     Contact.objects.bulk_create(rows)
+    # Staff write their note within a few hours. bulk_create stamps every note with today's
+    # date, which would show each demo entry as written weeks after the contact.
+    written = random.Random(SEED + 1)
+    now = timezone.now()
+    for row in rows:
+        after = datetime.timedelta(minutes=written.randint(20, 240))
+        row.recorded_at = min(now, row.occurred_at + after)
+    Contact.objects.bulk_update(rows, ["recorded_at"], batch_size=500)
     through = Contact.parents.through, Contact.children.through, Contact.named_staff.through
     Contact.parents.through.objects.bulk_create(
         through[0](contact=row, parentcarer=p)

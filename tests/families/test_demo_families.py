@@ -189,3 +189,12 @@ def test_summaries_match_the_contact_log(demo):
         assert totals["n"] == Contact.objects.filter(school=school).count()
     assert SchoolFamily.objects.filter(last_contact_at=None).exists()
     assert SchoolFamily.objects.exclude(last_positive_at=None).count() >= 100
+
+
+def test_demo_notes_are_written_the_same_day_as_the_contact(demo):
+    """Only notes written more than a day late are flagged on the family page; the demo's are
+    written within hours, so no demo entry looks late."""
+    contacts = list(Contact.objects.only("occurred_at", "recorded_at"))
+    assert contacts
+    assert all(c.recorded_at >= c.occurred_at for c in contacts)
+    assert not [c for c in contacts if c.written_days_late]
