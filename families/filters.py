@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from families.models import Child, ParentCarer, SchoolFamily, Tone
+from families.models import Child, Contact, ParentCarer, SchoolFamily, Tone
 from portal.lib.staff import StaffChoiceField, family_workers
 from portal.lib.terms import term_containing
 from portal.models import ClassGroup
@@ -59,6 +59,11 @@ class FamilyFilter(django_filters.FilterSet):
         method="filter_no_positive_this_term",
         widget=forms.CheckboxInput,
     )
+    my_follow_ups = django_filters.BooleanFilter(
+        label="A follow-up of mine is overdue or due this week",
+        method="filter_my_follow_ups",
+        widget=forms.CheckboxInput,
+    )
     looked_after = django_filters.BooleanFilter(
         label="Has a looked-after child", method="filter_looked_after", widget=forms.CheckboxInput
     )
@@ -83,12 +88,13 @@ class FamilyFilter(django_filters.FilterSet):
         model = SchoolFamily
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, school, **kwargs):
+    def __init__(self, data=None, *args, school, user, **kwargs):
         data = data.copy() if data is not None else None
         if data is not None and not data.get("sort"):
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
         self.school = school
+        self.user = user
         self.filters["class_group"].queryset = ClassGroup.objects.filter(school=school)
         self.filters["key_contact"].queryset = family_workers(school)
         years = (
@@ -127,6 +133,17 @@ class FamilyFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__date__lt=start)
         )
+
+    def filter_my_follow_ups(self, queryset, name, value):
+        """The families on the home page's "My follow-ups" (on contacts the user may read)."""
+        if not value:
+            return queryset
+        due = (
+            Contact.objects.visible_to(self.user, self.school)
+            .follow_ups_due(self.user, self.school, timezone.localdate())
+            .filter(family=OuterRef("family"))
+        )
+        return queryset.filter(Exists(due))
 
     def filter_looked_after(self, queryset, name, value):
         if not value:

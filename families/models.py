@@ -413,6 +413,10 @@ class Level(models.TextChoices):
     INTENSIVE = "intensive", "Intensive"
 
 
+# Follow-ups appear on the home page this many days before they are due.
+FOLLOW_UP_NOTICE_DAYS = 7
+
+
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user, school: School) -> ContactQuerySet:
         """Contacts of `school`'s visible families that this user's role and each contact's
@@ -457,6 +461,12 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(
             school=school, follow_up_owner=user, follow_up_on__isnull=False, follow_up_done_at=None
         )
+
+    def follow_ups_due(self, user, school: School, today) -> ContactQuerySet:
+        """The user's open follow-ups that are overdue or due within FOLLOW_UP_NOTICE_DAYS: the
+        home page's "My follow-ups", and the family list's filter of the same name."""
+        due_by = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
+        return self.follow_ups_for(user, school).filter(follow_up_on__lte=due_by)
 
 
 class Contact(Withdrawable):

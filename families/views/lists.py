@@ -52,7 +52,7 @@ def family_list(request):
     )
     if term:
         rows = _name_search(rows, school, term)
-    filterset = FamilyFilter(request.GET, queryset=rows, school=school)
+    filterset = FamilyFilter(request.GET, queryset=rows, school=school, user=request.user)
     queryset = filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
     page = page_of(queryset.fetch_mode(models.FETCH_PEERS), PER_PAGE, request.GET.get("page"))
     return render(

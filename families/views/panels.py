@@ -12,8 +12,6 @@ from families.views.paging import rows_and_total
 from portal import access
 
 SHOWN = 8
-# Follow-ups appear on the home page this many days before they are due.
-FOLLOW_UP_NOTICE_DAYS = 7
 
 
 def follow_ups_panel(request) -> dict | None:
@@ -24,8 +22,7 @@ def follow_ups_panel(request) -> dict | None:
     today = timezone.localdate()
     due = (
         Contact.objects.visible_to(request.user, school)
-        .follow_ups_for(request.user, school)
-        .filter(follow_up_on__lte=today + timedelta(days=FOLLOW_UP_NOTICE_DAYS))
+        .follow_ups_due(request.user, school, today)
         .select_related("family")
         .order_by("follow_up_on", "pk")
     )

@@ -111,3 +111,33 @@ def test_home_query_count_does_not_grow(cast, login, django_assert_max_num_queri
     with django_assert_max_num_queries(20):
         response = client.get(HOME)
     assert response.text.count("Log the follow-up") == min(families, 8)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_more_follow_ups_than_the_panel_shows_lead_to_the_family_list(cast, fam, login):
+    others = [make_family(cast, name=f"Family {n}", teacher=cast.teacher) for n in range(9)]
+    for other in others:
+        _log(cast, other, agreed="Send the diary home.", follow_up_on=datetime.date(2026, 3, 9))
+    quiet = make_family(cast, name="Family Quiet", teacher=cast.teacher)
+    _log(cast, quiet, agreed="Next month's review.", follow_up_on=datetime.date(2026, 4, 30))
+    _log(
+        cast,
+        fam,
+        agreed="Someone else's job.",
+        follow_up_on=datetime.date(2026, 3, 9),
+        follow_up_owner=cast.pastoral,
+    )
+    client = login(cast.teacher)
+    home = client.get(HOME).text
+    assert "And 1 more overdue or due this week" in home
+    link = reverse("families:family-list") + "?my_follow_ups=on"
+    assert link in home
+    assert reverse("families:family-detail", args=[others[0].family.pk]) in home
+
+    listed = client.get(link)
+    names = [row.family.name for row in listed.context["page"].object_list]
+    assert sorted(names) == sorted(o.family.name for o in others)
+    assert (
+        'name="my_follow_ups" class="checkboxinput form-check-input" id="id_my_follow_ups" checked'
+        in listed.text
+    )
