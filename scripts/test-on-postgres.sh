@@ -11,6 +11,9 @@ DEBUG=false SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | od -An -tx1 | t
     ALLOWED_HOSTS=compass.example.org EMAIL_URL="smtp+tls://user:pass@smtp.example.org:587" \
     $py manage.py check --deploy --fail-level WARNING
 
+# The suite runs in parallel, one worker per core (at most four; TEST_WORKERS overrides), each
+# with its own test database on this server.
+workers=(--numprocesses "${TEST_WORKERS:-auto}" --maxprocesses 4)
 status=0
-DEBUG=false SECRET_KEY=test-only-secret-key $py -m pytest "$@" || status=$?
+DEBUG=false SECRET_KEY=test-only-secret-key $py -m pytest "${workers[@]}" "$@" || status=$?
 exit "$status"
