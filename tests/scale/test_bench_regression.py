@@ -31,6 +31,10 @@ def test_pages_answer_with_the_same_queries_at_ten_times_the_data(compass_defaul
         assert row["ratios"]["queries_equal"], (page, row["sizes"])
         budgets = {t: ok for t, ok in row["targets"].items() if "queries" in t}
         assert all(budgets.values()), (page, budgets, row["sizes"])
+    # The reference row is the bare shell every page pays for: it runs nothing of its own, so a
+    # query added to every page (in a middleware, the header or a context processor) shows here.
+    shell = measured[pages.SHELL]["sizes"]
+    assert [s["page_queries"] for s in shell.values()] == [0, 0], shell
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN BUFFERS is PostgreSQL's")
