@@ -424,7 +424,12 @@ def table(summary: dict, labels: list[str]) -> str:
             ]
             text = " | ".join("–" if c is None else str(c) for c in cells)
             lines.append(f"| {page} | {label} | {s['status']} | {text} |")
-    lines += ["", "| page | queries 10x = 1x | buffers 10x/1x | time 10x/1x | targets missed |"]
+    big, small = labels[-1], labels[0]
+    lines += [
+        "",
+        f"| page | queries {big} = {small} | buffers {big}/{small} | time {big}/{small} "
+        "| targets missed |",
+    ]
     lines.append("| --- | --- | ---: | ---: | --- |")
     for page, row in summary.items():
         if "skipped" in row:
