@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import rules
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import BooleanField
@@ -255,9 +254,10 @@ def _stored_perm(perm: str, user_column: tuple) -> RawSQL:
     (a model and one of its columns), directly or through one of their groups.
 
     Written as SQL rather than built with the ORM (Permission rows filtered on user OR
-    group__user): it is part of the memberships query every page runs, and building the ORM's
-    version of the same SQL cost each page about 2 ms."""
+    group__user): it is part of the memberships query every page runs, where the ORM's version
+    made every page about 4 ms slower than this one (half to build it, half to plan it)."""
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
 
     users = get_user_model()
     app_label, codename = perm.split(".", 1)
@@ -270,8 +270,8 @@ def _stored_perm(perm: str, user_column: tuple) -> RawSQL:
         users.groups.field,
     )
     p, ct, up, gp, ug = (
-        name(model._meta.db_table)
-        for model in (
+        name(table._meta.db_table)
+        for table in (
             Permission,
             ContentType,
             user_perm.remote_field.through,
