@@ -39,10 +39,12 @@ def review_queryset(user, school):
     goal_keys = [r.key for r in CompassRegion.objects.for_school(school) if r.is_goal]
     cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
     families = SchoolFamily.objects.visible_to(user, school).filter(key_contact=user)
-    # last_placed_at and current_region are kept on the row by compass.services.
+    # last_placed_at and current_region are kept on the row by compass.services. The panel
+    # shows only the region's label: the tones are asked in the filter alone (alias, not
+    # annotate), so neither the ORM nor PostgreSQL works them out twice.
     annotated = families.annotate(
-        last_region_key=F("current_region"),
-        last_region_label=Subquery(latest.values("region_label")[:1]),
+        last_region_label=Subquery(latest.values("region_label")[:1])
+    ).alias(
         tone_1=_tone(contacts, 0),
         tone_2=_tone(contacts, 1),
         tone_3=_tone(contacts, 2),
@@ -52,7 +54,7 @@ def review_queryset(user, school):
     pattern = (
         Q(tone_1=Tone.CONCERN, tone_2=Tone.CONCERN, tone_3=Tone.CONCERN)
         & Q(third_at__gt=F("last_placed_at"))
-        & (Q(tone_4=Tone.POSITIVE) | Q(last_region_key__in=goal_keys))
+        & (Q(tone_4=Tone.POSITIVE) | Q(current_region__in=goal_keys))
     )
     return (
         annotated.filter(Q(last_placed_at__isnull=True) | Q(last_placed_at__lt=cutoff) | pattern)
