@@ -28,8 +28,15 @@ def _home_panel(request) -> dict | None:
         return None
     school, user = request.school, request.user
     visible = Meeting.objects.visible_to(user, school).values("pk")
+    # Only the columns the panel shows: a meeting row alone has some fifty, and building and
+    # reading every joined column cost the page more than the rows themselves.
+    family = ("meeting__family__name",)
     points = (
-        ActionPoint.objects.filter(meeting__in=visible).open().select_related("meeting__family")
+        ActionPoint.objects.filter(meeting__in=visible)
+        .open()
+        .select_related("meeting__family")
+        .only("what", "due_on", "meeting", *family)
+        .fetch_mode(models.FETCH_RAISE)
     )
     today = timezone.localdate()
     mine = list(points.owned_by(user).order_by("due_on")[:PANEL_ROWS])
@@ -40,11 +47,27 @@ def _home_panel(request) -> dict | None:
         ActionPoint.objects.filter(meeting__school=school, meeting__chair=user)
         .overdue(today)
         .select_related("meeting__family", "owner_staff", "owner_parent", "owner_child")
+        .only(
+            "what",
+            "due_on",
+            "meeting",
+            "owner_kind",
+            "owner_agency",
+            "owner_staff__first_name",
+            "owner_staff__last_name",
+            "owner_parent__first_name",
+            "owner_parent__last_name",
+            "owner_child__first_name",
+            *family,
+        )
+        .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
     )
     follow_ups = list(
         FollowUp.objects.filter(meeting__in=visible, owner=user, done_at__isnull=True)
         .select_related("meeting__family")
+        .only("due_on", "channel", "meeting", *family)
+        .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
     )
     now = timezone.now()

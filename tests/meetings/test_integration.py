@@ -37,6 +37,27 @@ def test_overdue_steps_are_flagged_to_the_chair(cast, login, meeting, household)
     assert "Overdue steps in meetings you chair" not in _home(login(cast.headteacher))
 
 
+def test_the_chair_sees_each_kind_of_owner_by_name(cast, login, meeting, household):
+    """The panel reads only the columns it shows (and raises on any other): every kind of
+    owner, and the chair's own step and follow-up, still render in full."""
+    late = timezone.localdate() - datetime.timedelta(days=2)
+    owners = [
+        {"owner_kind": "staff", "owner_staff": cast.pastoral},
+        {"owner_kind": "parent", "owner_staff": None, "owner_parent": household.mum},
+        {"owner_kind": "child", "owner_staff": None, "owner_child": household.child},
+        {"owner_kind": "agency", "owner_staff": None, "owner_agency": "Speech and language"},
+    ]
+    for n, owner in enumerate(owners):
+        factories.ActionPointFactory(meeting=meeting, what=f"Step {n}", due_on=late, **owner)
+    meeting.follow_ups.create(due_on=late, owner=cast.pastoral, channel="phone")
+    text = _home(login(cast.pastoral))
+    assert cast.pastoral.get_full_name() in text
+    assert household.mum.full_name in text and "Speech and language" in text
+    assert "— Robin, was due" in text
+    assert "Your steps" in text and "Your follow-ups after meetings" in text
+    assert household.family.name in text
+
+
 def test_done_steps_are_not_on_the_home_page(cast, login, meeting):
     factories.ActionPointFactory(
         meeting=meeting, what="Finished thing", status="done", owner_staff=cast.pastoral
