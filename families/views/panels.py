@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -24,6 +25,9 @@ def follow_ups_panel(request) -> dict | None:
         Contact.objects.visible_to(request.user, school)
         .follow_ups_due(request.user, school, today)
         .select_related("family")
+        # Only what the panel shows (and nothing else is read: FETCH_RAISE).
+        .only("family__name", "follow_up_on", "agreed", "summary")
+        .fetch_mode(models.FETCH_RAISE)
         .order_by("follow_up_on", "pk")
     )
     rows, total = rows_and_total(due, 0, SHOWN)
@@ -51,6 +55,8 @@ def good_news_panel(request) -> dict | None:
         .with_seen_summary(request.user, school, fields=["last_positive_at"])
         .filter(Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since))
         .select_related("family")
+        .only("family__name")
+        .fetch_mode(models.FETCH_RAISE)
         .order_by(F("seen_last_positive_at").asc(nulls_first=True), "family__name")
     )
     rows, total = rows_and_total(quiet, 0, SHOWN)
