@@ -30,12 +30,12 @@ def _home_panel(request) -> dict | None:
     visible = Meeting.objects.visible_to(user, school).values("pk")
     # Only the columns the panel shows: a meeting row alone has some fifty, and building and
     # reading every joined column cost the page more than the rows themselves.
-    family = ("meeting__family__name",)
+    family_name = "meeting__family__name"
     points = (
         ActionPoint.objects.filter(meeting__in=visible)
         .open()
         .select_related("meeting__family")
-        .only("what", "due_on", "meeting", *family)
+        .only("what", "due_on", "meeting", family_name)
         .fetch_mode(models.FETCH_RAISE)
     )
     today = timezone.localdate()
@@ -58,7 +58,7 @@ def _home_panel(request) -> dict | None:
             "owner_parent__first_name",
             "owner_parent__last_name",
             "owner_child__first_name",
-            *family,
+            family_name,
         )
         .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
@@ -66,7 +66,7 @@ def _home_panel(request) -> dict | None:
     follow_ups = list(
         FollowUp.objects.filter(meeting__in=visible, owner=user, done_at__isnull=True)
         .select_related("meeting__family")
-        .only("due_on", "channel", "meeting", *family)
+        .only("due_on", "channel", "meeting", family_name)
         .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
     )
