@@ -444,7 +444,7 @@ def table(summary: dict, labels: list[str]) -> str:
     if dashboard.get("shell / bare SQL") is not None:
         lines += [
             "",
-            f"School dashboard at {labels[-1]}: page time / its bare SQL "
+            f"School dashboard at {big}: page time / its bare SQL "
             f"{dashboard['time / bare SQL']}; the site shell alone / the same SQL "
             f"{dashboard['shell / bare SQL']}.",
         ]
