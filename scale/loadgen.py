@@ -374,13 +374,15 @@ def _indexes_rebuilt_after(tables):
                 saved.append(definition)
                 cursor.execute(f'DROP INDEX "{name}"')
     yield
+    if not tables:  # SQLite: nothing was dropped, and it has no such setting
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for definition in saved:
             cursor.execute(definition)
         # Fresh statistics before the summaries are computed from these tables: plans made
         # for the tables' old sizes can turn each family's summary into a full scan.
-        for model in [*tables, Family, ParentCarer, Child, SchoolFamily] if tables else []:
+        for model in [*tables, Family, ParentCarer, Child, SchoolFamily]:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
