@@ -53,7 +53,7 @@ OVERHEAD = re.compile(
     r'"django_session"|^(RELEASE )?SAVEPOINT|"auth_group"\."name" = \'Administrators\''
     r'|^SELECT .* FROM "auth_user" WHERE "auth_user"\."id" = \d+ LIMIT \d+$'
     r'|^SELECT .* FROM "portal_membership" INNER JOIN .* WHERE \("portal_membership"\.'
-    r'"is_active" AND .*"portal_membership"\."user_id" = \d+\)'
+    r'"is_active"(?: = 1)? AND .*"portal_membership"\."user_id" = \d+\)'
     r'|"otp_totp_totpdevice"|"otp_static_staticdevice"',
     re.S,
 )
