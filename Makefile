@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt bench setup assets
+.PHONY: run test lint fmt bench setup assets lock
 
 setup:
 	@scripts/bootstrap.sh
@@ -25,3 +25,7 @@ bench: setup
 # The one stylesheet and the script bundles in static/dist/ (committed; see README).
 assets: setup
 	.venv/bin/python scripts/build_assets.py
+
+# Re-make requirements/*.lock from pyproject.toml (pinned, hashed); see README "Dependencies".
+lock:
+	scripts/lock.sh $(LOCK_ARGS)

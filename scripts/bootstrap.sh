@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.12+ (if missing) and installs the project with its dev extras.
+# Creates .venv with Python 3.12+ (if missing) and installs the locked dependencies (requirements/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,9 +31,11 @@ if [ ! -x .venv/bin/python ]; then
     "$py" -m venv .venv
 fi
 
+# Exactly the versions in the lock file, each checked against its recorded hash, so every machine
+# runs what was tested. The lock is made from pyproject.toml by `make lock` (see README).
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e '.[dev]'
+lock=requirements/dev.lock
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r "$lock"
     touch "$stamp"
 fi
