@@ -6,7 +6,7 @@ from the monthly rollups, so neither grows with the number of contacts or placem
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Sum
 
 from compass.dashboard import NOT_PLACED, NOT_PLACED_LABEL, regions_for, with_region
 from families.models import SchoolFamily
@@ -15,9 +15,14 @@ from portal.models import School
 
 # The one arrow from a feature app into scale: the precomputed contact figures live there
 # (see the README, "Scale and performance").
-from scale.models import ContactMonthRollup
+from scale.models import ContactMonthRollup, ContactRollupRun
 
 SUPPRESS_BELOW = 5
+# What a hidden cell says. Not "fewer than 5": a count is also hidden when a small one could be
+# worked out from it (a 20 beside a 3), and saying it is small would be false, and a clue.
+HIDDEN = "hidden to protect small numbers"
+# A school's contact figures before its first overnight rollup: unknown, not zero.
+NOT_YET_AVAILABLE = "not yet available"
 
 
 def suppress_table(matrix: list[list[int]]) -> list[list[int | None]]:
@@ -100,12 +105,33 @@ def authority_balance(authority_ids: set[int], period: Period) -> dict[int, dict
     return {row["school"]: row for row in rows}
 
 
-def authority_balance_as_of(authority_ids: set[int]):
-    """When the least recently refreshed school's rollup was worked out: the contact figures
-    include every contact recorded before then. None if no rollup has been made yet."""
-    return ContactMonthRollup.objects.filter(school__authority_id__in=authority_ids).aggregate(
-        at=Min("refreshed_at")
-    )["at"]
+def authority_rollup_runs(authority_ids: set[int]) -> dict[int, object]:
+    """{school id: when its contact rollup was last worked out}, for the schools that have had
+    one; a school missing here has no contact figures yet."""
+    return dict(
+        ContactRollupRun.objects.filter(school__authority_id__in=authority_ids).values_list(
+            "school", "refreshed_at"
+        )
+    )
+
+
+def _with_totals(matrix: list[list[int]]) -> list[list[int]]:
+    matrix = [[*row, sum(row)] for row in matrix]
+    return [*matrix, [sum(col) for col in zip(*matrix, strict=True)]] if matrix else matrix
+
+
+def _balance_table(schools, counted: set[int], balance: dict, keys: list[str]) -> list[list]:
+    """One contact table, suppressed over the schools with figures (and their total). The rows
+    of schools not yet added up read NOT_YET_AVAILABLE, and so does the total while any school
+    is missing from it (a total of some schools would be wrong)."""
+    with_figures = [s for s in schools if s.pk in counted]
+    shown = suppress_table(
+        _with_totals([[balance.get(s.pk, {}).get(k, 0) for k in keys] for s in with_figures])
+    )
+    by_school = dict(zip([s.pk for s in with_figures], shown, strict=False))
+    unknown = [NOT_YET_AVAILABLE] * (len(keys) + 1)
+    total = shown[-1] if shown and len(with_figures) == len(schools) else unknown
+    return [by_school.get(s.pk, unknown) for s in schools] + [total]
 
 
 def authority_tables(authority_ids: set[int], period: Period) -> dict:
@@ -119,25 +145,19 @@ def authority_tables(authority_ids: set[int], period: Period) -> dict:
     keys.append(NOT_PLACED)
     labels = {r.key: r.label for r in regions} | {NOT_PLACED: NOT_PLACED_LABEL}
 
-    def with_totals(matrix):
-        matrix = [[*row, sum(row)] for row in matrix]
-        return [*matrix, [sum(col) for col in zip(*matrix, strict=True)]] if matrix else matrix
-
-    region_matrix = with_totals([[counts.get(s.pk, {}).get(k, 0) for k in keys] for s in schools])
-    tone_keys, form_keys = ["positive", "neutral", "concern"], ["formal", "informal"]
-    tone_matrix = with_totals(
-        [[balance.get(s.pk, {}).get(k, 0) for k in tone_keys] for s in schools]
-    )
-    form_matrix = with_totals(
-        [[balance.get(s.pk, {}).get(k, 0) for k in form_keys] for s in schools]
-    )
+    region_matrix = _with_totals([[counts.get(s.pk, {}).get(k, 0) for k in keys] for s in schools])
+    runs = authority_rollup_runs(authority_ids)
+    tones = _balance_table(schools, set(runs), balance, ["positive", "neutral", "concern"])
+    forms = _balance_table(schools, set(runs), balance, ["formal", "informal"])
     names = [s.name for s in schools] + ["All schools"]
     return {
         "schools": schools,
         "period": period,
-        "balance_as_of": authority_balance_as_of(authority_ids),
+        # The least recently added-up school's time: the figures hold every contact before it.
+        "balance_as_of": min(runs.values()) if runs else None,
+        "not_yet_counted": [s.name for s in schools if s.pk not in runs],
         "region_columns": [labels.get(k, k) for k in keys],
         "regions": list(zip(names, suppress_table(region_matrix), strict=True)),
-        "tones": list(zip(names, suppress_table(tone_matrix), strict=True)),
-        "formality": list(zip(names, suppress_table(form_matrix), strict=True)),
+        "tones": list(zip(names, tones, strict=True)),
+        "formality": list(zip(names, forms, strict=True)),
     }

@@ -410,7 +410,8 @@ def authority(request):
     # Drawn from the suppressed table only: a hidden count has no bar, so none can be measured.
     chart = bars(
         "Families in each region, by school",
-        "Stacked bars of the counts shown in the table; hidden small counts are left out.",
+        "Stacked bars of the counts shown in the table; counts hidden to protect small numbers "
+        "are left out.",
         [
             (
                 name,
@@ -434,12 +435,13 @@ def authority(request):
             "chart": chart,
             "period_form": period_form,
             "threshold": dashboard_authority.SUPPRESS_BELOW,
+            "hidden": dashboard_authority.HIDDEN,
         },
     )
 
 
 def _suppressed(value) -> str | int:
-    return f"fewer than {dashboard_authority.SUPPRESS_BELOW}" if value is None else value
+    return dashboard_authority.HIDDEN if value is None else value
 
 
 @require_GET

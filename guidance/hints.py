@@ -82,6 +82,29 @@ def hinted_phrases(data) -> set[str]:
     }
 
 
+# A phrase's hint counts as shown once per signed-in session in this many minutes, however
+# often the field is checked: the hidden `hinted-` inputs say which hints a form has had, but
+# a client can leave them out, and ten identical checks must not make ten showings.
+COUNT_ONCE_MINUTES = 30
+_COUNTED_SESSION_KEY = "guidance_hints_counted"
+
+
+def not_yet_counted(request, phrases: list[str]) -> list[str]:
+    """Of `phrases`, those not counted as shown in this session within COUNT_ONCE_MINUTES;
+    they are noted in the session as counted now."""
+    now = timezone.now().timestamp()
+    window = COUNT_ONCE_MINUTES * 60
+    counted = {
+        phrase: at
+        for phrase, at in request.session.get(_COUNTED_SESSION_KEY, {}).items()
+        if isinstance(at, int | float) and now - at < window
+    }
+    new = [p for p in dict.fromkeys(phrases) if p.strip().lower() not in counted]
+    counted |= {p.strip().lower(): now for p in new}
+    request.session[_COUNTED_SESSION_KEY] = counted
+    return new
+
+
 def region_id(name: str) -> str:
     return f"hint-{name}"
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from guidance.hints import FIELD_NAME, matcher_for
+from guidance.hints import FIELD_NAME, matcher_for, not_yet_counted
 from guidance.services import hints_shown
 from portal import access
 
@@ -25,11 +25,13 @@ def hint_check(request):
     matcher = matcher_for(request)
     found = matcher.find(request.POST.get(field, ""))
     # Hints already shown in this form stay listed (as hidden inputs) so that the save can
-    # tell a hint taken from one never shown; each is counted as shown once.
+    # tell a hint taken from one never shown; each is counted as shown once, and once per
+    # session in a while whatever the form claims (repeated checks inflate no tally).
     before = {
         value.strip().lower() for value in request.POST.getlist(f"hinted-{field}")
     } & matcher.known()
     new = [item.phrase for item in found if item.phrase.lower() not in before]
+    new = not_yet_counted(request, new) if new else new
     if new:
         hints_shown(school=request.school, phrases=new, on=timezone.localdate())
     hinted = sorted(before | {item.phrase.lower() for item in found})

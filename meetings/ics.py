@@ -8,10 +8,13 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from meetings.models import Meeting
 from portal.lib.staff import staff_name
 
+CONFIDENTIAL_LOCATION = "See the invitation in Parent Compass"
+
 
 def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
-    """One VEVENT for the meeting. A confidential meeting's title does not name the family:
-    calendars are shared and synced to phones."""
+    """One VEVENT for the meeting. A confidential meeting's event names no family and carries
+    no purpose or place details, only a neutral location and the link: calendars are shared
+    and synced to phones."""
     cal = Calendar()
     cal.add("prodid", "-//Parent Compass//Meetings//EN")
     cal.add("version", "2.0")
@@ -21,20 +24,20 @@ def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    title = (
-        "Confidential meeting with a family"
-        if meeting.is_confidential
-        else f"{meeting.get_kind_display()}: {meeting.family.name}"
-    )
-    event.add("summary", title)
-    place = meeting.get_place_kind_display()
-    if meeting.place_details:
-        place = f"{place}: {meeting.place_details}"
-    event.add("location", place)
-    description = [f"Details and preparation checklist: {url}"]
-    if not meeting.is_confidential:
-        description.insert(0, meeting.purpose)
-    event.add("description", "\n\n".join(description))
+    if meeting.is_confidential:
+        # Nothing a synced phone or a shared calendar could show: no family, no purpose, and
+        # no free-text place (a home address, a room named for a service, a phone number).
+        event.add("summary", "Confidential meeting with a family")
+        event.add("location", CONFIDENTIAL_LOCATION)
+        event.add("description", f"Details, place and preparation checklist: {url}")
+    else:
+        event.add("summary", f"{meeting.get_kind_display()}: {meeting.family.name}")
+        place = meeting.get_place_kind_display()
+        if meeting.place_details:
+            place = f"{place}: {meeting.place_details}"
+        event.add("location", place)
+        description = [meeting.purpose, f"Details and preparation checklist: {url}"]
+        event.add("description", "\n\n".join(description))
     event.add("url", url)
     if meeting.status == Meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")

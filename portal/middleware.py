@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from portal import access
@@ -47,3 +48,22 @@ def school_optional(view_func):
     """Marks a view that works before a user with several schools has chosen one."""
     view_func.needs_school = False
     return view_func
+
+
+class NoStoreMiddleware:
+    """Every response to a signed-in user is `Cache-Control: no-store` (and `Pragma: no-cache`
+    for old proxies): nearly every page and download holds children's or families' details,
+    which must not stay in a shared computer's browser cache or a proxy. Static files are
+    served earlier, by WhiteNoise, and keep their long cache; the login page is unaffected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        # After the response too: the login view signs in during the request, logout out.
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response

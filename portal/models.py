@@ -1,6 +1,9 @@
 """Schools, their classes, and staff memberships with roles."""
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -58,6 +61,13 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The name goes into e-mail subjects, where a line break makes the e-mail unsendable.
+        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in self.name):
+            raise ValidationError(
+                {"name": "Write the name on one line, without line breaks or tab characters."}
+            )
 
 
 class ClassGroup(models.Model):

@@ -13,6 +13,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.lib.mail import header_safe
 from portal.models import Membership, Role, School
 from privacy.retention import school_review
 
@@ -45,7 +46,7 @@ def retention_review_school(school_id: int) -> int:
     if recipients:
         body = render_to_string("privacy/retention_review_email.txt", {"review": review})
         EmailMessage(
-            subject=f"Records past retention at {school.name}",
+            subject=f"Records past retention at {header_safe(school.name)}",
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,

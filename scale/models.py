@@ -36,6 +36,19 @@ class ContactMonthRollup(models.Model):
         return f"{self.school} {self.month:%b %Y}: {self.total} contacts"
 
 
+class ContactRollupRun(models.Model):
+    """When a school's contact rollup was last worked out, even if it found no contacts: until
+    a school has one, its contact figures are "not yet available", not zeros."""
+
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, primary_key=True, related_name="contact_rollup_run"
+    )
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.school}: contacts added up {self.refreshed_at:%d %b %Y %H:%M}"
+
+
 class ReminderSent(models.Model):
     """One item put in one member of staff's reminder e-mail on one day, so running the
     reminders again that day (a retry, a second worker) never repeats it. Kept for

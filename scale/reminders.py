@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from families.models import Contact
 from meetings.models import ActionPoint, FollowUp, Meeting
+from portal.lib.mail import header_safe
 from portal.models import Membership, School
 from scale.models import ReminderSent
 
@@ -136,11 +137,12 @@ def _family_link(family_id: int) -> str:
 def email_for(user, school: School, items: list[DueItem], day: dt.date) -> tuple[str, str]:
     """(subject, body): no pupil, parent or family name, and no free text from the records."""
     n = len(items)
-    subject = f"Parent Compass: {n} thing{'s' if n != 1 else ''} due at {school.name}"
+    name = header_safe(school.name)  # a line break in a subject would stop every e-mail
+    subject = f"Parent Compass: {n} thing{'s' if n != 1 else ''} due at {name}"
     lines = [
         f"Hello {user.first_name or user.get_username()},",
         "",
-        f"At {school.name}, these are yours and due (or overdue):",
+        f"At {name}, these are yours and due (or overdue):",
         "",
     ]
     for item in sorted(items, key=lambda i: (i.due_on, i.kind, i.object_id)):

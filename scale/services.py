@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from families.models import Contact, Tone
 from portal.models import School
-from scale.models import ContactMonthRollup
+from scale.models import ContactMonthRollup, ContactRollupRun
 
 
 @transaction.atomic
 def rollup_refresh(*, school: School) -> int:
     """Recompute the school's monthly contact rollup from its contacts in one aggregate query;
-    months that no longer have contacts are removed. Returns the number of months kept."""
+    months that no longer have contacts are removed, and the school's run is noted (so a school
+    with no contacts reads as counted, not as not yet available). Returns the months kept."""
     months = (
         Contact.objects.filter(school=school)
         .annotate(month=TruncMonth("occurred_at"))
@@ -53,4 +55,7 @@ def rollup_refresh(*, school: School) -> int:
     ContactMonthRollup.objects.filter(school=school).exclude(
         month__in=[row.month for row in rows]
     ).delete()
+    ContactRollupRun.objects.update_or_create(
+        school=school, defaults={"refreshed_at": timezone.now()}
+    )
     return len(rows)

@@ -295,6 +295,14 @@ class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
     month = datetime.date(2026, 9, 1)
 
 
+class ContactRollupRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scale.ContactRollupRun"
+
+    school = factory.SubFactory(SchoolFactory)
+    refreshed_at = factory.LazyFunction(timezone.now)
+
+
 class ReminderSentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "scale.ReminderSent"

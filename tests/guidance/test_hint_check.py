@@ -85,3 +85,33 @@ def test_the_contact_form_carries_the_hint_wiring_and_a_polite_live_region(cast,
     assert f'hx-post="{URL}"' in text
     assert '<div id="hint-summary" class="language-hint" aria-live="polite"></div>' in text
     assert 'aria-describedby="id_summary_helptext hint-summary"' in text
+
+
+def test_ten_identical_checks_raise_the_shown_tally_by_at_most_one(cast, login):
+    client = login(cast.teacher)
+    for _ in range(10):
+        assert _check(client, "Mum is hard to reach.").status_code == 200
+    tally = HintTally.objects.get(school=cast.school, phrase="hard to reach")
+    assert tally.shown == 1
+    # Another phrase in the same session is still counted, once.
+    for _ in range(3):
+        _check(client, "A difficult parent on the phone.")
+    assert (
+        HintTally.objects.filter(school=cast.school).exclude(phrase="hard to reach").get().shown
+        == 1
+    )
+
+
+def test_the_same_phrase_counts_again_in_another_session_or_after_the_window(
+    cast, login, client, time_machine
+):
+    time_machine.move_to("2026-11-23 10:00Z", tick=False)
+    _check(login(cast.teacher), "Mum is hard to reach.")
+    client.logout()
+    _check(login(cast.pastoral), "Mum is hard to reach.")
+    time_machine.move_to("2026-11-23 10:20Z", tick=False)
+    _check(client, "Mum is hard to reach.")  # within the half hour: not again
+    time_machine.move_to("2026-11-23 10:35Z", tick=False)
+    _check(client, "Mum is hard to reach.")  # the same session, a new half hour
+    _check(client, "Mum is hard to reach.")
+    assert HintTally.objects.get(school=cast.school, phrase="hard to reach").shown == 3

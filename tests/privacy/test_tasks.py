@@ -29,6 +29,16 @@ def test_the_review_emails_the_headteacher_counts_without_names(cast, left_famil
     assert Contact.objects.count() == 2  # nothing erased
 
 
+def test_a_line_break_in_the_schools_name_does_not_stop_the_review_email(
+    cast, left_family, mailoutbox
+):
+    type(cast.school).objects.filter(pk=cast.school.pk).update(name="Riverside\nPrimary")
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 9, tzinfo=datetime.UTC)):
+        retention_review_school.enqueue(cast.school.pk)
+    [mail] = mailoutbox
+    assert mail.subject == "Records past retention at Riverside Primary"
+
+
 def test_the_review_logs_counts_and_ids_only(cast, left_family, caplog):
     with (
         caplog.at_level(logging.INFO, logger="privacy"),

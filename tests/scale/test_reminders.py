@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils import timezone
 
 from families.models import Contact, Family, ParentCarer, SchoolFamily
@@ -154,6 +154,48 @@ def test_the_command_queues_every_school_and_checks_its_arguments(cast, due):
     assert len(mail.outbox) == 4
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "23/11/2026")
+
+
+def test_a_line_break_in_the_schools_name_does_not_stop_its_reminders(cast, due):
+    type(cast.school).objects.filter(pk=cast.school.pk).update(name="Riverside\nPrimary\r")
+    result = reminders_send_school.enqueue(cast.school.pk)
+    assert result.return_value == 3
+    assert len(mail.outbox) == 3
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[cast.teacher.email] == "Parent Compass: 2 things due at Riverside Primary"
+    assert ReminderSent.objects.filter(school=cast.school).count() == 5
+
+
+def _failing_for(school_name):
+    """A mail server that refuses one school's e-mails and sends the others'."""
+    from django.core.mail import send_mass_mail as real
+
+    def send(messages, **kwargs):
+        if any(school_name in subject for subject, *_ in messages):
+            raise OSError("The mail server did not answer.")
+        return real(messages, **kwargs)
+
+    return send
+
+
+def test_a_failed_send_is_reported_the_rest_still_go_and_the_command_fails(cast, due, monkeypatch):
+    monkeypatch.setattr("scale.reminders.send_mass_mail", _failing_for("Riverside Primary"))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="failed for 1 of 2 school"):
+        call_command("send_reminders", stdout=out, stderr=err)
+    assert f"School {cast.school.pk}: reminders not sent" in err.getvalue()
+    assert "The mail server did not answer." in err.getvalue()
+    # The other school (tried after the failing one) still had its e-mail sent.
+    assert [m.to for m in mail.outbox] == [[cast.outsider_teacher.email]]
+    assert not ReminderSent.objects.filter(school=cast.school).exists()
+
+
+def test_the_command_run_from_the_shell_exits_non_zero_when_a_send_fails(cast, due, monkeypatch):
+    monkeypatch.setattr("scale.reminders.send_mass_mail", _failing_for("Riverside Primary"))
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "send_reminders", "--skip-checks"]).execute()
+    assert exited.value.code == 1
+    assert len(mail.outbox) == 1
 
 
 def _a_school_of_3000_parents(cast, staff_count=40, families=1900):

@@ -189,6 +189,8 @@ def run_row(row: Row, world: World) -> list[str]:
             refused = want in (LOGIN, 403, 404, 405) or not row.writes
             if method == "POST" and refused and changed:
                 problems.append(f"{where}: refused, but the database changed")
+            if role != "anonymous" and "no-store" not in response.get("Cache-Control", ""):
+                problems.append(f"{where}: a signed-in response without Cache-Control: no-store")
             if found := leaked(role, body):
                 problems.append(f"{where}: response shows {', '.join(found)}")
     return problems

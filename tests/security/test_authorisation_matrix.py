@@ -25,6 +25,8 @@ HOW TO ADD A ROW (one line per URL, in the table of its app below):
 - More rows per route are welcome for confidentiality levels and mixed ids (`variant=`).
   `scope="all"` marks an object open to its role at any school (admin pages), so the
   another-school 404 rule is not applied to it.
+- Every response of the matrix to a signed-in user must carry `Cache-Control: no-store`
+  (portal.middleware.NoStoreMiddleware), whatever its status.
 - Every response of the matrix is searched for the marker strings planted in the records of
   the other school and of a third school sharing the own family: neither may appear anywhere.
 - A new app: add its list (e.g. `PRIVACY_ROWS = [...]`) and put it in GROUPS. A new kind of
