@@ -172,6 +172,7 @@ def unlock_link_send(*, username: str, address: str | None, request) -> bool:
     )
     if user is None:
         return False
+    UnlockLink.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
     token = secrets.token_urlsafe(32)
     UnlockLink.objects.create(
         user=user,
