@@ -162,3 +162,73 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.object_type or 'form'} {self.object_id or ''} ({self.created_at:%Y-%m-%d})"
+
+
+class SignInSlowdown(models.Model):
+    """Recent wrong passwords for one username from any address: past a number, each further
+    attempt for that username waits a little first (portal.lockout). It never blocks."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.failures} recent failures"
+
+
+class SignInWait(models.Model):
+    """A wait handed to one address for one username while that username is slowed down: once
+    it has passed, that address's next password is checked, whatever others do meanwhile."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.CharField(max_length=45, blank=True)
+    ready_at = models.DateTimeField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip_address"], name="signinwait_unique")
+        ]
+
+    def __str__(self):
+        return f"wait until {self.ready_at:%H:%M:%S}"
+
+
+class UnlockLink(models.Model):
+    """An e-mailed link that opens signing in again for one account from one address. Only a
+    hash of its secret is kept; it works once, within UNLOCK_LINK_LIFETIME (portal.lockout)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unlock_links"
+    )
+    ip_address = models.CharField(max_length=45, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"unlock link of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailRequest(models.Model):
+    """One e-mail asked for by someone signed out (a password reset or an unlock link), kept
+    for an hour or so to limit how many each account and each address may ask for. The account
+    is stored as a hash of what was typed, whether or not an account has it."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "reset", "Password reset"
+        UNLOCK = "unlock", "Unlock link"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    account_hash = models.CharField(max_length=64)
+    ip_address = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "account_hash", "at"], name="emailrequest_account"),
+            models.Index(fields=["kind", "ip_address", "at"], name="emailrequest_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

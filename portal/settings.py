@@ -231,16 +231,19 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 # connecting address). Login lockouts and the access log use the address this gives.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
-# Failed logins (django-axes): 5 failures lock that username, and separately that address, for
-# 15 minutes; a successful login clears the count.
+# Failed logins (django-axes): 5 failures lock that username at that address only, for 15
+# minutes; a successful login clears the count. Never by username alone (anyone anywhere could
+# lock a member of staff out) nor by address alone (a school's staff share one address).
+# Wrong passwords from many addresses slow a username down instead (portal.lockout).
 AXES_FAILURE_LIMIT = 5
 AXES_VERBOSE = False  # no start-up banner on every management command
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 # Attempts during a lockout do not extend it: the page promises 15 minutes.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The portal's locked-out page, offering an unlock link by e-mail or a two-factor code.
+AXES_LOCKOUT_CALLABLE = "portal.unlocking.locked_out"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import two_factor, views
-from portal.forms import LoginForm
+from portal import two_factor, unlocking, views
+from portal.forms import LimitedPasswordResetForm, LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,15 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", two_factor.otp_setup, name="otp-setup"),
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp-verify"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/unlock/", unlocking.unlock_request, name="unlock-request"),
+    path("accounts/unlock/sent/", unlocking.unlock_sent, name="unlock-sent"),
+    path("accounts/unlock/code/", unlocking.unlock_by_code, name="unlock-by-code"),
+    path("accounts/unlock/<str:token>/", unlocking.unlock_confirm, name="unlock-confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),

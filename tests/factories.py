@@ -378,6 +378,53 @@ class FormSubmissionFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
+class SignInSlowdownFactory(factory.django.DjangoModelFactory):
+    """Recent wrong passwords for one username (portal/lockout.py)."""
+
+    class Meta:
+        model = "portal.SignInSlowdown"
+
+    username = factory.Sequence(lambda n: f"someone{n}")
+    failures = 1
+    last_failure_at = factory.LazyFunction(timezone.now)
+
+
+class SignInWaitFactory(factory.django.DjangoModelFactory):
+    """A wait handed to one address for one username (portal/lockout.py)."""
+
+    class Meta:
+        model = "portal.SignInWait"
+
+    username = factory.Sequence(lambda n: f"someone{n}")
+    ip_address = "192.0.2.1"
+    ready_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class UnlockLinkFactory(factory.django.DjangoModelFactory):
+    """An e-mailed unlock link, by the hash of its secret (portal/lockout.py)."""
+
+    class Meta:
+        model = "portal.UnlockLink"
+
+    user = factory.SubFactory(UserFactory)
+    ip_address = "192.0.2.1"
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class EmailRequestFactory(factory.django.DjangoModelFactory):
+    """A password reset or unlock e-mail asked for while signed out (portal/lockout.py)."""
+
+    class Meta:
+        model = "portal.EmailRequest"
+
+    kind = "reset"
+    account_hash = factory.Sequence(lambda n: f"{n:064x}")
+    ip_address = "192.0.2.1"
+    at = factory.LazyFunction(timezone.now)
+
+
 class PhraseFactory(factory.django.DjangoModelFactory):
     """A school's own phrase to reconsider (the authority's defaults are seeded)."""
 

@@ -1,5 +1,7 @@
+import datetime as dt
 import re
 
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -39,3 +41,55 @@ def test_unknown_email_gets_the_same_answer(client, db, settings):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 0
+
+
+def _main(response) -> str:
+    body = response.content.decode()
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def _ask(client, email, address):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_reset_emails_are_limited_per_account_with_the_same_answer(client, cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    answers = [_ask(client, cast.teacher.email, f"192.0.2.{n}") for n in range(1, 5)]
+    assert len(mail.outbox) == 3  # at most three an hour for one account
+    assert {(a.status_code, a.url) for a in answers} == {(302, reverse("password_reset_done"))}
+    _ask(client, cast.teacher.email.upper(), "192.0.2.9")  # the same account, however typed
+    assert len(mail.outbox) == 3
+
+
+def test_reset_emails_are_limited_per_address(client, cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    for n in range(10):
+        _ask(client, f"nobody-{n}@example.org", "203.0.113.5")
+    limited = _ask(client, cast.teacher.email, "203.0.113.5")
+    assert (limited.status_code, limited.url) == (302, reverse("password_reset_done"))
+    assert len(mail.outbox) == 0
+    _ask(client, cast.teacher.email, "198.51.100.7")
+    assert len(mail.outbox) == 1
+
+
+def test_reset_limits_lift_after_an_hour(client, cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with time_machine.travel(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC), tick=False) as t:
+        for _ in range(4):
+            _ask(client, cast.teacher.email, "192.0.2.1")
+        assert len(mail.outbox) == 3
+        t.shift(dt.timedelta(minutes=61))
+        _ask(client, cast.teacher.email, "192.0.2.1")
+    assert len(mail.outbox) == 4
+
+
+def test_the_page_after_asking_reads_the_same_whatever_happened(client, cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    sent = _main(client.get(_ask(client, cast.teacher.email, "192.0.2.1").url))
+    for _ in range(3):
+        _ask(client, cast.teacher.email, "192.0.2.1")
+    limited = _main(client.get(_ask(client, cast.teacher.email, "192.0.2.1").url))
+    unknown = _main(client.get(_ask(client, "nobody@example.org", "192.0.2.2").url))
+    assert len(mail.outbox) == 3
+    assert sent == limited == unknown
+    assert "only a few links are sent each hour" in sent

@@ -1,7 +1,7 @@
 """Trust 9, the signing-in forms: hostile usernames, passwords and e-mail addresses get a plain
 answer (or the lock-out page), never a 500, and never come back unescaped."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +47,28 @@ def test_password_reset_confirm_form(client, cast, new1, new2):
     before = counts()
     response = client.post(form_url, {"new_password1": new1, "new_password2": new2})
     check_response(client, response, before=before)
+
+
+@given(username=hostile)
+def test_unlock_request_form(client, cast, username):
+    before = counts()
+    response = client.post(reverse("unlock-request"), {"username": username})
+    check_response(client, response, before=before)
+
+
+@given(username=hostile, code=hostile)
+def test_unlock_by_code_form(client, cast, username, code):
+    before = counts()
+    response = client.post(reverse("unlock-by-code"), {"username": username, "code": code})
+    check_response(client, response, before=before)
+
+
+@given(token=hostile.filter(lambda t: t and "/" not in t and t.strip() == t))
+def test_unlock_link(client, cast, token):
+    before = counts()
+    try:
+        url = reverse("unlock-confirm", args=[token])
+    except NoReverseMatch:
+        return  # not a path the site has
+    for method in (client.get, client.post):
+        check_response(client, method(url), before=before)

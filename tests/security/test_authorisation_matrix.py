@@ -137,6 +137,12 @@ PORTAL_ROWS = [
         anonymous=200,
     ),
     R("password_reset_complete", None, EVERYONE, anonymous=200),
+    # Getting back in after a sign-in lock: open to anyone, the same answer for any username.
+    R("unlock-request", None, EVERYONE, anonymous=200, method="FORM"),
+    R("unlock-sent", None, EVERYONE, anonymous=200),
+    R("unlock-by-code", None, EVERYONE, anonymous=200, method="FORM"),
+    # An unknown, used or expired link: the page says so and a POST changes nothing.
+    R("unlock-confirm", {"token": "not-a-real-link"}, EVERYONE, anonymous=200, method="FORM"),
 ]
 
 FAMILIES_ROWS = [
