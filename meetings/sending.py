@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from families.models import ParentCarer
+from families.models import ChildParent, ParentCarer
 from meetings.models import Meeting, MeetingParent
 from meetings.services import restrictions_by_parent
 
@@ -26,6 +26,13 @@ class Recipients:
     parents: list[ParentCarer]
     restrictions: dict[int, str]
     invitations: dict[int, MeetingParent] = field(default_factory=dict)
+    linked: dict[int, set[int]] = field(default_factory=dict)  # parent id -> their children
+
+    def children_of(self, parent: ParentCarer, children) -> list:
+        """Those of `children` this parent or carer is linked to: what is made for them never
+        names another adult's child."""
+        mine = self.linked.get(parent.pk, set())
+        return [c for c in children if c.pk in mine]
 
     def parent(self, pk) -> ParentCarer | None:
         return next((p for p in self.parents if str(p.pk) == str(pk)), None)
@@ -61,14 +68,20 @@ class Recipients:
 
 
 def recipients(meeting: Meeting) -> Recipients:
-    """The meeting family's parents and carers, their restrictions and invitations (3 queries)."""
+    """The meeting family's parents and carers, their restrictions, invitations and children
+    (4 queries)."""
     parents = list(ParentCarer.objects.filter(family_id=meeting.family_id).order_by("pk"))
     invitations = {inv.parent_id: inv for inv in meeting.invitations.select_related("override_by")}
+    linked: dict[int, set[int]] = {}
+    links = ChildParent.objects.filter(parent__family_id=meeting.family_id)
+    for parent_id, child_id in links.values_list("parent_id", "child_id"):
+        linked.setdefault(parent_id, set()).add(child_id)
     return Recipients(
         meeting=meeting,
         parents=parents,
         restrictions=restrictions_by_parent(meeting.family_id),
         invitations=invitations,
+        linked=linked,
     )
 
 

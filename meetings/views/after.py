@@ -64,6 +64,14 @@ def _for_parent(request, meeting: Meeting, context: dict):
     if refusal := people.refusal(parent):
         return context, refused_for_restriction(request, meeting, refusal)
     context["addressed_to"] = parent
+    # Made for one parent or carer, it names only their own children.
+    context["children"] = people.children_of(parent, context["children"])
+    mine = {c.pk for c in context["children"]}
+    context["points"] = [
+        p
+        for p in context["points"]
+        if not (p.owner_kind == p.OwnerKind.CHILD and p.owner_child_id not in mine)
+    ]
     return context, None
 
 

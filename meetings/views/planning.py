@@ -376,4 +376,5 @@ def meeting_letter(request, pk: int):
     context["invited"] = [i for i in invited if not people.refusal(i.parent)]
     for inv in context["invited"]:
         inv.place = people.place_for(inv.parent)
+        inv.children = people.children_of(inv.parent, context["children"])
     return render(request, "meetings/meeting_letter.html", context)

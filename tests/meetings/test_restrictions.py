@@ -231,3 +231,59 @@ def test_a_parent_of_another_family_is_a_404(cast, login, restricted, home_visit
     stranger = factories.ParentCarerFactory()
     response = login(cast.pastoral).get(_url("meetings:meeting-letter", home_visit, stranger))
     assert response.status_code == 404
+
+
+def _edit_url(meeting):
+    return reverse("meetings:meeting-edit", args=[meeting.pk])
+
+
+def _planned_with_override(cast, login, household):
+    data = _form(
+        cast,
+        household,
+        restriction_override="on",
+        restriction_override_reason="Parents' evening: the order allows it.",
+    )
+    assert login(cast.pastoral).post(_add_url(household), data).status_code == 302
+    return Meeting.objects.get()
+
+
+def test_changing_the_plan_keeps_the_decision_and_who_made_it(cast, login, restricted):
+    meeting = _planned_with_override(cast, login, restricted)
+    form = login(cast.pastoral).get(_edit_url(meeting)).context["form"]
+    assert form.initial["restriction_override"] is True
+    assert form.initial["restriction_override_reason"] == "Parents' evening: the order allows it."
+    invitation = MeetingParent.objects.get(parent=restricted.dad)
+    assert invitation.override_by == cast.pastoral
+
+
+def test_a_changed_restriction_needs_a_new_decision(cast, login, restricted):
+    meeting = _planned_with_override(cast, login, restricted)
+    link = restricted.dad.child_links.get()
+    link.restriction = "Interim interdict: no contact of any kind."
+    link.save()
+    letter = login(cast.pastoral).get(_url("meetings:meeting-letter", meeting, restricted.dad))
+    assert letter.status_code == 403
+    assert "Interim interdict: no contact of any kind." in letter.text
+
+
+def test_a_letter_names_only_the_children_of_the_parent_it_is_for(cast, login, household, meeting):
+    from tests import factories
+
+    half_sister = factories.ChildFactory(
+        school=cast.school, family=household.family, first_name="Natasha"
+    )
+    factories.ChildParentFactory(child=half_sister, parent=household.mum)
+    meeting.children.add(half_sister)
+    client = login(cast.pastoral)
+    dads = client.get(_url("meetings:meeting-letter", meeting, household.dad)).text
+    assert "about Robin." in dads
+    assert "Natasha" not in dads
+    mums = client.get(_url("meetings:meeting-letter", meeting, household.mum)).text
+    assert "Natasha" in mums
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "99999999999999999999999", ""])
+def test_a_hostile_parent_value_is_a_404(cast, login, household, meeting, raw):
+    url = reverse("meetings:meeting-letter", args=[meeting.pk]) + f"?parent={raw}"
+    assert login(cast.pastoral).get(url).status_code == 404
