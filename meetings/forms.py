@@ -120,7 +120,8 @@ class MeetingForm(forms.ModelForm):
         self.restrictions = restrictions_by_parent(family)
         self.restricted = set(self.restrictions)
         self.fields["invited"].restrictions = self.restrictions
-        if not self.restricted:
+        if not (self.restricted and may_override):
+            # Only those who may decide see the decision's fields (others are told who may).
             del self.fields["restriction_override"]
             del self.fields["restriction_override_reason"]
         if self.is_new:
@@ -154,7 +155,7 @@ class MeetingForm(forms.ModelForm):
                 ],
             )
             overridden = [i for i in self.instance.invitations.all() if i.is_overridden]
-            if self.restricted and overridden:
+            if "restriction_override" in self.fields and overridden:
                 self.initial.update(
                     restriction_override=True,
                     restriction_override_reason=overridden[0].override_reason,
@@ -211,13 +212,16 @@ class MeetingForm(forms.ModelForm):
             if i.is_overridden
         }
         new = [p for p in chosen if already.get(p.pk) != self.restrictions[p.pk]]
-        if new and not self.may_override:
-            self.add_error(
-                "invited",
-                f"{', '.join(p.full_name for p in new)} "
-                f"{'has' if len(new) == 1 else 'have'} a recorded restriction. Only pastoral "
-                "staff, the headteacher or the family's key contact can decide to invite them.",
-            )
+        if not self.may_override:
+            # Someone who may not decide keeps an earlier decision but cannot make a new one.
+            if new:
+                self.add_error(
+                    "invited",
+                    f"{', '.join(p.full_name for p in new)} "
+                    f"{'has' if len(new) == 1 else 'have'} a recorded restriction. Only "
+                    "pastoral staff, the headteacher or the family's key contact can decide to "
+                    "invite them.",
+                )
             return
         names = ", ".join(p.full_name for p in chosen)
         if not data.get("restriction_override"):

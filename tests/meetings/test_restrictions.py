@@ -287,3 +287,32 @@ def test_a_letter_names_only_the_children_of_the_parent_it_is_for(cast, login, h
 def test_a_hostile_parent_value_is_a_404(cast, login, household, meeting, raw):
     url = reverse("meetings:meeting-letter", args=[meeting.pk]) + f"?parent={raw}"
     assert login(cast.pastoral).get(url).status_code == 404
+
+
+def _edit(client, cast, household, meeting, **overrides):
+    form = client.get(_edit_url(meeting)).context["form"]
+    data = _form(cast, household, edited_from=form.fields["edited_from"].initial, **overrides)
+    return client.post(_edit_url(meeting), data)
+
+
+def test_a_chair_who_may_not_decide_keeps_the_earlier_decision(cast, login, restricted):
+    meeting = _planned_with_override(cast, login, restricted)
+    meeting.chair = cast.teacher
+    meeting.save()
+    response = _edit(login(cast.teacher), cast, restricted, meeting, chair=cast.teacher.pk)
+    assert response.status_code == 302
+    invitation = MeetingParent.objects.get(parent=restricted.dad)
+    assert invitation.response == "invited"
+    assert invitation.override_by == cast.pastoral
+    assert invitation.override_reason == "Parents' evening: the order allows it."
+
+
+def test_uninviting_clears_the_decision(cast, login, restricted):
+    meeting = _planned_with_override(cast, login, restricted)
+    response = _edit(login(cast.pastoral), cast, restricted, meeting, invited=[restricted.mum.pk])
+    assert response.status_code == 302
+    invitation = MeetingParent.objects.get(parent=restricted.dad)
+    assert invitation.response == "not_invited"
+    assert not invitation.is_overridden
+    letter = login(cast.pastoral).get(_url("meetings:meeting-letter", meeting, restricted.dad))
+    assert letter.status_code == 403
