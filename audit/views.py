@@ -54,6 +54,25 @@ class Change:
     values_hidden: bool = False
 
 
+PARENT_LABEL = "families.ParentCarer"
+
+
+def _restricted_details_hidden(family, school, user) -> set[int]:
+    """Parents and carers whose details (phone, e-mail, home) this user may not see: those
+    with a recorded restriction, unless the user is pastoral staff, the headteacher or the
+    family's key contact (portal.access.may_see_restricted_contact_details)."""
+    key_contact_id = (
+        apps.get_model("families", "SchoolFamily")
+        .objects.filter(school=school, family_id=family.pk)
+        .values_list("key_contact_id", flat=True)
+        .first()
+    )
+    if access.may_see_restricted_contact_details(user, school, key_contact_id=key_contact_id):
+        return set()
+    links = apps.get_model("families", "ChildParent").objects.filter(parent__family_id=family.pk)
+    return set(links.exclude(restriction="").values_list("parent_id", flat=True))
+
+
 def _get_family_for_audit(request, pk: int):
     """The family `pk` if it is a family of the current school (404 otherwise, as if absent);
     403 for those who may not see its audit."""
@@ -101,6 +120,7 @@ def _changes(family, school, user) -> list[Change]:
     """Edit-history rows for the family's records, newest first, with each change's fields
     before and after (compared with the previous version of the same record, in memory)."""
     changes: list[Change] = []
+    restricted = _restricted_details_hidden(family, school, user)
     for label, title, family_lookup, school_lookup in HISTORY_SOURCES:
         model = apps.get_model(label)
         history = model.history.model
@@ -141,7 +161,11 @@ def _changes(family, school, user) -> list[Change]:
                     record=f"{title} #{row.id}",
                     fields=changed,
                     values=values,
-                    values_hidden=bool(values) and _values_hidden(label, row, user, school),
+                    values_hidden=bool(values)
+                    and (
+                        _values_hidden(label, row, user, school)
+                        or (label == PARENT_LABEL and row.id in restricted)
+                    ),
                 )
             )
     changes.sort(key=lambda c: c.at, reverse=True)

@@ -83,7 +83,9 @@ def family_parents(request: HttpRequest, school_family) -> list:
         request,
         f"families.parents.{school_family.family_id}",
         10_000,
-        lambda n: school_family.family.parents.all()[:n],
+        # With their links to children: a recorded restriction on any of them changes who
+        # may see their contact details (ParentCarer.restrictions).
+        lambda n: school_family.family.parents.prefetch_related("child_links")[:n],
     )
 
 

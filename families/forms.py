@@ -20,10 +20,12 @@ from portal.lib.widgets import date_input, datetime_input
 class ParentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         label = obj.full_name
+        if obj.is_restricted:
+            # Their household is left out: which home they live in can be what the order
+            # withholds.
+            return f"{label} — restriction recorded, check before sharing: “{obj.restriction_text}”"
         if obj.household:
             label += f" ({obj.household})"
-        if any(link.is_restricted for link in obj.child_links.all()):
-            label += " — restriction recorded, check before sharing"
         return label
 
 

@@ -356,6 +356,25 @@ class ParentCarer(models.Model):
     def full_name(self):
         return parent_name(self.first_name, self.last_name)
 
+    @property
+    def restrictions(self) -> list[str]:
+        """The words of each recorded restriction on this person's links to children (read
+        from `child_links`, so prefetch them where many parents are shown)."""
+        seen: list[str] = []
+        for link in self.child_links.all():
+            words = link.restriction.strip()
+            if words and words not in seen:
+                seen.append(words)
+        return seen
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.restrictions)
+
+    @property
+    def restriction_text(self) -> str:
+        return " ".join(self.restrictions)
+
 
 class ChildParent(models.Model):
     """Who a parent or carer is to one child, what responsibility they hold, and any restriction."""

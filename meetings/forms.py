@@ -17,7 +17,7 @@ from meetings.models import (
     Meeting,
     ScalingAnswer,
 )
-from meetings.services import restricted_parent_ids, summary_locked
+from meetings.services import restrictions_by_parent, summary_locked
 from portal.lib import conflicts
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 from portal.lib.widgets import date_input, time_input
@@ -26,7 +26,13 @@ STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
 
 
 class ParentChoiceField(forms.ModelMultipleChoiceField):
+    # Parent id -> the words of their recorded restriction, shown beside their name.
+    restrictions: dict[int, str] = {}
+
     def label_from_instance(self, obj):
+        words = self.restrictions.get(obj.pk)
+        if words:
+            return f"{obj.full_name} — restriction recorded: “{words}”"
         return obj.full_name
 
 
@@ -57,6 +63,19 @@ class MeetingForm(forms.ModelForm):
         max_length=300,
         label="Why a parent or carer is not invited",
     )
+    # Shown only where a parent or carer of the family has a recorded restriction.
+    restriction_override = forms.BooleanField(
+        required=False,
+        label="I have read the restriction beside their name and decide to invite them",
+        help_text="A parent or carer with a recorded restriction (for example a court order) is "
+        "not invited, written to or sent anything unless a member of staff decides so.",
+    )
+    restriction_override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Why they are invited despite the restriction",
+        help_text="Kept on the meeting with your name and the date.",
+    )
 
     class Meta:
         model = Meeting
@@ -85,9 +104,9 @@ class MeetingForm(forms.ModelForm):
 
     field_order = ["kind", "purpose", "children", "date", "start_time", "end_time"]
 
-    def __init__(self, *args, school, family, **kwargs):
+    def __init__(self, *args, school, family, may_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school, self.family = school, family
+        self.school, self.family, self.may_override = school, family, may_override
         self.is_new = self.instance.pk is None
         staff = family_workers(school)
         self.fields["chair"].queryset = staff
@@ -98,7 +117,13 @@ class MeetingForm(forms.ModelForm):
             family=family, school=school, left_on__isnull=True
         )
         self.fields["children"].label = "About which children"
-        self.restricted = restricted_parent_ids(family)
+        self.restrictions = restrictions_by_parent(family)
+        self.restricted = set(self.restrictions)
+        self.fields["invited"].restrictions = self.restrictions
+        if not (self.restricted and may_override):
+            # Only those who may decide see the decision's fields (others are told who may).
+            del self.fields["restriction_override"]
+            del self.fields["restriction_override_reason"]
         if self.is_new:
             parent_list = list(parents)
             languages = sorted(
@@ -129,6 +154,12 @@ class MeetingForm(forms.ModelForm):
                     if i.response != i.Response.NOT_INVITED
                 ],
             )
+            overridden = [i for i in self.instance.invitations.all() if i.is_overridden]
+            if "restriction_override" in self.fields and overridden:
+                self.initial.update(
+                    restriction_override=True,
+                    restriction_override_reason=overridden[0].override_reason,
+                )
 
     def clean(self):
         data = super().clean()
@@ -159,6 +190,7 @@ class MeetingForm(forms.ModelForm):
                 "not_invited_reason",
                 f"Every parent and carer is usually invited. Say why {names} is not.",
             )
+        self._clean_restricted(data)
         if (
             data.get("confidentiality", Confidentiality.SCHOOL) != Confidentiality.SCHOOL
             and not (data.get("confidentiality_reason") or "").strip()
@@ -167,6 +199,43 @@ class MeetingForm(forms.ModelForm):
                 "confidentiality_reason", "Say briefly why this meeting is confidential."
             )
         return data
+
+    def _clean_restricted(self, data) -> None:
+        """A parent or carer with a recorded restriction is invited only when someone who may
+        decide so ticks the box, having read the restriction, and gives a reason."""
+        chosen = [p for p in data.get("invited") or [] if p.pk in self.restricted]
+        if not chosen:
+            return
+        already = {
+            i.parent_id: i.override_restriction
+            for i in (self.instance.invitations.all() if not self.is_new else [])
+            if i.is_overridden
+        }
+        new = [p for p in chosen if already.get(p.pk) != self.restrictions[p.pk]]
+        if not self.may_override:
+            # Someone who may not decide keeps an earlier decision but cannot make a new one.
+            if new:
+                self.add_error(
+                    "invited",
+                    f"{', '.join(p.full_name for p in new)} "
+                    f"{'has' if len(new) == 1 else 'have'} a recorded restriction. Only "
+                    "pastoral staff, the headteacher or the family's key contact can decide to "
+                    "invite them.",
+                )
+            return
+        names = ", ".join(p.full_name for p in chosen)
+        if not data.get("restriction_override"):
+            self.add_error(
+                "restriction_override",
+                f"{names} {'has' if len(chosen) == 1 else 'have'} a recorded restriction: read "
+                "it beside their name. Tick this box to invite them anyway, or untick their name.",
+            )
+        if not (data.get("restriction_override_reason") or "").strip():
+            self.add_error(
+                "restriction_override_reason",
+                f"Say why {names} {'is' if len(chosen) == 1 else 'are'} invited despite the "
+                "recorded restriction.",
+            )
 
     def service_kwargs(self) -> dict:
         """What the meeting services take, from the cleaned form."""
@@ -178,6 +247,9 @@ class MeetingForm(forms.ModelForm):
             "staff": list(data["staff"]),
             "invited": list(data["invited"]),
             "not_invited_reason": data["not_invited_reason"],
+            "restriction_override_reason": (data.get("restriction_override_reason") or "").strip()
+            if data.get("restriction_override")
+            else "",
             **fields,
         }
 

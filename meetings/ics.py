@@ -56,3 +56,28 @@ def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
             event.add("attendee", attendee, encode=0)
     cal.add_component(event)
     return cal.to_ical()
+
+
+def parent_ics(meeting: Meeting, *, place: str) -> bytes:
+    """One VEVENT for a parent or carer: the school, the time, and where in words made for
+    them (`place`, never another adult's address or number); no staff link, no family name."""
+    cal = Calendar()
+    cal.add("prodid", "-//Parent Compass//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}-family@parent-compass")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", f"Meeting with {meeting.school.name}")
+    event.add("location", place)
+    description = [] if meeting.is_confidential else [meeting.purpose]
+    description.append(
+        f"If the time or place does not suit you, please contact {staff_name(meeting.chair)} "
+        f"at {meeting.school.name}."
+    )
+    event.add("description", "\n\n".join(description))
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical()

@@ -285,6 +285,20 @@ class MeetingParent(models.Model):
         help_text="Where a parent is not invited: the recorded restriction or their choice.",
     )
     attended = models.BooleanField(null=True, blank=True)
+    # A parent with a recorded restriction is invited only when a member of staff decides so,
+    # having read it: who, when, why, and the restriction's words as they read them.
+    override_reason = models.CharField(
+        "why they are invited despite the restriction", max_length=500, blank=True
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    override_restriction = models.TextField("the restriction as read", max_length=2000, blank=True)
 
     class Meta:
         ordering = ["parent__last_name", "parent__first_name"]
@@ -294,6 +308,12 @@ class MeetingParent(models.Model):
 
     def __str__(self):
         return f"{self.parent} — {self.get_response_display()}"
+
+    @property
+    def is_overridden(self) -> bool:
+        """Whether a member of staff decided, with a reason, to invite them despite a recorded
+        restriction."""
+        return bool(self.override_reason.strip() and self.override_at)
 
     def clean(self):
         if self.meeting_id and self.parent_id and self.parent.family_id != self.meeting.family_id:

@@ -35,14 +35,18 @@ def summary_pdf(context: dict) -> bytes:
     """The same content as the printable summary page, in the same order."""
     meeting, family, school = context["meeting"], context["family"], context["school"]
     doc = _SummaryPDF(format="A4")
-    doc.set_title(f"Meeting summary for {family.name}")
+    # Made for one parent or carer, the summary does not carry the household's name (it may
+    # name another adult's child).
+    parent = context.get("addressed_to")
+    heading = f"Our meeting — for {parent.full_name}" if parent else f"Our meeting — {family.name}"
+    doc.set_title(f"Meeting summary for {parent.full_name if parent else family.name}")
     doc.set_author(school.name)
     doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     doc.set_margins(18, 18, 18)
     doc.add_page()
     doc.set_font("DejaVu", "B", 16)
-    doc.multi_cell(0, 9, f"Our meeting — {family.name}", new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
     doc.set_font("DejaVu", size=11)
     when = timezone.localtime(meeting.starts_at)
     _para(doc, f"{school.name}, {when:%A %-d %B %Y}")

@@ -48,13 +48,32 @@ PREPARATION_FIELDS = frozenset(
 )
 
 
-def restricted_parent_ids(family) -> set[int]:
-    """Parents with a recorded restriction on any of their links to the family's children."""
-    return set(
+def restrictions_by_parent(family) -> dict[int, str]:
+    """The words of each recorded restriction on the family's parents' links to children, by
+    parent id (several restrictions on one person are joined)."""
+    found: dict[int, list[str]] = {}
+    rows = (
         ChildParent.objects.filter(parent__family=family)
         .exclude(restriction="")
-        .values_list("parent_id", flat=True)
+        .order_by("pk")
+        .values_list("parent_id", "restriction")
     )
+    for parent_id, words in rows:
+        words = words.strip()
+        if words and words not in found.setdefault(parent_id, []):
+            found[parent_id].append(words)
+    return {parent_id: " ".join(texts) for parent_id, texts in found.items() if texts}
+
+
+def restricted_parent_ids(family) -> set[int]:
+    """Parents with a recorded restriction on any of their links to the family's children."""
+    return set(restrictions_by_parent(family))
+
+
+RESTRICTION_OVERRIDE_NEEDED = (
+    "{name} has a recorded restriction: “{words}”. To invite them, tick the box to say you "
+    "have read it and decide to invite them, and say why."
+)
 
 
 def _overlapping_for_staff(meeting: Meeting, people) -> list[Meeting]:
@@ -108,23 +127,52 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
     return warnings
 
 
-def _invitations_set(meeting: Meeting, invited: Iterable[ParentCarer], reason: str) -> None:
+def _invitations_set(
+    meeting: Meeting,
+    invited: Iterable[ParentCarer],
+    reason: str,
+    *,
+    override_reason: str = "",
+    decided_by=None,
+) -> None:
+    """Each of the family's parents invited or not. A parent with a recorded restriction is
+    invited only with a member of staff's decision and reason (kept on the invitation, with
+    the restriction's words as they read them); without one the plan is refused."""
     invited_ids = {p.pk for p in invited}
-    restricted = restricted_parent_ids(meeting.family)
+    restricted = restrictions_by_parent(meeting.family)
     existing = {inv.parent_id: inv for inv in meeting.invitations.all()}
-    for parent in ParentCarer.objects.filter(family=meeting.family):
+    override_reason = override_reason.strip()
+    errors = []
+    for parent in ParentCarer.objects.filter(family=meeting.family).order_by("pk"):
         inv = existing.get(parent.pk) or MeetingParent(meeting=meeting, parent=parent)
+        words = restricted.get(parent.pk, "")
         if parent.pk in invited_ids:
+            if words and not (inv.is_overridden and inv.override_restriction == words):
+                if not (override_reason and decided_by is not None):
+                    errors.append(RESTRICTION_OVERRIDE_NEEDED.format(name=parent, words=words))
+                    continue
+                inv.override_reason = override_reason
+                inv.override_by = decided_by
+                inv.override_at = timezone.now()
+                inv.override_restriction = words
+            elif words and override_reason and override_reason != inv.override_reason:
+                inv.override_reason = override_reason
+                inv.override_by, inv.override_at = decided_by or inv.override_by, timezone.now()
             if inv.response == MeetingParent.Response.NOT_INVITED or inv.pk is None:
                 inv.response = MeetingParent.Response.INVITED
             inv.not_invited_reason = ""
         else:
             inv.response = MeetingParent.Response.NOT_INVITED
-            inv.not_invited_reason = inv.not_invited_reason or (
-                "A recorded restriction applies." if parent.pk in restricted else reason
-            )
+            if words:
+                inv.not_invited_reason = "A recorded restriction applies."
+            else:
+                inv.not_invited_reason = inv.not_invited_reason or reason
+            inv.override_reason, inv.override_by, inv.override_at = "", None, None
+            inv.override_restriction = ""
         inv.full_clean()
         inv.save()
+    if errors:
+        raise ValidationError({"restriction_override_reason": errors})
 
 
 def _check_people(meeting: Meeting, children: list[Child], staff: list) -> None:
@@ -185,9 +233,11 @@ def meeting_schedule(
     staff: Iterable = (),
     invited: Iterable[ParentCarer] = (),
     not_invited_reason: str = "",
+    restriction_override_reason: str = "",
     **fields,
 ) -> Meeting:
-    """Plan a meeting with a family, inviting the chosen parents and carers."""
+    """Plan a meeting with a family, inviting the chosen parents and carers (one with a
+    recorded restriction only with `restriction_override_reason`, decided by `created_by`)."""
     children, staff = list(children), list(staff)
     meeting = Meeting(school=school, family=family, chair=chair, created_by=created_by, **fields)
     if meeting.starts_at and meeting.starts_at < timezone.now():
@@ -198,7 +248,13 @@ def meeting_schedule(
     meeting.save()
     meeting.children.set(children)
     meeting.staff.set([u for u in staff if u.pk != chair.pk])
-    _invitations_set(meeting, invited, not_invited_reason)
+    _invitations_set(
+        meeting,
+        invited,
+        not_invited_reason,
+        override_reason=restriction_override_reason,
+        decided_by=created_by,
+    )
     return meeting
 
 
@@ -210,9 +266,13 @@ def meeting_update(
     staff: Iterable = (),
     invited: Iterable[ParentCarer] = (),
     not_invited_reason: str = "",
+    restriction_override_reason: str = "",
+    changed_by=None,
     **fields,
 ) -> Meeting:
-    """Change a meeting's plan; its people and invitations follow."""
+    """Change a meeting's plan; its people and invitations follow (a parent with a recorded
+    restriction newly invited only with `restriction_override_reason`, decided by
+    `changed_by`)."""
     children, staff = list(children), list(staff)
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -222,7 +282,13 @@ def meeting_update(
     meeting.save()
     meeting.children.set(children)
     meeting.staff.set([u for u in staff if u.pk != meeting.chair_id])
-    _invitations_set(meeting, invited, not_invited_reason)
+    _invitations_set(
+        meeting,
+        invited,
+        not_invited_reason,
+        override_reason=restriction_override_reason,
+        decided_by=changed_by,
+    )
     return meeting
 
 

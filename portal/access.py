@@ -325,3 +325,18 @@ def may_withdraw_record(user, school, *, author_ids) -> bool:
     if not works_with_families(user, school):
         return False
     return user.pk in set(author_ids) or role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_see_restricted_contact_details(user, school, *, key_contact_id: int | None) -> bool:
+    """Whether this user may see the phone, e-mail and address of a parent or carer who has a
+    recorded restriction (e.g. a court order): pastoral staff, the headteacher and the family's
+    key contact, who need them to honour it. Other staff are told who holds them."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk == key_contact_id or role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_override_restriction(user, school, *, key_contact_id: int | None) -> bool:
+    """Whether this user may decide, with a reason, to invite or write to a parent or carer
+    despite a recorded restriction: the same people who may see their contact details."""
+    return may_see_restricted_contact_details(user, school, key_contact_id=key_contact_id)

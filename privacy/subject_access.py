@@ -14,7 +14,13 @@ The rules (also in the README, "Subject access"):
   said in confidence. The staff page counts them so the data protection lead reviews each one
   and decides what to release or which exemption applies; the export never shows the count.
 - The household's own record (name, strengths, exceptions) is included only when this person
-  has at least one child included and no restriction on any link.
+  has at least one child included and no restriction on any link; and, where the household
+  has children this person has no link to (another adult's), its name only if it names none
+  of them, and its strengths and exceptions not at all.
+- A person with a recorded restriction: every contact, meeting, placement (family-wide ones
+  included) and complaint in the copy carries REVIEW_FLAG with the restriction's words, for the
+  data protection lead to check and take out before sending. Family-wide placements in the copy
+  of someone with unlinked children in the household are flagged too.
 - The access log rows about the records included (when, what was done, which record), without
   staff names.
 Records are read through each model's base manager, so rows a default manager hides (e.g.
@@ -25,6 +31,7 @@ records the family has.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +46,8 @@ from meetings.models import ActionPoint, Complaint, Meeting, MeetingParent
 
 SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
 LOG_LIMIT = 2000
+# The key of the note put on each record a recorded restriction touches, for the lead's review.
+REVIEW_FLAG = "For the data protection lead: check before sending"
 
 PARENT_FIELDS = [
     "first_name",
@@ -155,6 +164,17 @@ class SubjectAccess:
     withheld: list[tuple[str, int]] = field(default_factory=list)
     restricted: bool = False
     logged: list = field(default_factory=list)  # the records the export covers, for the log
+    restriction: str = ""  # the words of every recorded restriction on this person
+    flagged: int = 0  # records in the copy flagged for review against the restriction
+
+
+def _names_a_child(text: str, children) -> bool:
+    """Whether `text` names any of `children` (by first name or full name, as a whole word)."""
+    for child in children:
+        for name in {child.first_name.strip(), child.full_name.strip()}:
+            if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+                return True
+    return False
 
 
 def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
@@ -167,7 +187,30 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     )
     entitled = [link for link in links if link.parental_responsibility and not link.is_restricted]
     entitled_ids = {link.child_id for link in entitled}
-    restricted = any(link.is_restricted for link in links)
+    # The copy is built from the children this person is linked to. The family's other
+    # children (at any school, left or not) are another adult's: the household's record is
+    # also about them, so it is given only in part, or not at all.
+    own_links = list(ChildParent.objects.filter(parent=parent).order_by("pk"))
+    entitled_anywhere = {
+        link.child_id
+        for link in own_links
+        if link.parental_responsibility and not link.is_restricted
+    }
+    unlinked = [
+        child
+        for child in Child.objects.filter(family=family).only("pk", "first_name", "last_name")
+        if child.pk not in entitled_anywhere
+    ]
+    words: list[str] = []
+    for link in own_links:
+        if link.is_restricted and link.restriction.strip() not in words:
+            words.append(link.restriction.strip())
+    restriction = " ".join(words)
+    restricted = bool(restriction)
+    flag = (
+        f"A recorded restriction applies to this person: “{restriction}”. Check this record "
+        "against it, and take this note out, before the copy is sent."
+    )
     withheld: list[tuple[str, int]] = []
 
     def about_entitled(obj) -> bool:
@@ -185,13 +228,25 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
         for v in versions
     ]
 
-    family_included = bool(entitled) and not restricted
-    if family_included:
-        sections["Family"] = [
-            {"Name": family.name, "Strengths": family.strengths, "Exceptions": family.exceptions}
-        ]
-    else:
-        withheld.append(("The household's own record (name, strengths, exceptions)", 1))
+    household: dict = {}
+    if entitled and not restricted:
+        # A name that names another adult's child (e.g. "Family of <their child>") is left
+        # out; strengths and exceptions are about the whole household, so they are given only
+        # when every child of it is this person's.
+        if not _names_a_child(family.name, unlinked):
+            household["Name"] = family.name
+        if not unlinked:
+            household |= {"Strengths": family.strengths, "Exceptions": family.exceptions}
+    family_included = bool(household)
+    if household:
+        sections["Family"] = [household]
+    if len(household) < 3:
+        why = (
+            "The household's own record (name, strengths, exceptions)"
+            if not household
+            else "Part of the household's record (about children this person has no link to)"
+        )
+        withheld.append((why, 1))
 
     sections["Children"] = [
         {
@@ -224,6 +279,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     sections["Contacts"] = [
         {**_record(c, CONTACT_FIELDS), "Member of staff": _staff_name(c.staff)} for c in contacts
     ]
+    flagged = len(contacts) if restricted else 0
     if confidential:
         withheld.append(
             ("Confidential contacts with this person: review each one", len(confidential))
@@ -266,6 +322,8 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
             )
         )
     sections["Meetings"] = [_meeting(m, parent) for m in kept_meetings]
+    if restricted:
+        flagged += len(kept_meetings)
 
     placements = list(
         Placement._base_manager.filter(school=school, family=family)
@@ -276,6 +334,19 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
         .distinct()
     )
     sections["Compass placements"] = [_placement(p, parent) for p in placements]
+    if unlinked and not restricted:
+        # A placement of the family as a whole is also about children this person has no
+        # link to: the lead reads it before it goes.
+        for p, record in zip(placements, sections["Compass placements"], strict=True):
+            if not p.family_wide:
+                continue
+            record[REVIEW_FLAG] = (
+                "This placement is about the family as a whole, which includes children this "
+                "person has no link to. Check it, and take this note out, before the copy is sent."
+            )
+            flagged += 1
+    elif restricted:
+        flagged += len(placements)
 
     complaints = list(
         Complaint._base_manager.filter(school=school, family=family, raised_by=parent)
@@ -286,6 +357,13 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
         {**_record(c, COMPLAINT_FIELDS), "Point of contact": _staff_name(c.point_of_contact)}
         for c in complaints
     ]
+    if restricted:
+        # Every record given to a restricted person is touched by what the restriction
+        # withholds (family-wide placements included): each carries its words for the lead.
+        flagged += len(complaints)
+        for title in ("Family", "Contacts", "Meetings", "Compass placements", "Complaints"):
+            for record in sections.get(title, []):
+                record[REVIEW_FLAG] = flag
 
     covered = [parent, *contacts, *kept_meetings, *placements, *complaints]
     if family_included:
@@ -305,7 +383,14 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
         },
         "sections": sections,
     }
-    return SubjectAccess(export=export, withheld=withheld, restricted=restricted, logged=covered)
+    return SubjectAccess(
+        export=export,
+        withheld=withheld,
+        restricted=restricted,
+        logged=covered,
+        restriction=restriction,
+        flagged=flagged,
+    )
 
 
 def _meeting(m: Meeting, parent: ParentCarer) -> dict:
@@ -349,6 +434,7 @@ def _child_ids(m: Meeting) -> set[int]:
 def _placement(p: Placement, parent: ParentCarer) -> dict:
     record = {**_record(p, PLACEMENT_FIELDS), "Placed by": _staff_name(p.placed_by)}
     parents = [x.pk for x in p.parents.all()]
+    p.family_wide = not parents
     record["About"] = (
         "You"
         if parents == [parent.pk]

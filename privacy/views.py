@@ -16,7 +16,7 @@ from privacy import services
 from privacy.forms import LegalHoldForm, LiftHoldForm, RetentionPolicyForm
 from privacy.models import LegalHold, RetentionPolicy
 from privacy.retention import school_review
-from privacy.subject_access import subject_access_build
+from privacy.subject_access import REVIEW_FLAG, subject_access_build
 
 
 def _require_data_protection(request, *, manage: bool = False) -> None:
@@ -176,7 +176,7 @@ def subject_access(request, pk: int):
     return render(
         request,
         "privacy/subject_access.html",
-        {"parent": parent, "result": result, "counts": counts},
+        {"parent": parent, "result": result, "counts": counts, "review_flag": REVIEW_FLAG},
     )
 
 
@@ -215,5 +215,6 @@ def subject_access_print(request, pk: int):
         {
             "about": result.export["About this copy"],
             "sections": sections,
+            "review_flag": REVIEW_FLAG,
         },
     )

@@ -219,10 +219,19 @@ def family_detail(request, pk: int):
     _log_views(request, school_family, context["entries"])
     if request.htmx and request.htmx.target == "chronology":
         return render(request, "families/family_detail.html#chronology", context)
+    parents = sorted(extensions.family_parents(request, school_family), key=lambda p: p.first_name)
+    may_see_details = access.may_see_restricted_contact_details(
+        request.user, request.school, key_contact_id=school_family.key_contact_id
+    )
+    for parent in parents:
+        # A restricted adult's phone, e-mail and home are for those who need them to honour it.
+        parent.details_shown = may_see_details or not parent.is_restricted
+    hidden = {p.pk for p in parents if not p.details_shown}
+    for child in children:
+        for link in child.parent_links.all():
+            link.household_shown = link.parent_id not in hidden
     context |= {
-        "parents": sorted(
-            extensions.family_parents(request, school_family), key=lambda p: p.first_name
-        ),
+        "parents": parents,
         "elsewhere_count": elsewhere_count,
         "sections": [
             {"template": section.template, **ctx}

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import audit
 from families.models import SchoolFamily
 from guidance import hints
-from meetings import pdf, services
+from meetings import pdf, sending, services
 from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
-from meetings.views.planning import _apply_errors
+from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -49,21 +49,56 @@ def summary_context(meeting: Meeting) -> dict:
     }
 
 
+def _for_parent(request, meeting: Meeting, context: dict):
+    """With ?parent=, the summary made for one parent or carer: refused (a plain page) for one a
+    recorded restriction protects, unless a member of staff decided to invite them with a
+    reason. Returns (context, refusal response or None)."""
+    people = sending.recipients(meeting)
+    parent = chosen_recipient(request, meeting, people)
+    context["recipients"] = [
+        {"parent": p, "refusal": people.refusal(p), "invited": people.is_invited(p)}
+        for p in people.parents
+    ]
+    if parent is None:
+        return context, None
+    if refusal := people.refusal(parent):
+        return context, refused_for_restriction(request, meeting, refusal)
+    context["addressed_to"] = parent
+    # Made for one parent or carer, it names only their own children.
+    context["children"] = people.children_of(parent, context["children"])
+    mine = {c.pk for c in context["children"]}
+    context["points"] = [
+        p
+        for p in context["points"]
+        if not (p.owner_kind == p.OwnerKind.CHILD and p.owner_child_id not in mine)
+    ]
+    return context, None
+
+
 @require_GET
 def meeting_summary(request, pk: int):
-    """The family's summary, in plain words, to print or send."""
+    """The family's summary, in plain words, to print or send (with ?parent=, made for one
+    parent or carer)."""
     meeting = _get_meeting_for_user(request, pk)
+    context, refused = _for_parent(request, meeting, summary_context(meeting))
+    if refused is not None:
+        return refused
     audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
-    return render(request, "meetings/meeting_summary.html", summary_context(meeting))
+    return render(request, "meetings/meeting_summary.html", context)
 
 
 @require_GET
 def meeting_summary_pdf(request, pk: int):
     meeting = _get_meeting_for_user(request, pk)
+    context, refused = _for_parent(request, meeting, summary_context(meeting))
+    if refused is not None:
+        return refused
     audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
-    body = pdf.summary_pdf(summary_context(meeting))
+    body = pdf.summary_pdf(context)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="meeting-summary-{meeting.pk}.pdf"'
+    suffix = f"-parent-{context['addressed_to'].pk}" if context.get("addressed_to") else ""
+    filename = f"meeting-summary-{meeting.pk}{suffix}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

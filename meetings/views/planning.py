@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
-from meetings import ics, services
+from families.models import SchoolFamily
+from meetings import ics, sending, services
 from meetings.forms import AgencyForm, CancelForm, MeetingForm
 from meetings.models import ActionPoint, AgencyAttendee, Meeting
 from meetings.views.access import (
@@ -20,6 +21,7 @@ from meetings.views.access import (
     _get_meeting_for_user,
     _require_family_worker,
 )
+from portal import access
 from portal.lib import conflicts, once, saving
 
 
@@ -88,7 +90,13 @@ def meeting_add(request, family_pk: int):
             "purpose": f"Review of the meeting on "
             f"{previous.starts_at:%-d %B %Y}: {previous.purpose}"[:1000],
         }
-    form = MeetingForm(request.POST or None, school=request.school, family=family, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        school=request.school,
+        family=family,
+        initial=initial,
+        may_override=_may_override(request, school_family.key_contact_id),
+    )
     if request.method == "POST" and form.is_valid():
         with saving.kept_if_connection_lost(form):
             try:
@@ -128,6 +136,20 @@ def meeting_add(request, family_pk: int):
     )
 
 
+def _key_contact_id(meeting: Meeting) -> int | None:
+    return (
+        SchoolFamily.objects.filter(school=meeting.school_id, family=meeting.family_id)
+        .values_list("key_contact_id", flat=True)
+        .first()
+    )
+
+
+def _may_override(request, key_contact_id: int | None) -> bool:
+    return access.may_override_restriction(
+        request.user, request.school, key_contact_id=key_contact_id
+    )
+
+
 def _saved(request, meeting, message: str):
     """After saving a plan: say so, warn of any clash (never a block), show the plan."""
     messages.success(request, message)
@@ -143,12 +165,17 @@ def meeting_edit(request, pk: int):
     """Change a planned meeting's time, place and people."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = MeetingForm(
-        request.POST or None, instance=meeting, school=request.school, family=meeting.family
+        request.POST or None,
+        instance=meeting,
+        school=request.school,
+        family=meeting.family,
+        may_override=_may_override(request, _key_contact_id(meeting)),
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         kwargs["chair"] = form.cleaned_data["chair"]
+        kwargs["changed_by"] = request.user
         with saving.kept_if_connection_lost(form):
             try:
                 with transaction.atomic():
@@ -177,7 +204,16 @@ def meeting_edit(request, pk: int):
 
 
 def _plan_context(request, meeting: Meeting) -> dict:
-    invitations = list(meeting.invitations.select_related("parent"))
+    invitations = list(meeting.invitations.select_related("parent", "override_by"))
+    restrictions = services.restrictions_by_parent(meeting.family_id)
+    for inv in invitations:
+        inv.restriction = restrictions.get(inv.parent_id, "")
+        # Letters and calendar files are made only for those invited whom no recorded
+        # restriction protects, or whom a member of staff decided, with a reason, to invite.
+        inv.may_send = inv.response != inv.Response.NOT_INVITED and (
+            not inv.restriction
+            or (inv.is_overridden and inv.override_restriction == inv.restriction)
+        )
     agencies = list(meeting.agencies.all())
     done, applicable = meeting.preparation_counts()
     return {
@@ -262,14 +298,50 @@ def meeting_cancel(request, pk: int):
     return render(request, "meetings/meeting_plan.html", context, status=400)
 
 
+def refused_for_restriction(request, meeting: Meeting, message: str):
+    """The plain answer when something would go to a parent or carer a recorded restriction
+    protects from it (403: the member of staff may see the meeting, not send this)."""
+    return render(
+        request,
+        "meetings/restriction_refusal.html",
+        {"meeting": meeting, "family": meeting.family, "message": message},
+        status=403,
+    )
+
+
+def chosen_recipient(request, meeting: Meeting, people: sending.Recipients):
+    """The parent or carer named by ?parent= (None if none is named); one not in the
+    meeting's family is a 404."""
+    raw = request.GET.get("parent")
+    if raw is None:
+        return None
+    parent = people.parent(raw) if raw.isdigit() else None
+    if parent is None:
+        raise Http404("No such parent or carer in this family.")
+    return parent
+
+
 @require_GET
 def meeting_ics(request, pk: int):
-    """A calendar invitation for staff (.ics)."""
+    """A calendar invitation (.ics): for staff, or with ?parent= for one parent or carer (never
+    for one a recorded restriction protects, unless a member of staff decided so)."""
     meeting = _get_meeting_for_user(request, pk)
+    people = sending.recipients(meeting)
+    parent = chosen_recipient(request, meeting, people)
+    if parent is not None:
+        if refusal := people.refusal(parent):
+            return refused_for_restriction(request, meeting, refusal)
+        if not people.is_invited(parent):
+            raise Http404("This parent or carer is not invited.")
     audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
-    body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting_url(meeting)))
+    if parent is None:
+        body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting_url(meeting)))
+        filename = f"meeting-{meeting.pk}.ics"
+    else:
+        body = ics.parent_ics(meeting, place=people.place_for(parent))
+        filename = f"meeting-{meeting.pk}-parent-{parent.pk}.ics"
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -279,9 +351,30 @@ def meeting_url(meeting: Meeting) -> str:
 
 @require_GET
 def meeting_letter(request, pk: int):
-    """A plain-language invitation letter for each invited parent or carer, ready to print."""
+    """A plain-language invitation letter for each invited parent or carer (or, with ?parent=,
+    for one), ready to print. None goes to someone a recorded restriction protects unless a
+    member of staff decided so; no letter gives another adult's address or number."""
     meeting = _get_meeting_for_user(request, pk)
+    people = sending.recipients(meeting)
+    parent = chosen_recipient(request, meeting, people)
+    if parent is not None:
+        if refusal := people.refusal(parent):
+            return refused_for_restriction(request, meeting, refusal)
+        if not people.is_invited(parent):
+            raise Http404("This parent or carer is not invited.")
     audit.record(request, action=audit.PRINT, obj=meeting, family=meeting.family_id)
     context = _plan_context(request, meeting)
-    context["invited"] = [i for i in context["invitations"] if i.response != i.Response.NOT_INVITED]
+    invited = [i for i in context["invitations"] if i.response != i.Response.NOT_INVITED]
+    if parent is not None:
+        invited = [i for i in invited if i.parent_id == parent.pk]
+    context["coming"] = [
+        i
+        for i in context["invitations"]
+        if i.response != i.Response.NOT_INVITED and not people.refusal(i.parent)
+    ]
+    context["refusals"] = [people.refusal(i.parent) for i in invited if people.refusal(i.parent)]
+    context["invited"] = [i for i in invited if not people.refusal(i.parent)]
+    for inv in context["invited"]:
+        inv.place = people.place_for(inv.parent)
+        inv.children = people.children_of(inv.parent, context["children"])
     return render(request, "meetings/meeting_letter.html", context)
