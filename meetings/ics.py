@@ -9,6 +9,7 @@ from meetings.models import Meeting
 from portal.lib.staff import staff_name
 
 CONFIDENTIAL_LOCATION = "See the invitation in Parent Compass"
+CONFIDENTIAL_PARENT_LOCATION = "As in your letter from the school"
 
 
 def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
@@ -60,7 +61,8 @@ def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
 
 def parent_ics(meeting: Meeting, *, place: str) -> bytes:
     """One VEVENT for a parent or carer: the school, the time, and where in words made for
-    them (`place`, never another adult's address or number); no staff link, no family name."""
+    them (`place`, never another adult's address or number); no staff link, no family name. A
+    confidential meeting's event carries no place in free text at all: the letter says where."""
     cal = Calendar()
     cal.add("prodid", "-//Parent Compass//Meetings//EN")
     cal.add("version", "2.0")
@@ -71,7 +73,7 @@ def parent_ics(meeting: Meeting, *, place: str) -> bytes:
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", f"Meeting with {meeting.school.name}")
-    event.add("location", place)
+    event.add("location", CONFIDENTIAL_PARENT_LOCATION if meeting.is_confidential else place)
     description = [] if meeting.is_confidential else [meeting.purpose]
     description.append(
         f"If the time or place does not suit you, please contact {staff_name(meeting.chair)} "

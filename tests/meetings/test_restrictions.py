@@ -316,3 +316,17 @@ def test_uninviting_clears_the_decision(cast, login, restricted):
     assert not invitation.is_overridden
     letter = login(cast.pastoral).get(_url("meetings:meeting-letter", meeting, restricted.dad))
     assert letter.status_code == 403
+
+
+def test_a_parents_calendar_file_of_a_confidential_meeting_has_no_place_details(
+    cast, login, restricted, home_visit
+):
+    home_visit.place_kind = Meeting.Place.SCHOOL_ROOM
+    home_visit.place_details = "Room 4, beside the family support base"
+    home_visit.confidentiality = "pastoral"
+    home_visit.save()
+    calendar = login(cast.pastoral).get(_url("meetings:meeting-ics", home_visit, restricted.mum))
+    assert calendar.status_code == 200
+    body = calendar.content.decode().replace("\r\n ", "")
+    assert "family support" not in body
+    assert "LOCATION:As in your letter from the school" in body
