@@ -4,6 +4,7 @@ read-only in admin (holds are set and lifted by the headteacher in the portal)."
 from django.contrib import admin
 
 from audit.admin import ReadOnlyAdminMixin
+from portal.lib.family_admin import FamilyDataAdminMixin
 from privacy.models import ErasureLog, ErasureRun, LegalHold, RetentionPolicy
 
 
@@ -19,7 +20,7 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LegalHoldAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["family_id", "school", "set_at", "lifted_at"]
     list_select_related = ["school"]
     list_filter = ["school"]
@@ -27,13 +28,13 @@ class LegalHoldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ErasureRun)
-class ErasureRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ErasureRunAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "started_at", "finished_at", "as_of", "started_by", "school", "erased"]
     actions = None
 
 
 @admin.register(ErasureLog)
-class ErasureLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ErasureLogAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["erased_at", "kind", "object_id", "family_id", "school", "stage", "run"]
     list_filter = ["kind", "stage", "school"]
     search_fields = ["=family_id", "=object_id"]
