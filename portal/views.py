@@ -93,9 +93,9 @@ def staff_access(request, pk: int):
         .order_by("requested_at", "pk")
         .fetch_mode(models.FETCH_RAISE)
     ]
-    changes = (
-        StaffAccessChange.objects.for_school(school).fetch_mode(models.FETCH_RAISE)[:STAFF_ACCESS_CHANGES_SHOWN]
-    )
+    changes = StaffAccessChange.objects.for_school(school).fetch_mode(models.FETCH_RAISE)[
+        :STAFF_ACCESS_CHANGES_SHOWN
+    ]
     return render(
         request,
         "portal/staff_access.html",
