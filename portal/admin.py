@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 from portal import access, services
+from portal.lib.admin_scope import administered_schools
 from portal.models import Authority, ClassGroup, Membership, School, StaffAccessChange
 
 
@@ -32,9 +33,7 @@ def _all(request) -> bool:
 
 
 def _schools(request):
-    if _all(request):
-        return School.objects.all()
-    return School.objects.filter(pk__in=access.administered_school_ids(request.user))
+    return administered_schools(request.user)
 
 
 def _users(request):

@@ -1,15 +1,17 @@
-"""Retention policies are edited by administrators here too; legal holds and the erasure log are
+"""Retention policies are edited by administrators here too (each school's administrator only
+their own schools'); legal holds and the erasure log are
 read-only in admin (holds are set and lifted by the headteacher in the portal)."""
 
 from django.contrib import admin
 
 from audit.admin import ReadOnlyAdminMixin
+from portal.lib.admin_scope import SchoolScopedAdminMixin
 from portal.lib.family_admin import FamilyDataAdminMixin
 from privacy.models import ErasureLog, ErasureRun, LegalHold, RetentionPolicy
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
     list_display = ["school", "routine_years", "protection_years", "updated_at"]
     list_select_related = ["school"]
     fields = ["school", "routine_years", "protection_years", "notes"]

@@ -293,7 +293,7 @@ def test_another_schools_waiting_role_is_not_found(login, cast):
 def test_the_staff_access_page_keeps_to_its_query_budget(
     login, cast, django_assert_max_num_queries
 ):
-    for i in range(3):
+    for _ in range(3):
         factories.MembershipFactory(
             school=cast.school, confirmed_at=None, requested_by=cast.admin, role=Role.STAFF
         )
