@@ -431,6 +431,36 @@ class StaffUserAdmin(UserAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
+    def delete_model(self, request, obj):
+        self._record_removal(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self._record_removal(request, user)
+        super().delete_queryset(request, queryset)
+
+    def _record_removal(self, request, user) -> None:
+        """The account's roles go with it: each is in the trail, under its school."""
+        for membership in user.memberships.select_related("school"):
+            services.staff_change_record(
+                actor=request.user,
+                kind=StaffAccessChange.Kind.MEMBERSHIP,
+                what=f"Role at {membership.school.name}",
+                before=services.membership_state(membership),
+                after="removed with the account",
+                subject=user,
+                school=membership.school,
+            )
+        services.staff_change_record(
+            actor=request.user,
+            kind=StaffAccessChange.Kind.ACCOUNT,
+            what="Account",
+            before="exists",
+            after="removed",
+            subject=user,
+        )
+
 
 @admin.register(Group)
 class RightsCheckedGroupAdmin(GroupAdmin):

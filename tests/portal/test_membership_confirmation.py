@@ -256,6 +256,16 @@ def test_removing_a_role_is_in_the_trail(login, admin, cast):
     assert (row.actor, row.after, row.school) == (admin, "removed", cast.school)
 
 
+def test_removing_an_account_puts_its_roles_in_the_trail(login, admin, cast):
+    url = reverse("admin:auth_user_delete", args=[cast.teacher.pk])
+    assert login(admin).post(url, {"post": "yes"}).status_code == 302
+    row = StaffAccessChange.objects.get(school=cast.school)
+    assert row.subject_name.endswith("(teacher)")
+    assert (row.actor, row.after) == (admin, "removed with the account")
+    body = login(cast.headteacher).get(_staff_access(cast.school)).content.decode()
+    assert "removed with the account" in body
+
+
 def test_the_headteacher_sees_their_schools_changes_and_not_another_schools(login, cast, superuser):
     factories.StaffAccessChangeFactory(
         school=cast.school, what="Role at Riverside Primary", before="A-OWN-BEFORE"
