@@ -286,3 +286,28 @@ def test_administrator_cannot_change_another_schools_roles_through_a_users_page(
 def test_superuser_sees_every_schools_staff(login, superuser, cast):
     body = login(superuser).get(reverse("admin:auth_user_changelist")).content.decode()
     assert "outsider_teacher" in body
+
+
+def test_administrator_edits_only_their_schools_classes(login, admin, cast):
+    own = factories.ClassGroupFactory(school=cast.school, name="P4")
+    other = factories.ClassGroupFactory(school=cast.other_school, name="ZZ-OTHER-CLASS")
+    client = login(admin)
+    body = client.get(reverse("admin:portal_classgroup_changelist")).content.decode()
+    assert "P4" in body and "ZZ-OTHER-CLASS" not in body
+    response = client.get(reverse("admin:portal_classgroup_change", args=[other.pk]))
+    assert response.status_code == 302
+    # Nor may a class of theirs be given another school's teacher (who would then see its
+    # pupils' families).
+    url = reverse("admin:portal_classgroup_change", args=[own.pk])
+    data = admin_form_data(client.get(url))
+    data["staff"] = [str(cast.outsider_teacher.pk)]
+    assert client.post(url, data).status_code == 200
+    assert not own.staff.exists()
+
+
+def test_an_administrator_linked_to_no_school_manages_no_school(login, admin, cast):
+    cast.school.administrators.remove(admin)
+    client = login(admin)
+    body = client.get(reverse("admin:portal_membership_changelist")).content.decode()
+    assert "Riverside Primary" not in body
+    assert client.get(_user_url(cast.teacher)).status_code == 302
