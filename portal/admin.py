@@ -82,6 +82,10 @@ def _perm_words(perms) -> str:
     return "; ".join(sorted(f"{p.name} ({p.content_type.app_label})" for p in perms)) or "none"
 
 
+def _yes_no(value) -> str:
+    return "yes" if value else "no"
+
+
 def _save_memberships(request, formset) -> None:
     """Saves a formset of memberships through the service that asks for confirmation and
     writes the trail (the inline rows on a school's and on an account's page)."""
@@ -156,7 +160,23 @@ class SchoolAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if _all(request):
             return []
-        return ["authority", "administrators"]
+        # Whether teachers see every family widens what a whole staff sees: a superuser's
+        # decision (asked for by the headteacher), like a role that sees families.
+        return ["authority", "administrators", "staff_see_all_families"]
+
+    def save_model(self, request, obj, form, change):
+        before = School.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        was = before.staff_see_all_families if before else False
+        if was != obj.staff_see_all_families:
+            services.staff_change_record(
+                actor=request.user,
+                kind=StaffAccessChange.Kind.ACCOUNT,
+                what=f"Teachers and support staff at {obj.name} see every family",
+                before=_yes_no(was),
+                after=_yes_no(obj.staff_see_all_families),
+                school=obj,
+            )
 
     def has_add_permission(self, request):
         return _all(request) and super().has_add_permission(request)
@@ -300,10 +320,6 @@ _FLAGS = [
     ("is_staff", "Staff status (may use Administration)"),
     ("is_superuser", "Superuser status"),
 ]
-
-
-def _yes_no(value) -> str:
-    return "yes" if value else "no"
 
 
 @admin.register(User)

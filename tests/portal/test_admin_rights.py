@@ -311,3 +311,23 @@ def test_an_administrator_linked_to_no_school_manages_no_school(login, admin, ca
     body = client.get(reverse("admin:portal_membership_changelist")).content.decode()
     assert "Riverside Primary" not in body
     assert client.get(_user_url(cast.teacher)).status_code == 302
+
+
+def test_administrator_cannot_let_every_teacher_see_every_family(login, admin, cast):
+    url = reverse("admin:portal_school_change", args=[cast.school.pk])
+    client = login(admin)
+    data = admin_form_data(client.get(url))
+    data["staff_see_all_families"] = "on"
+    assert client.post(url, data).status_code == 302
+    cast.school.refresh_from_db()
+    assert cast.school.staff_see_all_families is False
+
+
+def test_a_superuser_letting_teachers_see_every_family_is_in_the_trail(login, superuser, cast):
+    url = reverse("admin:portal_school_change", args=[cast.school.pk])
+    client = login(superuser)
+    data = admin_form_data(client.get(url))
+    data["staff_see_all_families"] = "on"
+    assert client.post(url, data).status_code == 302
+    row = StaffAccessChange.objects.get(school=cast.school)
+    assert (row.actor, row.before, row.after) == (superuser, "no", "yes")
