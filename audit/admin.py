@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from audit.models import AccessLog
+from portal.lib.family_admin import FamilyDataAdminMixin
 
 
 class ReadOnlyAdminMixin:
@@ -19,7 +20,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "content_type", "object_id", "family_id", "school"]
     list_filter = ["action", "content_type", "school"]
     search_fields = ["username", "=object_id", "=family_id", "=ip_address"]

@@ -53,7 +53,8 @@ OVERHEAD = re.compile(
     r'"django_session"|^(RELEASE )?SAVEPOINT|"auth_group"\."name" = \'Administrators\''
     r'|^SELECT .* FROM "auth_user" WHERE "auth_user"\."id" = \d+ LIMIT \d+$'
     r'|^SELECT .* FROM "portal_membership" INNER JOIN .* WHERE \("portal_membership"\.'
-    r'"is_active"(?: = 1)? AND .*"portal_membership"\."user_id" = \d+\)'
+    r'"confirmed_at" IS NOT NULL AND "portal_membership"\."is_active"(?: = 1)? AND .*'
+    r'"portal_membership"\."user_id" = \d+\)'
     r'|"otp_totp_totpdevice"|"otp_static_staticdevice"',
     re.S,
 )

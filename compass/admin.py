@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from compass.models import CompassRegion, LeverStep, Placement
+from portal.lib.family_admin import FamilyDataAdminMixin
 
 
 @admin.register(CompassRegion)
@@ -19,7 +20,7 @@ class LeverStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(FamilyDataAdminMixin, admin.ModelAdmin):
     """Placements are never overwritten, so admin only shows them."""
 
     list_display = ["family", "school", "region_label", "placed_by", "placed_at"]

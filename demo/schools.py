@@ -128,6 +128,8 @@ def load() -> dict[str, School]:
         first, last = ADMINS[key]
         admin = _user(f"{key}.admin", first, last, is_staff=True)
         admin.groups.add(admins)
+        # Each school's administrator manages that school's staff only (portal/admin.py).
+        school.administrators.add(admin)
         teacher = get_user_model().objects.get(username=f"{key}.teacher")
         for class_name, year in CLASSES[key]:
             group, _ = ClassGroup.objects.get_or_create(

@@ -1,11 +1,11 @@
 """Django admin for families. Only superusers (or staff given families permissions on purpose)
-see these: the Administrators group manages accounts and schools, not family records."""
+see these: the Administrators group manages accounts and schools, not family records, whatever
+permissions it is given (portal.access.may_read_family_records_in_admin)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,6 +16,7 @@ from django.urls import path, reverse
 
 from families import importer
 from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
+from portal import access
 from portal.models import School
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -62,13 +63,11 @@ class ImportConfirmForm(forms.Form):
         return self.cleaned_data["token"]
 
 
-_STORED = ModelBackend()
-
-
 def _granted(user, perm: str) -> bool:
     """Only permissions granted in admin count here, never the portal's role rules: a member of
-    staff who also administers must not reach family records through their school role."""
-    return user.is_active and (user.is_superuser or _STORED.has_perm(user, perm))
+    staff who also administers must not reach family records through their school role, and a
+    member of the Administrators group never does (see portal.access)."""
+    return access.may_read_family_records_in_admin(user, perm)
 
 
 class _StoredPermsOnly:
@@ -82,8 +81,7 @@ class _StoredPermsOnly:
         return _granted(request.user, f"families.{action}_{self.opts.model_name}")
 
     def has_module_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or _STORED.has_module_perms(user, "families"))
+        return access.may_use_family_admin(request.user, "families")
 
     def has_view_permission(self, request, obj=None):
         return self._perm(request, "view") or self._perm(request, "change")
@@ -378,3 +376,11 @@ class ContactAdmin(_StoredPermsOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         # Withdrawn contacts are still records: admin lists them too.
         return Contact.all_objects.fetch_mode(models.FETCH_PEERS)
+
+    def get_exclude(self, request, obj=None):
+        # What was said in a pastoral or named-staff-only contact is for its readers in the
+        # portal (who are named, or whose role allows it), never for anyone in admin, superusers
+        # included: admin shows that such a contact exists, not its words.
+        if obj is not None and obj.confidentiality != access.CONFIDENTIAL_SCHOOL:
+            return ["summary", "agreed", "confidentiality_reason"]
+        return super().get_exclude(request, obj)

@@ -340,3 +340,91 @@ def may_override_restriction(user, school, *, key_contact_id: int | None) -> boo
     """Whether this user may decide, with a reason, to invite or write to a parent or carer
     despite a recorded restriction: the same people who may see their contact details."""
     return may_see_restricted_contact_details(user, school, key_contact_id=key_contact_id)
+
+
+# Administration. Administrators who are not superusers manage only the schools they are linked
+# to (School.administrators), never give more rights than they hold, and never read family
+# records in admin. A family-seeing role they give waits for a second person's confirmation.
+
+
+def administered_school_ids(user) -> set[int]:
+    """The schools this administrator manages in admin (superusers: see may_administer_all)."""
+    if not is_administrator(user):
+        return set()
+    cached = getattr(user, "_portal_administered", None)
+    if cached is None:
+        cached = set(user.administered_schools.values_list("pk", flat=True))
+        user._portal_administered = cached
+    return cached
+
+
+def may_administer_all(user) -> bool:
+    """Superusers manage every school, account and group."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def stored_perms(user) -> set[str]:
+    """Permissions granted in admin to the user or their groups ("app_label.codename")."""
+    from django.contrib.auth.backends import ModelBackend
+
+    if not user.is_active:
+        return set()
+    return ModelBackend().get_all_permissions(user)
+
+
+def holds_no_more_than(actor, target) -> bool:
+    """Whether `target` holds no right `actor` lacks: an account an administrator may change.
+    Superusers hold every right; anyone else's are their flags and stored permissions."""
+    if may_administer_all(actor):
+        return True
+    if target.is_superuser or (target.is_staff and not actor.is_staff):
+        return False
+    return stored_perms(target) <= stored_perms(actor)
+
+
+def may_take_over(actor, target) -> bool:
+    """Whether `actor` may set `target`'s password, username or e-mail address (any of which
+    lets them sign in as `target`): superusers; anyone for their own account; administrators
+    only for accounts holding no more rights than theirs and no role that sees families."""
+    if may_administer_all(actor) or actor.pk == target.pk:
+        return True
+    if not holds_no_more_than(actor, target):
+        return False
+    return not target.memberships.filter(is_active=True, role__in=FAMILY_ROLES).exists()
+
+
+def may_read_family_records_in_admin(user, perm: str) -> bool:
+    """Family records in admin: superusers, and staff given the permission on purpose, but never
+    a member of the Administrators group who is not a superuser, whatever their permissions
+    (administration alone gives no sight of families)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if is_administrator(user):
+        return False
+    return perm in stored_perms(user)
+
+
+def may_use_family_admin(user, app_label: str) -> bool:
+    """Whether admin lists an app of family records for this user at all (see above)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if is_administrator(user):
+        return False
+    return any(perm.startswith(f"{app_label}.") for perm in stored_perms(user))
+
+
+def may_confirm_membership(user, membership) -> bool:
+    """Whether `user` may confirm (or decline) a role awaiting confirmation: a headteacher of
+    its school or a superuser, never the person who asked for it nor the person it is for."""
+    if membership.confirmed_at is not None or not membership.is_active:
+        return False
+    if user.pk in (membership.user_id, membership.requested_by_id):
+        return False
+    return may_administer_all(user) or is_headteacher(user, membership.school_id)
+
+
+rules.add_perm("portal.review_staff_access", is_headteacher)

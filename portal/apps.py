@@ -17,3 +17,12 @@ class PortalConfig(AppConfig):
                 order=90,
             )
         )
+        shell.register_nav(
+            shell.NavItem(
+                label="Staff access",
+                url_name="staff-access",
+                allowed=lambda request: access.is_headteacher(request.user, request.school),
+                url_kwargs=lambda request: {"pk": request.school.pk},
+                order=95,
+            )
+        )

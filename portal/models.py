@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Authority(models.Model):
@@ -51,6 +52,15 @@ class School(models.Model):
         default=12,
         help_text="Ask the key contact to review a family's compass placement after this "
         "many weeks.",
+    )
+    # Who administers this school in Django admin (members of the Administrators group who are
+    # not superusers see and change only their own schools' staff). Set by a superuser.
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_schools",
+        help_text="Administrators who manage this school's staff accounts and roles in "
+        "Administration. Only a superuser can change this.",
     )
 
     class Meta:
@@ -99,7 +109,12 @@ class Role(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(is_active=True, user__is_active=True)
+        """Memberships that take effect: switched on, of an active account, and confirmed."""
+        return self.filter(is_active=True, user__is_active=True, confirmed_at__isnull=False)
+
+    def awaiting_confirmation(self):
+        """Memberships an administrator asked for that no second person has confirmed yet."""
+        return self.filter(is_active=True, confirmed_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -117,6 +132,28 @@ class Membership(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A family-seeing role given or raised by an administrator who is not a superuser waits,
+    # with no effect, until a headteacher of the school or a superuser confirms it (see
+    # portal/services.py). Memberships written by code (demo data, imports) are confirmed as
+    # they are made, hence the default.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -140,6 +177,63 @@ class Membership(models.Model):
     def title(self):
         """What to call this person's job on screen."""
         return self.job_title or self.get_role_display()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class StaffAccessChangeQuerySet(models.QuerySet):
+    def for_school(self, school):
+        """What the school's headteacher sees: changes to roles at the school, site-wide
+        changes to the accounts of anyone with a role there (status, groups, permissions), and
+        changes to groups' permissions (groups are site-wide)."""
+        members = Membership.objects.filter(school=school).values("user_id")
+        return self.filter(
+            Q(school=school)
+            | Q(school__isnull=True, subject__in=members)
+            | Q(kind=StaffAccessChange.Kind.GROUP_PERMISSIONS)
+        )
+
+
+class StaffAccessChange(models.Model):
+    """One change to who may do what: a role at a school, a group, a permission, an account's
+    staff or superuser status. Written by the admin save paths and the confirmation page; never
+    changed or deleted. Names are kept as they were, so a row outlives the accounts it names."""
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", "Role at a school"
+        CONFIRMATION = "confirmation", "Confirmation"
+        ACCOUNT = "account", "Account status"
+        GROUPS = "groups", "Groups"
+        PERMISSIONS = "permissions", "Permissions"
+        GROUP_PERMISSIONS = "group_permissions", "A group's permissions"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("by", max_length=300)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_name = models.CharField("for", max_length=300, blank=True)
+    # Set for a role at a school; empty for site-wide changes (groups, permissions, flags).
+    school = models.ForeignKey(School, null=True, on_delete=models.SET_NULL, related_name="+")
+    group_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    what = models.CharField(max_length=200)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    objects = StaffAccessChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["school", "-at"], name="staffaccesschange_school")]
+
+    def __str__(self):
+        return f"{self.actor_name}: {self.what} for {self.subject_name or self.group_name}"
 
 
 class FormSubmission(models.Model):

@@ -1,4 +1,5 @@
-"""The site shell's pages: home, choosing a school, the school's team, and error pages."""
+"""The site shell's pages: home, choosing a school, the school's team, staff access changes
+(confirming roles an administrator gave), and error pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -6,15 +7,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access, shell
+from portal import access, services, shell
 from portal.lib.urls import local_next
 from portal.middleware import SESSION_KEY, school_optional
-from portal.models import Membership, Role, School
+from portal.models import Membership, Role, School, StaffAccessChange
+
+STAFF_ACCESS_CHANGES_SHOWN = 200
 
 
 def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") -> School:
@@ -75,6 +78,66 @@ def school_team(request, pk: int):
         .fetch_mode(models.FETCH_RAISE)
     )
     return render(request, "portal/school_team.html", {"school": school, "team": team})
+
+
+@require_GET
+def staff_access(request, pk: int):
+    """For the headteacher: roles awaiting their confirmation, and every change to who may do
+    what at the school (roles, groups, permissions, staff and superuser status)."""
+    school = _get_school_for_user(request, pk, perm="portal.review_staff_access")
+    waiting = [
+        (m, access.may_confirm_membership(request.user, m))
+        for m in Membership.objects.awaiting_confirmation()
+        .filter(school=school)
+        .select_related("user", "requested_by")
+        .order_by("requested_at", "pk")
+        .fetch_mode(models.FETCH_RAISE)
+    ]
+    changes = StaffAccessChange.objects.for_school(school).fetch_mode(models.FETCH_RAISE)[
+        :STAFF_ACCESS_CHANGES_SHOWN
+    ]
+    return render(
+        request,
+        "portal/staff_access.html",
+        {"school": school, "waiting": waiting, "changes": changes},
+    )
+
+
+def _get_waiting_membership(request, pk: int, membership_pk: int) -> Membership:
+    """A role awaiting confirmation at the headteacher's school; another school's is a 404."""
+    school = _get_school_for_user(request, pk, perm="portal.review_staff_access")
+    membership = get_object_or_404(
+        Membership.objects.awaiting_confirmation().select_related("user", "school"),
+        pk=membership_pk,
+        school=school,
+    )
+    if not access.may_confirm_membership(request.user, membership):
+        raise PermissionDenied
+    return membership
+
+
+@require_POST
+def staff_access_confirm(request, pk: int, membership_pk: int):
+    membership = _get_waiting_membership(request, pk, membership_pk)
+    services.membership_confirm(membership=membership, by=request.user)
+    messages.success(
+        request,
+        f"Confirmed: {services.person_name(membership.user)} is now "
+        f"{membership.get_role_display().lower()} at {membership.school.name}.",
+    )
+    return redirect("staff-access", pk=pk)
+
+
+@require_POST
+def staff_access_decline(request, pk: int, membership_pk: int):
+    membership = _get_waiting_membership(request, pk, membership_pk)
+    services.membership_decline(membership=membership, by=request.user)
+    messages.success(
+        request,
+        f"Declined: {services.person_name(membership.user)} was not given this role. "
+        "The administrator who asked can see it is switched off.",
+    )
+    return redirect("staff-access", pk=pk)
 
 
 @login_not_required

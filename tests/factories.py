@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
-from portal.models import Authority, ClassGroup, Membership, Role, School
+from portal.models import Authority, ClassGroup, Membership, Role, School, StaffAccessChange
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -63,6 +63,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     school = factory.SubFactory(SchoolFactory)
     role = Role.STAFF
+
+
+class StaffAccessChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffAccessChange
+
+    actor = factory.SubFactory(UserFactory)
+    actor_name = factory.LazyAttribute(lambda c: c.actor.get_username())
+    kind = StaffAccessChange.Kind.MEMBERSHIP
+    what = "Role at a school"
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):

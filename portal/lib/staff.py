@@ -19,6 +19,7 @@ def family_workers(school):
             is_active=True,
             memberships__school=school,
             memberships__is_active=True,
+            memberships__confirmed_at__isnull=False,
             memberships__role__in=FAMILY_ROLES,
         )
         .order_by("last_name", "first_name")

@@ -61,6 +61,7 @@ def test_administrator_reaches_admin_and_can_manage_memberships(login, cast):
     cast.admin.groups.first().permissions.set(
         Permission.objects.filter(content_type__app_label="portal")
     )
+    cast.school.administrators.add(cast.admin)
     client = login(cast.admin)
     assert client.get("/admin/").status_code == 200
     response = client.get("/admin/portal/membership/?role=staff&q=teacher")

@@ -8,6 +8,7 @@ from tests import factories
 
 
 def test_an_administrator_sets_a_schools_retention_periods(login, cast):
+    cast.school.administrators.add(cast.admin)
     client = login(cast.admin)
     assert client.get(reverse("admin:privacy_retentionpolicy_changelist")).status_code == 200
     response = client.post(
@@ -18,6 +19,24 @@ def test_an_administrator_sets_a_schools_retention_periods(login, cast):
     policy = RetentionPolicy.objects.get(school=cast.school)
     assert policy.routine_years == 4
     assert policy.updated_by == cast.admin
+
+
+def test_an_administrator_cannot_set_another_schools_retention_periods(login, cast):
+    """Shorter periods at another school would have its records erased sooner."""
+    cast.school.administrators.add(cast.admin)
+    client = login(cast.admin)
+    response = client.post(
+        reverse("admin:privacy_retentionpolicy_add"),
+        {"school": cast.other_school.pk, "routine_years": 1, "protection_years": 25, "notes": ""},
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["school"]
+    assert not RetentionPolicy.objects.filter(school=cast.other_school).exists()
+    other = RetentionPolicy.objects.create(school=cast.other_school)
+    url = reverse("admin:privacy_retentionpolicy_change", args=[other.pk])
+    assert client.get(url).status_code == 302  # not found: back to the admin index
+    other.refresh_from_db()
+    assert other.routine_years != 1
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,8 @@ class Side:
     scaling: object = None
     step: object = None
     follow_up: object = None
+    # A teacher's role an administrator gave, awaiting the headteacher's confirmation.
+    pending: object = None
     complaints: dict = field(default_factory=dict)
     hold: object = None  # a legal hold on the family (privacy)
     placement: object = None
@@ -206,6 +208,17 @@ def build(cast) -> World:
         headteacher=cast.outsider_headteacher,
     )
     own.twin, other.twin = other, own
+    # The administrator manages the own school (School.administrators); each school has a role
+    # they gave waiting for its headteacher's confirmation.
+    cast.school.administrators.add(cast.admin)
+    for side in (own, other):
+        side.pending = factories.MembershipFactory(
+            user=factories.UserFactory(username=f"newcomer_{side.school.pk}"),
+            school=side.school,
+            role=Role.STAFF,
+            confirmed_at=None,
+            requested_by=cast.admin,
+        )
     # A brother or sister at another school of the own authority: the same family, its own
     # school's contacts, meetings and complaints, which the own school must never see.
     sibling_school = factories.SchoolFactory(name="Riverside High", authority=cast.school.authority)

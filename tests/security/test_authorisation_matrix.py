@@ -77,6 +77,10 @@ def complaint(key):
     return lambda s: {"pk": s.complaints[key].pk}
 
 
+def pending(s):
+    return {"pk": s.school.pk, "membership_pk": s.pending.pk}
+
+
 def sibling_contact(s):
     return {"pk": s.sibling.contacts["school"].pk}
 
@@ -121,6 +125,11 @@ PORTAL_ROWS = [
     R("home", None, EVERYONE),
     R("school-switch", None, EVERYONE, method="FORM", data={"school": "x"}),
     R("school-team", lambda s: {"pk": s.school.pk}, "200 200 200 403 404"),
+    R("staff-access", lambda s: {"pk": s.school.pk}, "403 403 200 403 404"),
+    *(
+        R(name, pending, "403 403 302 403 404", method="POST")
+        for name in ("staff-access-confirm", "staff-access-decline")
+    ),
     R("login", None, "302 302 302 302 302", anonymous=200, method="FORM"),
     R("otp-setup", None, EVERYONE, method="FORM"),
     # Already confirmed (or, for a teacher, nothing to confirm): sent on.
@@ -419,6 +428,8 @@ ADMIN_ROWS = [
     R("admin:portal_school_changelist", None, ADMIN_IN),
     R("admin:auth_user_changelist", None, ADMIN_IN),
     R("admin:portal_school_change", lambda s: {"object_id": s.school.pk}, ADMIN_IN, scope="all"),
+    R("admin:portal_membership_changelist", None, ADMIN_IN),
+    R("admin:auth_group_changelist", None, ADMIN_IN),
     *(
         R(f"admin:{name}", None, "302 302 302 302 403")
         for name in (

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_form_submissions'),
+        ('portal', '0003_membership_confirmation_and_staff_access_trail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
