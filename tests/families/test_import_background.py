@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.tasks import default_task_backend
 from django.urls import reverse
@@ -106,6 +107,33 @@ def test_the_upload_stores_the_file_and_reads_no_row(
     page = client.get(_run_page(run.pk)).content.decode()
     assert "Waiting to start" in page and 'http-equiv="refresh"' in page
     assert "Confirm and import" not in page
+
+
+def _worker():
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+# The worker checks its connection between tasks as in production: it needs real commits.
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_runs_the_dry_run_and_then_the_import(login, superuser, cast, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = login(superuser)
+    client.post(
+        reverse("admin:families_child_import"),
+        {"school": cast.school.pk, "file": _upload(_csv(_rows(3)))},
+    )
+    dry = ImportRun.objects.get()
+    assert (dry.status, dry.rows_done) == ("queued", 0)
+    _worker()
+    dry.refresh_from_db()
+    assert (dry.status, dry.rows_done, dry.rows_total) == ("done", 3, 3)
+    response = client.post(_confirm(dry.pk))
+    real = ImportRun.objects.get(dry_run=False)
+    assert response.url == _run_page(real.pk) and real.status == "queued"
+    assert not Child.objects.exists()
+    _worker()
+    real.refresh_from_db()
+    assert real.status == "done" and Child.objects.count() == 3
 
 
 def test_the_task_completes_the_dry_run_and_the_page_shows_its_report(login, superuser, cast):
