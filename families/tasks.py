@@ -32,12 +32,13 @@ class _Progress:
     def __init__(self, run_pk: int):
         self.run_pk = run_pk
         self.side = None
+        self.given_up = False
 
     def __call__(self, done: int, total: int) -> None:
         values = {"rows_done": done, "rows_total": total, "progress_at": timezone.now()}
         if not connection.in_atomic_block:
             ImportRun.objects.filter(pk=self.run_pk).update(**values)
-        elif connection.vendor == "postgresql":
+        elif connection.vendor == "postgresql" and not self.given_up:
             self._write_aside(values)
 
     def _write_aside(self, values: dict) -> None:
@@ -55,6 +56,8 @@ class _Progress:
                     [values["rows_done"], values["rows_total"], values["progress_at"], self.run_pk],
                 )
         except DatabaseError:
+            # Once is enough: the page shows the count at the end instead of slowing the run.
+            self.given_up = True
             logger.warning("Import run %s: progress not written", self.run_pk, exc_info=True)
 
     def close(self) -> None:
