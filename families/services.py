@@ -280,17 +280,15 @@ def import_run_start(
 ):
     """Stores an uploaded CSV file as a dry run and queues it for the background worker.
 
-    Dry runs of this school that were never imported and are past their time lose their copy
-    of the file here (it holds pupils' and parents' details).
+    Dry runs (of any school) never imported and past their time lose their copy of the file
+    here: it holds pupils' and parents' details.
     """
     from families.import_runs import CONFIRM_WITHIN, ImportRun
     from families.tasks import import_run_process
 
-    ImportRun.objects.filter(
-        school=school,
-        dry_run=True,
-        finished_at__lt=timezone.now() - CONFIRM_WITHIN,
-    ).exclude(content="").update(content="")
+    ImportRun.objects.filter(dry_run=True, finished_at__lt=timezone.now() - CONFIRM_WITHIN).exclude(
+        content=""
+    ).update(content="")
     run = ImportRun(
         school=school,
         started_by=user,

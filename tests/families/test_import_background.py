@@ -358,10 +358,10 @@ def test_a_dry_run_a_day_old_can_no_longer_be_imported(login, superuser, cast):
         response = client.post(_confirm(run.pk), follow=True)
         assert "can no longer be imported" in response.content.decode()
         assert not ImportRun.objects.filter(dry_run=False).exists()
-        # The next upload of the school empties the old copy of the file.
+        # The next upload, at any school, empties the old copy of the file.
         client.post(
             reverse("admin:families_child_import"),
-            {"school": cast.school.pk, "file": _upload(_csv(_rows(1)))},
+            {"school": cast.other_school.pk, "file": _upload(_csv(_rows(1)))},
         )
     run.refresh_from_db()
     assert run.content == ""
@@ -444,6 +444,26 @@ def test_anonymous_users_go_to_login_and_the_import_button_takes_only_post(
     response = client.get(_run_page(run.pk))
     assert response.status_code == 302 and "login" in response.url
     assert login(superuser).get(_confirm(run.pk)).status_code == 405
+
+
+def test_the_import_pages_cost_a_fixed_number_of_queries(
+    login, superuser, cast, django_assert_max_num_queries
+):
+    client = login(superuser)
+    pages = [reverse("admin:families_importrun_list"), reverse("admin:families_child_import")]
+    for i in range(2):
+        run = _run(cast.school, started_by=superuser, file_name=f"{i}.csv")
+        tasks.import_run_process.call(run.pk)
+    with django_assert_max_num_queries(40) as two:
+        for url in pages:
+            client.get(url)
+    for _ in range(3):
+        _run(cast.other_school, started_by=factories.UserFactory())
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        for url in pages:
+            assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(_run_page(run.pk)).status_code == 200
 
 
 def test_reading_a_report_is_in_the_access_log(login, importer_user, cast):
