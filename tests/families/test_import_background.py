@@ -201,6 +201,15 @@ def test_a_dry_run_with_no_importable_row_offers_no_import(login, superuser, cas
     assert not ImportRun.objects.filter(dry_run=False).exists()
 
 
+def test_a_running_import_shows_its_progress_and_refreshes_itself(login, superuser, cast):
+    run = _run(cast.school, dry_run=False, status="running", rows_total=35000, rows_done=12000)
+    page = login(superuser).get(_run_page(run.pk)).content.decode()
+    assert "<h2>Importing</h2>" in page
+    assert '<progress max="35000" value="12000">34%</progress>' in page
+    assert "12,000 of 35,000 rows done (34%)" in page
+    assert 'http-equiv="refresh"' in page and f'href="{_run_page(run.pk)}"' in page
+
+
 def test_progress_is_reported_after_each_chunk(cast, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
     seen = []
