@@ -6,16 +6,26 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from families import importer
-from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
+import audit
+from families import importer, services
+from families.models import (
+    Child,
+    ChildParent,
+    Contact,
+    Family,
+    ImportRun,
+    ParentCarer,
+    SchoolFamily,
+)
 from portal import access
 from portal.models import School
 
@@ -37,30 +47,26 @@ class ImportUploadForm(forms.Form):
         "and the problem rows are listed.",
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = access.import_school_ids(user)
+        if schools is not None:  # only the schools this user may import into
+            self.fields["school"].queryset = self.fields["school"].queryset.filter(pk__in=schools)
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB; split it and try again.")
         try:
-            self.cleaned_data["content"] = importer.decode(upload.read())
+            content = importer.decode(upload.read())
+            importer.check_header(content)  # the rows are read in the background
         except importer.ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        self.cleaned_data["content"] = content
         return upload
 
 
-class ImportConfirmForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.all(), widget=forms.HiddenInput)
-    all_or_nothing = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    token = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_token(self):
-        try:
-            self.cleaned_data["content"] = signing.loads(
-                self.cleaned_data["token"], salt=importer.SALT, max_age=3600
-            )
-        except signing.BadSignature as exc:
-            raise forms.ValidationError("The preview has expired; upload the file again.") from exc
-        return self.cleaned_data["token"]
+_STORED = ModelBackend()
 
 
 def _granted(user, perm: str) -> bool:
@@ -169,86 +175,125 @@ class _ImportLinkMixin:
         extra_context = {
             **(extra_context or {}),
             "import_url": reverse(f"admin:families_{self.model._meta.model_name}_import")
-            if _may_import(request)
+            if access.may_import(request.user)
             else None,
         }
         return super().changelist_view(request, extra_context)
 
+    def _import_context(self, request, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "columns": importer.COLUMNS,
+        }
+
     def import_view(self, request):
-        """Upload a CSV, see what would change (a dry run), then confirm to save it."""
-        if not _may_import(request):
+        """Upload a CSV: it is stored and checked in the background (a dry run), and the user is
+        sent to the run's page, which shows its progress and then what would change."""
+        if not access.may_import(request.user):
             raise PermissionDenied
         if request.method not in ("GET", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import pupils and families from a CSV file",
-            "columns": importer.COLUMNS,
-        }
-        if request.method == "POST" and "confirm" in request.POST:
-            form = ImportConfirmForm(request.POST)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    result = importer.families_import(
-                        content=data["content"],
-                        school=data["school"],
-                        dry_run=False,
-                        all_or_nothing=data["all_or_nothing"],
-                    )
-                except importer.ImportFileError as exc:
-                    messages.error(request, str(exc))
-                    return redirect(request.path)
-                level = messages.WARNING if result.errors else messages.SUCCESS
-                messages.add_message(
-                    request, level, " ".join([result.headline(), *result.summary_lines()])
-                )
-                for error in result.errors[:20]:
-                    messages.warning(request, str(error))
-                return redirect(reverse("admin:families_child_changelist"))
-            messages.error(
-                request, "The import could not be confirmed; please upload the file again."
-            )
-            return redirect(request.path)
+        context = self._import_context(request, "Import pupils and families from a CSV file")
         if request.method == "POST":
-            form = ImportUploadForm(request.POST, request.FILES)
+            form = ImportUploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
                 data = form.cleaned_data
-                try:
-                    result = importer.families_import(
-                        content=data["content"],
-                        school=data["school"],
-                        dry_run=True,
-                        all_or_nothing=data["all_or_nothing"],
-                    )
-                except importer.ImportFileError as exc:
-                    form.add_error("file", str(exc))
-                else:
-                    confirm = ImportConfirmForm(
-                        initial={
-                            "school": data["school"].pk,
-                            "all_or_nothing": data["all_or_nothing"],
-                            "token": signing.dumps(
-                                data["content"], compress=True, salt=importer.SALT
-                            ),
-                        }
-                    )
-                    context.update(result=result, confirm_form=confirm, school=data["school"])
-                    return TemplateResponse(request, "admin/families/import_preview.html", context)
+                run = services.import_run_start(
+                    school=data["school"],
+                    user=request.user,
+                    content=data["content"],
+                    file_name=data["file"].name or "",
+                    all_or_nothing=data["all_or_nothing"],
+                )
+                return redirect("admin:families_importrun_detail", pk=run.pk)
         else:
-            form = ImportUploadForm()
+            form = ImportUploadForm(user=request.user)
         context["form"] = form
+        context["runs"] = _recent_runs(request)[:5]
         return TemplateResponse(request, "admin/families/import_form.html", context)
 
 
-def _may_import(request) -> bool:
-    """Importing creates and changes children, parents and families, so it needs all three."""
-    return all(
-        _granted(request.user, f"families.{action}_{model}")
-        for action in ("add", "change")
-        for model in ("child", "parentcarer", "family")
-    )
+def _recent_runs(request):
+    return ImportRun.objects.for_schools(access.import_school_ids(request.user)).for_list()
+
+
+def _get_import_run_for_user(request, pk: int) -> ImportRun:
+    """An import run of a school this user may import into; any other is a 404."""
+    if not access.may_import(request.user):
+        raise PermissionDenied
+    run = ImportRun.objects.select_related("school", "started_by").filter(pk=pk).first()
+    if run is None or not access.may_import_into(request.user, run.school_id):
+        raise Http404("No such import.")
+    return run
+
+
+# A report lists at most this many rows with problems (a whole file of bad rows would make a
+# page too large to open); the counts above it always cover every row.
+ERRORS_SHOWN = 1000
+
+
+class _ImportRunPagesMixin(_ImportLinkMixin):
+    """The import runs' pages: recent runs, one run's progress and report, and importing a
+    finished dry run without a second upload. Registered once, under Children."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path(
+                "import/runs/",
+                view(require_GET(self.import_runs_view)),
+                name="families_importrun_list",
+            ),
+            path(
+                "import/runs/<int:pk>/",
+                view(require_GET(self.import_run_view)),
+                name="families_importrun_detail",
+            ),
+            path(
+                # Method first: a GET is 405 for everyone, as for the portal's POST-only views.
+                "import/runs/<int:pk>/import/",
+                require_POST(view(self.import_run_confirm_view)),
+                name="families_importrun_confirm",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_runs_view(self, request):
+        if not access.may_import(request.user):
+            raise PermissionDenied
+        context = self._import_context(request, "Recent imports")
+        context["runs"] = _recent_runs(request)[:50]
+        return TemplateResponse(request, "admin/families/import_runs.html", context)
+
+    def import_run_view(self, request, pk: int):
+        run = _get_import_run_for_user(request, pk)
+        result = run.result() if run.status == ImportRun.Status.DONE else None
+        if result is not None:
+            # The report quotes the file (names, ids): who read it is logged.
+            audit.record(request, action=audit.VIEW, obj=run)
+        title = f"{run.kind} of {run.file_name or 'a CSV file'} into {run.school.name}"
+        context = {
+            **self._import_context(request, title),
+            "run": run,
+            "result": result,
+            "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+            "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
+            "started_import": run.imports.order_by("pk").first() if run.dry_run else None,
+            "can_import": run.can_be_imported(),
+            "seems_stopped": run.seems_stopped(),
+        }
+        return TemplateResponse(request, "admin/families/import_run.html", context)
+
+    def import_run_confirm_view(self, request, pk: int):
+        run = _get_import_run_for_user(request, pk)
+        try:
+            started = services.import_run_confirm(dry_run=run, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("admin:families_importrun_detail", pk=run.pk)
+        return redirect("admin:families_importrun_detail", pk=started.pk)
 
 
 @admin.register(SchoolFamily)
@@ -269,7 +314,7 @@ class SchoolFamilyAdmin(_ImportLinkMixin, _StoredPermsOnly, admin.ModelAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(_ImportLinkMixin, _StoredPermsOnly, admin.ModelAdmin):
+class ChildAdmin(_ImportRunPagesMixin, _StoredPermsOnly, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",

@@ -1,6 +1,7 @@
 """Import pupils, families and parents/carers from a school information system CSV export.
 
-One row per pupil–parent pair. Used by the `import_families` command and the admin import page.
+One row per pupil–parent pair. Used by the `import_families` command and, through a background
+task (families/tasks.py), by the admin import page.
 Rules, also in the README: children go into the chosen school and are matched by (school,
 pupil_id); parents by (family, parent_id); a family_ref groups the rows of one household. An
 empty cell never wipes what the portal already holds, and a restriction is never cleared.
@@ -12,6 +13,7 @@ import csv
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,7 +23,8 @@ from families.models import Child, ChildParent, Family, ParentCarer, SchoolFamil
 from families.services import summaries_refresh
 from portal.models import ClassGroup, School
 
-SALT = "families.importer"
+# Progress is reported after each chunk of this many rows (see families_import's `progress`).
+CHUNK_ROWS = 500
 
 # (column, required, what it holds) — the README documents the same list.
 COLUMNS = [
@@ -148,6 +151,30 @@ class ImportResult:
             )
         return lines
 
+    def as_json(self) -> dict:
+        """The result as stored with a background import run (families.ImportRun.report)."""
+        return {
+            "dry_run": self.dry_run,
+            "all_or_nothing": self.all_or_nothing,
+            "rows": self.rows,
+            "saved": self.saved,
+            "errors": [[error.line, error.message] for error in self.errors],
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportResult:
+        result = cls(
+            dry_run=data["dry_run"],
+            all_or_nothing=data["all_or_nothing"],
+            rows=data["rows"],
+            saved=data["saved"],
+            errors=[RowError(line, message) for line, message in data["errors"]],
+        )
+        for kind in KINDS:
+            result.counts[kind].update(data["counts"].get(kind, {}))
+        return result
+
     def headline(self) -> str:
         problems = f"{len(self.errors)} row(s) with problems" if self.errors else "no problems"
         if self.dry_run:
@@ -180,30 +207,52 @@ def decode(raw: bytes) -> str:
         ) from exc
 
 
-def parse(content: str) -> list[tuple[int, dict[str, str]]]:
-    """Text to (line number, row) pairs with normalised column names, or ImportFileError."""
-    content = content.removeprefix("\ufeff")
+def _header(reader) -> list[str]:
+    """The normalised column names of the first line, or ImportFileError."""
+    names = [h.strip().lower().replace(" ", "_") for h in next(reader)]
+    missing = [name for name in REQUIRED if name not in names]
+    if missing:
+        raise ImportFileError(
+            "The file is missing these columns: "
+            + ", ".join(missing)
+            + ". The first line must name the columns (see the list on this page or in "
+            "the README)."
+        )
+    duplicates = sorted({n for n in names if n and names.count(n) > 1})
+    if duplicates:
+        raise ImportFileError("These columns appear twice: " + ", ".join(duplicates) + ".")
+    return names
+
+
+def _delimiter(content: str) -> str:
     if "\x00" in content:  # text handed to the service directly, not through decode()
         raise ImportFileError("This is not a CSV file: it contains binary data.")
     if not content.strip():
         raise ImportFileError("The file is empty.")
     first_line = content.lstrip().splitlines()[0]
-    delimiter = max(",;\t", key=first_line.count)
+    return max(",;\t", key=first_line.count)
+
+
+def check_header(content: str) -> None:
+    """Reads only the first line: whether the file names the columns we need (ImportFileError
+    if not). Quick enough for the upload request; the rows are read by the background task."""
+    content = content.removeprefix("\ufeff")
+    delimiter = _delimiter(content)
+    first = content.lstrip("\r\n").split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter)
+    try:
+        _header(reader)
+    except (csv.Error, StopIteration) as exc:
+        raise ImportFileError("The first line is not a line of column names.") from exc
+
+
+def parse(content: str) -> list[tuple[int, dict[str, str]]]:
+    """Text to (line number, row) pairs with normalised column names, or ImportFileError."""
+    content = content.removeprefix("\ufeff")
+    delimiter = _delimiter(content)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
-        names = [h.strip().lower().replace(" ", "_") for h in header]
-        missing = [name for name in REQUIRED if name not in names]
-        if missing:
-            raise ImportFileError(
-                "The file is missing these columns: "
-                + ", ".join(missing)
-                + ". The first line must name the columns (see the list on this page or in "
-                "the README)."
-            )
-        duplicates = sorted({n for n in names if n and names.count(n) > 1})
-        if duplicates:
-            raise ImportFileError("These columns appear twice: " + ", ".join(duplicates) + ".")
+        names = _header(reader)
         rows = []
         for cells in reader:
             line = reader.line_num
@@ -458,17 +507,27 @@ class _Run:
 
 
 def families_import(
-    *, content: str, school: School, dry_run: bool = False, all_or_nothing: bool = False
+    *,
+    content: str,
+    school: School,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import a CSV export into `school`. A dry run and a failed all-or-nothing save nothing.
 
+    `progress(rows_done, rows_total)` is called once the file is read, after every CHUNK_ROWS
+    rows and at the end (inside the import's transaction but for the first call).
     Raises ImportFileError when the file as a whole cannot be read.
     """
     rows = parse(content)
-    result = ImportResult(dry_run=dry_run, all_or_nothing=all_or_nothing, rows=len(rows))
+    total = len(rows)
+    result = ImportResult(dry_run=dry_run, all_or_nothing=all_or_nothing, rows=total)
+    if progress:
+        progress(0, total)
     with transaction.atomic():
         run = _Run(school, rows, result)
-        for line, row in rows:
+        for done, (line, row) in enumerate(rows, start=1):
             try:
                 with transaction.atomic():
                     run.row(line, row)
@@ -476,7 +535,11 @@ def families_import(
                 result.errors.append(RowError(line, str(exc)))
             except ValidationError as exc:
                 result.errors.append(RowError(line, _plain(exc)))
+            if progress and done % CHUNK_ROWS == 0 and done < total:
+                progress(done, total)
         run.finish()
+        if progress:
+            progress(total, total)
         if dry_run or (all_or_nothing and result.errors):
             transaction.set_rollback(True)
         else:

@@ -707,3 +707,7 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
             contact.last_editor_username,
         ) = edits.get(contact.pk, (None, None, None, None))
     return contacts
+
+
+# The importer's bookkeeping lives in its own module; importing it here registers the model.
+from families.import_runs import ImportRun  # noqa: E402, F401

@@ -272,3 +272,66 @@ def contact_amend(
         contact=contact, text=text, reason=reason, disputed=disputed, parent_view=parent_view
     )
     return records.amendment_add(amendment, by=amended_by)
+
+
+@transaction.atomic
+def import_run_start(
+    *, school: School, user, content: str, file_name: str = "", all_or_nothing: bool = False
+):
+    """Stores an uploaded CSV file as a dry run and queues it for the background worker.
+
+    Dry runs (of any school) never imported and past their time lose their copy of the file
+    here: it holds pupils' and parents' details.
+    """
+    from families.import_runs import CONFIRM_WITHIN, ImportRun
+    from families.tasks import import_run_process
+
+    ImportRun.objects.filter(dry_run=True, finished_at__lt=timezone.now() - CONFIRM_WITHIN).exclude(
+        content=""
+    ).update(content="")
+    run = ImportRun(
+        school=school,
+        started_by=user,
+        dry_run=True,
+        all_or_nothing=all_or_nothing,
+        file_name=file_name[:255],
+        content=content,
+    )
+    run.full_clean(exclude=["started_by", "school"])
+    run.save()
+    # Queued in this transaction: a database worker sees the task only once the run is saved.
+    import_run_process.enqueue(run.pk)
+    return run
+
+
+@transaction.atomic
+def import_run_confirm(*, dry_run, user):
+    """Starts the import of a finished dry run's file, without a second upload; returns the
+    import run (the one already started, if the confirmation was sent twice).
+
+    Raises ValidationError if the dry run can no longer be imported.
+    """
+    from families.import_runs import ImportRun
+    from families.tasks import import_run_process
+
+    locked = ImportRun.objects.select_for_update().get(pk=dry_run.pk)
+    started = locked.imports.order_by("pk").first()
+    if started is not None:
+        return started
+    if not locked.can_be_imported():
+        raise ValidationError(
+            "This dry run can no longer be imported; please upload the file again."
+        )
+    run = ImportRun.objects.create(
+        school_id=locked.school_id,
+        started_by=user,
+        dry_run=False,
+        all_or_nothing=locked.all_or_nothing,
+        checked_by=locked,
+        file_name=locked.file_name,
+        content=locked.content,
+    )
+    locked.content = ""  # the import has its own copy now
+    locked.save(update_fields=["content"])
+    import_run_process.enqueue(run.pk)
+    return run

@@ -428,3 +428,40 @@ def may_confirm_membership(user, membership) -> bool:
 
 
 rules.add_perm("portal.review_staff_access", is_headteacher)
+
+
+# Importing pupils and families from a CSV file creates and changes children, parents and
+# families, so it needs all six permissions, granted in admin on purpose (never a role's).
+IMPORT_PERMS = tuple(
+    f"families.{action}_{model}"
+    for action in ("add", "change")
+    for model in ("child", "parentcarer", "family")
+)
+
+
+def import_school_ids(user) -> set[int] | None:
+    """The schools this user may import pupils and families into, and whose import runs they
+    see: superusers every school (None); staff granted the six import permissions in admin,
+    the schools they hold an active membership of; anyone else none."""
+    from django.contrib.auth.backends import ModelBackend
+
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return set()
+    if user.is_superuser:
+        return None
+    stored = ModelBackend()  # permissions granted in admin only, never the portal's role rules
+    if not all(stored.has_perm(user, perm) for perm in IMPORT_PERMS):
+        return set()
+    return school_ids(user)
+
+
+def may_import(user) -> bool:
+    """Whether this user may import into at least one school (see import_school_ids)."""
+    schools = import_school_ids(user)
+    return schools is None or bool(schools)
+
+
+def may_import_into(user, school) -> bool:
+    schools = import_school_ids(user)
+    school_id = school if isinstance(school, int) else school.pk
+    return schools is None or school_id in schools

@@ -28,6 +28,16 @@ def check_production_settings(app_configs, **kwargs):
                 id="portal.W002",
             )
         )
+    if settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend") and not settings.DEBUG:
+        errors.append(
+            checks.Warning(
+                "Background tasks run inside web requests (the immediate backend): a large CSV "
+                "import would run in its upload request and time out.",
+                hint="Set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run "
+                "`manage.py db_worker` beside the web server.",
+                id="portal.W003",
+            )
+        )
     return errors
 
 

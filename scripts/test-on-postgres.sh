@@ -6,9 +6,10 @@ py=.venv/bin/python
 DEBUG=true $py manage.py makemigrations --check --dry-run --no-input >/dev/null \
     || { echo "Model changes without a migration: run 'manage.py makemigrations'." >&2; exit 1; }
 
-# Production-like settings: DEBUG off, a real secret, HTTPS, SMTP email.
+# Production-like settings: DEBUG off, a real secret, HTTPS, SMTP email, a task worker.
 DEBUG=false SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
     ALLOWED_HOSTS=compass.example.org EMAIL_URL="smtp+tls://user:pass@smtp.example.org:587" \
+    TASKS_BACKEND=django_tasks_db.DatabaseBackend \
     $py manage.py check --deploy --fail-level WARNING
 
 # The suite runs in parallel, one worker per core (at most four; TEST_WORKERS overrides), each

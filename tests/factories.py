@@ -297,6 +297,14 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("meeting.chair")
 
 
+class ImportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.ImportRun"
+
+    school = factory.SubFactory(SchoolFactory)
+    content = "pupil_id,pupil_first_name\nP1,Isla\n"
+
+
 class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "scale.ContactMonthRollup"

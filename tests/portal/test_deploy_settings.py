@@ -31,9 +31,25 @@ def test_check_deploy_passes_with_production_settings():
         ALLOWED_HOSTS="compass.example.org",
         DATABASE_URL="postgres://compass@db.example.org/compass",
         EMAIL_URL="smtp+tls://u:p@smtp.example.org:587",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_tasks_would_run_inside_requests():
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY="a-production-secret-that-is-long-and-random-0123456789abcdef",
+        ALLOWED_HOSTS="compass.example.org",
+        DATABASE_URL="postgres://compass@db.example.org/compass",
+        EMAIL_URL="smtp+tls://u:p@smtp.example.org:587",
+        TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
+    )
+    assert "portal.W003" in result.stdout + result.stderr
+    assert "a large CSV import would run in its upload request" in result.stdout + result.stderr
 
 
 def test_missing_secret_key_in_production_fails_loudly():

@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
 
-from families.models import ChildParent, Contact
+from families.importer import ImportResult, RowError
+from families.models import ChildParent, Contact, ImportRun
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Role
 from tests import factories
@@ -63,6 +64,7 @@ class Side:
     complaints: dict = field(default_factory=dict)
     hold: object = None  # a legal hold on the family (privacy)
     placement: object = None
+    import_run: object = None  # a finished dry run of a CSV import (families.ImportRun)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -140,7 +142,26 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     side.hold = factories.LegalHoldFactory(
         school=school, family=side.family, set_by=headteacher, reason=f"A claim {marker}"
     )
+    side.import_run = _import_run(school, marker)
     return side
+
+
+def _import_run(school, marker: str):
+    """A finished dry run whose report and file quote the marker (a row with a problem)."""
+    result = ImportResult(dry_run=True, all_or_nothing=False, rows=2)
+    result.counts["children"]["created"] = 1
+    result.errors.append(RowError(3, f"there is no class called “P9 {marker}”"))
+    return ImportRun.objects.create(
+        school=school,
+        dry_run=True,
+        file_name=f"{marker}.csv",
+        content=f"pupil_id,pupil_first_name\nP1,Robin {marker}\n",
+        status=ImportRun.Status.DONE,
+        rows_total=2,
+        rows_done=2,
+        report=result.as_json(),
+        finished_at=timezone.now(),
+    )
 
 
 def _contact(side: Side, level: str, *, author, named) -> Contact:

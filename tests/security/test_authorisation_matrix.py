@@ -81,6 +81,10 @@ def pending(s):
     return {"pk": s.school.pk, "membership_pk": s.pending.pk}
 
 
+def import_run(s):
+    return {"pk": s.import_run.pk}
+
+
 def sibling_contact(s):
     return {"pk": s.sibling.contacts["school"].pk}
 
@@ -430,9 +434,21 @@ ADMIN_ROWS = [
     R("admin:portal_school_change", lambda s: {"object_id": s.school.pk}, ADMIN_IN, scope="all"),
     R("admin:portal_membership_changelist", None, ADMIN_IN),
     R("admin:auth_group_changelist", None, ADMIN_IN),
+    # CSV import runs: for superusers and staff granted the import permissions (not a role of
+    # the matrix; tests/families/test_import_background.py covers them, and other schools' 404).
+    R("admin:families_importrun_list", None, "302 302 302 302 403"),
+    R("admin:families_importrun_detail", import_run, "302 302 302 302 403", scope="all"),
+    R(
+        "admin:families_importrun_confirm",
+        import_run,
+        "302 302 302 302 403",
+        method="POST",
+        scope="all",
+    ),
     *(
         R(f"admin:{name}", None, "302 302 302 302 403")
         for name in (
+            "families_child_import",
             "families_family_changelist",
             "families_contact_changelist",
             "families_child_changelist",
