@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from portal.lib.limits import BoundedModelForm
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form, with the same plain message for any failed attempt."""
@@ -37,7 +39,7 @@ class WithdrawForm(forms.Form):
         return reason
 
 
-class _AmendmentForm(forms.ModelForm):
+class _AmendmentForm(BoundedModelForm):
     def clean(self):
         data = super().clean()
         if data.get("disputed") and not (data.get("parent_view") or "").strip():

@@ -8,7 +8,7 @@ from portal.forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("schools/choose/", views.school_switch, name="school-switch"),
-    path("schools/<int:pk>/team/", views.school_team, name="school-team"),
+    path("schools/<id:pk>/team/", views.school_team, name="school-team"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

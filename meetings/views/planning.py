@@ -21,6 +21,7 @@ from meetings.views.access import (
     _require_family_worker,
 )
 from portal.lib import conflicts, once, saving
+from portal.lib.limits import parse_id
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -60,7 +61,7 @@ def meeting_list(request):
 
 def _complaint_id(request) -> int | None:
     raw = request.POST.get("complaint") or request.GET.get("complaint") or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +75,7 @@ def meeting_add(request, family_pk: int):
     if previous_id := (request.GET.get("previous") or request.POST.get("previous") or ""):
         previous = (
             Meeting.objects.visible_to(request.user, request.school)
-            .filter(family=family, pk=previous_id if previous_id.isdigit() else 0)
+            .filter(family=family, pk=parse_id(previous_id) or 0)
             .first()
         )
     complaint_id = _complaint_id(request)
