@@ -199,10 +199,19 @@ def contact_amend_view(request, pk: int):
     """Add a correction (or a parent's dispute) beside a contact, leaving the original as it
     was: its author, pastoral staff and headteachers may."""
     contact = _get_contact_for_user(request, pk, write=True, perm="families.amend_contact")
+    done_url = _chronology_url(contact.family_id)
+    if done := once.earlier(request, fallback=done_url):  # sent twice: amended already
+        return redirect(done)
     form = ContactAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_amend(contact=contact, amended_by=request.user, **form.cleaned_data)
+            with once.spend(request) as spent:
+                amendment = contact_amend(
+                    contact=contact, amended_by=request.user, **form.cleaned_data
+                )
+                spent.made(amendment, done_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
