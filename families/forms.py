@@ -209,7 +209,7 @@ class KeyContactForm(BoundedModelForm):
         pass
 
 
-class ParentPreferencesForm(BoundedModelForm):
+class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
     """How to reach a parent or carer: what works for them, and what gets in the way."""
 
     class Meta:
@@ -241,7 +241,7 @@ class ParentPreferencesForm(BoundedModelForm):
         return language
 
 
-class StrengthsForm(BoundedModelForm):
+class StrengthsForm(conflicts.VersionedForm, BoundedModelForm):
     """What goes well for the family, and what is different on the good days."""
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from families.models import Family, ParentCarer
 from meetings.models import Complaint
+from portal.lib import conflicts
 from portal.lib.limits import BoundedModelForm, IdChoiceField
 from portal.lib.staff import StaffChoiceField, family_workers
 from portal.lib.widgets import date_input, datetime_input
@@ -62,7 +63,7 @@ class _ComplaintChecks:
             self.add_error("apology_given", "Tick this if an apology was given, or clear the text.")
 
 
-class ComplaintForm(_ComplaintChecks, BoundedModelForm):
+class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm):
     """Record a complaint (add) or update how it is going (edit), for one school."""
 
     family = IdChoiceField(
@@ -224,7 +225,7 @@ class ComplaintForm(_ComplaintChecks, BoundedModelForm):
         return super().save(commit=commit)
 
 
-class ComplaintReplyForm(_ComplaintChecks, BoundedModelForm):
+class ComplaintReplyForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm):
     """The point of contact records their first response and personal reply."""
 
     class Meta:
