@@ -5,5 +5,5 @@ from audit import views
 app_name = "audit"
 
 urlpatterns = [
-    path("families/<int:pk>/", views.family_audit, name="family-audit"),
+    path("families/<id:pk>/", views.family_audit, name="family-audit"),
 ]

@@ -137,6 +137,8 @@ class SelfEvaluationForm(forms.Form):
 
     target_year = forms.IntegerField(
         label="Where will we be by",
+        min_value=2000,
+        max_value=2100,
         help_text="The year by which we aim to reach this distribution (usually three years on).",
     )
 

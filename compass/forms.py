@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
 from compass.models import Lever, Placement
+from portal.lib.limits import BoundedModelForm
 
 LEVER_FIELDS = {
     "communication": Lever.COMMUNICATION,
@@ -18,7 +19,7 @@ LEVER_FIELDS = {
 }
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(BoundedModelForm):
     class Meta:
         model = Placement
         fields = [

@@ -143,6 +143,7 @@ class CompassRegion(models.Model):
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(
         default=10,
+        validators=[MaxValueValidator(1000)],
         help_text="Regions are tried in this order; the first that holds the point wins.",
     )
     is_goal = models.BooleanField(
@@ -348,7 +349,8 @@ class SelfEvaluation(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="self_evaluations")
     written_on = models.DateField(default=timezone.localdate)
     target_year = models.PositiveSmallIntegerField(
-        help_text="The year by which the school aims to reach its target distribution."
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="The year by which the school aims to reach its target distribution.",
     )
     # question key -> answer text; the question keys live in compass/dashboard.py.
     answers = models.JSONField(default=dict, blank=True)

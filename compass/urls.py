@@ -5,10 +5,10 @@ from compass import views, views_dashboard
 app_name = "compass"
 
 urlpatterns = [
-    path("family/<int:family_pk>/", views.family_compass, name="family-compass"),
-    path("family/<int:family_pk>/place/", views.placement_add, name="placement-add"),
+    path("family/<id:family_pk>/", views.family_compass, name="family-compass"),
+    path("family/<id:family_pk>/place/", views.placement_add, name="placement-add"),
     path(
-        "placements/<int:pk>/withdraw/",
+        "placements/<id:pk>/withdraw/",
         views.placement_withdraw_view,
         name="placement-withdraw",
     ),

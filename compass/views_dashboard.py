@@ -24,6 +24,7 @@ from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
 from families.models import SchoolFamily
 from portal import access, shell
+from portal.lib import once
 from portal.models import Role, School
 
 DASHBOARD = "portal.view_school_dashboard"
@@ -478,19 +479,26 @@ def selfevaluation(request):
     may_record = request.user.has_perm("portal.record_self_evaluation", school)
     if request.method == "POST" and not may_record:
         raise PermissionDenied
+    if done := once.earlier(request):  # sent twice: recorded already
+        return redirect(done)
     regions = figures.regions_for(school)
     previous = figures.latest_self_evaluation(school)
     form = SelfEvaluationForm(
         request.POST if request.method == "POST" else None, regions=regions, previous=previous
     )
     if request.method == "POST" and form.is_valid():
-        figures.selfevaluation_record(
-            school=school,
-            recorded_by=request.user,
-            target_year=form.cleaned_data["target_year"],
-            answers=form.answers(),
-            targets=form.targets(),
-        )
+        try:
+            with once.spend(request) as spent:
+                evaluation = figures.selfevaluation_record(
+                    school=school,
+                    recorded_by=request.user,
+                    target_year=form.cleaned_data["target_year"],
+                    answers=form.answers(),
+                    targets=form.targets(),
+                )
+                spent.made(evaluation, reverse("compass:selfevaluation"))
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         messages.success(
             request,
             "The self-evaluation is recorded. The dashboard now shows progress towards its target.",

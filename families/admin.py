@@ -247,13 +247,13 @@ class _ImportRunPagesMixin(_ImportLinkMixin):
                 name="families_importrun_list",
             ),
             path(
-                "import/runs/<int:pk>/",
+                "import/runs/<id:pk>/",
                 view(require_GET(self.import_run_view)),
                 name="families_importrun_detail",
             ),
             path(
                 # Method first: a GET is 405 for everyone, as for the portal's POST-only views.
-                "import/runs/<int:pk>/import/",
+                "import/runs/<id:pk>/import/",
                 require_POST(view(self.import_run_confirm_view)),
                 name="families_importrun_confirm",
             ),

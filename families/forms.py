@@ -13,11 +13,12 @@ from families.models import Contact, Family, ParentCarer, SchoolFamily
 from families.services import CONTACT_FIELDS
 from guidance import hints
 from portal.lib import conflicts
+from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 from portal.lib.widgets import date_input, datetime_input
 
 
-class ParentChoiceField(forms.ModelMultipleChoiceField):
+class ParentChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         label = obj.full_name
         if obj.is_restricted:
@@ -29,13 +30,13 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class ChildChoiceField(forms.ModelMultipleChoiceField):
+class ChildChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         group = obj.class_group.name if obj.class_group else obj.year_group
         return f"{obj.full_name} ({group})" if group else obj.full_name
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(BoundedModelForm):
     """One short form for a call, chat, note home or visit; defaults make it quick."""
 
     class Meta:
@@ -194,7 +195,7 @@ class FamilySearchForm(forms.Form):
     )
 
 
-class KeyContactForm(forms.ModelForm):
+class KeyContactForm(BoundedModelForm):
     class Meta:
         model = SchoolFamily
         fields = ["key_contact"]
@@ -210,7 +211,7 @@ class KeyContactForm(forms.ModelForm):
         pass
 
 
-class ParentPreferencesForm(forms.ModelForm):
+class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
     """How to reach a parent or carer: what works for them, and what gets in the way."""
 
     class Meta:
@@ -242,7 +243,7 @@ class ParentPreferencesForm(forms.ModelForm):
         return language
 
 
-class StrengthsForm(forms.ModelForm):
+class StrengthsForm(conflicts.VersionedForm, BoundedModelForm):
     """What goes well for the family, and what is different on the good days."""
 
     class Meta:

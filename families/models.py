@@ -341,6 +341,9 @@ class ParentCarer(models.Model):
     )
     external_id = models.CharField(max_length=50, blank=True)
 
+    # The version an edit form started from (portal.lib.conflicts).
+    updated_at = models.DateTimeField(auto_now=True)
+
     history = KeptHistoricalRecords()
 
     class Meta:

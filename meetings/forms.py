@@ -19,13 +19,14 @@ from meetings.models import (
 )
 from meetings.services import restrictions_by_parent, summary_locked
 from portal.lib import conflicts
+from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 from portal.lib.widgets import date_input, time_input
 
 STAFF_CHOICE_ERROR = "Choose a member of staff at this school."
 
 
-class ParentChoiceField(forms.ModelMultipleChoiceField):
+class ParentChoiceField(IdMultipleChoiceField):
     # Parent id -> the words of their recorded restriction, shown beside their name.
     restrictions: dict[int, str] = {}
 
@@ -36,7 +37,7 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
         return obj.full_name
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(BoundedModelForm):
     """Plan (or re-plan) a meeting: when and where, who comes, and what the family needs."""
 
     date = forms.DateField(widget=date_input())
@@ -254,13 +255,13 @@ class MeetingForm(forms.ModelForm):
         }
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(BoundedModelForm):
     class Meta:
         model = AgencyAttendee
         fields = ["name", "organisation", "kind", "role"]
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(BoundedModelForm):
     class Meta:
         model = Contribution
         fields = ["party", "words"]
@@ -271,7 +272,7 @@ class ContributionForm(forms.ModelForm):
         hints.attach(self, "words")
 
 
-class ScalingForm(forms.ModelForm):
+class ScalingForm(BoundedModelForm):
     class Meta:
         model = ScalingAnswer
         fields = ["party", "score", "one_point_higher"]
@@ -281,7 +282,7 @@ class ScalingForm(forms.ModelForm):
         }
 
 
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(BoundedModelForm):
     """A next small step with one owner: staff, a parent, the child, or an agency."""
 
     owner_staff = StaffChoiceField(
@@ -325,7 +326,7 @@ class ActionPointForm(forms.ModelForm):
             del self.fields["progress_note"]
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(BoundedModelForm):
     """The plain-language summary and review date, saved when the meeting is marked held."""
 
     class Meta:
@@ -399,7 +400,7 @@ class FollowUpLogForm(forms.Form):
         return {p.pk: (data[f"status_{p.pk}"], data[f"note_{p.pk}"]) for p in self.points}
 
 
-class StepProgressForm(forms.ModelForm):
+class StepProgressForm(BoundedModelForm):
     """What a step's owner updates when they may not change the meeting itself."""
 
     class Meta:

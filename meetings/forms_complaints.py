@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from families.models import Family, ParentCarer
 from meetings.models import Complaint
+from portal.lib import conflicts
+from portal.lib.limits import BoundedModelForm, IdChoiceField
 from portal.lib.staff import StaffChoiceField, family_workers
 from portal.lib.widgets import date_input, datetime_input
 
@@ -15,7 +17,7 @@ DATETIME_WIDGET = datetime_input()
 DATE_WIDGET = date_input()
 
 
-class ParentChoiceField(forms.ModelChoiceField):
+class ParentChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.family.name})"
 
@@ -61,10 +63,10 @@ class _ComplaintChecks:
             self.add_error("apology_given", "Tick this if an apology was given, or clear the text.")
 
 
-class ComplaintForm(_ComplaintChecks, forms.ModelForm):
+class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm):
     """Record a complaint (add) or update how it is going (edit), for one school."""
 
-    family = forms.ModelChoiceField(
+    family = IdChoiceField(
         queryset=Family.objects.none(),
         error_messages={"invalid_choice": "Choose a family of this school."},
     )
@@ -223,7 +225,7 @@ class ComplaintForm(_ComplaintChecks, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class ComplaintReplyForm(_ComplaintChecks, forms.ModelForm):
+class ComplaintReplyForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm):
     """The point of contact records their first response and personal reply."""
 
     class Meta:

@@ -302,8 +302,31 @@ def preparation_set(*, meeting: Meeting, item: str, done: bool) -> Meeting:
     return meeting
 
 
+RECORD_LOCKED = (
+    "This meeting was recorded more than a day ago, so its record is kept as written: nothing "
+    "can be added to it or taken out. Add an amendment to correct it."
+)
+
+
+def record_check_open(meeting: Meeting) -> None:
+    """Refuse a change to the record's lines (what was said, scaling answers, partner agencies)
+    once the summary is locked, as the summary itself is: corrections are amendments. The
+    meeting's row is read afresh, locked, so a record marked held meanwhile counts."""
+    held_at = (
+        Meeting.all_objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("held_at", flat=True)
+        .first()
+    )
+    if held_at is not None:
+        meeting.held_at = held_at
+    if summary_locked(meeting):
+        raise ValidationError(RECORD_LOCKED)
+
+
 @transaction.atomic
 def agency_add(*, meeting: Meeting, **fields) -> AgencyAttendee:
+    record_check_open(meeting)
     agency = AgencyAttendee(meeting=meeting, **fields)
     agency.full_clean()
     agency.save()
@@ -311,8 +334,15 @@ def agency_add(*, meeting: Meeting, **fields) -> AgencyAttendee:
 
 
 @transaction.atomic
+def agency_remove(*, agency: AgencyAttendee) -> None:
+    record_check_open(agency.meeting)
+    agency.delete()
+
+
+@transaction.atomic
 def contribution_add(*, meeting: Meeting, recorded_by, **fields) -> Contribution:
     """Record what one person said in one section of the meeting."""
+    record_check_open(meeting)
     contribution = Contribution(meeting=meeting, recorded_by=recorded_by, **fields)
     contribution.full_clean()
     contribution.save()
@@ -320,11 +350,24 @@ def contribution_add(*, meeting: Meeting, recorded_by, **fields) -> Contribution
 
 
 @transaction.atomic
+def contribution_remove(*, contribution: Contribution) -> None:
+    record_check_open(contribution.meeting)
+    contribution.delete()
+
+
+@transaction.atomic
 def scaling_add(*, meeting: Meeting, **fields) -> ScalingAnswer:
+    record_check_open(meeting)
     answer = ScalingAnswer(meeting=meeting, **fields)
     answer.full_clean()
     answer.save()
     return answer
+
+
+@transaction.atomic
+def scaling_remove(*, answer: ScalingAnswer) -> None:
+    record_check_open(answer.meeting)
+    answer.delete()
 
 
 @transaction.atomic

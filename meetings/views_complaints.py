@@ -18,7 +18,7 @@ from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from meetings.services import complaint_withdraw
 from portal import access
-from portal.lib import once
+from portal.lib import conflicts, once
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
 
@@ -174,11 +174,21 @@ def complaint_detail(request, pk: int):
 def complaint_edit(request, pk: int):
     complaint = _get_complaint_for_user(request, pk, write=True)
     form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The complaint is updated.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
-    return render(request, "meetings/complaint_form.html", {"form": form, "complaint": complaint})
+        conflict = conflicts.save_unless_changed(
+            form,
+            form.save,
+            theirs=lambda current: ComplaintForm(instance=current, school=request.school),
+        )
+        if conflict is None:
+            messages.success(request, "The complaint is updated.")
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
+    return render(
+        request,
+        "meetings/complaint_form.html",
+        {"form": form, "complaint": complaint, "conflict": conflict},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,14 +196,26 @@ def complaint_reply(request, pk: int):
     """The point of contact (or the pastoral team) records the personal reply."""
     complaint = _get_complaint_for_user(request, pk)
     form = ComplaintReplyForm(request.POST or None, instance=complaint)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        complaint = form.save(commit=False)
-        if complaint.status == Complaint.Status.OPEN:
-            complaint.status = Complaint.Status.RESPONDED
-        complaint.save()
-        messages.success(request, "Your personal reply is recorded.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
-    return render(request, "meetings/complaint_reply.html", {"form": form, "complaint": complaint})
+
+        def save():
+            replied = form.save(commit=False)
+            if replied.status == Complaint.Status.OPEN:
+                replied.status = Complaint.Status.RESPONDED
+            replied.save()
+
+        conflict = conflicts.save_unless_changed(
+            form, save, theirs=lambda current: ComplaintReplyForm(instance=current)
+        )
+        if conflict is None:
+            messages.success(request, "Your personal reply is recorded.")
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
+    return render(
+        request,
+        "meetings/complaint_reply.html",
+        {"form": form, "complaint": complaint, "conflict": conflict},
+    )
 
 
 @require_GET

@@ -6,7 +6,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Schools and staff"
 
     def ready(self):
+        from django.urls import register_converter
+
         from portal import access, checks, shell  # noqa: F401  (checks registers itself)
+        from portal.lib.limits import IdConverter
+
+        # Every URL takes ids as <id:pk>: a number too large for the database is a 404.
+        register_converter(IdConverter, "id")
 
         shell.register_nav(
             shell.NavItem(

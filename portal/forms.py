@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from portal import lockout
+from portal.lib.limits import BoundedModelForm
 from portal.models import EmailRequest
 from portal.security import client_ip
 
@@ -115,7 +116,7 @@ class WithdrawForm(forms.Form):
         return reason
 
 
-class _AmendmentForm(forms.ModelForm):
+class _AmendmentForm(BoundedModelForm):
     def clean(self):
         data = super().clean()
         if data.get("disputed") and not (data.get("parent_view") or "").strip():

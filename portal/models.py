@@ -4,6 +4,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,11 +46,13 @@ class School(models.Model):
     )
     good_news_weeks = models.PositiveSmallIntegerField(
         default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Prompt staff when one of their families has had no positive contact "
         "for this many weeks.",
     )
     placement_review_weeks = models.PositiveSmallIntegerField(
         default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
         help_text="Ask the key contact to review a family's compass placement after this "
         "many weeks.",
     )

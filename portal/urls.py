@@ -8,15 +8,15 @@ from portal.forms import LimitedPasswordResetForm, LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("schools/choose/", views.school_switch, name="school-switch"),
-    path("schools/<int:pk>/team/", views.school_team, name="school-team"),
-    path("schools/<int:pk>/staff-access/", views.staff_access, name="staff-access"),
+    path("schools/<id:pk>/team/", views.school_team, name="school-team"),
+    path("schools/<id:pk>/staff-access/", views.staff_access, name="staff-access"),
     path(
-        "schools/<int:pk>/staff-access/<int:membership_pk>/confirm/",
+        "schools/<id:pk>/staff-access/<id:membership_pk>/confirm/",
         views.staff_access_confirm,
         name="staff-access-confirm",
     ),
     path(
-        "schools/<int:pk>/staff-access/<int:membership_pk>/decline/",
+        "schools/<id:pk>/staff-access/<id:membership_pk>/decline/",
         views.staff_access_decline,
         name="staff-access-decline",
     ),

@@ -1,16 +1,17 @@
 from django import forms
 
+from portal.lib.limits import BoundedModelForm
 from privacy.models import LegalHold, RetentionPolicy
 
 
-class RetentionPolicyForm(forms.ModelForm):
+class RetentionPolicyForm(BoundedModelForm):
     class Meta:
         model = RetentionPolicy
         fields = ["routine_years", "protection_years", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class LegalHoldForm(forms.ModelForm):
+class LegalHoldForm(BoundedModelForm):
     class Meta:
         model = LegalHold
         fields = ["reason"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole check, as CI runs it: lint, security checks (bandit, dependency audit), migrations,
-# deploy checks and the test suite on a throwaway PostgreSQL, then a smoke run of the SQLite run
-# path. Exits with pytest's status.
+# The whole check, as CI runs it: lint, security checks (bandit, dependency audit), a smoke run
+# of the SQLite run path and the hostile-input suite on SQLite, then migrations, deploy checks
+# and the test suite on a throwaway PostgreSQL. Exits with pytest's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -29,6 +29,12 @@ DEPENDENCY_AUDIT_NOTE="$audit_note" scripts/security-checks.sh
 
 echo "== smoke check of the run path on SQLite"
 DEBUG=true DATABASE_URL="sqlite:///$smoke_dir/smoke.sqlite3" $py scripts/smoke.py
+
+# The hostile-input suite on SQLite too (the run path's database): an out-of-range number is
+# a different error there than on PostgreSQL, and each must come back as a message, not a 500.
+echo "== hostile-input suite on SQLite"
+DEBUG=false SECRET_KEY=test-only-secret-key DATABASE_URL="sqlite:///$smoke_dir/robustness.sqlite3" \
+    $py -m pytest --numprocesses "${TEST_WORKERS:-auto}" --maxprocesses 4 -q tests/robustness
 
 echo "== browser test dependencies: Chromium and axe-core"
 scripts/browser-deps.sh

@@ -18,6 +18,7 @@ from families.views.access import _get_contact_for_user, _get_family_for_user
 from guidance import hints
 from portal.forms import amendment_form
 from portal.lib import conflicts, once, saving
+from portal.lib.limits import parse_id
 from portal.lib.withdrawing import withdraw_page
 
 # Query-string presets a link may pass to the new-contact form (e.g. from the good-news prompt).
@@ -29,10 +30,9 @@ def _follow_up_being_completed(request, school_family) -> Contact | None:
     raw = request.GET.get("completes")
     if not raw:
         return None
-    try:
-        pk = int(raw)
-    except ValueError:
-        raise Http404("No such follow-up.") from None
+    pk = parse_id(raw)
+    if pk is None:
+        raise Http404("No such follow-up.")
     contact = (
         Contact.objects.visible_to(request.user, request.school)
         .filter(pk=pk, family_id=school_family.family_id, follow_up_done_at__isnull=True)
@@ -159,7 +159,8 @@ def contact_history(request, pk: int):
     audit.record(request, action=audit.VIEW, obj=contact, family=contact.family_id)
     records = list(contact.history.select_related("history_user").order_by("-history_date"))
     versions = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # Contacts created in bulk (an import, the demo data) have no history rows at all.
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         changes = []
         if older is not None:
             diff = newer.diff_against(older, excluded_fields=["updated_at", "recorded_at"])
@@ -198,10 +199,19 @@ def contact_amend_view(request, pk: int):
     """Add a correction (or a parent's dispute) beside a contact, leaving the original as it
     was: its author, pastoral staff and headteachers may."""
     contact = _get_contact_for_user(request, pk, write=True, perm="families.amend_contact")
+    done_url = _chronology_url(contact.family_id)
+    if done := once.earlier(request, fallback=done_url):  # sent twice: amended already
+        return redirect(done)
     form = ContactAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_amend(contact=contact, amended_by=request.user, **form.cleaned_data)
+            with once.spend(request) as spent:
+                amendment = contact_amend(
+                    contact=contact, amended_by=request.user, **form.cleaned_data
+                )
+                spent.made(amendment, done_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

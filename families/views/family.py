@@ -24,6 +24,7 @@ from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_na
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
+from portal.lib import conflicts
 
 CONTACT_KIND = "contact"
 # The newest entries first; "Show older entries" adds as many again (the print and CSV exports
@@ -400,11 +401,15 @@ def parent_preferences(request, pk: int, parent_pk: int):
     # A parent of another family is a 404, like any record the user cannot see.
     parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
     form = ParentPreferencesForm(request.POST or None, instance=parent)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         parent._history_user = request.user
-        form.save()
-        messages.success(request, f"Saved how to reach {parent.full_name}.")
-        return redirect("families:family-detail", pk=pk)
+        conflict = conflicts.save_unless_changed(
+            form, form.save, theirs=lambda current: ParentPreferencesForm(instance=current)
+        )
+        if conflict is None:
+            messages.success(request, f"Saved how to reach {parent.full_name}.")
+            return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/parent_preferences.html",
@@ -413,6 +418,7 @@ def parent_preferences(request, pk: int, parent_pk: int):
             "family": school_family.family,
             "parent": parent,
             "form": form,
+            "conflict": conflict,
         },
     )
 
@@ -425,13 +431,17 @@ def family_strengths(request, pk: int):
         raise PermissionDenied
     family = school_family.family
     form = StrengthsForm(request.POST or None, instance=family)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         family._history_user = request.user
-        form.save()
-        messages.success(request, "Strengths and exceptions saved.")
-        return redirect("families:family-detail", pk=pk)
+        conflict = conflicts.save_unless_changed(
+            form, form.save, theirs=lambda current: StrengthsForm(instance=current)
+        )
+        if conflict is None:
+            messages.success(request, "Strengths and exceptions saved.")
+            return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/family_strengths.html",
-        {"school_family": school_family, "family": family, "form": form},
+        {"school_family": school_family, "family": family, "form": form, "conflict": conflict},
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 
+from portal.lib.limits import BIGINT_MAX
+
 TOTAL = "_paging_total"
 
 
@@ -23,6 +25,9 @@ def page_of(queryset, per_page: int, number) -> Page:
         wanted = max(1, int(number))
     except (TypeError, ValueError):
         wanted = 1
+    # A page number no list can reach (?page=10**30) would overflow the query's OFFSET: it is
+    # treated like any page past the end, which shows the last page.
+    wanted = min(wanted, BIGINT_MAX // per_page)
     bottom = (wanted - 1) * per_page
     rows, total = rows_and_total(queryset, bottom, bottom + per_page)
     if total is None:

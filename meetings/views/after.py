@@ -17,6 +17,7 @@ from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
+from portal.lib import once
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -106,13 +107,20 @@ def meeting_summary_pdf(request, pk: int):
 def follow_up_schedule(request, pk: int):
     """One click: a follow-up call to check the open steps, owned by whoever clicked."""
     meeting = _get_meeting_for_user(request, pk, write=True)
+    after_url = reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after"
+    if done := once.earlier(request, fallback=after_url):  # sent twice: scheduled already
+        return redirect(done)
     channel = request.POST.get("channel") or FollowUp.Channel.PHONE
     if channel not in FollowUp.Channel.values:
         channel = FollowUp.Channel.PHONE
     try:
-        follow_up = services.follow_up_schedule(
-            meeting=meeting, owner=request.user, channel=channel
-        )
+        with once.spend(request) as spent:
+            follow_up = services.follow_up_schedule(
+                meeting=meeting, owner=request.user, channel=channel
+            )
+            spent.made(follow_up, after_url)
+    except once.AlreadySubmitted as exc:
+        return redirect(exc.url)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -121,7 +129,7 @@ def follow_up_schedule(request, pk: int):
             f"{follow_up.get_channel_display()} scheduled for {follow_up.due_on:%A %-d %B}; "
             "it is on your home page.",
         )
-    return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
+    return redirect(after_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,17 +140,24 @@ def follow_up_log(request, pk: int):
     if follow_up.is_done:
         messages.info(request, "This follow-up has already been logged.")
         return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
+    after_url = reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after"
+    if done := once.earlier(request, fallback=after_url):  # sent twice: logged already
+        return redirect(done)
     form = FollowUpLogForm(request.POST or None, follow_up=follow_up)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_log(
-                follow_up=follow_up,
-                staff=request.user,
-                parents=form.cleaned_data["parents"],
-                summary=form.cleaned_data["summary"],
-                tone=form.cleaned_data["tone"],
-                updates=form.updates(),
-            )
+            with once.spend(request) as spent:
+                contact = services.follow_up_log(
+                    follow_up=follow_up,
+                    staff=request.user,
+                    parents=form.cleaned_data["parents"],
+                    summary=form.cleaned_data["summary"],
+                    tone=form.cleaned_data["tone"],
+                    updates=form.updates(),
+                )
+                spent.made(contact, after_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -23,6 +23,7 @@ from meetings.views.access import (
 )
 from portal import access
 from portal.lib import conflicts, once, saving
+from portal.lib.limits import parse_id
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -62,7 +63,7 @@ def meeting_list(request):
 
 def _complaint_id(request) -> int | None:
     raw = request.POST.get("complaint") or request.GET.get("complaint") or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,7 +77,7 @@ def meeting_add(request, family_pk: int):
     if previous_id := (request.GET.get("previous") or request.POST.get("previous") or ""):
         previous = (
             Meeting.objects.visible_to(request.user, request.school)
-            .filter(family=family, pk=previous_id if previous_id.isdigit() else 0)
+            .filter(family=family, pk=parse_id(previous_id) or 0)
             .first()
         )
     complaint_id = _complaint_id(request)
@@ -231,6 +232,7 @@ def _plan_context(request, meeting: Meeting) -> dict:
         if meeting.status == Meeting.Status.PLANNED
         else [],
         "agency_form": AgencyForm(),
+        "record_locked": services.summary_locked(meeting),
         "cancel_form": CancelForm(),
     }
 
@@ -265,11 +267,21 @@ def preparation_toggle(request, pk: int):
 @require_POST
 def agency_add(request, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
+    people_url = reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people"
+    if done := once.earlier(request, fallback=people_url):  # sent twice: added already
+        return redirect(done)
     form = AgencyForm(request.POST)
     if form.is_valid():
-        services.agency_add(meeting=meeting, **form.cleaned_data)
-        messages.success(request, "The partner agency is added.")
-        return redirect(reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people")
+        try:
+            with once.spend(request) as spent:
+                spent.made(services.agency_add(meeting=meeting, **form.cleaned_data), people_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The partner agency is added.")
+            return redirect(people_url)
     context = _plan_context(request, meeting) | {"agency_form": form}
     return render(request, "meetings/meeting_plan.html", context, status=400)
 
@@ -277,8 +289,14 @@ def agency_add(request, pk: int):
 @require_POST
 def agency_remove(request, pk: int, agency_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
-    get_object_or_404(AgencyAttendee, meeting=meeting, pk=agency_pk).delete()
-    messages.success(request, "The partner agency is removed from this meeting.")
+    agency = get_object_or_404(AgencyAttendee, meeting=meeting, pk=agency_pk)
+    agency.meeting = meeting
+    try:
+        services.agency_remove(agency=agency)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The partner agency is removed from this meeting.")
     return redirect(reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people")
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 import audit
 from guidance import hints
@@ -125,18 +125,46 @@ def _section_response(request, meeting, partial: str, anchor: str, *, ok: bool, 
     )
 
 
+def _add_once(request, form, add, url: str) -> bool:
+    """Save one new line of the record: once, however often the form is sent (the one-time
+    token), and only while the record is open. False, with the reason on the form, if refused."""
+    try:
+        with once.spend(request) as spent:
+            spent.made(add(), url)
+    except once.AlreadySubmitted:
+        return True
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return False
+    return True
+
+
+def _removal_refused(request, meeting: Meeting, exc: ValidationError, anchor: str):
+    """A line that may no longer be taken out: say why on the meeting page, change nothing."""
+    messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        return HttpResponseClientRedirect(_detail_url(meeting, anchor))
+    return redirect(_detail_url(meeting, anchor))
+
+
 @require_POST
 def contribution_add(request, pk: int, section: str):
     """Record what one person said in one section (best hopes, strengths, exceptions)."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     if section not in Contribution.Section.values:
         return redirect(_detail_url(meeting))
+    if once.earlier(request):  # sent twice: the line is there already
+        return _section_response(request, meeting, "section", section, ok=True)
     form = ContributionForm(request.POST, prefix=section)
-    ok = form.is_valid()
-    if ok:
-        services.contribution_add(
+    ok = form.is_valid() and _add_once(
+        request,
+        form,
+        lambda: services.contribution_add(
             meeting=meeting, recorded_by=request.user, section=section, **form.cleaned_data
-        )
+        ),
+        _detail_url(meeting, f"section-{section}"),
+    )
+    if ok:
         found = hints.check_on_save(request, form.cleaned_data["words"])
         if not request.htmx:  # with htmx the hint was beside the field as they typed
             hints.save_messages(request, found)
@@ -150,19 +178,28 @@ def contribution_add(request, pk: int, section: str):
 def contribution_remove(request, pk: int, item_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     item = get_object_or_404(Contribution, meeting=meeting, pk=item_pk)
-    section = item.section
-    item.delete()
-    return _section_response(request, meeting, "section", section, ok=True)
+    item.meeting = meeting
+    try:
+        services.contribution_remove(contribution=item)
+    except ValidationError as exc:
+        return _removal_refused(request, meeting, exc, f"section-{item.section}")
+    return _section_response(request, meeting, "section", item.section, ok=True)
 
 
 @require_POST
 def scaling_add(request, pk: int):
     """One party's 0–10 and what one point higher would look like."""
     meeting = _get_meeting_for_user(request, pk, write=True)
+    if once.earlier(request):  # sent twice: the answer is there already
+        return _section_response(request, meeting, "scaling", "scaling", ok=True)
     form = ScalingForm(request.POST)
-    ok = form.is_valid()
+    ok = form.is_valid() and _add_once(
+        request,
+        form,
+        lambda: services.scaling_add(meeting=meeting, **form.cleaned_data),
+        _detail_url(meeting, "scaling"),
+    )
     if ok:
-        services.scaling_add(meeting=meeting, **form.cleaned_data)
         form = None
     return _section_response(request, meeting, "scaling", "scaling", ok=ok, scaling_form=form)
 
@@ -170,7 +207,12 @@ def scaling_add(request, pk: int):
 @require_POST
 def scaling_remove(request, pk: int, item_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
-    get_object_or_404(ScalingAnswer, meeting=meeting, pk=item_pk).delete()
+    answer = get_object_or_404(ScalingAnswer, meeting=meeting, pk=item_pk)
+    answer.meeting = meeting
+    try:
+        services.scaling_remove(answer=answer)
+    except ValidationError as exc:
+        return _removal_refused(request, meeting, exc, "scaling")
     return _section_response(request, meeting, "scaling", "scaling", ok=True)
 
 

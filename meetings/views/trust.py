@@ -15,6 +15,7 @@ from meetings.models import Meeting, MeetingAmendment
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from portal import access
 from portal.forms import amendment_form
+from portal.lib import once
 from portal.lib.withdrawing import withdraw_page
 
 MeetingAmendmentForm = amendment_form(MeetingAmendment)
@@ -77,10 +78,19 @@ def meeting_amend_view(request, pk: int):
     """Add a correction (or a parent's dispute) beside a meeting's recorded summary: those who
     may change the meeting."""
     meeting = _get_meeting_for_user(request, pk, write=True)
+    done_url = _detail_url(meeting.pk, "after")
+    if done := once.earlier(request, fallback=done_url):  # sent twice: amended already
+        return redirect(done)
     form = MeetingAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_amend(meeting=meeting, amended_by=request.user, **form.cleaned_data)
+            with once.spend(request) as spent:
+                amendment = services.meeting_amend(
+                    meeting=meeting, amended_by=request.user, **form.cleaned_data
+                )
+                spent.made(amendment, done_url)
+        except once.AlreadySubmitted as exc:
+            return redirect(exc.url)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

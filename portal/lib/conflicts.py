@@ -12,11 +12,17 @@ the row's `updated_at`). At save time the view locks the row (`select_for_update
 
 `compare` lists the fields that differ, theirs as saved now beside yours as typed, and moves the
 form on to the new version, so saving again (after reading both) keeps the user's version.
+
+ModelForms that save with `form.save()` (strengths, parent preferences, complaints) mix in
+`VersionedForm` and save through `save_unless_changed`, which does the above in one call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
+from django.db import transaction
 
 FIELD = "edited_from"
 MESSAGE = (
@@ -87,3 +93,26 @@ def compare(yours: forms.BaseForm, theirs: forms.BaseForm) -> dict:
     yours.data[yours.add_prefix(FIELD)] = version_of(theirs.instance)
     yours.add_error(None, MESSAGE)
     return {"rows": rows}
+
+
+class VersionedForm:
+    """Mixed into a ModelForm: editing a saved row, the form carries the version it started
+    from as `edited_from`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[FIELD] = version_field(self.instance)
+
+
+def save_unless_changed(form, save: Callable[[], object], *, theirs: Callable) -> dict | None:
+    """Run `save()` (in a transaction, the row locked) if nobody saved the row since the form's
+    version; otherwise save nothing and return the comparison for the page. `theirs(current)`
+    builds the unbound form of the row as saved now."""
+    try:
+        with transaction.atomic():
+            check_unchanged(form.instance, form.cleaned_data.get(FIELD))
+            save()
+    except EditConflict as exc:
+        return compare(form, theirs(exc.current))
+    return None

@@ -1,9 +1,9 @@
 """Listing and naming staff, the same way on every form and page."""
 
-from django import forms
 from django.contrib.auth import get_user_model
 
 from portal.access import FAMILY_ROLES
+from portal.lib.limits import IdChoiceField, IdMultipleChoiceField
 
 
 def staff_name(user) -> str:
@@ -27,11 +27,11 @@ def family_workers(school):
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return staff_name(obj)
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return staff_name(obj)

@@ -2,7 +2,9 @@
 form payloads that save, and the hypothesis profile for the hostile-input tests."""
 
 import datetime
+import html
 import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -160,3 +162,23 @@ def step_data(cast, **overrides) -> dict:
 
 def url(name, *args):
     return reverse(name, args=args)
+
+
+TOKEN = re.compile(r'name="form_token" value="([0-9a-f-]{36})"')
+FORMS = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
+ACTION = re.compile(r'\baction="([^"]*)"')
+
+
+def token_for_form(client, page_url: str, post_url: str) -> str:
+    """The one-time token of the form on `page_url` that posts to `post_url` (a form without
+    an action posts to its own page)."""
+    page = client.get(page_url)
+    assert page.status_code == 200
+    found = []
+    for attrs, body in FORMS.findall(page.content.decode()):
+        action = ACTION.search(attrs)
+        target = html.unescape(action.group(1)) if action else page_url
+        if target.split("#")[0] == post_url:
+            found += TOKEN.findall(body)
+    assert len(found) == 1, f"the form posting to {post_url} carries one one-time token"
+    return found[0]

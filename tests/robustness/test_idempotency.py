@@ -22,6 +22,7 @@ from tests.robustness.conftest import (
     meeting_data,
     placement_data,
     step_data,
+    token_for_form,
     url,
 )
 
@@ -85,7 +86,7 @@ def test_a_step_sent_twice_is_added_once_and_the_next_form_has_a_new_token(cast,
     client = login(cast.pastoral)
     detail = url("meetings:meeting-detail", world.meeting.pk)
     add = url("meetings:action-add", world.meeting.pk)
-    data = {**step_data(cast), "form_token": _token_from(client, detail)}
+    data = {**step_data(cast), "form_token": token_for_form(client, detail, add)}
     hx = {"HX-Request": "true"}
     first = client.post(add, data, headers=hx)
     second = client.post(add, data, headers=hx)

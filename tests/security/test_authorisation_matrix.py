@@ -495,7 +495,7 @@ def test_every_url_pattern_has_a_row():
 
 def test_a_url_pattern_without_a_row_is_named():
     rows = [row for row in ALL_ROWS if row.name != "families:family-print"]
-    assert missing_rows(rows) == ["families:family-print (route 'families/<int:pk>/print/')"]
+    assert missing_rows(rows) == ["families:family-print (route 'families/<id:pk>/print/')"]
 
 
 def test_every_row_names_a_real_url_pattern():
