@@ -90,7 +90,7 @@ def meeting_add(request, family_pk: int):
         }
     form = MeetingForm(request.POST or None, school=request.school, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 # One transaction: a complaint that cannot be linked leaves no meeting behind.
                 with once.spend(request) as spent:
@@ -149,7 +149,7 @@ def meeting_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         kwargs["chair"] = form.cleaned_data["chair"]
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 with transaction.atomic():
                     conflicts.check_unchanged(meeting, form.cleaned_data.get(conflicts.FIELD))
