@@ -18,7 +18,7 @@ from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from meetings.services import complaint_withdraw
 from portal import access
-from portal.lib import once
+from portal.lib import once, saving
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
 
@@ -134,15 +134,18 @@ def complaint_add(request):
         return redirect(done)
     form = ComplaintForm(request.POST or None, school=school, family=family)
     if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        try:
-            with once.spend(request) as spent:
-                complaint = form.save()
-                spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        messages.success(request, "The complaint is recorded. The point of contact sees it now.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            form.instance.created_by = request.user
+            try:
+                with once.spend(request) as spent:
+                    complaint = form.save()
+                    spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            messages.success(
+                request, "The complaint is recorded. The point of contact sees it now."
+            )
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})
 
 
@@ -175,9 +178,10 @@ def complaint_edit(request, pk: int):
     complaint = _get_complaint_for_user(request, pk, write=True)
     form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The complaint is updated.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            form.save()
+            messages.success(request, "The complaint is updated.")
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(request, "meetings/complaint_form.html", {"form": form, "complaint": complaint})
 
 
@@ -187,12 +191,13 @@ def complaint_reply(request, pk: int):
     complaint = _get_complaint_for_user(request, pk)
     form = ComplaintReplyForm(request.POST or None, instance=complaint)
     if request.method == "POST" and form.is_valid():
-        complaint = form.save(commit=False)
-        if complaint.status == Complaint.Status.OPEN:
-            complaint.status = Complaint.Status.RESPONDED
-        complaint.save()
-        messages.success(request, "Your personal reply is recorded.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            complaint = form.save(commit=False)
+            if complaint.status == Complaint.Status.OPEN:
+                complaint.status = Complaint.Status.RESPONDED
+            complaint.save()
+            messages.success(request, "Your personal reply is recorded.")
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(request, "meetings/complaint_reply.html", {"form": form, "complaint": complaint})
 
 

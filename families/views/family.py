@@ -24,6 +24,7 @@ from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_na
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
+from portal.lib import saving
 
 CONTACT_KIND = "contact"
 # The newest entries first; "Show older entries" adds as many again (the print and CSV exports
@@ -392,10 +393,11 @@ def parent_preferences(request, pk: int, parent_pk: int):
     parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
     form = ParentPreferencesForm(request.POST or None, instance=parent)
     if request.method == "POST" and form.is_valid():
-        parent._history_user = request.user
-        form.save()
-        messages.success(request, f"Saved how to reach {parent.full_name}.")
-        return redirect("families:family-detail", pk=pk)
+        with saving.kept_if_connection_lost(request, form):
+            parent._history_user = request.user
+            form.save()
+            messages.success(request, f"Saved how to reach {parent.full_name}.")
+            return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/parent_preferences.html",
@@ -417,10 +419,11 @@ def family_strengths(request, pk: int):
     family = school_family.family
     form = StrengthsForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
-        family._history_user = request.user
-        form.save()
-        messages.success(request, "Strengths and exceptions saved.")
-        return redirect("families:family-detail", pk=pk)
+        with saving.kept_if_connection_lost(request, form):
+            family._history_user = request.user
+            form.save()
+            messages.success(request, "Strengths and exceptions saved.")
+            return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/family_strengths.html",

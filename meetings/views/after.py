@@ -17,6 +17,7 @@ from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors
+from portal.lib import saving
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -99,21 +100,24 @@ def follow_up_log(request, pk: int):
         return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
     form = FollowUpLogForm(request.POST or None, follow_up=follow_up)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_log(
-                follow_up=follow_up,
-                staff=request.user,
-                parents=form.cleaned_data["parents"],
-                summary=form.cleaned_data["summary"],
-                tone=form.cleaned_data["tone"],
-                updates=form.updates(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "The follow-up is logged and the steps are updated.")
-            hints.save_messages(request, hints.check_on_save(request, form.cleaned_data["summary"]))
-            return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                services.follow_up_log(
+                    follow_up=follow_up,
+                    staff=request.user,
+                    parents=form.cleaned_data["parents"],
+                    summary=form.cleaned_data["summary"],
+                    tone=form.cleaned_data["tone"],
+                    updates=form.updates(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "The follow-up is logged and the steps are updated.")
+                hints.save_messages(
+                    request, hints.check_on_save(request, form.cleaned_data["summary"])
+                )
+                return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
     return render(
         request,
         "meetings/followup_form.html",

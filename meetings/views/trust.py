@@ -15,6 +15,7 @@ from meetings.models import Meeting, MeetingAmendment
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from portal import access
 from portal.forms import amendment_form
+from portal.lib import saving
 from portal.lib.withdrawing import withdraw_page
 
 MeetingAmendmentForm = amendment_form(MeetingAmendment)
@@ -79,13 +80,16 @@ def meeting_amend_view(request, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = MeetingAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_amend(meeting=meeting, amended_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Amendment saved. It is shown under the summary.")
-            return redirect(_detail_url(meeting.pk, "after"))
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                services.meeting_amend(
+                    meeting=meeting, amended_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Amendment saved. It is shown under the summary.")
+                return redirect(_detail_url(meeting.pk, "after"))
     return render(
         request,
         "portal/amend_form.html",
