@@ -42,6 +42,13 @@ SAVING_FORMS = {
     "complaint-edit": ("meetings_complaint", "about"),
     "complaint-reply": ("meetings_complaint", "reply"),
 }
+# The views whose save runs inside saving.kept_if_connection_lost: when only writing is
+# blocked, the form itself comes back, the words in their field (the others show them back on
+# the busy page; with htmx the form stays on the screen).
+FORM_COMES_BACK = sorted(
+    set(SAVING_FORMS)
+    - {"meeting-cancel", "agency-add", "contribution-add", "scaling-add", "action-add"}
+)
 AMENDMENTS = ["families.ContactAmendment", "meetings.MeetingAmendment"]
 
 
@@ -63,6 +70,8 @@ def saving_case(name: str, cast, world) -> Case:
         case.data |= {"reason": "Mum asked us to correct it.", "parent_view": ""}
     if name in ("parent-preferences", "strengths"):
         case.user = "pastoral"  # the key contact, pastoral staff and headteachers keep these
+    if name == "parent-preferences":
+        case.data["reading"] = "spoken"
     case.headers = {}  # as a full page (with htmx the form stays on the screen as typed)
     return case
 
@@ -84,13 +93,21 @@ def kept_and_not_saved(response) -> str:
     return page
 
 
-def failing_sql(monkeypatch, table: str, message="canceling statement due to lock timeout"):
-    """Every statement on `table` fails as a lock or statement timeout makes it fail."""
+def form_came_back(response) -> None:
+    """The form itself, not the busy page: the message above it, the words in their field."""
+    page = kept_and_not_saved(response)
+    assert escape(MESSAGE) in page
+    assert "Nothing you typed is lost" not in page
+
+
+def failing_sql(monkeypatch, table: str, *, writes_only=False):
+    """Every statement on `table` (or every write to it) fails as a lock timeout makes it."""
     real = CursorWrapper.execute
 
     def execute(self, sql, params=None):
-        if f'"{table}"' in sql:
-            raise OperationalError(message)
+        writes = sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        if f'"{table}"' in sql and (writes or not writes_only):
+            raise OperationalError("canceling statement due to lock timeout")
         return real(self, sql, params)
 
     monkeypatch.setattr(CursorWrapper, "execute", execute)

@@ -15,10 +15,12 @@ from portal.lib import outage
 from portal.settings import serves_requests
 from tests.robustness.conftest import contact_data, url
 from tests.robustness.outage import (
+    FORM_COMES_BACK,
     SAVING_FORMS,
     TYPED,
     failing_database,
     failing_sql,
+    form_came_back,
     kept_and_not_saved,
     saving_case,
     state,
@@ -26,6 +28,17 @@ from tests.robustness.outage import (
 
 # The saves run outside a test transaction, as in production: the form comes back itself.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("name", SAVING_FORMS)
+def test_each_submission_saves_when_the_database_is_there(name, cast, world, login):
+    """So that "nothing was saved" below means something."""
+    case = saving_case(name, cast, world)
+    client = login(getattr(cast, case.user))
+    before = state(case)
+    response = client.post(case.post_url, case.data)
+    assert response.status_code == 302
+    assert state(case) != before
 
 
 @pytest.mark.parametrize("name", SAVING_FORMS)
@@ -39,6 +52,20 @@ def test_a_locked_table_keeps_every_forms_text_and_saves_nothing(
     response = client.post(case.post_url, case.data)
     monkeypatch.undo()
     kept_and_not_saved(response)
+    assert state(case) == before
+
+
+@pytest.mark.parametrize("name", FORM_COMES_BACK)
+def test_when_only_writing_is_blocked_the_form_itself_comes_back(
+    name, cast, world, login, monkeypatch
+):
+    case = saving_case(name, cast, world)
+    client = login(getattr(cast, case.user))
+    before = state(case)
+    failing_sql(monkeypatch, SAVING_FORMS[name][0], writes_only=True)
+    response = client.post(case.post_url, case.data)
+    monkeypatch.undo()
+    form_came_back(response)
     assert state(case) == before
 
 

@@ -24,8 +24,10 @@ from django.utils.html import escape
 from families.models import Contact
 from tests.robustness.conftest import contact_data, url
 from tests.robustness.outage import (
+    FORM_COMES_BACK,
     SAVING_FORMS,
     TYPED,
+    form_came_back,
     kept_and_not_saved,
     saving_case,
     state,
@@ -97,13 +99,14 @@ def _postgres_stopped():
 
 
 @contextmanager
-def _table_locked(table: str):
-    """Another connection holds the table in ACCESS EXCLUSIVE mode (as a long migration or a
-    stuck batch job would) until the block ends."""
+def _table_locked(table: str, mode="ACCESS EXCLUSIVE"):
+    """Another connection holds the table locked until the block ends: ACCESS EXCLUSIVE as a
+    long migration would (nothing may read it), SHARE as building an index does (reading goes
+    on, writing waits)."""
     other = psycopg2.connect(**connection.get_connection_params())
     try:
         with other.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            cursor.execute(f'LOCK TABLE "{table}" IN {mode} MODE')
         yield
     finally:
         other.rollback()
@@ -182,6 +185,21 @@ def test_with_its_table_locked_every_form_answers_within_seconds_with_the_text(
     kept_and_not_saved(response)
     assert took < A_FEW_SECONDS
     assert state(case) == before  # the lock is released: still nothing saved
+
+
+@pytest.mark.parametrize("name", FORM_COMES_BACK)
+def test_with_writing_to_its_table_blocked_the_form_itself_comes_back(name, cast, world, login):
+    case = saving_case(name, cast, world)
+    client = login(getattr(cast, case.user))
+    before = state(case)
+    with (
+        _connections_made_with(OPTIONS=_short_timeouts(lock="1s")),
+        _table_locked(SAVING_FORMS[name][0], mode="SHARE"),
+    ):
+        response, took = _timed(lambda: client.post(case.post_url, case.data))
+    form_came_back(response)
+    assert took < A_FEW_SECONDS
+    assert state(case) == before
 
 
 def test_a_locked_contact_table_gives_the_form_back_itself(cast, world, login):
