@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -178,7 +178,7 @@ def complaint_edit(request, pk: int):
     complaint = _get_complaint_for_user(request, pk, write=True)
     form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(request, form):
+        with saving.kept_if_connection_lost(request, form), transaction.atomic():
             form.save()
             messages.success(request, "The complaint is updated.")
             return redirect("meetings:complaint-detail", pk=complaint.pk)
@@ -191,7 +191,7 @@ def complaint_reply(request, pk: int):
     complaint = _get_complaint_for_user(request, pk)
     form = ComplaintReplyForm(request.POST or None, instance=complaint)
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(request, form):
+        with saving.kept_if_connection_lost(request, form), transaction.atomic():
             complaint = form.save(commit=False)
             if complaint.status == Complaint.Status.OPEN:
                 complaint.status = Complaint.Status.RESPONDED

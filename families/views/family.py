@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -393,7 +393,7 @@ def parent_preferences(request, pk: int, parent_pk: int):
     parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
     form = ParentPreferencesForm(request.POST or None, instance=parent)
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(request, form):
+        with saving.kept_if_connection_lost(request, form), transaction.atomic():
             parent._history_user = request.user
             form.save()
             messages.success(request, f"Saved how to reach {parent.full_name}.")
@@ -419,7 +419,7 @@ def family_strengths(request, pk: int):
     family = school_family.family
     form = StrengthsForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(request, form):
+        with saving.kept_if_connection_lost(request, form), transaction.atomic():
             family._history_user = request.user
             form.save()
             messages.success(request, "Strengths and exceptions saved.")

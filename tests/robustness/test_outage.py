@@ -69,6 +69,28 @@ def test_when_only_writing_is_blocked_the_form_itself_comes_back(
     assert state(case) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "history"),
+    [
+        ("strengths", "families_historicalfamily"),
+        ("parent-preferences", "families_historicalparentcarer"),
+    ],
+)
+def test_a_save_that_fails_halfway_leaves_nothing_saved(
+    name, history, cast, world, login, monkeypatch
+):
+    """The record is updated, then writing its history fails: none of it stays, as the
+    message says."""
+    case = saving_case(name, cast, world)
+    client = login(getattr(cast, case.user))
+    before = state(case)
+    failing_sql(monkeypatch, history, writes_only=True)
+    response = client.post(case.post_url, case.data)
+    monkeypatch.undo()
+    form_came_back(response)
+    assert state(case) == before
+
+
 def test_the_contact_form_comes_back_itself_with_the_text_in_its_field(
     cast, world, login, monkeypatch
 ):
