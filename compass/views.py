@@ -15,7 +15,7 @@ from compass.models import LeverStep, Placement
 from compass.services import placement_record, placement_withdraw
 from families.models import SchoolFamily
 from portal import access
-from portal.lib import once
+from portal.lib import once, saving
 from portal.lib.urls import local_next
 from portal.lib.withdrawing import withdraw_page
 
@@ -66,26 +66,27 @@ def placement_add(request, family_pk: int):
     if done := once.earlier(request, fallback=compass_url):  # sent twice: placed once
         return redirect(done)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with once.spend(request) as spent:
-                placement = placement_record(
-                    school=school_family.school,
-                    family=family,
-                    placed_by=request.user,
-                    **{k: v for k, v in data.items() if k != "parents"},
-                    parents=data["parents"],
+        with saving.kept_if_connection_lost(request, form):
+            data = form.cleaned_data
+            try:
+                with once.spend(request) as spent:
+                    placement = placement_record(
+                        school=school_family.school,
+                        family=family,
+                        placed_by=request.user,
+                        **{k: v for k, v in data.items() if k != "parents"},
+                        parents=data["parents"],
+                    )
+                    spent.made(placement, next_url or compass_url)
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"{family.name} placed on the compass: {placement.region_label}."
                 )
-                spent.made(placement, next_url or compass_url)
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"{family.name} placed on the compass: {placement.region_label}."
-            )
-            return redirect(next_url or compass_url)
+                return redirect(next_url or compass_url)
     return render(
         request,
         "compass/placement_form.html",

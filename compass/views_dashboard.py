@@ -24,7 +24,7 @@ from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
 from families.models import SchoolFamily
 from portal import access, shell
-from portal.lib import once
+from portal.lib import once, saving
 from portal.models import Role, School
 
 DASHBOARD = "portal.view_school_dashboard"
@@ -487,23 +487,25 @@ def selfevaluation(request):
         request.POST if request.method == "POST" else None, regions=regions, previous=previous
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            with once.spend(request) as spent:
-                evaluation = figures.selfevaluation_record(
-                    school=school,
-                    recorded_by=request.user,
-                    target_year=form.cleaned_data["target_year"],
-                    answers=form.answers(),
-                    targets=form.targets(),
-                )
-                spent.made(evaluation, reverse("compass:selfevaluation"))
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        messages.success(
-            request,
-            "The self-evaluation is recorded. The dashboard now shows progress towards its target.",
-        )
-        return redirect("compass:selfevaluation")
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                with once.spend(request) as spent:
+                    evaluation = figures.selfevaluation_record(
+                        school=school,
+                        recorded_by=request.user,
+                        target_year=form.cleaned_data["target_year"],
+                        answers=form.answers(),
+                        targets=form.targets(),
+                    )
+                    spent.made(evaluation, reverse("compass:selfevaluation"))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            messages.success(
+                request,
+                "The self-evaluation is recorded. "
+                "The dashboard now shows progress towards its target.",
+            )
+            return redirect("compass:selfevaluation")
     answered = []
     if previous is not None:
         answered = [

@@ -18,7 +18,7 @@ from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
 from meetings.services import complaint_withdraw
 from portal import access
-from portal.lib import conflicts, once
+from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
 
@@ -134,15 +134,18 @@ def complaint_add(request):
         return redirect(done)
     form = ComplaintForm(request.POST or None, school=school, family=family)
     if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        try:
-            with once.spend(request) as spent:
-                complaint = form.save()
-                spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        messages.success(request, "The complaint is recorded. The point of contact sees it now.")
-        return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            form.instance.created_by = request.user
+            try:
+                with once.spend(request) as spent:
+                    complaint = form.save()
+                    spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            messages.success(
+                request, "The complaint is recorded. The point of contact sees it now."
+            )
+            return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})
 
 
@@ -176,14 +179,15 @@ def complaint_edit(request, pk: int):
     form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        conflict = conflicts.save_unless_changed(
-            form,
-            form.save,
-            theirs=lambda current: ComplaintForm(instance=current, school=request.school),
-        )
-        if conflict is None:
-            messages.success(request, "The complaint is updated.")
-            return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            conflict = conflicts.save_unless_changed(
+                form,
+                form.save,
+                theirs=lambda current: ComplaintForm(instance=current, school=request.school),
+            )
+            if conflict is None:
+                messages.success(request, "The complaint is updated.")
+                return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(
         request,
         "meetings/complaint_form.html",
@@ -205,12 +209,13 @@ def complaint_reply(request, pk: int):
                 replied.status = Complaint.Status.RESPONDED
             replied.save()
 
-        conflict = conflicts.save_unless_changed(
-            form, save, theirs=lambda current: ComplaintReplyForm(instance=current)
-        )
-        if conflict is None:
-            messages.success(request, "Your personal reply is recorded.")
-            return redirect("meetings:complaint-detail", pk=complaint.pk)
+        with saving.kept_if_connection_lost(request, form):
+            conflict = conflicts.save_unless_changed(
+                form, save, theirs=lambda current: ComplaintReplyForm(instance=current)
+            )
+            if conflict is None:
+                messages.success(request, "Your personal reply is recorded.")
+                return redirect("meetings:complaint-detail", pk=complaint.pk)
     return render(
         request,
         "meetings/complaint_reply.html",

@@ -6,8 +6,39 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from portal import access
+from portal.lib import outage, saving
 
 SESSION_KEY = "current_school_id"
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database is stopped, unreachable or locked: the busy page (503), never a 500.
+
+    Placed just after AuthenticationMiddleware, it loads the session and the user first, where
+    a failure can be caught; a view's failure comes to process_exception; one in a later
+    middleware reaches the 500 handler, which answers the same way. A save caught by
+    portal.lib.saving (the form again, with the user's text) is answered 503 too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.user.is_authenticated  # noqa: B018 - loads the session and the user now
+        except outage.UNAVAILABLE as exc:
+            return outage.busy_response(request, exc)
+        response = self.get_response(request)
+        if getattr(request, saving.FAILED_ATTRIBUTE, False) and response.status_code < 500:
+            response.status_code = 503
+            response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+        return response
+
+    def process_exception(self, request, exception):
+        if outage.is_unavailable(exception):
+            saving.close_if_broken()
+            return outage.busy_response(request, exception)
+        return None
 
 
 class CurrentSchoolMiddleware:

@@ -1,9 +1,12 @@
 """Settings for Parent Compass, read from the environment (and `.env` in development)."""
 
+import re
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,7 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Right after the user is known: every signed-in response is no-store, error pages too.
+    # Database stopped or locked: the busy page, with a form's text, not a 500. It loads the
+    # session and user first, so it comes before anything else that asks who is signed in.
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    # Every signed-in response is no-store, error pages too.
     "portal.middleware.NoStoreMiddleware",
     "portal.security.OTPSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -106,6 +112,38 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default (embedded, zero set-up); DATABASE_URL switches to PostgreSQL.
+# A request gives up rather than hangs when PostgreSQL is stopped, unreachable or a table is
+# locked (docs/outages.md): the form comes back with the user's text and a plain message.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)  # seconds (libpq: 2 at least)
+DB_LOCK_TIMEOUT = env("DB_LOCK_TIMEOUT", default="5s")
+DB_STATEMENT_TIMEOUT = env("DB_STATEMENT_TIMEOUT", default="15s")
+
+
+def serves_requests(argv: list[str]) -> bool:
+    """False for `manage.py <command>` other than runserver: migrations, nightly jobs, the task
+    worker and the load generator may run long statements and wait for locks, and nobody is
+    waiting at a form."""
+    command = Path(argv[0]).name == "manage.py" if argv else False
+    return not command or argv[1:2] == ["runserver"]
+
+
+def _postgres_timeouts(options: dict) -> dict:
+    """The connection OPTIONS with the timeouts added (kept beside any `options` already given
+    in the database URL)."""
+    for name, value in (
+        ("DB_LOCK_TIMEOUT", DB_LOCK_TIMEOUT),
+        ("DB_STATEMENT_TIMEOUT", DB_STATEMENT_TIMEOUT),
+    ):
+        if not re.fullmatch(r"\d+(ms|s|min)?", value):
+            raise ImproperlyConfigured(f"{name} must look like 5s, 1500ms or 2min, not {value!r}.")
+    options = {"connect_timeout": DB_CONNECT_TIMEOUT, **options}
+    if serves_requests(sys.argv):
+        given = options.get("options", "")
+        timeouts = f"-c lock_timeout={DB_LOCK_TIMEOUT} -c statement_timeout={DB_STATEMENT_TIMEOUT}"
+        options["options"] = f"{timeouts} {given}".strip()
+    return options
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -124,11 +162,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"] = _postgres_timeouts(DATABASES["default"].get("OPTIONS", {}))
 # A read replica for dashboards (scale.routers): only when REPLICA_DATABASE_URL is set.
 if env("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["OPTIONS"] = _postgres_timeouts(DATABASES["replica"].get("OPTIONS", {}))
 DASHBOARD_READ_DATABASE = "replica" if "replica" in DATABASES else None
 DATABASE_ROUTERS = ["scale.routers.DashboardReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,8 @@
 """The site shell's pages: home, choosing a school, the school's team, staff access changes
 (confirming roles an administrator gave), and error pages."""
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access, services, shell
+from portal.lib import outage
 from portal.lib.urls import local_next
 from portal.middleware import SESSION_KEY, school_optional
 from portal.models import Membership, Role, School, StaffAccessChange
@@ -168,5 +171,9 @@ def error_404(request, exception=None):
 
 @login_not_required
 def error_500(request):
+    # Called while the exception is being handled. A database outage in a middleware (the
+    # session saved, the school looked up) gets the busy page, as one in a view does.
+    if outage.is_unavailable(sys.exception()):
+        return outage.busy_response(request, sys.exception())
     # Rendered without context processors: the database may be the thing that failed.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

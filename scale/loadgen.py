@@ -290,6 +290,8 @@ def generate(
     name = authority or f"Load authority (seed {seed})"
     slug = slugify(name)[:20]
     with transaction.atomic():
+        if writer.pg:
+            _request_timeouts_lifted()
         if writer.pg and _is_superuser():
             # The rows are consistent by construction: skip the per-row foreign-key triggers
             # (checked at commit, they take longer than the COPY itself). Superusers only.
@@ -350,11 +352,21 @@ def generate(
     for school in school_objs:
         rollup_refresh(school=school)
     if writer.pg:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _request_timeouts_lifted()
             cursor.execute("ANALYZE")
     lap("rollups and analyze")
     result.counts = {label.split(".")[1]: n for label, n in writer.counts.items()}
     return result
+
+
+def _request_timeouts_lifted() -> None:
+    """For the rest of this transaction, no limit on statements or lock waits: the load is one
+    long transaction by design, even when run in a process that serves requests (the
+    benchmark), where settings.DB_STATEMENT_TIMEOUT and DB_LOCK_TIMEOUT apply."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL lock_timeout = 0")
 
 
 @contextmanager

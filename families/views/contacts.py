@@ -73,7 +73,7 @@ def contact_add(request, pk: int):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 with once.spend(request) as spent:
                     contact = contact_log(
@@ -112,7 +112,7 @@ def contact_edit_view(request, pk: int):
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 with transaction.atomic():
                     conflicts.check_unchanged(contact, form.cleaned_data.get(conflicts.FIELD))
@@ -204,19 +204,20 @@ def contact_amend_view(request, pk: int):
         return redirect(done)
     form = ContactAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with once.spend(request) as spent:
-                amendment = contact_amend(
-                    contact=contact, amended_by=request.user, **form.cleaned_data
-                )
-                spent.made(amendment, done_url)
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Amendment saved. It is shown under the original.")
-            return redirect(_chronology_url(contact.family_id))
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                with once.spend(request) as spent:
+                    amendment = contact_amend(
+                        contact=contact, amended_by=request.user, **form.cleaned_data
+                    )
+                    spent.made(amendment, done_url)
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Amendment saved. It is shown under the original.")
+                return redirect(_chronology_url(contact.family_id))
     return render(
         request,
         "portal/amend_form.html",

@@ -24,7 +24,7 @@ from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_na
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
-from portal.lib import conflicts
+from portal.lib import conflicts, saving
 
 CONTACT_KIND = "contact"
 # The newest entries first; "Show older entries" adds as many again (the print and CSV exports
@@ -403,13 +403,14 @@ def parent_preferences(request, pk: int, parent_pk: int):
     form = ParentPreferencesForm(request.POST or None, instance=parent)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        parent._history_user = request.user
-        conflict = conflicts.save_unless_changed(
-            form, form.save, theirs=lambda current: ParentPreferencesForm(instance=current)
-        )
-        if conflict is None:
-            messages.success(request, f"Saved how to reach {parent.full_name}.")
-            return redirect("families:family-detail", pk=pk)
+        with saving.kept_if_connection_lost(request, form):
+            parent._history_user = request.user
+            conflict = conflicts.save_unless_changed(
+                form, form.save, theirs=lambda current: ParentPreferencesForm(instance=current)
+            )
+            if conflict is None:
+                messages.success(request, f"Saved how to reach {parent.full_name}.")
+                return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/parent_preferences.html",
@@ -433,13 +434,14 @@ def family_strengths(request, pk: int):
     form = StrengthsForm(request.POST or None, instance=family)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        family._history_user = request.user
-        conflict = conflicts.save_unless_changed(
-            form, form.save, theirs=lambda current: StrengthsForm(instance=current)
-        )
-        if conflict is None:
-            messages.success(request, "Strengths and exceptions saved.")
-            return redirect("families:family-detail", pk=pk)
+        with saving.kept_if_connection_lost(request, form):
+            family._history_user = request.user
+            conflict = conflicts.save_unless_changed(
+                form, form.save, theirs=lambda current: StrengthsForm(instance=current)
+            )
+            if conflict is None:
+                messages.success(request, "Strengths and exceptions saved.")
+                return redirect("families:family-detail", pk=pk)
     return render(
         request,
         "families/family_strengths.html",

@@ -17,7 +17,7 @@ from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
-from portal.lib import once
+from portal.lib import once, saving
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -145,25 +145,28 @@ def follow_up_log(request, pk: int):
         return redirect(done)
     form = FollowUpLogForm(request.POST or None, follow_up=follow_up)
     if request.method == "POST" and form.is_valid():
-        try:
-            with once.spend(request) as spent:
-                contact = services.follow_up_log(
-                    follow_up=follow_up,
-                    staff=request.user,
-                    parents=form.cleaned_data["parents"],
-                    summary=form.cleaned_data["summary"],
-                    tone=form.cleaned_data["tone"],
-                    updates=form.updates(),
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                with once.spend(request) as spent:
+                    contact = services.follow_up_log(
+                        follow_up=follow_up,
+                        staff=request.user,
+                        parents=form.cleaned_data["parents"],
+                        summary=form.cleaned_data["summary"],
+                        tone=form.cleaned_data["tone"],
+                        updates=form.updates(),
+                    )
+                    spent.made(contact, after_url)
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "The follow-up is logged and the steps are updated.")
+                hints.save_messages(
+                    request, hints.check_on_save(request, form.cleaned_data["summary"])
                 )
-                spent.made(contact, after_url)
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "The follow-up is logged and the steps are updated.")
-            hints.save_messages(request, hints.check_on_save(request, form.cleaned_data["summary"]))
-            return redirect(reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after")
+                return redirect(after_url)
     return render(
         request,
         "meetings/followup_form.html",

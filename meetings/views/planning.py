@@ -99,7 +99,7 @@ def meeting_add(request, family_pk: int):
         may_override=_may_override(request, school_family.key_contact_id),
     )
     if request.method == "POST" and form.is_valid():
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 # One transaction: a complaint that cannot be linked leaves no meeting behind.
                 with once.spend(request) as spent:
@@ -177,7 +177,7 @@ def meeting_edit(request, pk: int):
         kwargs = form.service_kwargs()
         kwargs["chair"] = form.cleaned_data["chair"]
         kwargs["changed_by"] = request.user
-        with saving.kept_if_connection_lost(form):
+        with saving.kept_if_connection_lost(request, form):
             try:
                 with transaction.atomic():
                     conflicts.check_unchanged(meeting, form.cleaned_data.get(conflicts.FIELD))

@@ -25,7 +25,7 @@ from meetings.models import Contribution, Meeting, ScalingAnswer
 from meetings.views import trust
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors
-from portal.lib import once
+from portal.lib import once, saving
 
 SECTION_HINTS = {
     Contribution.Section.BEST_HOPES: "What would each person like to come out of this meeting?",
@@ -247,18 +247,21 @@ def action_edit(request, pk: int):
     form_class = ActionPointForm if meeting.may_change else StepProgressForm
     form = form_class(request.POST or None, instance=point, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_point_save(action_point=form.instance)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            if request.htmx:
-                response = render(
-                    request, "meetings/meeting_detail.html#actions", _room_context(request, meeting)
-                )
-                return reswap(retarget(response, "#actions"), "outerHTML")
-            messages.success(request, "The step is saved.")
-            return redirect(_detail_url(meeting, "actions"))
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                services.action_point_save(action_point=form.instance)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if request.htmx:
+                    response = render(
+                        request,
+                        "meetings/meeting_detail.html#actions",
+                        _room_context(request, meeting),
+                    )
+                    return reswap(retarget(response, "#actions"), "outerHTML")
+                messages.success(request, "The step is saved.")
+                return redirect(_detail_url(meeting, "actions"))
     context = {"meeting": meeting, "point": point, "form": form}
     if request.htmx:
         return render(request, "meetings/actionpoint_form.html#row-form", context)
@@ -272,19 +275,22 @@ def meeting_record(request, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = RecordForm(request.POST, instance=meeting)
     if form.is_valid():
-        try:
-            services.meeting_record(
-                meeting=meeting,
-                summary=form.cleaned_data["summary"],
-                review_on=form.cleaned_data["review_on"],
-                recorded_by=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "The meeting record is saved.")
-            hints.save_messages(request, hints.check_on_save(request, form.cleaned_data["summary"]))
-            return redirect(_detail_url(meeting, "after"))
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                services.meeting_record(
+                    meeting=meeting,
+                    summary=form.cleaned_data["summary"],
+                    review_on=form.cleaned_data["review_on"],
+                    recorded_by=request.user,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "The meeting record is saved.")
+                hints.save_messages(
+                    request, hints.check_on_save(request, form.cleaned_data["summary"])
+                )
+                return redirect(_detail_url(meeting, "after"))
     meeting.refresh_from_db()
     return render(
         request,

@@ -15,7 +15,7 @@ from meetings.models import Meeting, MeetingAmendment
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from portal import access
 from portal.forms import amendment_form
-from portal.lib import once
+from portal.lib import once, saving
 from portal.lib.withdrawing import withdraw_page
 
 MeetingAmendmentForm = amendment_form(MeetingAmendment)
@@ -83,19 +83,20 @@ def meeting_amend_view(request, pk: int):
         return redirect(done)
     form = MeetingAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with once.spend(request) as spent:
-                amendment = services.meeting_amend(
-                    meeting=meeting, amended_by=request.user, **form.cleaned_data
-                )
-                spent.made(amendment, done_url)
-        except once.AlreadySubmitted as exc:
-            return redirect(exc.url)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Amendment saved. It is shown under the summary.")
-            return redirect(_detail_url(meeting.pk, "after"))
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                with once.spend(request) as spent:
+                    amendment = services.meeting_amend(
+                        meeting=meeting, amended_by=request.user, **form.cleaned_data
+                    )
+                    spent.made(amendment, done_url)
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Amendment saved. It is shown under the summary.")
+                return redirect(_detail_url(meeting.pk, "after"))
     return render(
         request,
         "portal/amend_form.html",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from portal.forms import WithdrawForm
+from portal.lib import saving
 
 
 def withdraw_page(
@@ -28,15 +29,16 @@ def withdraw_page(
     `done_url`; a refusal from the service is shown above the form, nothing changed."""
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            withdraw(form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"{noun} withdrawn. It stays in the history with your reason."
-            )
-            return redirect(done_url)
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                withdraw(form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"{noun} withdrawn. It stays in the history with your reason."
+                )
+                return redirect(done_url)
     return render(
         request,
         "portal/withdraw_form.html",

@@ -23,6 +23,21 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", String(open));
   toggle.classList.toggle("collapsed", !open);
 });
+
+// The database is stopped or locked (a 503): htmx swaps nothing, so the form stays on the
+// screen as typed. Say so above it, once, in the portal's words (docs/outages.md).
+document.addEventListener("htmx:responseError", (event) => {
+  const form = event.detail.elt; // a form sent with hx-post (not a hint checked while typing)
+  if (event.detail.xhr.status !== 503 || form.tagName !== "FORM") return;
+  if (form.previousElementSibling?.classList.contains("js-not-saved")) return;
+  const note = document.createElement("div");
+  note.className = "alert alert-warning js-not-saved";
+  note.setAttribute("role", "alert");
+  note.textContent =
+    "We could not save this just now — nothing has been saved, and your text is still here; " +
+    "please try again in a minute.";
+  form.before(note);
+});
 ;
 /* js/meetings.js */
 // Meetings: small enhancements; every page works without this file.
