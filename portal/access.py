@@ -393,28 +393,29 @@ def may_take_over(actor, target) -> bool:
     return not target.memberships.filter(is_active=True, role__in=FAMILY_ROLES).exists()
 
 
-def may_read_family_records_in_admin(user, perm: str) -> bool:
-    """Family records in admin: superusers, and staff given the permission on purpose, but never
-    a member of the Administrators group who is not a superuser, whatever their permissions
-    (administration alone gives no sight of families)."""
+def _family_admin_perms(user) -> set[str] | None:
+    """Family records in admin: superusers (None: every permission), and staff given the
+    permission on purpose, but never a member of the Administrators group who is not a
+    superuser, whatever their permissions (administration alone gives no sight of families)."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
+        return set()
     if user.is_superuser:
-        return True
+        return None
     if is_administrator(user):
-        return False
-    return perm in stored_perms(user)
+        return set()
+    return stored_perms(user)
+
+
+def may_read_family_records_in_admin(user, perm: str) -> bool:
+    """Whether this user may use `perm` on family records in admin (see above)."""
+    perms = _family_admin_perms(user)
+    return perms is None or perm in perms
 
 
 def may_use_family_admin(user, app_label: str) -> bool:
     """Whether admin lists an app of family records for this user at all (see above)."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    if is_administrator(user):
-        return False
-    return any(perm.startswith(f"{app_label}.") for perm in stored_perms(user))
+    perms = _family_admin_perms(user)
+    return perms is None or any(perm.startswith(f"{app_label}.") for perm in perms)
 
 
 def may_confirm_membership(user, membership) -> bool:

@@ -100,10 +100,9 @@ def _save_memberships(request, formset) -> None:
     formset.save_m2m()
 
 
-class _ScopedMembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    readonly_fields = ["confirmation"]
+class _SchoolScopedMemberships:
+    """Memberships as an administrator may see and give them: at their own schools only, to
+    accounts they manage; and whether each is confirmed, in words."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(school__in=_schools(request))
@@ -122,6 +121,12 @@ class _ScopedMembershipInline(admin.TabularInline):
         if obj.confirmed_at is None:
             return "Awaiting confirmation" if obj.is_active else "No"
         return "Yes"
+
+
+class _ScopedMembershipInline(_SchoolScopedMemberships, admin.TabularInline):
+    model = Membership
+    extra = 0
+    readonly_fields = ["confirmation"]
 
 
 class MembershipInline(_ScopedMembershipInline):
@@ -234,7 +239,7 @@ class ClassGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(_SchoolScopedMemberships, admin.ModelAdmin):
     list_display = ["user", "school", "role", "job_title", "is_active", "confirmation"]
     list_filter = ["role", "is_active", ("school", _OwnSchoolsFilter)]
     search_fields = [
@@ -253,20 +258,6 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return [*self.fields, *(self.readonly_fields if obj else [])]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(school__in=_schools(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "school":
-            kwargs["queryset"] = _schools(request)
-        elif db_field.name == "user":
-            kwargs["queryset"] = _users(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="confirmed")
-    def confirmation(self, obj):
-        return _ScopedMembershipInline.confirmation(self, obj)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
