@@ -1,4 +1,4 @@
-"""Calendar invitations (.ics) for the staff coming to a meeting."""
+"""Calendar invitations (.ics) for a meeting: for the staff coming, and for one parent or carer."""
 
 from __future__ import annotations
 
@@ -12,19 +12,25 @@ CONFIDENTIAL_LOCATION = "See the invitation in Parent Compass"
 CONFIDENTIAL_PARENT_LOCATION = "As in your letter from the school"
 
 
-def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
-    """One VEVENT for the meeting. A confidential meeting's event names no family and carries
-    no purpose or place details, only a neutral location and the link: calendars are shared
-    and synced to phones."""
+def _calendar(meeting: Meeting, *, uid: str) -> tuple[Calendar, Event]:
+    """A calendar and its one event at the meeting's time, for the caller to fill in."""
     cal = Calendar()
     cal.add("prodid", "-//Parent Compass//Meetings//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@parent-compass")
+    event.add("uid", uid)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
+    return cal, event
+
+
+def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
+    """One VEVENT for the meeting. A confidential meeting's event names no family and carries
+    no purpose or place details, only a neutral location and the link: calendars are shared
+    and synced to phones."""
+    cal, event = _calendar(meeting, uid=f"meeting-{meeting.pk}@parent-compass")
     if meeting.is_confidential:
         # Nothing a synced phone or a shared calendar could show: no family, no purpose, and
         # no free-text place (a home address, a room named for a service, a phone number).
@@ -63,15 +69,7 @@ def parent_ics(meeting: Meeting, *, place: str) -> bytes:
     """One VEVENT for a parent or carer: the school, the time, and where in words made for
     them (`place`, never another adult's address or number); no staff link, no family name. A
     confidential meeting's event carries no place in free text at all: the letter says where."""
-    cal = Calendar()
-    cal.add("prodid", "-//Parent Compass//Meetings//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.pk}-family@parent-compass")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    cal, event = _calendar(meeting, uid=f"meeting-{meeting.pk}-family@parent-compass")
     event.add("summary", f"Meeting with {meeting.school.name}")
     event.add("location", CONFIDENTIAL_PARENT_LOCATION if meeting.is_confidential else place)
     description = [] if meeting.is_confidential else [meeting.purpose]

@@ -339,18 +339,29 @@ def chosen_recipient(request, meeting: Meeting, people: sending.Recipients):
     return parent
 
 
+def _invited_recipient(request, meeting: Meeting, people: sending.Recipients):
+    """The invited parent or carer named by ?parent= (None if none is named), and the refusal
+    page to answer instead when a recorded restriction stops anything going to them; a parent
+    or carer not invited is a 404."""
+    parent = chosen_recipient(request, meeting, people)
+    if parent is None:
+        return None, None
+    if refusal := people.refusal(parent):
+        return parent, refused_for_restriction(request, meeting, refusal)
+    if not people.is_invited(parent):
+        raise Http404("This parent or carer is not invited.")
+    return parent, None
+
+
 @require_GET
 def meeting_ics(request, pk: int):
     """A calendar invitation (.ics): for staff, or with ?parent= for one parent or carer (never
     for one a recorded restriction protects, unless a member of staff decided so)."""
     meeting = _get_meeting_for_user(request, pk)
     people = sending.recipients(meeting)
-    parent = chosen_recipient(request, meeting, people)
-    if parent is not None:
-        if refusal := people.refusal(parent):
-            return refused_for_restriction(request, meeting, refusal)
-        if not people.is_invited(parent):
-            raise Http404("This parent or carer is not invited.")
+    parent, refused = _invited_recipient(request, meeting, people)
+    if refused is not None:
+        return refused
     audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
     if parent is None:
         body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting_url(meeting)))
@@ -374,12 +385,9 @@ def meeting_letter(request, pk: int):
     member of staff decided so; no letter gives another adult's address or number."""
     meeting = _get_meeting_for_user(request, pk)
     people = sending.recipients(meeting)
-    parent = chosen_recipient(request, meeting, people)
-    if parent is not None:
-        if refusal := people.refusal(parent):
-            return refused_for_restriction(request, meeting, refusal)
-        if not people.is_invited(parent):
-            raise Http404("This parent or carer is not invited.")
+    parent, refused = _invited_recipient(request, meeting, people)
+    if refused is not None:
+        return refused
     audit.record(request, action=audit.PRINT, obj=meeting, family=meeting.family_id)
     context = _plan_context(request, meeting)
     invited = [i for i in context["invitations"] if i.response != i.Response.NOT_INVITED]
