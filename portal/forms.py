@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 
 from portal import lockout
 from portal.lib.limits import BoundedModelForm
@@ -28,6 +29,12 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        # Django sets the field's max_length after building it, so nothing checks it: a longer
+        # username (no account has one) would overflow the sign-in tables' columns.
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, message=f"A username has at most {limit} characters.")
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean(self):

@@ -167,3 +167,13 @@ def test_short_common_and_numeric_passwords_are_refused(cast, password):
 
 def test_twelve_plain_letters_are_enough_with_no_composition_rules(cast):
     validate_password("meadowlarkspring", cast.teacher)  # no digit, capital or symbol needed
+
+
+@pytest.mark.parametrize("length", [151, 200, 300])
+def test_an_overlong_username_gets_a_message_not_an_error_page(client, cast, length):
+    # Hypothesis found a 200-character username overflowing the slow-down table's column.
+    for _ in range(12):  # past the username-wide slow-down's threshold too
+        response = _attempt(client, "x" * length, "not-the-password")
+        assert response.status_code == 200
+    assert "A username has at most 150 characters." in response.content.decode()
+    assert _signed_in(_attempt(client, cast.teacher.username, PASSWORD))
