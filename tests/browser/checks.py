@@ -1,5 +1,6 @@
 """Checks run on every page a journey visits: accessibility (axe-core), no sideways scrolling at
-768 px, and light-page measurements (Largest Contentful Paint, layout shift, JavaScript weight)."""
+768 px (and at 390 px, a phone, where a journey asks), and light-page measurements (Largest
+Contentful Paint, layout shift, JavaScript weight)."""
 
 import gzip
 import re
@@ -11,6 +12,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TABLET_WIDTH = 768
+PHONE_WIDTH = 390
 LCP_BUDGET_MS = 2500
 CLS_BUDGET = 0.1
 JS_BUDGET = 45 * 1024
@@ -83,17 +85,22 @@ def assert_accessible(page):
     )
 
 
-def assert_fits_768(page):
-    """No sideways scrolling on a 768 px wide tablet."""
+def assert_fits(page, width: int, *, height: int = 1024):
+    """No sideways scrolling when the window is `width` px wide (768 a tablet, 390 a phone)."""
     size = page.viewport_size
-    page.set_viewport_size({"width": TABLET_WIDTH, "height": 1024})
+    page.set_viewport_size({"width": width, "height": height})
     try:
-        width = page.evaluate("() => document.scrollingElement.scrollWidth")
-        if width > TABLET_WIDTH:
-            wide = page.evaluate(_WIDE_ELEMENTS, TABLET_WIDTH)
-            raise AssertionError(f"{page.url} is {width}px wide at {TABLET_WIDTH}px: {wide}")
+        scroll_width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        if scroll_width > width:
+            wide = page.evaluate(_WIDE_ELEMENTS, width)
+            raise AssertionError(f"{page.url} is {scroll_width}px wide at {width}px: {wide}")
     finally:
         page.set_viewport_size(size)
+
+
+def assert_fits_768(page):
+    """No sideways scrolling on a 768 px wide tablet."""
+    assert_fits(page, TABLET_WIDTH)
 
 
 def _static_file(url: str) -> Path | None:
