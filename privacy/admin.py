@@ -31,7 +31,17 @@ class LegalHoldAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 @admin.register(ErasureRun)
 class ErasureRunAdmin(FamilyDataAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["pk", "started_at", "finished_at", "as_of", "started_by", "school", "erased"]
+    list_display = [
+        "pk",
+        "started_at",
+        "finished_at",
+        "as_of",
+        "started_by",
+        "started_by_user",
+        "school",
+        "erased",
+    ]
+    list_select_related = ["school", "started_by_user"]
     actions = None
 
 

@@ -30,3 +30,43 @@ class LiftHoldForm(forms.Form):
         max_length=300,
         help_text="e.g. “The claim was settled; letter from the legal team, 2 May 2027”.",
     )
+
+
+class ErasureConfirmForm(forms.Form):
+    """The headteacher types the number of families listed, so the list is read before it goes;
+    `listed` carries what the page showed, so a list that changed meanwhile is not erased."""
+
+    families = forms.CharField(
+        label="Type the number of families whose records will be erased",
+        max_length=10,
+        help_text="In figures, as counted in the list above. Erasure cannot be undone.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    listed = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["listed"].initial = review.fingerprint
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.review.routine_ids:
+            raise forms.ValidationError("No family's records are past retention: nothing to erase.")
+        if "listed" in cleaned and cleaned["listed"] != self.review.fingerprint:
+            # Shown again with the list as it is now, so the next confirmation is about it.
+            self.data = self.data.copy()
+            self.data["listed"] = self.review.fingerprint
+            raise forms.ValidationError(
+                "The list changed since this page was opened (a family was put on hold or "
+                "became due), so nothing has been erased. Check the list below again."
+            )
+        typed = cleaned.get("families")
+        if typed is not None and typed.strip() != str(len(self.review.routine_ids)):
+            self.add_error(
+                "families",
+                "That is not the number of families in the list above, so nothing has been "
+                "erased. Count the families whose records will be erased and type the number "
+                "in figures.",
+            )
+        return cleaned

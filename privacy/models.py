@@ -11,6 +11,7 @@ in the README, "Security and data protection"):
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -115,13 +116,23 @@ class LegalHold(models.Model):
 
 
 class ErasureRun(models.Model):
-    """One erasure of records past retention (`manage.py retention_review --erase --confirm`)."""
+    """One erasure of records past retention: from the retention page by the headteacher, or
+    `manage.py retention_review --erase --confirm`."""
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     as_of = models.DateField(help_text="The day retention was worked out for.")
     started_by = models.CharField(
         max_length=150, help_text="The operating-system user or account that ran it."
+    )
+    started_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="run from the portal by",
+        help_text="The headteacher who erased from the retention page; empty for the command.",
     )
     school = models.ForeignKey(
         "portal.School",
@@ -138,6 +149,21 @@ class ErasureRun(models.Model):
 
     def __str__(self):
         return f"Erasure run #{self.pk} on {self.started_at:%d %b %Y}"
+
+    def counts(self) -> list[tuple[str, int]]:
+        """How many records of each kind the run erased, kinds in words (most first)."""
+        rows = self.rows.values("kind").annotate(n=models.Count("pk")).order_by("-n", "kind")
+        return [(_kind_in_words(row["kind"]), row["n"]) for row in rows]
+
+    def family_count(self) -> int:
+        return self.rows.values("family_id").distinct().count()
+
+
+def _kind_in_words(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
+    except (LookupError, ValueError):
+        return label
 
 
 class ErasureLog(models.Model):

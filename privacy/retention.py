@@ -16,6 +16,7 @@ Records are read through each model's base manager, so a default manager that hi
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -172,6 +173,13 @@ class SchoolReview:
     @property
     def total(self) -> int:
         return sum(n for _kind, n in self.counts)
+
+    @property
+    def fingerprint(self) -> str:
+        """Short digest of the day and of what is due for whom: an erasure confirmed on the
+        retention page goes ahead only if the list is still the one the headteacher read."""
+        due = ",".join(f"{f.family_id}:{f.stage}" for f in self.families if not f.held)
+        return hashlib.sha256(f"{self.as_of}|{due}".encode()).hexdigest()[:20]
 
 
 def ids_for(review: SchoolReview, kind: Kind) -> list[int]:

@@ -162,14 +162,17 @@ def _erase_family(run: ErasureRun, review: SchoolReview, family_id: int) -> int:
 
 
 def retention_erase(
-    *, as_of: datetime.date, started_by: str, school: School | None = None
+    *, as_of: datetime.date, started_by: str, school: School | None = None, user=None
 ) -> ErasureRun:
     """Erases every record past retention at `school` (or every school) on `as_of`, with its
     edit history, logging the kind and id of each; families on legal hold are left alone.
+    The same for the command and the retention page (`user`: the headteacher who erased there).
 
     A family whose records another one protects (a foreign key that forbids deletion) is left
     whole and reported in the server log, never half-erased."""
-    run = ErasureRun.objects.create(as_of=as_of, started_by=started_by[:150], school=school)
+    run = ErasureRun.objects.create(
+        as_of=as_of, started_by=started_by[:150], school=school, started_by_user=user
+    )
     schools = [school] if school is not None else list(School.objects.order_by("pk"))
     for each in schools:
         review = school_review(each, as_of=as_of, with_counts=False)

@@ -6,6 +6,8 @@ app_name = "privacy"
 
 urlpatterns = [
     path("retention/", views.retention, name="retention"),
+    path("retention/erase/", views.erase, name="erase"),
+    path("retention/erasures/<id:pk>/", views.erasure, name="erasure"),
     path("families/<id:pk>/", views.family, name="family"),
     path("families/<id:pk>/hold/", views.hold_set, name="hold-set"),
     path("holds/<id:pk>/lift/", views.hold_lift, name="hold-lift"),

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
 from families.models import ParentCarer, SchoolFamily
 from portal import access
+from portal.lib import once, saving
 from privacy import services
-from privacy.forms import LegalHoldForm, LiftHoldForm, RetentionPolicyForm
-from privacy.models import LegalHold, RetentionPolicy
+from privacy.forms import ErasureConfirmForm, LegalHoldForm, LiftHoldForm, RetentionPolicyForm
+from privacy.models import ErasureRun, LegalHold, RetentionPolicy
 from privacy.retention import school_review
 from privacy.subject_access import REVIEW_FLAG, subject_access_build
 
@@ -87,7 +90,77 @@ def retention(request):
             "policy": policy,
             "review": review,
             "may_manage": access.may_manage_retention(request.user, school),
+            "runs": ErasureRun.objects.filter(school=school).select_related("started_by_user")[
+                :RECENT_RUNS
+            ],
         },
+    )
+
+
+RECENT_RUNS = 10
+FAMILIES_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request):
+    """What an erasure would remove now, and the headteacher's typed confirmation to erase it:
+    the same checks, erasure and log as `manage.py retention_review --erase --confirm`."""
+    _require_data_protection(request, manage=True)
+    school = request.school
+    retention_url = reverse("privacy:retention")
+    if done := once.earlier(request, fallback=retention_url):  # sent twice: erased once
+        return redirect(done)
+    as_of = timezone.localdate()
+    review = school_review(school, as_of=as_of)
+    form = ErasureConfirmForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST" and form.is_valid():
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                with once.spend(request) as spent:
+                    run = services.retention_erase(
+                        as_of=as_of, started_by="retention page", school=school, user=request.user
+                    )
+                    url = reverse("privacy:erasure", args=[run.pk])
+                    spent.made(run, url)
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
+            messages.success(
+                request, f"{run.erased} record{'s' if run.erased != 1 else ''} erased and logged."
+            )
+            return redirect(url)
+    due = [f for f in review.families if not f.held]
+    page = Paginator(due, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "privacy/erase.html",
+        {
+            "form": form,
+            "review": review,
+            "page": page,
+            "due_count": len(due),
+            "held": review.held,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+def erasure(request, pk: int):
+    """What one erasure at this school removed: counts per kind, who ran it and when."""
+    run = (
+        ErasureRun.objects.filter(pk=pk, school=request.school)
+        .select_related("started_by_user", "school")
+        .first()
+        if request.school is not None
+        else None
+    )
+    if run is None:
+        raise Http404("No such erasure.")
+    _require_data_protection(request)
+    return render(
+        request,
+        "privacy/erasure.html",
+        {"run": run, "counts": run.counts(), "families": run.family_count()},
     )
 
 

@@ -63,6 +63,7 @@ class Side:
     pending: object = None
     complaints: dict = field(default_factory=dict)
     hold: object = None  # a legal hold on the family (privacy)
+    erasure_run: object = None  # an erasure at the school, with one logged row (privacy)
     placement: object = None
     import_run: object = None  # a finished dry run of a CSV import (families.ImportRun)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
@@ -143,6 +144,10 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
         school=school, family=side.family, set_by=headteacher, reason=f"A claim {marker}"
     )
     side.import_run = _import_run(school, marker)
+    side.erasure_run = factories.ErasureRunFactory(
+        school=school, started_by=f"manage.py ({marker})", erased=1
+    )
+    factories.ErasureLogFactory(run=side.erasure_run, school=school)
     return side
 
 

@@ -396,6 +396,17 @@ AUDIT_ROWS = [
 DATA_PROTECTION = "403 403 200 403 404"
 PRIVACY_ROWS = [
     R("privacy:retention", None, "403 403 200 403 403", method="FORM", data={"routine_years": ""}),
+    # Erasing past retention: the headteacher only; with nothing past retention in the matrix's
+    # world, the headteacher's POST is refused next to the field (400) and erases nothing.
+    R(
+        "privacy:erase",
+        None,
+        "403 403 200 403 403",
+        method="FORM",
+        data={"families": "0"},
+        post=400,
+    ),
+    R("privacy:erasure", lambda s: {"pk": s.erasure_run.pk}, DATA_PROTECTION),
     R("privacy:family", family, DATA_PROTECTION),
     # POST only: the headteacher's empty reason is refused (400); lifting goes back to the page.
     R("privacy:hold-set", family, "403 403 400 403 404", method="POST", data={"reason": ""}),
