@@ -389,3 +389,13 @@ def test_more_members_of_staff_do_not_see_a_complaint_through_the_page(cast, log
     client = login(colleague)
     assert "Swimming kit" not in _page(client, family).text
     assert "Swimming kit" not in _csv(client, family)[0]
+
+
+def test_printing_with_a_date_that_cannot_be_used_goes_back_to_the_filter(cast, login, family):
+    client = login(cast.pastoral)
+    url = reverse("families:family-print", args=[family.family.pk])
+    response = client.get(url, {"date_from": "31/02/2026"})
+    assert response.status_code == 302
+    followed = client.get(response["Location"])
+    assert "The chronology was not printed: check the dates." in followed.text
+    assert "Enter a date as day, month and year" in followed.text
