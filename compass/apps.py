@@ -27,6 +27,7 @@ class CompassConfig(AppConfig):
                 kind_label=timeline.KIND_LABEL,
                 entries=timeline.placement_entries,
                 order=20,
+                takes_period=True,
             )
         )
         register_panel(

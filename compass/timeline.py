@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from compass.models import Placement
-from families.extensions import TimelineEntry, page_rows
+from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
 
 KIND = "placement"
 KIND_LABEL = "Compass placement"
 
 
-def _latest_placements(request, school_family, limit: int) -> list[Placement]:
-    """The family's latest placements, withdrawn ones included, newest first: read once per
-    request (two queries) and shared by the compass block and the chronology."""
+def _latest_placements(
+    request, school_family, limit: int, period: Period | None = None
+) -> list[Placement]:
+    """The family's latest placements (within `period` if given), withdrawn ones included,
+    newest first: read once per request (two queries) and shared by the compass block and the
+    chronology."""
+    period = period or Period()
     return page_rows(
         request,
-        f"compass.placements.{school_family.pk}",
+        f"compass.placements.{school_family.pk}{period.key()}",
         limit,
-        lambda n: Placement.all_objects.for_family_page(school_family).select_related(
-            "withdrawn_by"
-        )[:n],
+        lambda n: period.narrow(
+            Placement.all_objects.for_family_page(school_family), "placed_at"
+        ).select_related("withdrawn_by")[:n],
     )
 
 
@@ -29,10 +33,34 @@ def family_placements(request, school_family, limit: int) -> list[Placement]:
     return [p for p in _latest_placements(request, school_family, limit) if not p.is_withdrawn]
 
 
-def placement_entries(request, school_family, limit: int) -> list[TimelineEntry]:
+def _rows(placement: Placement) -> list[ExportRow]:
+    """A placement as a row of the chronology's CSV."""
+    p = placement
+    summary = (
+        f"{p.region_label}: communication {p.communication}, access {p.access}, "
+        f"attitude {p.attitude}; {p.get_level_display().lower()} level. Evidence: {p.evidence}"
+    )
+    if p.has_parent_view:
+        summary += f" The parent's own view: {p.parent_region_label}"
+        if p.parent_words:
+            summary += f" ({p.parent_words})"
+    return [
+        ExportRow(
+            kind=KIND_LABEL,
+            when=p.placed_at,
+            who=p.placed_by.get_full_name() or p.placed_by.get_username(),
+            with_=names(x.full_name for x in p.parents.all()) or "The family as a whole",
+            summary=summary,
+        )
+    ]
+
+
+def placement_entries(
+    request, school_family, limit: int, period: Period | None = None
+) -> list[TimelineEntry]:
     """The family's latest placements at this school, newest first; withdrawn ones as a
     collapsed entry with the reason."""
-    latest = _latest_placements(request, school_family, limit)
+    latest = _latest_placements(request, school_family, limit, period)
     placements = [p for p in latest if not p.is_withdrawn]
     withdrawn = [p for p in latest if p.is_withdrawn]
     for p in placements:
@@ -46,6 +74,7 @@ def placement_entries(request, school_family, limit: int) -> list[TimelineEntry]
             kind_label=KIND_LABEL,
             template="compass/placement_timeline_entry.html",
             obj=p,
+            export=lambda p=p: _rows(p),
         )
         for p in placements
     ] + [

@@ -8,6 +8,12 @@ from compass and meetings to families, never back.
 - A *timeline source* adds entries to the family's chronology (e.g. placements, meetings).
   It gets (request, school_family, limit) and returns at most `limit` TimelineEntry objects,
   newest first, already filtered to what the user may see, in a fixed number of queries.
+  A source registered with `takes_period=True` also gets the chosen Period (from and to dates)
+  and reads only that stretch; any other's entries are filtered by date after reading.
+  `shown(request)` says whether the chronology's type filter offers the source to this user.
+- Each entry's `export` gives its rows in the chronology's CSV as plain text (ExportRow): the
+  entry itself, then its amendments. A source's `prepare_export(request, entries)` reads, in one
+  go, what only the CSV needs (e.g. who took part in each meeting), before any `export` runs.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,82 @@ class FamilySection:
     template: str
     context: Callable[[HttpRequest, object], dict | None]
     order: int = 50
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of the chronology: from `start` (inclusive) to `end` (exclusive), either open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def holds(self, when: datetime) -> bool:
+        return (self.start is None or when >= self.start) and (self.end is None or when < self.end)
+
+    def key(self) -> str:
+        """A suffix for page_rows keys: a read of one stretch is not shared with the whole's."""
+        if not self:
+            return ""
+        return f".{self.start and self.start.isoformat()}.{self.end and self.end.isoformat()}"
+
+    def narrow(self, rows, field: str):
+        """`rows` (a queryset) with `field` inside the stretch."""
+        if self.start is not None:
+            rows = rows.filter(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            rows = rows.filter(**{f"{field}__lt": self.end})
+        return rows
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One row of the chronology's CSV, every column plain text (no markup, no links)."""
+
+    kind: str
+    when: datetime
+    who: str = ""  # the member of staff
+    with_: str = ""  # the parents, carers or children taking part
+    about: str = ""  # the children it is about
+    tone: str = ""
+    channel: str = ""
+    summary: str = ""
+    agreed: str = ""
+    confidentiality: str = ""  # who may see it, and why, as the user may know it
+
+
+def day(when) -> str:
+    """A date or moment as the CSV's words give it: 3 Dec 2026 (in the school's time zone)."""
+    if isinstance(when, datetime):
+        when = timezone.localtime(when)
+    return f"{when.day} {when:%b %Y}"
+
+
+def names(people) -> str:
+    """Names joined for one CSV cell."""
+    return "; ".join(n for n in people if n)
+
+
+def amendment_rows(amendments, *, of: str, with_: str = "", about: str = "") -> list[ExportRow]:
+    """A record's amendments (portal.lib.records.Amendment) as rows after the record's own."""
+    rows = []
+    for a in amendments:
+        summary = f"{a.text} (Reason: {a.reason})"
+        if a.disputed:
+            summary += f" The parent's view, in their words: {a.parent_view}"
+        rows.append(
+            ExportRow(
+                kind=f"{of} disputed by parent" if a.disputed else f"{of} amendment",
+                when=a.at,
+                who=a.author,
+                with_=with_,
+                about=about,
+                summary=summary,
+            )
+        )
+    return rows
 
 
 @dataclass
@@ -36,14 +119,22 @@ class TimelineEntry:
     child_ids: frozenset[int] = field(default_factory=frozenset)
     tone: str = ""  # "positive" / "neutral" / "concern" where it applies
     withdrawn: bool = False  # a withdrawn record, shown collapsed with its reason
+    # The entry's CSV rows (see ExportRow); None: the CSV shows its template's text instead.
+    export: Callable[[], list[ExportRow]] | None = None
 
 
 @dataclass(frozen=True)
 class TimelineSource:
     kind: str
     kind_label: str
-    entries: Callable[[HttpRequest, object, int], list[TimelineEntry]]
+    entries: Callable[..., list[TimelineEntry]]
     order: int = 50
+    takes_period: bool = False
+    shown: Callable[[HttpRequest], bool] | None = None
+    prepare_export: Callable[[HttpRequest, list[TimelineEntry]], None] | None = None
+
+    def offered_to(self, request: HttpRequest) -> bool:
+        return self.shown is None or self.shown(request)
 
 
 _sections: list[FamilySection] = []

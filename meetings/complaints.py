@@ -116,6 +116,77 @@ def response_overview(school, *, terms: int = 6) -> dict:
     }
 
 
+# --- The family page ------------------------------------------------------------------------
+
+# The Complaints block lists every complaint of the family (a family has a handful at most).
+SECTION_ALL = 1000
+KIND = "complaint"
+KIND_LABEL = "Complaint"
+WHO_MAY_SEE = "Pastoral team, headteacher and the complaint's point of contact"
+
+
+def _raised_by(complaint: Complaint) -> str:
+    if complaint.raised_by is not None:
+        return complaint.raised_by.full_name
+    return complaint.raised_by_name
+
+
+def _complaint_rows(complaint: Complaint) -> list[extensions.ExportRow]:
+    """A complaint as a row of the chronology's CSV."""
+    summary = f"{complaint.get_status_display()}. {complaint.about}"
+    if complaint.outcome:
+        summary += f" Outcome: {complaint.outcome}"
+    contact = complaint.point_of_contact
+    return [
+        extensions.ExportRow(
+            kind=KIND_LABEL,
+            when=complaint.received_at,
+            who=contact.get_full_name() or contact.get_username(),
+            with_=_raised_by(complaint),
+            channel=complaint.get_received_how_display(),
+            summary=summary,
+            confidentiality=WHO_MAY_SEE,
+        )
+    ]
+
+
+def _timeline(request, school_family, limit: int, period=None) -> list[extensions.TimelineEntry]:
+    """The family's complaints in the chronology, for those who may see them only; withdrawn
+    ones collapsed with the reason. One query, shared with the Complaints block."""
+    entries = []
+    for c in _family_complaints(request, school_family, limit, period):
+        if c.is_withdrawn:
+            entries.append(
+                extensions.TimelineEntry(
+                    when=c.received_at,
+                    kind=KIND,
+                    kind_label=KIND_LABEL,
+                    template="includes/withdrawn_entry.html",
+                    obj=c,
+                    withdrawn=True,
+                )
+            )
+        else:
+            entries.append(
+                extensions.TimelineEntry(
+                    when=c.received_at,
+                    kind=KIND,
+                    kind_label=KIND_LABEL,
+                    template="meetings/includes/timeline_complaint.html",
+                    obj=c,
+                    export=lambda c=c: _complaint_rows(c),
+                )
+            )
+    return entries
+
+
+def _offered(request) -> bool:
+    """The type filter offers complaints to those who handle them (a point of contact among
+    the other staff finds theirs under "Everything")."""
+    school = getattr(request, "school", None)
+    return school is not None and access.handles_complaints(request.user, school)
+
+
 # --- Home panel -----------------------------------------------------------------------------
 
 PANEL_LIMIT = 5
@@ -142,17 +213,36 @@ def _panel_context(request) -> dict | None:
     }
 
 
+def _family_complaints(
+    request, school_family, limit: int, period: extensions.Period | None = None
+) -> list[Complaint]:
+    """The family's complaints this user may see (access.may_see_complaint: those who handle
+    complaints, and each one's point of contact), withdrawn ones included, newest first,
+    received within `period` if given: read once per request and shared by the family page's
+    Complaints block and its chronology."""
+    period = period or extensions.Period()
+    return extensions.page_rows(
+        request,
+        f"meetings.complaints.{school_family.family_id}{period.key()}",
+        limit,
+        lambda n: (
+            period.narrow(
+                Complaint.all_objects.visible_to(request.user, school_family.school),
+                "received_at",
+            )
+            .filter(family_id=school_family.family_id)
+            .select_related("withdrawn_by", "raised_by", "point_of_contact")
+            .order_by("-received_at", "-pk")[:n]
+        ),
+    )
+
+
 def _family_section(request, school_family) -> dict | None:
     """The family's complaints on the family page, for whoever may see them; hidden otherwise."""
     school = school_family.school
     handles = access.handles_complaints(request.user, school)
     # Withdrawn complaints come in the same query and are shown collapsed, with the reason.
-    rows = list(
-        Complaint.all_objects.visible_to(request.user, school)
-        .filter(family_id=school_family.family_id)
-        .select_related("withdrawn_by")
-        .order_by("-received_at", "-pk")
-    )
+    rows = _family_complaints(request, school_family, SECTION_ALL)
     complaints = [c for c in rows if not c.is_withdrawn]
     withdrawn = [c for c in rows if c.is_withdrawn]
     if not rows and not handles:
@@ -172,7 +262,8 @@ def _nav_allowed(request) -> bool:
 
 def register() -> None:
     """Called from MeetingsConfig.ready(): the nav link for those who handle complaints, the
-    home panel for points of contact, and the complaints block on the family page."""
+    home panel for points of contact, and the complaints block and chronology entries on the
+    family page."""
     shell.register_nav(
         shell.NavItem(
             label="Complaints", url_name="meetings:complaint-list", allowed=_nav_allowed, order=60
@@ -186,5 +277,15 @@ def register() -> None:
     extensions.register_section(
         extensions.FamilySection(
             template="meetings/complaint_family_section.html", context=_family_section, order=35
+        )
+    )
+    extensions.register_timeline_source(
+        extensions.TimelineSource(
+            kind=KIND,
+            kind_label="Complaints",
+            entries=_timeline,
+            order=60,
+            takes_period=True,
+            shown=_offered,
         )
     )

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from families import extensions
-from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment
+from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
 
 PANEL_ROWS = 8
@@ -93,16 +93,19 @@ def _home_panel(request) -> dict | None:
     }
 
 
-def _family_meetings(request, school_family, limit: int) -> list[Meeting]:
+def _family_meetings(
+    request, school_family, limit: int, period: extensions.Period | None = None
+) -> list[Meeting]:
     """The family's meetings this user may see, withdrawn ones included (the chronology shows
-    them collapsed), newest first: read once per request and shared by the family page's
-    Meetings block and its chronology."""
+    them collapsed), newest first, starting within `period` if given: read once per request
+    and shared by the family page's Meetings block and its chronology."""
+    period = period or extensions.Period()
     return extensions.page_rows(
         request,
-        f"meetings.meetings.{school_family.family_id}",
+        f"meetings.meetings.{school_family.family_id}{period.key()}",
         limit,
         lambda n: (
-            Meeting.all_objects.visible_to(request.user, request.school)
+            period.narrow(Meeting.all_objects.visible_to(request.user, request.school), "starts_at")
             .filter(family_id=school_family.family_id)
             .select_related("chair", "withdrawn_by")
             .prefetch_related(
@@ -127,12 +130,91 @@ def _family_section(request, school_family) -> dict | None:
     return {"meetings": current, "family_id": school_family.family_id}
 
 
-def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEntry]:
+def _names(people) -> str:
+    return extensions.names(p.full_name for p in people)
+
+
+def _meeting_rows(meeting: Meeting) -> list[extensions.ExportRow]:
+    """A meeting and its amendments as CSV rows; who takes part comes from _prepare_export."""
+    about = extensions.names(c.first_name for c in meeting.children.all())
+    taking_part = [p.full_name for p in getattr(meeting, "taking_part", [])]
+    if meeting.child_attending:
+        taking_part += [c.first_name for c in meeting.children.all()]
+    with_ = extensions.names(taking_part)
+    summary = f"{meeting.get_kind_display()}, {meeting.get_status_display().lower()}. "
+    summary += f"Purpose: {meeting.purpose}"
+    if meeting.status == Meeting.Status.CANCELLED and meeting.cancelled_reason:
+        summary += f" Cancelled: {meeting.cancelled_reason}"
+    if meeting.summary:
+        summary += f" Summary: {meeting.summary}"
+    confidentiality = meeting.get_confidentiality_display()
+    if meeting.is_confidential and meeting.confidentiality_reason:
+        confidentiality += f". Why: {meeting.confidentiality_reason}"
+    return [
+        extensions.ExportRow(
+            kind="Meeting",
+            when=meeting.starts_at,
+            who=meeting.chair.get_full_name() or meeting.chair.get_username(),
+            with_=with_,
+            about=about,
+            channel=meeting.get_place_kind_display(),
+            summary=summary,
+            confidentiality=confidentiality,
+        ),
+        *extensions.amendment_rows(
+            meeting.amendments.all(), of="Meeting", with_=with_, about=about
+        ),
+    ]
+
+
+def _follow_up_rows(entry: extensions.TimelineEntry) -> list[extensions.ExportRow]:
+    f, meeting = entry.obj, entry.obj.meeting
+    when = extensions.day(meeting.starts_at)
+    if f.is_done:
+        summary = f"Done; the steps it checked are updated. Follows up the meeting of {when}."
+    else:
+        summary = f"Scheduled by {extensions.day(f.due_on)}. Follows up the meeting of {when}."
+    return [
+        extensions.ExportRow(
+            kind="Meeting follow-up",
+            when=entry.when,
+            who=f.owner.get_full_name() or f.owner.get_username(),
+            with_=_names(getattr(meeting, "taking_part", [])),
+            about=extensions.names(c.first_name for c in meeting.children.all()),
+            channel=f.get_channel_display(),
+            summary=summary,
+            confidentiality=meeting.get_confidentiality_display(),
+        )
+    ]
+
+
+def _prepare_export(request, entries: list[extensions.TimelineEntry]) -> None:
+    """Who takes part in each exported meeting (the parents and carers invited or coming, not
+    those who said they cannot come or were not invited), in one query."""
+    meetings = {}
+    for entry in entries:
+        meeting = entry.obj if isinstance(entry.obj, Meeting) else entry.obj.meeting
+        meetings[meeting.pk] = meeting
+        meeting.taking_part = []
+    invitations = (
+        MeetingParent.objects.filter(meeting_id__in=meetings)
+        .exclude(response__in=[MeetingParent.Response.DECLINED, MeetingParent.Response.NOT_INVITED])
+        .exclude(attended=False)
+        .select_related("parent")
+        .order_by("parent__first_name", "parent_id")
+    )
+    for invitation in invitations:
+        meetings[invitation.meeting_id].taking_part.append(invitation.parent)
+
+
+def _timeline(
+    request, school_family, limit: int, period: extensions.Period | None = None
+) -> list[extensions.TimelineEntry]:
     """Meetings (withdrawn ones collapsed) and their follow-ups, newest first, in four
     queries: the meetings, their children and amendments, and the follow-ups."""
     if not _works_here(request):
         return []
-    meetings = _family_meetings(request, school_family, limit)
+    meetings = _family_meetings(request, school_family, limit, period)
     by_id = {m.pk: m for m in meetings if not m.is_withdrawn}
     entries = [
         extensions.TimelineEntry(
@@ -151,6 +233,7 @@ def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEnt
             template="meetings/includes/timeline_meeting.html",
             obj=m,
             child_ids=frozenset(c.pk for c in m.children.all()),
+            export=lambda m=m: _meeting_rows(m),
         )
         for m in meetings
     ]
@@ -158,16 +241,16 @@ def _timeline(request, school_family, limit: int) -> list[extensions.TimelineEnt
     for f in follow_ups.order_by("-created_at")[:limit]:
         meeting = by_id[f.meeting_id]
         f.meeting = meeting
-        entries.append(
-            extensions.TimelineEntry(
-                when=f.done_at or f.created_at,
-                kind="meeting",
-                kind_label="Meeting follow-up",
-                template="meetings/includes/timeline_follow_up.html",
-                obj=f,
-                child_ids=frozenset(c.pk for c in meeting.children.all()),
-            )
+        entry = extensions.TimelineEntry(
+            when=f.done_at or f.created_at,
+            kind="meeting",
+            kind_label="Meeting follow-up",
+            template="meetings/includes/timeline_follow_up.html",
+            obj=f,
+            child_ids=frozenset(c.pk for c in meeting.children.all()),
         )
+        entry.export = lambda entry=entry: _follow_up_rows(entry)
+        entries.append(entry)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 
@@ -187,5 +270,11 @@ def register() -> None:
         )
     )
     extensions.register_timeline_source(
-        extensions.TimelineSource(kind="meeting", kind_label="Meetings", entries=_timeline)
+        extensions.TimelineSource(
+            kind="meeting",
+            kind_label="Meetings",
+            entries=_timeline,
+            takes_period=True,
+            prepare_export=_prepare_export,
+        )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,23 +12,25 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
-from families import extensions
+from families import chronology, extensions
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_named
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
 from portal import access
 from portal.lib import conflicts, saving
+from portal.lib.limits import parse_id
 
 CONTACT_KIND = "contact"
 # The newest entries first; "Show older entries" adds as many again (the print and CSV exports
-# take the whole chronology). Twenty covers about a year of an ordinary family's contact.
+# take the whole chronology, or what its filter chose). Twenty covers about a year of an
+# ordinary family's contact.
 DEFAULT_LIMIT = 20
 # Window counts read with the chronology's contacts: the family's balance, by tone.
 BALANCE_COLUMNS = {tone: f"balance_{tone}" for tone in Tone.values}
@@ -40,29 +42,52 @@ class ChronologyFilter:
     kind: str = ""
     child_id: int | None = None
     limit: int = DEFAULT_LIMIT
+    period: extensions.Period = field(default_factory=extensions.Period)
+    # The date range as typed, with a plain message beside a date that cannot be used.
+    dates: chronology.ChronologyPeriodForm | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.kind or self.child_id or self.period)
+
+    def query(self, *, limit: int | None = None) -> str:
+        """The filter as a query string, for links that keep it (older entries, exports)."""
+        params = {"kind": self.kind, "child": self.child_id or ""}
+        if self.dates is not None:
+            params |= {
+                "date_from": self.dates.data.get("date_from", ""),
+                "date_to": self.dates.data.get("date_to", ""),
+            }
+        if limit is not None:
+            params["limit"] = limit
+        return urlencode({k: v for k, v in params.items() if v})
 
 
-def _kinds() -> list[tuple[str, str]]:
+def _kinds(request) -> list[tuple[str, str]]:
     return [
         (CONTACT_KIND, "Contact"),
-        *((s.kind, s.kind_label) for s in extensions.timeline_sources()),
+        *((s.kind, s.kind_label) for s in extensions.timeline_sources() if s.offered_to(request)),
     ]
 
 
-def _chronology_filter(request, children) -> ChronologyFilter:
-    """Read the chronology's filters from the query string, ignoring anything unknown."""
+def _chronology_filter(request, children=None) -> ChronologyFilter:
+    """Read the chronology's filters from the query string, ignoring anything unknown; a date
+    that cannot be used is left out, with a message to show beside its field. Without `children`
+    (the exports) any child id is taken: one of another family's matches none of these entries.
+    """
     chosen = ChronologyFilter()
     kind = request.GET.get("kind", "")
-    if kind in dict(_kinds()):
+    if kind in dict(_kinds(request)):
         chosen.kind = kind
-    try:
-        child_id = int(request.GET.get("child", ""))
-    except ValueError:
-        child_id = None
-    if child_id in {c.pk for c in children}:
+    child_id = parse_id(request.GET.get("child", ""))
+    if child_id is not None and (children is None or child_id in {c.pk for c in children}):
         chosen.child_id = child_id
     with contextlib.suppress(ValueError):
         chosen.limit = max(1, min(MAX_LIMIT, int(request.GET.get("limit", DEFAULT_LIMIT))))
+    chosen.dates = chronology.ChronologyPeriodForm(
+        {name: request.GET.get(name, "")[:100] for name in ("date_from", "date_to")}
+    )
+    chosen.period = chosen.dates.period()
     return chosen
 
 
@@ -83,9 +108,10 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
         .filter(family_id=school_family.family_id)
         .for_chronology()
     )
+    contacts = chosen.period.narrow(contacts, "occurred_at")
     if chosen.child_id:
         contacts = contacts.filter(children=chosen.child_id)
-    else:
+    elif not chosen.period:
         # The family's balance rides along: window counts over every contact the user may
         # read (not only this page of them), so the page needs no query of its own for it.
         contacts = contacts.annotate(
@@ -126,6 +152,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
                 obj=contact,
                 child_ids=contact.child_ids,
                 tone=contact.tone,
+                export=lambda contact=contact: chronology.contact_rows(contact),
             )
         )
     return entries
@@ -139,9 +166,14 @@ def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list
     for source in extensions.timeline_sources():
         if chosen.kind not in ("", source.kind):
             continue
-        found = source.entries(request, school_family, chosen.limit)
+        if source.takes_period:
+            found = source.entries(request, school_family, chosen.limit, chosen.period)
+        else:
+            found = source.entries(request, school_family, chosen.limit)
         if chosen.child_id:
             found = [e for e in found if chosen.child_id in e.child_ids]
+        if chosen.period:
+            found = [e for e in found if chosen.period.holds(e.when)]
         entries += found
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[: chosen.limit]
@@ -184,12 +216,14 @@ def _children(school_family):
 def _chronology_context(request, school_family, children) -> dict:
     chosen = _chronology_filter(request, children)
     entries = chronology_entries(request, school_family, chosen)
+    more = len(entries) >= chosen.limit
     return {
         "entries": entries,
         "chosen": chosen,
-        "kinds": _kinds(),
+        "kinds": _kinds(request),
         "balance": _balance(request, school_family, entries),
-        "more_limit": chosen.limit + DEFAULT_LIMIT if len(entries) >= chosen.limit else None,
+        "more_query": chosen.query(limit=chosen.limit + DEFAULT_LIMIT) if more else None,
+        "export_query": chosen.query(),
     }
 
 
@@ -257,78 +291,33 @@ def _family_changed(school_family) -> dict | None:
     return {"at": school_family.family_changed_at, "by": f"{first} {last}".strip()}
 
 
-def _csv_safe(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _entry_text(request, entry) -> str:
-    """Another app's entry as plain text: its own template, rendered, without the markup."""
-    html = render_to_string(
-        entry.template, {"entry": entry, "request": request, "user": request.user}
-    )
-    return " ".join(strip_tags(html).split())
+def _back_to_the_dates(request, pk: int, chosen: ChronologyFilter, done: str):
+    """An export asked for with a date it cannot use: back to the family page, which shows the
+    filter with a message beside that date."""
+    messages.error(request, f"The chronology was not {done}: check the dates.")
+    url = reverse("families:family-detail", args=[pk])
+    return redirect(f"{url}?{chosen.query()}#chronology")
 
 
 @require_GET
 def family_export_csv(request, pk: int):
-    """The chronology as a spreadsheet, holding only what this user may see."""
+    """The chronology as a spreadsheet, as filtered on the page, holding only what this user
+    may see: one row per entry (and per amendment), in plain text."""
     school_family = _get_family_for_user(request, pk)
+    chosen = _chronology_filter(request)
+    if chosen.dates.errors:
+        return _back_to_the_dates(request, pk, chosen, "downloaded")
     audit.record(
         request, action=audit.EXPORT, obj=school_family.family, family=school_family.family
     )
-    entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
+    chosen.limit = MAX_LIMIT
+    entries = chronology_entries(request, school_family, chosen)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chronology-{pk}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            "When",
-            "Type",
-            "Tone",
-            "Staff",
-            "With",
-            "About",
-            "Channel",
-            "Summary",
-            "Agreed",
-            "Who may see this",
-        ]
-    )
-    for entry in entries:
-        when = timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M")
-        if entry.withdrawn:
-            row = [when, f"{entry.kind_label} (withdrawn)", "", "", "", "", "", "", "", ""]
-            row[7] = f"Withdrawn: {entry.obj.withdrawn_reason}"
-        elif entry.kind == CONTACT_KIND:
-            c = entry.obj
-            row = [
-                when,
-                "Contact",
-                c.get_tone_display(),
-                c.staff.get_full_name(),
-                "; ".join(c.parent_names),
-                "; ".join(c.child_names),
-                c.get_channel_display(),
-                c.summary,
-                c.agreed,
-                c.get_confidentiality_display(),
-            ]
-        else:
-            row = [
-                when,
-                entry.kind_label,
-                entry.tone.title(),
-                "",
-                "",
-                "",
-                "",
-                _entry_text(request, entry),
-                "",
-                "",
-            ]
-        writer.writerow([_csv_safe(v) for v in row])
+    writer.writerow(chronology.CSV_HEADER)
+    for row in chronology.export_rows(request, entries):
+        writer.writerow(chronology.csv_cells(row))
     return response
 
 
@@ -336,9 +325,13 @@ def family_export_csv(request, pk: int):
 def family_print(request, pk: int):
     """A printable chronology (the print stylesheet hides the site's chrome)."""
     school_family = _get_family_for_user(request, pk)
-    audit.record(request, action=audit.PRINT, obj=school_family.family, family=school_family.family)
     children = _children(school_family)
-    entries = chronology_entries(request, school_family, ChronologyFilter(limit=MAX_LIMIT))
+    chosen = _chronology_filter(request, children)
+    if chosen.dates.errors:
+        return _back_to_the_dates(request, pk, chosen, "printed")
+    audit.record(request, action=audit.PRINT, obj=school_family.family, family=school_family.family)
+    chosen.limit = MAX_LIMIT
+    entries = chronology_entries(request, school_family, chosen)
     return render(
         request,
         "families/family_print.html",
@@ -347,6 +340,7 @@ def family_print(request, pk: int):
             "family": school_family.family,
             "children": children,
             "entries": entries,
+            "chosen": chosen,
             "balance": _balance(request, school_family, entries),
             "printed_at": timezone.now(),
         },

@@ -54,7 +54,7 @@ def test_csv_holds_visible_contacts_only_and_defuses_formulas(cast, fam, login):
     assert response["Content-Type"].startswith("text/csv")
     assert "Rowan" not in response["Content-Disposition"]
     rows = _csv(response)
-    assert rows[0][0] == "When"
+    assert rows[0][:2] == ["Kind", "When"]
     assert len(rows) == 2
     assert rows[1][7] == "'=Robin settled well after the holiday."
     assert "private health" not in response.content.decode()
@@ -173,5 +173,5 @@ def test_csv_renders_other_apps_entries_as_text(cast, fam, login, monkeypatch, s
     rows = _csv(
         login(cast.teacher).get(reverse("families:family-export-csv", args=[fam.family.pk]))
     )
-    assert rows[1][1] == "Meeting"
+    assert rows[1][0] == "Meeting"
     assert rows[1][7] == "Meeting: Planning meeting at home"
