@@ -210,8 +210,7 @@ def _staff_double_booking_refuse(meeting: Meeting, staff: list) -> None:
         busy = [u for u in [other.chair, *other.staff.all()] if u.pk in people]
         local_start = timezone.localtime(other.starts_at)
         when = (
-            f"{local_start:%-d %B} from {time_of_day(local_start)} to "
-            f"{time_of_day(other.ends_at)}"
+            f"{local_start:%-d %B} from {time_of_day(local_start)} to {time_of_day(other.ends_at)}"
         )
         for user in busy:
             field = "chair" if user.pk == meeting.chair_id else "staff"

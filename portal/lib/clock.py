@@ -33,14 +33,6 @@ def time_of_day(value: dt.datetime | dt.time | None) -> str:
 
 
 def day_and_time(value: dt.datetime) -> str:
-    """ "Monday 2 March 2026 at 9:30 a.m.": a meeting's start on a letter or summary."""
+    """A meeting's start on a letter or summary: "Monday 2 March 2026 at 9:30 a.m."."""
     local = _local(value)
     return f"{local:%A} {local.day} {local:%B %Y} at {time_of_day(local)}"
-
-
-def stamp(value: dt.datetime | None) -> str:
-    """ "2 Mar 2026, 9:30 a.m.": when something was recorded, on staff pages."""
-    if value is None:
-        return ""
-    local = _local(value)
-    return f"{local.day} {local:%b %Y}, {time_of_day(local)}"

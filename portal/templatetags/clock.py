@@ -1,4 +1,4 @@
-"""{{ when|clock }} "9:30 a.m.", {{ when|day_and_time }}, {{ when|stamp }}: portal/lib/clock.py."""
+"""{{ when|clock }} "9:30 a.m.", {{ when|day_and_time }}: portal/lib/clock.py."""
 
 from django import template
 
@@ -15,8 +15,3 @@ def clock(value):
 @register.filter(expects_localtime=True)
 def day_and_time(value):
     return _clock.day_and_time(value) if value else ""
-
-
-@register.filter(expects_localtime=True)
-def stamp(value):
-    return _clock.stamp(value) if value else ""
