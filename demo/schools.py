@@ -32,6 +32,17 @@ PEOPLE = {
     ],
 }
 
+# Castlebrae's letterhead is filled in (letters and summaries show it); Northfield's is left
+# blank, so its staff see the hint that it is incomplete. Numbers from Ofcom's drama range.
+LETTERHEADS = {
+    "castlebrae": {
+        "postal_address": "1 Castlebrae Road\nRiverbank\nRB4 7QT",
+        "phone": "0131 496 0123",
+        "email": "office@castlebrae.example.sch.uk",
+        "website": "https://castlebrae.example.sch.uk",
+    },
+}
+
 ADMINS = {
     "castlebrae": ("Grace", "Hamilton"),
     "northfield": ("Iain", "Sutherland"),
@@ -117,7 +128,7 @@ def load() -> dict[str, School]:
     schools = {}
     for key, (name, stage) in SCHOOLS.items():
         school, _ = School.objects.get_or_create(
-            authority=authority, name=name, defaults={"stage": stage}
+            authority=authority, name=name, defaults={"stage": stage, **LETTERHEADS.get(key, {})}
         )
         schools[key] = school
         for suffix, role, first, last, title in PEOPLE[key]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils import timezone
 from fpdf import FPDF
 
-from portal.lib.staff import staff_name
+from portal.lib.clock import day_and_time
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -45,11 +44,18 @@ def summary_pdf(context: dict) -> bytes:
     doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     doc.set_margins(18, 18, 18)
     doc.add_page()
+    # The letterhead: the school's name (and website) above a rule, as on the printed page.
+    doc.set_font("DejaVu", "B", 14)
+    doc.multi_cell(0, 8, school.name, new_x="LMARGIN", new_y="NEXT")
+    if school.website:
+        doc.set_font("DejaVu", size=9)
+        doc.multi_cell(0, 5, school.website, new_x="LMARGIN", new_y="NEXT")
+    doc.line(doc.l_margin, doc.get_y() + 1, doc.w - doc.r_margin, doc.get_y() + 1)
+    doc.ln(4)
     doc.set_font("DejaVu", "B", 16)
     doc.multi_cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
     doc.set_font("DejaVu", size=11)
-    when = timezone.localtime(meeting.starts_at)
-    _para(doc, f"{school.name}, {when:%A %-d %B %Y}")
+    _para(doc, f"{school.name}, {day_and_time(meeting.starts_at)}")
     children = context["children"]
     if children:
         _para(doc, "About: " + ", ".join(c.first_name for c in children))
@@ -83,11 +89,7 @@ def summary_pdf(context: dict) -> bytes:
         )
 
     _heading(doc, "Who to contact")
-    person = context["contact_person"]
-    title = f" ({context['contact_title']})" if context["contact_title"] else ""
-    _para(
-        doc,
-        f"{staff_name(person)}{title} at {school.name}. "
-        "Please get in touch if anything changes or you have a question.",
-    )
+    _para(doc, "Please get in touch if anything changes or you have a question.")
+    for line in context["contact_lines"]:
+        _para(doc, f"{line.label}: " + "\n".join(line.value.splitlines()))
     return bytes(doc.output())

@@ -25,6 +25,7 @@ from meetings.models import (
     ScalingAnswer,
 )
 from portal.lib import records
+from portal.lib.clock import time_of_day
 from portal.lib.staff import staff_name
 
 # How long after a meeting is recorded its summary may still be rewritten; after that, a
@@ -103,7 +104,7 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
         local = timezone.localtime(other.starts_at)
         warnings.append(
             f"{', '.join(busy)} already {'has' if len(busy) == 1 else 'have'} a meeting "
-            f"from {local:%H:%M} to {timezone.localtime(other.ends_at):%H:%M} that day."
+            f"from {time_of_day(local)} to {time_of_day(other.ends_at)} that day."
         )
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     invited = (
@@ -117,7 +118,7 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
         if outside_good_times(parent.good_times, local_start, local_end):
             warnings.append(
                 f"{parent.full_name} said good times are “{parent.good_times}”; this meeting is "
-                f"on {local_start:%A} at {local_start:%H:%M}."
+                f"on {local_start:%A} at {time_of_day(local_start)}."
             )
         if clashes_with_dates_to_avoid(parent.dates_to_avoid, local_start.date()):
             warnings.append(
@@ -209,8 +210,7 @@ def _staff_double_booking_refuse(meeting: Meeting, staff: list) -> None:
         busy = [u for u in [other.chair, *other.staff.all()] if u.pk in people]
         local_start = timezone.localtime(other.starts_at)
         when = (
-            f"{local_start:%-d %B} from {local_start:%H:%M} to "
-            f"{timezone.localtime(other.ends_at):%H:%M}"
+            f"{local_start:%-d %B} from {time_of_day(local_start)} to {time_of_day(other.ends_at)}"
         )
         for user in busy:
             field = "chair" if user.pk == meeting.chair_id else "staff"

@@ -363,6 +363,16 @@ def may_administer_all(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def may_set_letterhead(user, school) -> bool:
+    """Whether this user may change the school's letterhead in admin (its page there)."""
+    if may_administer_all(user):
+        return True
+    school_id = school if isinstance(school, int) else school.pk
+    return school_id in administered_school_ids(user) and holds_stored_perm(
+        user, "portal.change_school"
+    )
+
+
 def stored_perms(user) -> set[str]:
     """Permissions granted in admin to the user or their groups ("app_label.codename")."""
     from django.contrib.auth.backends import ModelBackend

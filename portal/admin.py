@@ -150,6 +150,9 @@ class AuthorityAdmin(admin.ModelAdmin):
         return _all(request) and super().has_delete_permission(request, obj)
 
 
+LETTERHEAD_FIELDS = ["postal_address", "phone", "email", "website"]
+
+
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "authority", "stage", "staff_see_all_families"]
@@ -161,6 +164,21 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=_schools(request).values("pk"))
+
+    def get_fieldsets(self, request, obj=None):
+        fields = [f for f in self.get_fields(request, obj) if f not in LETTERHEAD_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                "Letterhead",
+                {
+                    "fields": LETTERHEAD_FIELDS,
+                    "description": "How families reach the school: printed at the top and "
+                    "foot of the meeting letter, the meeting summary (page and PDF) and the "
+                    "subject access printout. A detail left blank is left off.",
+                },
+            ),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if _all(request):

@@ -4,7 +4,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -56,6 +56,41 @@ class School(models.Model):
         help_text="Ask the key contact to review a family's compass placement after this "
         "many weeks.",
     )
+    # The letterhead: what a family keeps (the meeting letter and summary, the subject access
+    # printout) says how to reach the school. Blank until the school fills it in; a blank line is
+    # left off the printout, never shown empty.
+    postal_address = models.TextField(
+        "postal address",
+        blank=True,
+        max_length=500,
+        help_text="The school's address as it should appear on letters, one line per row, "
+        "for example: 12 High Street, Castlebrae, CB1 2AB.",
+    )
+    phone = models.CharField(
+        "main phone number",
+        blank=True,
+        max_length=30,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ()-]+\Z",
+                "Write the phone number with digits and spaces only, for example 0131 496 0000 "
+                "or +44 131 496 0000.",
+            )
+        ],
+        help_text="The number families call, for example 0131 496 0000.",
+    )
+    email = models.EmailField(
+        "main e-mail address",
+        blank=True,
+        max_length=254,
+        help_text="The address families write to, for example office@castlebrae.sch.uk.",
+    )
+    website = models.URLField(
+        "web address",
+        blank=True,
+        max_length=200,
+        help_text="Optional: the school's website, for example https://castlebrae.sch.uk.",
+    )
     # Who administers this school in Django admin (members of the Administrators group who are
     # not superusers see and change only their own schools' staff). Set by a superuser.
     administrators = models.ManyToManyField(
@@ -76,11 +111,47 @@ class School(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         # The name goes into e-mail subjects, where a line break makes the e-mail unsendable.
         if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in self.name):
-            raise ValidationError(
-                {"name": "Write the name on one line, without line breaks or tab characters."}
+            errors["name"] = "Write the name on one line, without line breaks or tab characters."
+        # The letterhead is printed: an address keeps its line breaks, nothing else invisible.
+        self.postal_address = "\n".join(
+            line.strip() for line in self.postal_address.replace("\r\n", "\n").split("\n")
+        ).strip()
+        if any(
+            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\n"
+            for ch in self.postal_address
+        ):
+            errors["postal_address"] = (
+                "Write the address in plain text, one line per row, without tab or other "
+                "invisible characters."
             )
+        self.phone = " ".join(self.phone.split())
+        if self.phone and not 7 <= sum(ch.isdigit() for ch in self.phone) <= 15:
+            errors.setdefault(
+                "phone", "A phone number has between 7 and 15 digits, for example 0131 496 0000."
+            )
+        for field in ("phone", "email", "website"):
+            value = getattr(self, field)
+            if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+                errors[field] = "Write it on one line, without tab or other invisible characters."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in self.postal_address.splitlines() if line.strip()]
+
+    @property
+    def letterhead_missing(self) -> list[str]:
+        """What a family's printout cannot say yet, in words (empty when complete)."""
+        wanted = [
+            ("postal address", self.postal_address),
+            ("main phone number", self.phone),
+            ("main e-mail address", self.email),
+        ]
+        return [label for label, value in wanted if not value.strip()]
 
 
 class ClassGroup(models.Model):

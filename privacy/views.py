@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import audit
 from families.models import ParentCarer, SchoolFamily
 from portal import access
-from portal.lib import once, saving
+from portal.lib import letterhead, once, saving
 from privacy import services
 from privacy.forms import ErasureConfirmForm, LegalHoldForm, LiftHoldForm, RetentionPolicyForm
 from privacy.models import ErasureRun, LegalHold, RetentionPolicy
@@ -289,5 +289,12 @@ def subject_access_print(request, pk: int):
             "about": result.export["About this copy"],
             "sections": sections,
             "review_flag": REVIEW_FLAG,
+            "school": request.school,
+            # Who prepared the copy, and how the family reaches the school about it.
+            "contact_lines": letterhead.contact_lines(
+                school=request.school,
+                person=request.user,
+                title=letterhead.job_title(request.user, request.school),
+            ),
         },
     )

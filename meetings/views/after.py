@@ -17,7 +17,7 @@ from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
-from portal.lib import once, saving
+from portal.lib import letterhead, once, saving
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -31,7 +31,7 @@ def summary_context(meeting: Meeting) -> dict:
     )
     # The family's key contact is their one point of contact; the chair stands in if none.
     contact_person = (school_family.key_contact if school_family else None) or meeting.chair
-    membership = contact_person.memberships.filter(school=meeting.school).first()
+    contact_title = letterhead.job_title(contact_person, meeting.school)
     return {
         "meeting": meeting,
         "family": meeting.family,
@@ -45,7 +45,10 @@ def summary_context(meeting: Meeting) -> dict:
             )
         ),
         "contact_person": contact_person,
-        "contact_title": membership.title if membership else "",
+        "contact_title": contact_title,
+        "contact_lines": letterhead.contact_lines(
+            school=meeting.school, person=contact_person, title=contact_title
+        ),
         "school": meeting.school,
     }
 

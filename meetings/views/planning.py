@@ -22,8 +22,9 @@ from meetings.views.access import (
     _require_family_worker,
 )
 from portal import access
-from portal.lib import conflicts, once, saving
+from portal.lib import conflicts, letterhead, once, saving
 from portal.lib.limits import parse_id
+from portal.lib.staff import staff_name
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -403,4 +404,10 @@ def meeting_letter(request, pk: int):
     for inv in context["invited"]:
         inv.place = people.place_for(inv.parent)
         inv.children = people.children_of(inv.parent, context["children"])
+    # The chair leads the meeting and signs the letter: questions go to them.
+    context["chair_name"] = staff_name(meeting.chair)
+    context["chair_title"] = letterhead.job_title(meeting.chair, meeting.school)
+    context["contact_lines"] = letterhead.contact_lines(
+        school=meeting.school, person=meeting.chair, title=context["chair_title"]
+    )
     return render(request, "meetings/meeting_letter.html", context)

@@ -43,3 +43,11 @@ def test_load_demo_prints_the_logins(db, capsys):
     out = capsys.readouterr().out
     assert "castlebrae.teacher" in out and "northfield.head" in out
     assert DEMO_PASSWORD in out
+
+
+def test_demo_castlebrae_has_a_valid_letterhead_and_northfield_shows_the_hint(db):
+    call_command("load_demo", quiet_logins=True)
+    castlebrae = School.objects.get(name="Castlebrae Primary School")
+    castlebrae.full_clean()
+    assert castlebrae.letterhead_missing == []
+    assert School.objects.get(name="Northfield High School").letterhead_missing
