@@ -273,13 +273,37 @@ class ContributionForm(BoundedModelForm):
 
 
 class ScalingForm(BoundedModelForm):
+    """One person's 0–10, the person chosen from those attending (never a typed name)."""
+
+    # Choices are keys such as "parent-12" for the people at this meeting only; anything else,
+    # however large a number it carries, is "not one of the choices" and reaches no query.
+    person = forms.ChoiceField(
+        label="Who",
+        error_messages={"invalid_choice": "Choose someone attending this meeting."},
+    )
+
     class Meta:
         model = ScalingAnswer
-        fields = ["party", "score", "one_point_higher"]
+        fields = ["score", "one_point_higher"]
         widgets = {
             "score": forms.NumberInput(attrs={"min": 0, "max": 10}),
             "one_point_higher": forms.Textarea(attrs={"rows": 2}),
         }
+
+    field_order = ["person", "score", "one_point_higher"]
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        people = meeting.people_attending()
+        self.fields["person"].choices = [
+            ("", "Choose who is answering"),
+            *((p["key"], p["label"]) for p in people),
+        ]
+        self.fields["person"].help_text = (
+            "Everyone attending is listed: staff, parents and carers, the child, a supporter "
+            "and partner agencies. Add a partner agency on the meeting plan first."
+        )
 
 
 class ActionPointForm(BoundedModelForm):

@@ -211,6 +211,66 @@ class Meeting(Withdrawable):
     def interpreter_needed(self) -> bool:
         return bool(self.interpreter_language.strip())
 
+    def steps_from_last_meeting(self) -> list[ActionPoint]:
+        """The steps agreed at the meeting this one reviews, in the order to go through them:
+        those still open (under way, then not started, earliest date first), then those done,
+        then those no longer needed. Empty when this meeting reviews none."""
+        if not self.previous_id:
+            return []
+        order = {
+            ActionPoint.Status.IN_PROGRESS: 0,
+            ActionPoint.Status.OPEN: 1,
+            ActionPoint.Status.DONE: 2,
+            ActionPoint.Status.DROPPED: 3,
+        }
+        steps = ActionPoint.objects.filter(meeting_id=self.previous_id).select_related(
+            "owner_staff", "owner_parent", "owner_child"
+        )
+        return sorted(steps, key=lambda p: (order.get(p.status, 9), p.due_on, p.pk))
+
+    def people_attending(self) -> list[dict]:
+        """Who is at the meeting, for choosing who gave an answer: the chair and staff, the
+        parents and carers invited (not those who said no or were not invited), the children
+        unless their view is not sought this time, the supporter and the partner agencies.
+        Each is {"key": "kind-id", "kind", "name", "label", "obj"}."""
+        from portal.lib.staff import staff_name
+
+        kind = ScalingAnswer.PersonKind
+        people = []
+
+        def add(person_kind, pk, name, label, obj):
+            people.append(
+                {
+                    "key": f"{person_kind}-{pk}",
+                    "kind": person_kind,
+                    "name": name[:120],
+                    "label": label,
+                    "obj": obj,
+                }
+            )
+
+        staff = [self.chair, *sorted(self.staff.all(), key=staff_name)]
+        for user in dict.fromkeys(staff):
+            add(kind.STAFF, user.pk, staff_name(user), f"{staff_name(user)} (staff)", user)
+        away = (MeetingParent.Response.NOT_INVITED, MeetingParent.Response.DECLINED)
+        for inv in self.invitations.select_related("parent").order_by(
+            "parent__last_name", "parent__first_name"
+        ):
+            if inv.attended is False or (inv.response in away and not inv.attended):
+                continue
+            name = inv.parent.full_name
+            add(kind.PARENT, inv.parent_id, name, f"{name} (parent or carer)", inv.parent)
+        if self.child_view_how != self.ChildView.NOT_THIS_TIME:
+            for child in self.children.order_by("first_name"):
+                label = f"{child.first_name} (child or young person)"
+                add(kind.CHILD, child.pk, child.first_name, label, child)
+        if self.supporter_name.strip():
+            add(kind.SUPPORTER, 0, self.supporter_name, f"{self.supporter_name} (supporter)", None)
+        for agency in self.agencies.all():
+            label = f"{agency.name}, {agency.role or agency.organisation} (partner agency)"
+            add(kind.AGENCY, agency.pk, agency.name, label, agency)
+        return people
+
     def preparation(self) -> list[dict]:
         """The checklist as shown: each item's label, whether it is done, and whether it applies."""
         in_a_room = self.place_kind in (self.Place.SCHOOL_ROOM, self.Place.COMMUNITY)
@@ -383,8 +443,30 @@ class Contribution(models.Model):
 class ScalingAnswer(models.Model):
     """One party's answer to the scaling question: where things are now, 0–10."""
 
+    class PersonKind(models.TextChoices):
+        STAFF = "staff", "Member of staff"
+        PARENT = "parent", "Parent or carer"
+        CHILD = "child", "Child or young person"
+        SUPPORTER = "supporter", "Supporter"
+        AGENCY = "agency", "Partner agency"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scaling")
+    # The name as shown; answers written before people were chosen keep only this text.
     party = models.CharField("who", max_length=120)
+    # The person who answered, chosen from those attending (empty on older, typed answers).
+    person_kind = models.CharField(max_length=10, choices=PersonKind, blank=True)
+    person_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_parent = models.ForeignKey(
+        ParentCarer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_agency = models.ForeignKey(
+        AgencyAttendee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     score = models.PositiveSmallIntegerField(
         "now (0–10)", validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
@@ -401,6 +483,17 @@ class ScalingAnswer(models.Model):
 
     def __str__(self):
         return f"{self.party}: {self.score}/10"
+
+    @property
+    def person_key(self) -> tuple | None:
+        """Who answered, the same across meetings: staff, parents and children by their record;
+        None for a typed answer, a supporter or an agency worker (matched by name)."""
+        key = {
+            self.PersonKind.STAFF: ("staff", self.person_staff_id),
+            self.PersonKind.PARENT: ("parent", self.person_parent_id),
+            self.PersonKind.CHILD: ("child", self.person_child_id),
+        }.get(self.person_kind)
+        return key if key and key[1] is not None else None
 
 
 class ActionPointQuerySet(models.QuerySet):

@@ -355,10 +355,30 @@ def contribution_remove(*, contribution: Contribution) -> None:
     contribution.delete()
 
 
+SCALING_PERSON_NOT_HERE = "Choose someone attending this meeting."
+
+
 @transaction.atomic
-def scaling_add(*, meeting: Meeting, **fields) -> ScalingAnswer:
+def scaling_add(*, meeting: Meeting, person: str, **fields) -> ScalingAnswer:
+    """One person's answer: `person` is the key of someone attending the meeting
+    (`Meeting.people_attending`), so answers are matched by person from one meeting to the
+    next, never by how a name was typed."""
     record_check_open(meeting)
-    answer = ScalingAnswer(meeting=meeting, **fields)
+    chosen = next((p for p in meeting.people_attending() if p["key"] == person), None)
+    if chosen is None:
+        raise ValidationError({"person": SCALING_PERSON_NOT_HERE})
+    kind = ScalingAnswer.PersonKind
+    links = {
+        kind.STAFF: "person_staff",
+        kind.PARENT: "person_parent",
+        kind.CHILD: "person_child",
+        kind.AGENCY: "person_agency",
+    }
+    if chosen["kind"] in links:
+        fields[links[chosen["kind"]]] = chosen["obj"]
+    answer = ScalingAnswer(
+        meeting=meeting, party=chosen["name"], person_kind=chosen["kind"], **fields
+    )
     answer.full_clean()
     answer.save()
     return answer
@@ -399,6 +419,12 @@ def meeting_record(
     reviews (if any) becomes reviewed."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("A cancelled meeting cannot be recorded as held.")
+    if meeting.status == Meeting.Status.PLANNED and timezone.now() < meeting.starts_at:
+        starts = timezone.localtime(meeting.starts_at)
+        raise ValidationError(
+            f"This meeting has not started yet: it starts at {starts:%H:%M} on "
+            f"{starts:%A %-d %B}. It can be marked as held once it has started."
+        )
     if review_on and review_on < timezone.localtime(meeting.starts_at).date():
         raise ValidationError({"review_on": "The review date must be after the meeting."})
     # A ModelForm may already have put the new text on `meeting`: compare with what is stored.

@@ -31,6 +31,11 @@ urlpatterns: list = [
     path("<id:pk>/steps/add/", record.action_add, name="action-add"),
     path("steps/<id:pk>/edit/", record.action_edit, name="action-edit"),
     path("<id:pk>/record/", record.meeting_record, name="meeting-record"),
+    path(
+        "<id:pk>/last-steps/<id:step_pk>/",
+        record.last_step_update,
+        name="last-step-update",
+    ),
     path("<id:pk>/summary/", after.meeting_summary, name="meeting-summary"),
     path("<id:pk>/summary.pdf", after.meeting_summary_pdf, name="meeting-summary-pdf"),
     path("<id:pk>/follow-up/", after.follow_up_schedule, name="follow-up-schedule"),

@@ -79,11 +79,29 @@ def _for_parent(request, meeting: Meeting, context: dict):
     return context, None
 
 
+RECORDED = (Meeting.Status.HELD, Meeting.Status.REVIEWED)
+
+
+def _summary_not_ready(request, meeting: Meeting):
+    """Before the meeting is recorded there is no summary to give: a plain page saying so
+    (409, the meeting is not in a state to have one), never a half-empty summary."""
+    if meeting.status in RECORDED:
+        return None
+    return render(
+        request,
+        "meetings/summary_not_ready.html",
+        {"meeting": meeting, "family": meeting.family},
+        status=409,
+    )
+
+
 @require_GET
 def meeting_summary(request, pk: int):
     """The family's summary, in plain words, to print or send (with ?parent=, made for one
     parent or carer)."""
     meeting = _get_meeting_for_user(request, pk)
+    if (not_ready := _summary_not_ready(request, meeting)) is not None:
+        return not_ready
     context, refused = _for_parent(request, meeting, summary_context(meeting))
     if refused is not None:
         return refused
@@ -94,6 +112,8 @@ def meeting_summary(request, pk: int):
 @require_GET
 def meeting_summary_pdf(request, pk: int):
     meeting = _get_meeting_for_user(request, pk)
+    if (not_ready := _summary_not_ready(request, meeting)) is not None:
+        return not_ready
     context, refused = _for_parent(request, meeting, summary_context(meeting))
     if refused is not None:
         return refused

@@ -205,6 +205,18 @@ def meeting_edit(request, pk: int):
     )
 
 
+def visible_last_steps(request, meeting: Meeting) -> list[ActionPoint]:
+    """The steps of the meeting this one reviews, in the order to go through them; none if it
+    reviews no meeting, or one this person may not see."""
+    if not meeting.previous_id or not (
+        Meeting.objects.visible_to(request.user, request.school)
+        .filter(pk=meeting.previous_id)
+        .exists()
+    ):
+        return []
+    return meeting.steps_from_last_meeting()
+
+
 def _plan_context(request, meeting: Meeting) -> dict:
     invitations = list(meeting.invitations.select_related("parent", "override_by"))
     restrictions = services.restrictions_by_parent(meeting.family_id)
@@ -224,6 +236,7 @@ def _plan_context(request, meeting: Meeting) -> dict:
         "children": list(meeting.children.all()),
         "invitations": invitations,
         "agencies": agencies,
+        "last_steps": visible_last_steps(request, meeting),
         "preparation": meeting.preparation(),
         "prep_done": done,
         "prep_total": applicable,

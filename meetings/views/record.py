@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,10 +22,10 @@ from meetings.forms import (
     ScalingForm,
     StepProgressForm,
 )
-from meetings.models import Contribution, Meeting, ScalingAnswer
+from meetings.models import ActionPoint, Contribution, Meeting, ScalingAnswer
 from meetings.views import trust
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
-from meetings.views.planning import _apply_errors
+from meetings.views.planning import _apply_errors, visible_last_steps
 from portal.lib import once, saving
 
 SECTION_HINTS = {
@@ -46,20 +47,46 @@ def _detail_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 def _scaling_rows(meeting: Meeting, answers: list[ScalingAnswer]) -> list[dict]:
-    """Each party's answer now beside their answer at the meeting this one reviews."""
-    before = {}
+    """Each person's answer now beside their answer at the meeting this one reviews: matched by
+    the person chosen (staff, parent, child), else by name (older typed answers, a supporter,
+    an agency worker)."""
+    earlier = []
     if meeting.previous_id:
-        for answer in ScalingAnswer.objects.filter(meeting_id=meeting.previous_id):
-            before.setdefault(answer.party.strip().lower(), answer)
+        earlier = list(ScalingAnswer.objects.filter(meeting_id=meeting.previous_id))
+
+    def match(answer):
+        key, name = answer.person_key, answer.party.strip().lower()
+        found = next((b for b in earlier if key and b.person_key == key), None) or next(
+            (b for b in earlier if b.party.strip().lower() == name), None
+        )
+        if found is not None:
+            earlier.remove(found)
+        return found
+
     rows = []
     for answer in answers:
-        last = before.pop(answer.party.strip().lower(), None)
-        rows.append({"party": answer.party, "now": answer, "before": last})
-    rows.extend({"party": last.party, "now": None, "before": last} for last in before.values())
+        rows.append({"party": answer.party, "now": answer, "before": match(answer)})
+    rows.extend({"party": last.party, "now": None, "before": last} for last in earlier)
     for row in rows:
         if row["now"] and row["before"]:
             row["change"] = row["now"].score - row["before"].score
     return rows
+
+
+def last_steps(request, meeting: Meeting, failed_form=None) -> list[ActionPoint]:
+    """The steps from the meeting this one reviews, if this person may see that meeting; each
+    with a status form when they may change this one (`failed_form` in place of its own)."""
+    steps = visible_last_steps(request, meeting)
+    for step in steps:
+        step.review_form = None
+        if getattr(meeting, "may_change", False):
+            if failed_form is not None and failed_form.instance.pk == step.pk:
+                step.review_form = failed_form
+            else:
+                step.review_form = StepProgressForm(
+                    instance=step, meeting=meeting.previous, prefix=f"step-{step.pk}"
+                )
+    return steps
 
 
 def _room_context(request, meeting: Meeting, **forms) -> dict:
@@ -91,7 +118,8 @@ def _room_context(request, meeting: Meeting, **forms) -> dict:
         "may_withdraw": trust.may_withdraw_meeting(request, meeting),
         "sections": sections,
         "scaling_rows": _scaling_rows(meeting, answers),
-        "scaling_form": forms.get("scaling_form") or ScalingForm(),
+        "scaling_form": forms.get("scaling_form") or ScalingForm(meeting=meeting),
+        "last_steps": last_steps(request, meeting, forms.get("step_form")),
         "points": points,
         "action_form": forms.get("action_form") or ActionPointForm(meeting=meeting),
         "record_form": forms.get("record_form") or RecordForm(instance=meeting),
@@ -192,7 +220,7 @@ def scaling_add(request, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     if once.earlier(request):  # sent twice: the answer is there already
         return _section_response(request, meeting, "scaling", "scaling", ok=True)
-    form = ScalingForm(request.POST)
+    form = ScalingForm(request.POST, meeting=meeting)
     ok = form.is_valid() and _add_once(
         request,
         form,
@@ -296,5 +324,35 @@ def meeting_record(request, pk: int):
         request,
         "meetings/meeting_detail.html",
         _room_context(request, meeting, record_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def last_step_update(request, pk: int, step_pk: int):
+    """While recording a review: say how a step from the last meeting went (its status and how
+    it is going), through the same service as any step change, so its history is kept."""
+    meeting = _get_meeting_for_user(request, pk, write=True)
+    if not any(step.pk == step_pk for step in last_steps(request, meeting)):
+        raise Http404("No such step from the last meeting.")
+    point = ActionPoint.objects.get(pk=step_pk)
+    form = StepProgressForm(
+        request.POST, instance=point, meeting=meeting.previous, prefix=f"step-{step_pk}"
+    )
+    if form.is_valid():
+        with saving.kept_if_connection_lost(request, form):
+            try:
+                services.action_point_save(action_point=form.instance)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"“{point.what}” is saved as {point.get_status_display().lower()}."
+                )
+                return redirect(_detail_url(meeting, "last-steps"))
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _room_context(request, meeting, step_form=form),
         status=400,
     )

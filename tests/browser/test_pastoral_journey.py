@@ -105,11 +105,16 @@ def test_guidance_teacher_places_plans_records_and_prints(cast, sign_in, page, s
     assert meeting.kind == "solution_oriented"
     assert meeting.interpreter_language == "Polish" and meeting.supporter_name == "Ewa Nowak"
 
-    # Record it: a scaling answer, three next steps, then mark it held.
+    # The meeting takes place (it cannot be marked held before it starts).
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=50)
+    )
+    # Record it: a scaling answer from Mum, chosen from those attending, three next steps,
+    # then mark it held.
     page.goto(f"/meetings/{meeting.pk}/")
     checks.page_is_sound(page, "meeting record")
     scaling = page.locator("#scaling form").last
-    _set(scaling, "party", "Mum")
+    _set(scaling, "person", f"parent-{fam.mum.pk}")
     _set(scaling, "score", "6")
     scaling.get_by_role("button", name="Add the answer").click()
     expect(page.locator("#scaling")).to_contain_text("6 / 10")

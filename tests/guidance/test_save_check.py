@@ -84,7 +84,10 @@ def test_editing_a_contact_checks_the_agreement_too(cast, login, fam):
 
 def test_meeting_notes_are_checked_on_save_and_saved_as_written(cast, login, household):
     meeting = factories.MeetingFactory(
-        school=cast.school, family=household.family, chair=cast.pastoral
+        school=cast.school,
+        family=household.family,
+        chair=cast.pastoral,
+        starts_at=timezone.now() - datetime.timedelta(hours=1),  # it has taken place
     )
     review_on = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     response = login(cast.pastoral).post(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Meeting
 from tests import factories
@@ -14,6 +15,8 @@ def objects(cast, household, meeting):
     said = meeting.contributions.create(section="strengths", party="Mum", words="Reads daily.")
     scaled = meeting.scaling.create(party="Mum", score=4)
     follow_up = meeting.follow_ups.create(due_on=point.due_on, owner=cast.pastoral)
+    # Recorded, so that its summary may be opened.
+    Meeting.objects.filter(pk=meeting.pk).update(status="held", held_at=timezone.now())
     return {
         "family": household.family.pk,
         "meeting": meeting.pk,

@@ -62,19 +62,23 @@ def test_removing_what_was_said(cast, login, meeting):
 
 def test_scaling_outside_0_to_10_is_refused(cast, login, meeting):
     url = reverse("meetings:scaling-add", args=[meeting.pk])
-    response = login(cast.pastoral).post(url, {"party": "Mum", "score": "11"}, headers=HX)
+    person = f"staff-{cast.pastoral.pk}"
+    response = login(cast.pastoral).post(url, {"person": person, "score": "11"}, headers=HX)
     assert "Ensure this value is less than or equal to 10." in response.content.decode()
     assert not meeting.scaling.exists()
 
 
 def test_scaling_is_shown_beside_the_last_meetings_answers(cast, login, meeting, household):
     Meeting.objects.filter(pk=meeting.pk).update(status="held")
-    meeting.scaling.create(party="Mum", score=3, one_point_higher="Robin dressed by 8.")
+    # An answer typed before people were chosen is matched by the name now shown.
+    meeting.scaling.create(party="Morven Rowan", score=3, one_point_higher="Robin dressed by 8.")
     review = factories.MeetingFactory(
         school=cast.school, family=household.family, chair=cast.pastoral, previous=meeting
     )
+    review.invitations.create(parent=household.mum)
     url = reverse("meetings:scaling-add", args=[review.pk])
-    login(cast.pastoral).post(url, {"party": "mum", "score": "6", "one_point_higher": "Calm."})
+    data = {"person": f"parent-{household.mum.pk}", "score": "6", "one_point_higher": "Calm."}
+    login(cast.pastoral).post(url, data)
     text = login(cast.pastoral).get(_detail(review)).content.decode()
     assert "Last meeting (" in text
     assert "3 / 10" in text and "6 / 10" in text
@@ -173,6 +177,7 @@ def test_marking_held_saves_summary_and_review_date_and_reviews_the_last(
     review = factories.MeetingFactory(
         school=cast.school, family=household.family, chair=cast.pastoral, previous=meeting
     )
+    Meeting.objects.filter(pk=review.pk).update(starts_at=timezone.now())  # it has started
     review_on = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     url = reverse("meetings:meeting-record", args=[review.pk])
     data = {"summary": "Mornings are calmer.", "review_on": review_on}

@@ -127,6 +127,8 @@ def home_visit(cast, restricted, meeting):
     at the mother's home."""
     meeting.place_kind = Meeting.Place.HOME
     meeting.place_details = MUMS_ADDRESS
+    # Held and recorded, so that a summary may be made (the letters come first in life).
+    meeting.status, meeting.held_at = Meeting.Status.HELD, NOW
     meeting.save()
     return meeting
 

@@ -23,6 +23,7 @@ def _home(client):
 
 
 def test_meeting_create_change_and_withdrawal_are_recorded_with_who(cast, meeting, login):
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())  # it has started
     login(cast.pastoral).post(
         reverse("meetings:meeting-record", args=[meeting.pk]),
         {"summary": "We agreed a calm start to the day."},

@@ -25,6 +25,8 @@ def setup(cast):
     )
     meeting.children.add(family.child)
     meeting.invitations.create(parent=family.mum)
+    meeting.status = "held"  # recorded, so that its summary may be downloaded
+    meeting.save(update_fields=["status"])
     return family, meeting
 
 

@@ -170,7 +170,11 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
             headers={"HX-Request": "true"},
         )
     if name == "scaling-add":
-        data = {"party": "Mum", "score": "4", "one_point_higher": "Out the door by 8."}
+        data = {
+            "person": f"parent-{world.mum.pk}",
+            "score": "4",
+            "one_point_higher": "Out the door by 8.",
+        }
         return Case("pastoral", url("meetings:scaling-add", meeting.pk), data)
     if name == "action-add":
         return Case("pastoral", url("meetings:action-add", meeting.pk), step_data(cast))
@@ -179,6 +183,9 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
         data = step_data(cast, status="open", progress_note="Going well.")
         return Case("pastoral", url("meetings:action-edit", point.pk), data, row=point)
     if name == "meeting-record":
+        # It has started: a meeting cannot be marked held before then.
+        meeting.starts_at = timezone.now() - datetime.timedelta(minutes=5)
+        meeting.save(update_fields=["starts_at"])
         data = {"summary": "We agreed three small steps.", "review_on": ""}
         return Case("pastoral", url("meetings:meeting-record", meeting.pk), data, row=meeting)
     if name == "follow-up-schedule":

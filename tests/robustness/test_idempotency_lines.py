@@ -4,6 +4,8 @@ one-time token: four submissions of one form make one row (today they made four)
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +33,9 @@ def four_times(client, page_url, post_url, data, **kwargs) -> list:
 
 
 def _held(meeting: Meeting, user) -> Meeting:
+    # It has started: a meeting cannot be marked held before then.
+    meeting.starts_at = timezone.now() - datetime.timedelta(minutes=5)
+    meeting.save(update_fields=["starts_at"])
     return meeting_services.meeting_record(
         meeting=meeting, summary="We agreed two small steps.", review_on=None, recorded_by=user
     )
@@ -59,7 +64,11 @@ def test_a_scaling_answer_sent_four_times_is_written_once(cast, login, world):
     client = login(cast.pastoral)
     detail = url("meetings:meeting-detail", world.meeting.pk)
     add = url("meetings:scaling-add", world.meeting.pk)
-    data = {"party": "Mum", "score": "4", "one_point_higher": "Out the door by 8."}
+    data = {
+        "person": f"parent-{world.mum.pk}",
+        "score": "4",
+        "one_point_higher": "Out the door by 8.",
+    }
     answers = four_times(client, detail, add, data)
     assert [a.status_code for a in answers] == [302] * 4
     assert ScalingAnswer.objects.filter(meeting=world.meeting).count() == 1

@@ -59,7 +59,11 @@ def _attempts(meeting) -> list[tuple[str, str, dict]]:
         (
             "add a scaling answer",
             url("meetings:scaling-add", meeting.pk),
-            {"party": "Dad", "score": "9", "one_point_higher": "Added later."},
+            {
+                "person": f"staff-{meeting.chair_id}",
+                "score": "9",
+                "one_point_higher": "Added later.",
+            },
         ),
         ("remove a scaling answer", url("meetings:scaling-remove", meeting.pk, answer.pk), {}),
         (

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from families.importer import ImportResult, RowError
 from families.models import ChildParent, Contact, ImportRun
+from meetings.models import Meeting
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Role
 from tests import factories
@@ -58,6 +59,7 @@ class Side:
     contribution: object = None
     scaling: object = None
     step: object = None
+    review: object = None  # a meeting reviewing meetings["school"], whose steps it goes through
     follow_up: object = None
     # A teacher's role an administrator gave, awaiting the headteacher's confirmation.
     pending: object = None
@@ -114,6 +116,11 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     meeting = side.meetings["school"]
     meeting.summary = f"We agreed small steps {marker}"
     meeting.save(update_fields=["summary"])
+    # Recorded, so that the family's summary may be opened (before, it is a 409 for all).
+    Meeting.objects.filter(pk__in=[meeting.pk, side.meetings["named_other"].pk]).update(
+        status=Meeting.Status.HELD, held_at=timezone.now()
+    )
+    meeting.refresh_from_db()
     side.agency = factories.AgencyAttendeeFactory(meeting=meeting, name=f"Jo {marker}")
     side.contribution = factories.ContributionFactory(
         meeting=meeting, words=f"Robin helps at home {marker}"
@@ -125,6 +132,9 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
         meeting=meeting, owner_staff=teacher, what=f"Phone home on Friday {marker}"
     )
     side.follow_up = factories.FollowUpFactory(meeting=meeting, owner=pastoral)
+    side.review = _meeting(side, "school", chair=pastoral, attending=teacher)
+    side.review.previous = meeting
+    side.review.save(update_fields=["previous"])
     for key, person in (("poc_teacher", teacher), ("poc_pastoral", pastoral)):
         side.complaints[key] = factories.ComplaintFactory(
             school=school,

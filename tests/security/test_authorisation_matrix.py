@@ -260,7 +260,11 @@ COMPASS_ROWS = [
 MEETING_POSTS = {  # valid data for the POST-only meeting views
     "preparation-toggle": {"item": "prep_told_why", "done": "1"},
     "meeting-cancel": {"reason": "The family asked to move it."},
-    "scaling-add": {"party": "Dad", "score": "5", "one_point_higher": "A calmer morning."},
+    "scaling-add": lambda s: {
+        "person": f"parent-{s.parent.pk}",
+        "score": "5",
+        "one_point_higher": "A calmer morning.",
+    },
     "follow-up-schedule": {"channel": "phone"},
 }
 MEETING_WRITE = "403 302 302 403 404"  # the chair (pastoral), attendees, pastoral, headteacher
@@ -348,6 +352,20 @@ MEETINGS_ROWS = [
     ),
     R("meetings:action-edit", lambda s: {"pk": s.step.pk}, FAMILY_READ, method="FORM", post=400),
     R("meetings:meeting-record", meeting(), MEETING_WRITE, method="POST"),
+    R(
+        "meetings:last-step-update",
+        lambda s: {"pk": s.review.pk, "step_pk": s.step.pk},
+        MEETING_WRITE,
+        method="POST",
+        data=lambda s: {f"step-{s.step.pk}-status": "in_progress"},
+    ),
+    R(
+        "meetings:last-step-update",
+        lambda s: {"pk": s.review.pk, "step_pk": s.twin.step.pk},
+        "403 404 404 403 404",
+        method="POST",
+        variant="another school's step",
+    ),
     R("meetings:agency-add", meeting(), "403 400 400 403 404", method="POST"),
     R(
         "meetings:follow-up-log",
