@@ -75,6 +75,21 @@ def school_ids(user) -> set[int]:
     return set(memberships(user))
 
 
+def places(user) -> list[Membership]:
+    """The places this user can choose to work in, one membership each, in the chooser's
+    order: every school where they hold a school role, and each authority they are an
+    officer of (once, however many of its schools the officer's role was given at), since an
+    officer's home page and figures are the authority's, not one school's."""
+    chosen, authorities = [], set()
+    for m in memberships(user).values():
+        if m.role == Role.AUTHORITY:
+            if m.school.authority_id in authorities:
+                continue
+            authorities.add(m.school.authority_id)
+        chosen.append(m)
+    return chosen
+
+
 def authority_ids(user) -> set[int]:
     """Authorities whose aggregate figures this user may see (as an authority officer)."""
     return {m.school.authority_id for m in memberships(user).values() if m.role == Role.AUTHORITY}

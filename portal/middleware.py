@@ -44,7 +44,9 @@ class DatabaseUnavailableMiddleware:
 class CurrentSchoolMiddleware:
     """Sets request.school and request.membership from the session's chosen school.
 
-    A user with one school is placed in it; a user with several is sent to choose first.
+    A user with one place to work (one school, or an authority as its officer, however many
+    of its schools the role was given at) is placed in it; a user with several is sent to the
+    chooser first, and again if the school they chose is no longer theirs.
     """
 
     def __init__(self, get_response):
@@ -56,8 +58,12 @@ class CurrentSchoolMiddleware:
         if request.user.is_authenticated:
             mine = access.memberships(request.user)
             chosen = mine.get(request.session.get(SESSION_KEY))
-            if chosen is None and len(mine) == 1:
-                chosen = next(iter(mine.values()))
+            if chosen is None:
+                # A choice that is no longer theirs (the role ended) is forgotten, not kept.
+                request.session.pop(SESSION_KEY, None)
+                places = access.places(request.user)
+                if len(places) == 1:
+                    chosen = places[0]
             if chosen is not None:
                 request.membership = chosen
                 request.school = chosen.school
@@ -67,7 +73,7 @@ class CurrentSchoolMiddleware:
         if (
             request.user.is_authenticated
             and request.school is None
-            and len(access.memberships(request.user)) > 1
+            and len(access.places(request.user)) > 1
             and getattr(view_func, "needs_school", True)
         ):
             url = reverse("school-switch") + "?" + urlencode({"next": request.get_full_path()})

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -18,7 +19,7 @@ from portal import access, services, shell
 from portal.lib import outage
 from portal.lib.urls import local_next
 from portal.middleware import SESSION_KEY, school_optional
-from portal.models import Membership, Role, School, StaffAccessChange
+from portal.models import Authority, Membership, Role, School, StaffAccessChange
 
 STAFF_ACCESS_CHANGES_SHOWN = 200
 
@@ -33,15 +34,46 @@ def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") 
     return membership.school
 
 
+def _authority_home(request) -> dict:
+    """An authority officer's home: their authorities and how many schools each has, never one
+    school's panels (one query, however many schools)."""
+    authorities = list(
+        Authority.objects.filter(pk__in=access.authority_ids(request.user))
+        .annotate(school_count=Count("schools"))
+        .order_by("name")
+        .fetch_mode(models.FETCH_RAISE)
+    )
+    return {
+        "authorities": authorities,
+        "school_count": sum(a.school_count for a in authorities),
+    }
+
+
+# Not school_optional: someone with several schools who has not chosen one is sent to choose
+# (portal.middleware), never told that they have no school.
 @require_GET
-@school_optional
 def home(request):
     """What needs this person's attention today, by role."""
+    if request.school is not None and access.is_authority_officer(request.user, request.school):
+        return render(request, "portal/home_authority.html", _authority_home(request))
     return render(
         request,
         "portal/home.html",
         {"panels": shell.panels_for(request) if request.school else []},
     )
+
+
+def _place_label(membership: Membership) -> str:
+    """How the chooser names a place to work: the school, or an officer's authority."""
+    if membership.role == Role.AUTHORITY:
+        return membership.school.authority.name
+    return membership.school.name
+
+
+def _same_place(a: Membership, b: Membership) -> bool:
+    if a.role == Role.AUTHORITY and b.role == Role.AUTHORITY:
+        return a.school.authority_id == b.school.authority_id
+    return a.school_id == b.school_id
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,21 +82,31 @@ def school_switch(request):
     """Choose which of the user's schools to work in; kept in the session."""
     mine = access.memberships(request.user)
     next_url = local_next(request)
+    error = ""
     if request.method == "POST":
         try:
             school_id = int(request.POST.get("school", ""))
         except ValueError:
-            school_id = None
-        if school_id not in mine:
-            messages.error(request, "Please choose one of your schools from the list.")
+            error = "Please choose one of your schools from the list."
         else:
+            # A school the user holds no role at is refused as if it did not exist, and the
+            # choice is not kept: the chooser never opens a school to anyone.
+            if school_id not in mine:
+                raise Http404("No such school.")
             request.session[SESSION_KEY] = school_id
-            messages.success(request, f"You are now working in {mine[school_id].school.name}.")
+            messages.success(request, f"You are now working in {_place_label(mine[school_id])}.")
             return redirect(next_url or "home")
+    places = access.places(request.user)
+    current = request.membership
+    checked = places[0] if places else None
+    for m in places:
+        if current is not None and _same_place(m, current):
+            checked = m
+    choices = [{"membership": m, "label": _place_label(m), "checked": m is checked} for m in places]
     return render(
         request,
         "portal/school_switch.html",
-        {"choices": list(mine.values()), "next": next_url},
+        {"choices": choices, "next": next_url, "error": error},
     )
 
 

@@ -128,6 +128,26 @@ EVERYONE = "200 200 200 200 200"
 PORTAL_ROWS = [
     R("home", None, EVERYONE),
     R("school-switch", None, EVERYONE, method="FORM", data={"school": "x"}),
+    # Choosing one's own school is kept; the administrator has none to choose.
+    R(
+        "school-switch",
+        None,
+        EVERYONE,
+        method="FORM",
+        data=lambda s: {"school": s.school.pk, "next": "/"},
+        post="302 302 302 302 404",
+        variant="own school",
+    ),
+    # Another school's id is refused as if it did not exist, and nothing is kept.
+    R(
+        "school-switch",
+        None,
+        EVERYONE,
+        method="FORM",
+        data=lambda s: {"school": s.twin.school.pk},
+        post=NOBODY,
+        variant="another school",
+    ),
     R("school-team", lambda s: {"pk": s.school.pk}, "200 200 200 403 404"),
     R("staff-access", lambda s: {"pk": s.school.pk}, "403 403 200 403 404"),
     *(
