@@ -16,5 +16,9 @@ DEBUG=false SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | od -An -tx1 | t
 # with its own test database on this server.
 workers=(--numprocesses "${TEST_WORKERS:-auto}" --maxprocesses 4)
 status=0
-DEBUG=false SECRET_KEY=test-only-secret-key $py -m pytest "${workers[@]}" "$@" || status=$?
+# Generous request timeouts for the suite: a busy 2-core machine runs some demo-data queries for
+# over 15 s. The outage tests set their own short timeouts and check the settings are applied.
+DEBUG=false SECRET_KEY=test-only-secret-key DB_STATEMENT_TIMEOUT="${DB_STATEMENT_TIMEOUT:-120s}" \
+    DB_LOCK_TIMEOUT="${DB_LOCK_TIMEOUT:-30s}" \
+    $py -m pytest "${workers[@]}" "$@" || status=$?
 exit "$status"
