@@ -25,10 +25,9 @@ from django import forms
 from django.db import transaction
 
 FIELD = "edited_from"
-MESSAGE = (
-    "Someone else saved this while you were editing it, so nothing was saved. Both versions are "
-    "shown below: to keep yours, check it and save again; to keep theirs, cancel."
-)
+# The box above the form (portal/includes/edit_conflict.html) explains; the form's own error,
+# read first by a screen reader in the error summary, points to it in a few words.
+MESSAGE = "Not saved: someone else changed this meanwhile. Both versions are shown above."
 
 
 class EditConflict(Exception):

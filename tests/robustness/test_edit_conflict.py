@@ -60,6 +60,11 @@ def test_a_contact_saved_meanwhile_is_not_overwritten(cast, login, world):
     assert "Their version: mum asked about the trip money." in page  # theirs, as saved now
     assert "My version: mum will bring the form on Monday." in page  # yours, as typed
     assert 'data-testid="edit-conflict"' in page
+    # Said once: the box explains, the form's error only points to it.
+    assert page.count("Someone else saved this while you were editing it") == 1
+    assert page.count("Both versions are shown") == 1
+    # The side-by-side table scrolls inside a region a keyboard can reach.
+    assert 'tabindex="0" role="region" aria-labelledby="edit-conflict-heading"' in page
     labels = [r["label"] for r in response.context["conflict"]["rows"]]
     assert "Summary" in labels and "When" not in labels  # the same time is not a difference
     contact.refresh_from_db()
