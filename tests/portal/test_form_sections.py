@@ -92,7 +92,8 @@ def test_sections_leave_out_missing_fields_and_draw_unnamed_ones_after():
 
 def test_the_movement_chart_leaves_room_above_the_grid_for_its_slanted_labels():
     matrix = [{"label": "Parents as positive partners", "cells": [1, 2]}] * 2
-    chart = flow_grid("Movement", "Where families moved", matrix, ["Getting to know each other"] * 2)
+    columns = ["Getting to know each other"] * 2
+    chart = flow_grid("Movement", "Where families moved", matrix, columns)
     # A 22-character label at 11 px slants up at 30°: about 6.5 px a character, half of it up.
     rise = 22 * 6.5 * 0.5 + 11
     assert chart.label_y - rise >= 0
