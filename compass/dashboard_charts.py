@@ -116,11 +116,14 @@ class FlowGrid:
     rows: list[tuple[float, str]]
     dots: list[Dot]
     cell: int
+    label_y: int  # the baseline of the slanted column labels, clear of the drawing's top
 
 
 def flow_grid(title: str, description: str, matrix: list[dict], to_labels: list[str]) -> FlowGrid:
     """A from × to grid with a circle per cell, its area in proportion to the families."""
-    cell, left, top = 64, 200, 70
+    # The column labels slant up at 30° from just above the grid: a 22-character label rises
+    # about 80 px, so the grid starts low enough for the whole label to stay inside the drawing.
+    cell, left, top = 64, 200, 100
     biggest = max([n for row in matrix for n in row["cells"]] + [1])
     dots = []
     for i, row in enumerate(matrix):
@@ -143,4 +146,5 @@ def flow_grid(title: str, description: str, matrix: list[dict], to_labels: list[
         rows=[(top + i * cell + cell / 2 + 4, row["label"]) for i, row in enumerate(matrix)],
         dots=dots,
         cell=cell,
+        label_y=top - 8,
     )

@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from families.models import Child, ParentCarer, Tone
 from guidance import hints
@@ -20,6 +21,7 @@ from meetings.models import (
 from meetings.services import restrictions_by_parent, summary_locked
 from portal.lib import conflicts
 from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
+from portal.lib.sections import sectioned_helper
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 from portal.lib.widgets import date_input, time_input
 
@@ -253,6 +255,38 @@ class MeetingForm(BoundedModelForm):
             else "",
             **fields,
         }
+
+    # The plan is long (twenty-odd fields): sections with headings, reached from an index at the
+    # top of the form (portal/lib/sections.py). Fields no section names are drawn after them.
+    SECTIONS = [
+        ("What the meeting is for", ["kind", "purpose", "children"]),
+        ("When", ["date", "start_time", "end_time"]),
+        ("Where", ["place_kind", "place_details"]),
+        (
+            "Who comes",
+            [
+                "chair",
+                "staff",
+                "invited",
+                "not_invited_reason",
+                "restriction_override",
+                "restriction_override_reason",
+                "child_attending",
+                "child_view_how",
+                "supporter_name",
+                "supporter_relationship",
+            ],
+        ),
+        (
+            "What the family needs",
+            ["interpreter_language", "interpreter_booked", "transport_needed", "parent_items"],
+        ),
+        ("Who may see this", ["confidentiality", "confidentiality_reason"]),
+    ]
+
+    @cached_property
+    def helper(self):
+        return sectioned_helper(self, self.SECTIONS)
 
 
 class AgencyForm(BoundedModelForm):

@@ -150,11 +150,22 @@ def measure(page, name: str, *, js_budget: int = JS_BUDGET) -> dict:
     return row
 
 
+_CHARTS_WITHOUT_TABLES = """() => [...document.querySelectorAll('main svg[role="img"]')]
+  .filter(svg => !(svg.closest('section') && svg.closest('section').querySelector('table caption')))
+  .map(svg => (svg.querySelector('title') || svg).textContent.trim().slice(0, 60))"""
+
+
 def assert_charts_have_tables(page):
-    """Every chart (an SVG image) comes with a table of the same figures, with a caption."""
+    """Every chart (an SVG image) comes with a table of the same figures, with a caption: as
+    many captioned tables as charts, or else a captioned table in each chart's own section (one
+    table may hold the figures of two charts, as the contact balance's by tone and by formality).
+    """
     charts = page.locator("main svg[role='img']").count()
     tables = page.locator("main table:has(caption)").count()
-    assert charts <= tables, f"{page.url}: {charts} charts but {tables} captioned tables"
+    if charts <= tables:
+        return
+    alone = page.evaluate(_CHARTS_WITHOUT_TABLES)
+    assert not alone, f"{page.url}: {charts} charts but {tables} captioned tables: {alone}"
 
 
 def assert_no_keyboard_trap(page, *, limit: int = 300):
@@ -186,3 +197,24 @@ def page_is_sound(page, name: str | None = None, *, js_budget: int = JS_BUDGET):
     assert_accessible(page)
     assert_charts_have_tables(page)
     assert_fits_768(page)
+
+
+_CLIPPED_LABELS = """() => [...document.querySelectorAll('main svg')]
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')]
+      .filter(t => t.textContent.trim())
+      .map(t => ({t, r: t.getBoundingClientRect()}))
+      .filter(({r}) => r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                                       || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+      .map(({t, r}) => `"${t.textContent.trim().slice(0, 40)}" at ${Math.round(r.left)}–`
+                       + `${Math.round(r.right)}px, drawing ${Math.round(box.left)}–`
+                       + `${Math.round(box.right)}px`);
+  }).slice(0, 5)"""
+
+
+def assert_chart_labels_inside(page):
+    """Every label of every drawing on the page lies wholly inside its drawing (none clipped)."""
+    clipped = page.evaluate(_CLIPPED_LABELS)
+    assert not clipped, f"chart labels outside their drawing on {page.url}: {clipped}"
