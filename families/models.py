@@ -732,19 +732,19 @@ class ContactRhythm(models.Model):
         "general level: at least one contact every (weeks)",
         default=13,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="13 weeks is about once a term.",
+        help_text="The default, 13 weeks, is about once a term.",
     )
     enhanced_weeks = models.PositiveSmallIntegerField(
         "enhanced level: at least one contact every (weeks)",
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="2 weeks is fortnightly.",
+        help_text="The default, 2 weeks, is fortnightly.",
     )
     intensive_weeks = models.PositiveSmallIntegerField(
         "intensive level: at least one contact every (weeks)",
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="1 week is weekly.",
+        help_text="The default, 1 week, is weekly.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
             name='ContactRhythm',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('general_weeks', models.PositiveSmallIntegerField(default=13, help_text='13 weeks is about once a term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='general level: at least one contact every (weeks)')),
-                ('enhanced_weeks', models.PositiveSmallIntegerField(default=2, help_text='2 weeks is fortnightly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='enhanced level: at least one contact every (weeks)')),
-                ('intensive_weeks', models.PositiveSmallIntegerField(default=1, help_text='1 week is weekly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='intensive level: at least one contact every (weeks)')),
+                ('general_weeks', models.PositiveSmallIntegerField(default=13, help_text='The default, 13 weeks, is about once a term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='general level: at least one contact every (weeks)')),
+                ('enhanced_weeks', models.PositiveSmallIntegerField(default=2, help_text='The default, 2 weeks, is fortnightly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='enhanced level: at least one contact every (weeks)')),
+                ('intensive_weeks', models.PositiveSmallIntegerField(default=1, help_text='The default, 1 week, is weekly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='intensive level: at least one contact every (weeks)')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
@@ -34,9 +34,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('history_username', models.CharField(blank=True, default='', max_length=150)),
-                ('general_weeks', models.PositiveSmallIntegerField(default=13, help_text='13 weeks is about once a term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='general level: at least one contact every (weeks)')),
-                ('enhanced_weeks', models.PositiveSmallIntegerField(default=2, help_text='2 weeks is fortnightly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='enhanced level: at least one contact every (weeks)')),
-                ('intensive_weeks', models.PositiveSmallIntegerField(default=1, help_text='1 week is weekly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='intensive level: at least one contact every (weeks)')),
+                ('general_weeks', models.PositiveSmallIntegerField(default=13, help_text='The default, 13 weeks, is about once a term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='general level: at least one contact every (weeks)')),
+                ('enhanced_weeks', models.PositiveSmallIntegerField(default=2, help_text='The default, 2 weeks, is fortnightly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='enhanced level: at least one contact every (weeks)')),
+                ('intensive_weeks', models.PositiveSmallIntegerField(default=1, help_text='The default, 1 week, is weekly.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='intensive level: at least one contact every (weeks)')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
