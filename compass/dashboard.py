@@ -31,6 +31,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
+from families import rhythm
 from families.models import Contact, Tone
 from portal.lib.terms import Period, midnight, term_containing, year_containing
 from portal.models import School
@@ -300,22 +301,23 @@ def balance_total(contacts) -> dict:
 # Families needing attention
 
 
-def _attention_filters(school: School, *, weeks: int, today: dt.date) -> dict[str, Q]:
+def _attention_filters(school: School, *, today: dt.date) -> dict[str, Q]:
     now = timezone.now()
     term = term_containing(today)
     return {
         "no_positive": Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=term.starts_at),
-        "no_contact": Q(last_contact_at__isnull=True)
-        | Q(last_contact_at__lt=now - dt.timedelta(weeks=weeks)),
+        # How long is too long depends on the family's communication level (families.rhythm).
+        "due_contact": rhythm.due_q(rhythm.rhythm_for(school), now=now),
         "review_due": Q(last_placed_at__isnull=True)
         | Q(last_placed_at__lt=now - dt.timedelta(weeks=school.placement_review_weeks)),
     }
 
 
-def attention_counts(school: School, families, *, weeks: int, today: dt.date) -> dict[str, int]:
-    """How many families had no positive contact this term, no contact in `weeks` weeks, or a
-    placement overdue for review (or never placed); and open follow-ups past their date."""
-    wanted = _attention_filters(school, weeks=weeks, today=today)
+def attention_counts(school: School, families, *, today: dt.date) -> dict[str, int]:
+    """How many families had no positive contact this term, are due a contact for their
+    communication level, or have a placement overdue for review (or never placed); and open
+    follow-ups past their date."""
+    wanted = _attention_filters(school, today=today)
     overdue = Contact.objects.filter(
         school=school,
         family=OuterRef("family"),
@@ -333,12 +335,14 @@ def attention_counts(school: School, families, *, weeks: int, today: dt.date) ->
     return counts
 
 
-def attention_list(school: School, families, which: str, *, weeks: int, today: dt.date):
+def attention_list(school: School, families, which: str, *, today: dt.date):
     """The families behind one of the attention counts, by name."""
-    wanted = _attention_filters(school, weeks=weeks, today=today)[which]
+    wanted = _attention_filters(school, today=today)[which]
     return (
-        families.filter(wanted)
+        rhythm.with_every_weeks(families.filter(wanted), rhythm.rhythm_for(school))
         .values(
+            "current_level",
+            "every_weeks",
             "pk",
             "family",
             "family__name",

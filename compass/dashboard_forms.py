@@ -8,11 +8,10 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from compass.dashboard import PERIOD_CHOICES, QUESTIONS
-from compass.models import Placement
 from families.models import Child, Level, ParentCarer, SchoolFamily
 from portal.access import FAMILY_ROLES
 from portal.lib.staff import staff_name
@@ -93,12 +92,8 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset.filter(self._pupils(class_group_id=value))
 
     def filter_level(self, queryset, name, value):
-        latest = Placement.objects.filter(school_family=OuterRef("pk")).order_by(
-            "-placed_at", "-pk"
-        )
-        return queryset.annotate(current_level=Subquery(latest.values("level")[:1])).filter(
-            current_level=value
-        )
+        # The level of each family's latest placement, kept with the family by compass.services.
+        return queryset.filter(current_level=value)
 
     def filter_key_contact(self, queryset, name, value):
         return queryset.filter(key_contact_id=value)
@@ -121,15 +116,6 @@ class PeriodForm(forms.Form):
 
     def chosen(self) -> str:
         return (self.cleaned_data.get("period") or "term") if self.is_valid() else "term"
-
-
-class WeeksForm(forms.Form):
-    weeks = forms.IntegerField(
-        label="No contact at all for (weeks)", min_value=1, max_value=52, required=False
-    )
-
-    def chosen(self) -> int:
-        return (self.cleaned_data.get("weeks") or 6) if self.is_valid() else 6
 
 
 class SelfEvaluationForm(forms.Form):

@@ -62,15 +62,17 @@ def school_family_region_refresh(*, school_family: SchoolFamily) -> SchoolFamily
     latest = (
         _standing(Placement.objects.filter(school_family=school_family))
         .order_by("-placed_at", "-pk")
-        .values("region_key", "placed_at")
+        .values("region_key", "placed_at", "level")
         .first()
     )
     school_family.current_region = latest["region_key"] if latest else ""
     school_family.last_placed_at = latest["placed_at"] if latest else None
+    school_family.current_level = latest["level"] if latest else Level.GENERAL
     # A queryset update: the columns are derived data with no edit history of their own.
     SchoolFamily.objects.filter(pk=school_family.pk).update(
         current_region=school_family.current_region,
         last_placed_at=school_family.last_placed_at,
+        current_level=school_family.current_level,
     )
     return school_family
 
@@ -83,6 +85,7 @@ def current_regions_refresh(*, school: School) -> int:
     return SchoolFamily.objects.filter(school=school).update(
         current_region=Coalesce(Subquery(latest.values("region_key")[:1]), Value("")),
         last_placed_at=Subquery(latest.values("placed_at")[:1]),
+        current_level=Coalesce(Subquery(latest.values("level")[:1]), Value(Level.GENERAL)),
     )
 
 
@@ -158,7 +161,9 @@ def placement_record(
     last = school_family.last_placed_at
     if last is None or placement.placed_at >= last:
         SchoolFamily.objects.filter(pk=school_family.pk).update(
-            current_region=placement.region_key, last_placed_at=placement.placed_at
+            current_region=placement.region_key,
+            last_placed_at=placement.placed_at,
+            current_level=placement.level,
         )
     return placement
 

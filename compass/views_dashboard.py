@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from compass import dashboard as figures
 from compass import dashboard_authority
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
-from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
+from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm
+from families import rhythm
 from families.models import SchoolFamily
 from portal import access, shell
 from portal.lib import once, saving
@@ -137,7 +138,8 @@ def dashboard(request):
         rows=rows,
         total=sum(row.count for row in rows),
         evaluation=evaluation,
-        attention=figures.attention_counts(school, families, weeks=6, today=context["today"]),
+        attention=figures.attention_counts(school, families, today=context["today"]),
+        rhythm=rhythm.describe(rhythm.rhythm_for(school)),
         chart=_region_chart(
             rows,
             title="Families in each region of the compass",
@@ -215,7 +217,7 @@ def dashboard_contacts(request):
 
 ATTENTION_LISTS = [
     ("no_positive", "No positive contact this term"),
-    ("no_contact", "No contact at all in the chosen number of weeks"),
+    ("due_contact", "Due a contact for their communication level"),
     ("review_due", "Compass placement due for review (or never placed)"),
 ]
 
@@ -226,16 +228,12 @@ def dashboard_attention(request):
     follow-ups."""
     school = _get_dashboard_school(request)
     context = _base(request, school)
-    weeks_form = WeeksForm(request.GET or None)
-    weeks = weeks_form.chosen()
     families, today = context["families"], context["today"]
-    counts = figures.attention_counts(school, families, weeks=weeks, today=today)
+    counts = figures.attention_counts(school, families, today=today)
     lists = []
     for key, title in ATTENTION_LISTS:
         rows = list(
-            figures.attention_list(school, families, key, weeks=weeks, today=today)[
-                : figures.LIST_LIMIT
-            ]
+            figures.attention_list(school, families, key, today=today)[: figures.LIST_LIMIT]
         )
         for row in rows:
             row["url"] = _family_url(row["family"])
@@ -246,8 +244,8 @@ def dashboard_attention(request):
     for row in follow_ups:
         row["url"] = _family_url(row["family"])
     context.update(
-        weeks_form=weeks_form,
-        weeks=weeks,
+        rhythm=rhythm.describe(rhythm.rhythm_for(school)),
+        may_set_rhythm=request.user.has_perm(rhythm.SET_PERM, school),
         counts=counts,
         lists=lists,
         follow_ups=follow_ups,
@@ -354,18 +352,23 @@ def dashboard_csv(request, table: str):
         return _csv(
             f"contact-balance-{table}", [table, *BALANCE_HEADER], _balance_rows(balances[key])
         )
-    if table in ("no-positive", "no-contact", "review-due"):
-        weeks = WeeksForm(request.GET or None).chosen()
-        rows = figures.attention_list(
-            school, families, table.replace("-", "_"), weeks=weeks, today=today
-        )
+    if table in ("no-positive", "due-contact", "review-due"):
+        rows = figures.attention_list(school, families, table.replace("-", "_"), today=today)
 
         def day(value):
             return f"{timezone.localtime(value):%Y-%m-%d}" if value else ""
 
         return _csv(
             table,
-            ["family", "key contact", "last contact", "last positive contact", "last placed"],
+            [
+                "family",
+                "key contact",
+                "last contact",
+                "last positive contact",
+                "last placed",
+                "communication level",
+                "contact at least every (weeks)",
+            ],
             [
                 [
                     r["family__name"],
@@ -373,6 +376,8 @@ def dashboard_csv(request, table: str):
                     day(r["last_contact_at"]),
                     day(r["last_positive_at"]),
                     day(r["last_placed_at"]),
+                    rhythm.level_label(r["current_level"]),
+                    r["every_weeks"],
                 ]
                 for r in rows
             ],
@@ -543,7 +548,7 @@ def _home_panel(request) -> dict | None:
     today = timezone.localdate()
     return {
         "rows": rows,
-        "attention": figures.attention_counts(school, families, weeks=6, today=today),
+        "attention": figures.attention_counts(school, families, today=today),
     }
 
 

@@ -5,7 +5,7 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
-        from families.views import panels
+        from families.views import panels, rhythm
         from portal import access, shell
 
         shell.register_nav(
@@ -31,5 +31,12 @@ class FamiliesConfig(AppConfig):
                 template="families/panels/good_news.html",
                 render=panels.good_news_panel,
                 order=30,
+            )
+        )
+        shell.register_panel(
+            shell.HomePanel(
+                template="families/panels/due_contact.html",
+                render=rhythm.due_contact_panel,
+                order=20,
             )
         )

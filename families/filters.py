@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from families import rhythm
 from families.models import Child, Contact, ParentCarer, SchoolFamily, Tone
 from portal.lib.staff import StaffChoiceField, family_workers
 from portal.lib.terms import term_containing
@@ -53,6 +54,11 @@ class FamilyFilter(django_filters.FilterSet):
         method="filter_quiet_weeks",
         min_value=1,
         max_value=104,
+    )
+    due_contact = django_filters.BooleanFilter(
+        label="Due a contact for their level",
+        method="filter_due_contact",
+        widget=forms.CheckboxInput,
     )
     no_positive_this_term = django_filters.BooleanFilter(
         label="No positive contact this term",
@@ -125,6 +131,12 @@ class FamilyFilter(django_filters.FilterSet):
     def filter_quiet_weeks(self, queryset, name, value):
         since = timezone.now() - timedelta(weeks=int(value))
         return queryset.filter(Q(seen_last_at__isnull=True) | Q(seen_last_at__lt=since))
+
+    def filter_due_contact(self, queryset, name, value):
+        """Longer without a contact than the family's communication level allows."""
+        if not value:
+            return queryset
+        return queryset.filter(rhythm.due_q(rhythm.rhythm_for(self.school), field="seen_last_at"))
 
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -184,6 +185,11 @@ class SchoolFamily(models.Model):
     # transaction as each placement, so dashboards need not find each family's latest one.
     current_region = models.SlugField(max_length=30, blank=True, editable=False)
     last_placed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The communication level of that latest placement (general until first placed): it sets
+    # how often the family should hear from the school (families.rhythm). Kept alongside.
+    current_level = models.CharField(
+        "communication level", max_length=10, default="general", editable=False
+    )
 
     objects = SchoolFamilyQuerySet.as_manager()
     # The summary columns are derived data; history records who changed the key contact.
@@ -197,6 +203,7 @@ class SchoolFamily(models.Model):
             "concern_count",
             "current_region",
             "last_placed_at",
+            "current_level",
         ]
     )
 
@@ -211,6 +218,10 @@ class SchoolFamily(models.Model):
             models.Index(fields=["school", "last_contact_at"], name="schoolfamily_last_contact"),
             models.Index(fields=["school", "last_positive_at"], name="schoolfamily_last_positive"),
             models.Index(fields=["school", "current_region"], name="schoolfamily_region"),
+            # "Due a contact for their level": one range of last contact per level.
+            models.Index(
+                fields=["school", "current_level", "last_contact_at"], name="schoolfamily_rhythm"
+            ),
         ]
 
     def __str__(self):
@@ -710,6 +721,61 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
             contact.last_editor_username,
         ) = edits.get(contact.pk, (None, None, None, None))
     return contacts
+
+
+class ContactRhythm(models.Model):
+    """How often a family at each communication level should hear from the school, set by the
+    headteacher. A school without a row uses the defaults (families.rhythm.DEFAULT_WEEKS)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="contact_rhythm")
+    general_weeks = models.PositiveSmallIntegerField(
+        "general level: at least one contact every (weeks)",
+        default=13,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="The default, 13 weeks, is about once a term.",
+    )
+    enhanced_weeks = models.PositiveSmallIntegerField(
+        "enhanced level: at least one contact every (weeks)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="The default, 2 weeks, is fortnightly.",
+    )
+    intensive_weeks = models.PositiveSmallIntegerField(
+        "intensive level: at least one contact every (weeks)",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="The default, 1 week, is weekly.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = KeptHistoricalRecords()
+
+    class Meta:
+        verbose_name = "contact rhythm"
+
+    def __str__(self):
+        return f"Contact rhythm at {self.school}"
+
+    def weeks_for(self, level: str) -> int:
+        return getattr(self, f"{level}_weeks", self.general_weeks)
+
+    def clean(self):
+        # A closer level never waits longer than a lighter one.
+        if None in (self.general_weeks, self.enhanced_weeks, self.intensive_weeks):
+            return
+        errors = {}
+        if self.enhanced_weeks > self.general_weeks:
+            errors["enhanced_weeks"] = (
+                "Families at the enhanced level should hear from us at least as often as at the "
+                f"general level (every {self.general_weeks} weeks or less)."
+            )
+        if self.intensive_weeks > self.enhanced_weeks:
+            errors["intensive_weeks"] = (
+                "Families at the intensive level should hear from us at least as often as at the "
+                f"enhanced level (every {self.enhanced_weeks} weeks or less)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 # The importer's bookkeeping lives in its own module; importing it here registers the model.

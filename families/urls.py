@@ -1,12 +1,13 @@
 from django.urls import path
 
-from families.views import contacts, family, lists
+from families.views import contacts, family, lists, rhythm
 
 app_name = "families"
 
 urlpatterns = [
     path("", lists.family_list, name="family-list"),
     path("search/", lists.family_search, name="family-search"),
+    path("contact-rhythm/", rhythm.contact_rhythm, name="contact-rhythm"),
     path("<id:pk>/", family.family_detail, name="family-detail"),
     path("<id:pk>/chronology.csv", family.family_export_csv, name="family-export-csv"),
     path("<id:pk>/print/", family.family_print, name="family-print"),

@@ -179,6 +179,8 @@ rules.add_perm("portal.view_own_contact_balance", works_with_families)
 rules.add_perm("portal.view_staff_contact_balance", is_headteacher)
 # The senior team's self-evaluation: pastoral leads read it, the headteacher records it.
 rules.add_perm("portal.record_self_evaluation", is_headteacher)
+# How often each communication level hears from us (families.rhythm): the headteacher sets it.
+rules.add_perm("portal.set_contact_rhythm", is_headteacher)
 rules.add_perm("portal.use_admin", is_administrator)
 rules.add_perm("portal.manage_complaints", handles_complaints)
 rules.add_perm("portal.view_complaints_overview", is_headteacher)

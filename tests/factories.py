@@ -93,6 +93,13 @@ class SchoolFamilyFactory(factory.django.DjangoModelFactory):
     )
 
 
+class ContactRhythmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.ContactRhythm"
+
+    school = factory.SubFactory(SchoolFactory)
+
+
 class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child

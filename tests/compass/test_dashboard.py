@@ -206,7 +206,7 @@ TABLES = [
     "year-groups",
     "staff",
     "no-positive",
-    "no-contact",
+    "due-contact",
     "review-due",
     "follow-ups",
 ]

@@ -89,17 +89,17 @@ def test_month_csv_matches_the_table(login, cast):
 def test_attention_counts_and_lists_match_the_rows(login, cast):
     families = populate(cast.school, 14, [cast.teacher, cast.pastoral])
     term_start = term_containing(timezone.localdate()).starts_at
-    weeks = 5
-    no_contact_since = NOW - dt.timedelta(weeks=weeks)
+    every = {"general": 13, "enhanced": 2, "intensive": 1}  # the default contact rhythm
     review_before = NOW - dt.timedelta(weeks=cast.school.placement_review_weeks)
-    expected = {"no_positive": set(), "no_contact": set(), "review_due": set()}
+    expected = {"no_positive": set(), "due_contact": set(), "review_due": set()}
     for sf in families:
         mine = list(Contact.objects.filter(school=cast.school, family=sf.family))
         if not any(c.tone == "positive" and c.occurred_at >= term_start for c in mine):
             expected["no_positive"].add(sf.family.name)
-        if not any(c.occurred_at >= no_contact_since for c in mine):
-            expected["no_contact"].add(sf.family.name)
         latest = latest_region(sf)
+        since = NOW - dt.timedelta(weeks=every[latest.level if latest else "general"])
+        if not any(c.occurred_at >= since for c in mine):
+            expected["due_contact"].add(sf.family.name)
         if latest is None or latest.placed_at < review_before:
             expected["review_due"].add(sf.family.name)
     overdue = [
@@ -107,7 +107,7 @@ def test_attention_counts_and_lists_match_the_rows(login, cast):
         for c in Contact.objects.filter(school=cast.school)
         if c.follow_up_on and c.follow_up_on < NOW.date() and c.follow_up_done_at is None
     ]
-    response = login(cast.headteacher).get(reverse("compass:dashboard-attention"), {"weeks": weeks})
+    response = login(cast.headteacher).get(reverse("compass:dashboard-attention"))
     lists = {item["key"]: item for item in response.context["lists"]}
     for key, names in expected.items():
         assert lists[key]["count"] == len(names)
@@ -147,12 +147,12 @@ def test_good_news_this_term_takes_a_family_off_the_no_positive_list(login, cast
     summaries_refresh(school=cast.school)
     counts = client.get(url).context["counts"]
     assert counts["no_positive"] == 0
-    assert counts["no_contact"] == 0
+    assert counts["due_contact"] == 0
     assert counts["review_due"] == 0
     assert SchoolFamily.objects.get(pk=sf.pk).last_positive_at is not None
 
 
-@pytest.mark.parametrize("table", ["no-positive", "no-contact", "review-due", "follow-ups"])
+@pytest.mark.parametrize("table", ["no-positive", "due-contact", "review-due", "follow-ups"])
 def test_attention_csvs_download(login, cast, table):
     populate(cast.school, 5, [cast.teacher])
     response = login(cast.headteacher).get(reverse("compass:dashboard-csv", args=[table]))

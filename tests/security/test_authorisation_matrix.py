@@ -180,6 +180,15 @@ PORTAL_ROWS = [
 
 FAMILIES_ROWS = [
     R("families:family-list", None, "200 200 200 403 403"),
+    # The contact rhythm: whoever sees the dashboard reads it; the headteacher changes it.
+    R(
+        "families:contact-rhythm",
+        None,
+        DASHBOARD,
+        method="FORM",
+        post="403 403 302 403 403",
+        data={"general_weeks": 12, "enhanced_weeks": 3, "intensive_weeks": 1},
+    ),
     R("families:family-search", None, "302 302 302 403 403", method="POST", data={"q": ""}),
     R("families:family-detail", family, FAMILY_READ),
     R("families:family-export-csv", family, FAMILY_READ),
@@ -267,7 +276,15 @@ COMPASS_ROWS = [
     R("compass:dashboard-csv", {"table": "mine"}, "200 200 200 403 403", variant="mine"),
     *(
         R("compass:dashboard-csv", {"table": table}, DASHBOARD, variant=table)
-        for table in ("regions", "moved-away", "staff", "no-positive", "review-due", "follow-ups")
+        for table in (
+            "regions",
+            "moved-away",
+            "staff",
+            "no-positive",
+            "due-contact",
+            "review-due",
+            "follow-ups",
+        )
     ),
     R("compass:dashboard-csv", {"table": "nonsense"}, "403 404 404 403 403", variant="unknown"),
     R("compass:my-contacts", None, "200 200 200 403 403"),

@@ -1,0 +1,124 @@
+"""The contact rhythm: the headteacher's setting, and the key contact's "Due a contact" panel."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, F, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from families import rhythm
+from families.models import Level, SchoolFamily
+from families.rhythm_forms import ContactRhythmForm
+from families.views.paging import rows_and_total
+from portal import access
+from portal.lib import conflicts, saving
+
+SHOWN = 8
+
+
+def _get_rhythm_school(request):
+    """The current school, if this user may read its rhythm (403 otherwise)."""
+    school = request.school
+    if school is None or not request.user.has_perm(rhythm.VIEW_PERM, school):
+        raise PermissionDenied
+    return school
+
+
+def _levels_now(school, current) -> list[dict]:
+    """Families at each level and how many are due a contact now: one aggregate query."""
+    wanted = rhythm.due_q(current)
+    counts = SchoolFamily.objects.filter(school=school).aggregate(
+        **{f"{level}_all": Count("pk", filter=Q(current_level=level)) for level in Level.values},
+        **{
+            f"{level}_due": Count("pk", filter=Q(current_level=level) & wanted)
+            for level in Level.values
+        },
+    )
+    return [
+        {
+            "label": label,
+            "weeks": current.weeks_for(level),
+            "families": counts[f"{level}_all"],
+            "due": counts[f"{level}_due"],
+        }
+        for level, label in Level.choices
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def contact_rhythm(request):
+    """How often families at each communication level should hear from us: the headteacher
+    sets it; pastoral leads read it."""
+    school = _get_rhythm_school(request)
+    may_set = request.user.has_perm(rhythm.SET_PERM, school)
+    if request.method == "POST" and not may_set:
+        raise PermissionDenied
+    current = rhythm.rhythm_for(school)
+    form = ContactRhythmForm(request.POST if request.method == "POST" else None, instance=current)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        with saving.kept_if_connection_lost(request, form):
+            current._history_user = request.user
+            if current.pk is None:  # the school's first setting: nothing to have changed
+                with transaction.atomic():
+                    form.save()
+            else:
+                conflict = conflicts.save_unless_changed(
+                    form, form.save, theirs=lambda saved: ContactRhythmForm(instance=saved)
+                )
+            if conflict is None:
+                rhythm.forget(school)
+                messages.success(
+                    request,
+                    "Saved. Home pages, the family list and the dashboard now use this rhythm.",
+                )
+                return redirect("families:contact-rhythm")
+    return render(
+        request,
+        "families/contact_rhythm.html",
+        {
+            "form": form,
+            "may_set": may_set,
+            "conflict": conflict,
+            "levels": _levels_now(school, current),
+        },
+    )
+
+
+def due_contact_panel(request) -> dict | None:
+    """The families this user is key contact for who are due a contact for their level."""
+    school = request.school
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    current = rhythm.rhythm_for(school)
+    mine = (
+        SchoolFamily.objects.filter(school=school, key_contact=request.user)
+        # Dates of contacts this user may not read neither hide nor reveal anything here.
+        .with_seen_summary(request.user, school, fields=["last_at"])
+    )
+    due = (
+        rhythm.due(mine, current, field="seen_last_at")
+        .select_related("family")
+        .only("family__name", "current_level")
+        .fetch_mode(models.FETCH_RAISE)
+        .order_by(F("seen_last_at").asc(nulls_first=True), "family__name")
+    )
+    rows, total = rows_and_total(due, 0, SHOWN)
+    if not rows:
+        return None
+    for row in rows:
+        row.level_label = rhythm.level_label(row.current_level)
+    query = urlencode({"due_contact": "on", "key_contact": request.user.pk})
+    return {
+        "families": rows,
+        "more": total - len(rows),
+        "all_url": f"{reverse('families:family-list')}?{query}",
+        "now": timezone.now(),
+    }
