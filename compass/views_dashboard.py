@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
 from compass import dashboard_authority
+from compass.colours import region_colour
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
+from compass.drawing import school_drawing
 from families.models import SchoolFamily
 from portal import access, shell
 from portal.lib import once, saving
@@ -138,6 +140,12 @@ def dashboard(request):
         total=sum(row.count for row in rows),
         evaluation=evaluation,
         attention=figures.attention_counts(school, families, weeks=6, today=context["today"]),
+        # The same counts as the bars, drawn on the family compass's own regions and colours.
+        school_compass=school_drawing(
+            figures.regions_for(school),
+            {row.key: row.count for row in rows},
+            total=sum(row.count for row in rows),
+        ),
         chart=_region_chart(
             rows,
             title="Families in each region of the compass",
@@ -404,10 +412,7 @@ def authority(request):
     ids = _get_authority_ids(request)
     period_form = PeriodForm(request.GET or None)
     tables = dashboard_authority.authority_tables(ids, figures.period_for(period_form.chosen()))
-    colours = [
-        figures.REGION_COLOURS[i % len(figures.REGION_COLOURS)]
-        for i in range(len(tables["region_columns"]))
-    ]
+    colours = [region_colour(i) for i in range(len(tables["region_columns"]))]
     # Drawn from the suppressed table only: a hidden count has no bar, so none can be measured.
     chart = bars(
         "Families in each region, by school",
