@@ -61,7 +61,7 @@ def placement_add(request, family_pk: int):
     school_family = _get_family_for_user(request, family_pk, write=True)
     family = school_family.family
     steps = LeverStep.objects.for_school(school_family.school)
-    latest = school_family.placements.order_by("-placed_at", "-pk").first()
+    latest = school_family.placements.whole_family().order_by("-placed_at", "-pk").first()
     initial = {"level": latest.level} if latest else {}
     form = PlacementForm(
         request.POST or None,
