@@ -226,7 +226,7 @@ class PlacementQuerySet(models.QuerySet):
         return (
             self.filter(school_family=school_family)
             .select_related("placed_by")
-            .prefetch_related("parents", "named_staff")
+            .prefetch_related("parents")
             .order_by("-placed_at", "-pk")
             .fetch_mode(models.FETCH_RAISE)
         )
@@ -348,14 +348,17 @@ class Placement(Withdrawable):
     def is_confidential(self) -> bool:
         return self.confidentiality != Contact.Confidentiality.SCHOOL
 
-    def readable_by(self, user, school) -> bool:
-        """Whether this user may read what is written (reads `named_staff`: prefetch it)."""
+    def readable_by(self, user, school, *, named_ids=None) -> bool:
+        """Whether this user may read what is written (`named_ids`: the staff named on it,
+        read from `named_staff` if not given)."""
+        if named_ids is None:
+            named_ids = self.named_staff.values_list("pk", flat=True)
         return access.may_see_confidential(
             user,
             school,
             level=self.confidentiality,
             author_id=self.placed_by_id,
-            named_ids=[u.pk for u in self.named_staff.all()],
+            named_ids=named_ids,
         )
 
     def lever_steps(self) -> dict[str, int]:
@@ -407,8 +410,25 @@ def placements_as_read_by(user, school, placements):
     """The placements with what is written blanked (and `text_hidden` set) where this user's
     role and each placement's level leave them out; the point and region stay. In memory only:
     placements are never edited, and these copies are for showing."""
+    # Whether this user is named on any "named staff only" placement they did not write: one
+    # small query, and none at all when there is no such placement (the usual case).
+    asked = [
+        p.pk
+        for p in placements
+        if p.confidentiality == Contact.Confidentiality.NAMED and p.placed_by_id != user.pk
+    ]
+    named_on = (
+        set(
+            Placement.named_staff.through.objects.filter(
+                placement_id__in=asked, user_id=user.pk
+            ).values_list("placement_id", flat=True)
+        )
+        if asked
+        else set()
+    )
     for placement in placements:
-        placement.text_hidden = not placement.readable_by(user, school)
+        named_ids = [user.pk] if placement.pk in named_on else []
+        placement.text_hidden = not placement.readable_by(user, school, named_ids=named_ids)
         if placement.text_hidden:
             for name in WRITTEN_FIELDS:
                 setattr(placement, name, "")

@@ -195,3 +195,16 @@ def test_existing_placements_become_pastoral_with_a_reason(cast, family):
     placement.refresh_from_db()
     assert placement.confidentiality == "pastoral"
     assert placement.confidentiality_reason.startswith("Written before placements had a level")
+
+
+@pytest.mark.parametrize("placements", [2, 8])
+def test_hiding_words_costs_no_query_per_placement(
+    cast, login, family, sister, django_assert_max_num_queries, placements
+):
+    for i in range(placements):
+        level = ("school", "pastoral", "named")[i % 3]
+        _confidential(cast, family, level=level, named=[sister] if i % 2 else [])
+    client = login(sister)
+    with django_assert_max_num_queries(14):
+        text = client.get(reverse("compass:family-compass", args=[family.family_id])).text
+    assert "Only the pastoral team and senior leaders may read why it is here." in text
