@@ -114,9 +114,10 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
 # The school's pages
 
 
-def _region_figures(school: School, families) -> tuple[list, object]:
+def _region_figures(school: School, families, regions=None) -> tuple[list, object]:
     """Region rows now, with the latest self-evaluation's targets and starting shares."""
-    rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
+    regions = figures.regions_for(school) if regions is None else regions
+    rows = figures.region_rows(regions, figures.region_counts(families))
     evaluation = figures.latest_self_evaluation(school)
     if evaluation is not None:
         figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
@@ -133,7 +134,8 @@ def dashboard(request):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families = context["families"]
-    rows, evaluation = _region_figures(school, families)
+    regions = figures.regions_for(school)
+    rows, evaluation = _region_figures(school, families, regions)
     placed = [row for row in rows if row.key != figures.NOT_PLACED]
     context.update(
         rows=rows,
@@ -142,7 +144,7 @@ def dashboard(request):
         attention=figures.attention_counts(school, families, weeks=6, today=context["today"]),
         # The same counts as the bars, drawn on the family compass's own regions and colours.
         school_compass=school_drawing(
-            figures.regions_for(school),
+            regions,
             {row.key: row.count for row in rows},
             total=sum(row.count for row in rows),
         ),
