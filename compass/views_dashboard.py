@@ -23,7 +23,7 @@ from compass import dashboard_authority
 from compass.colours import region_colour
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
-from compass.drawing import school_drawing
+from compass.school_compass import school_drawing
 from families.models import SchoolFamily
 from portal import access, shell
 from portal.lib import once, saving

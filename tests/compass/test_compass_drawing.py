@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from compass import defaults
-from compass.drawing import drawing_for, school_drawing
+from compass.drawing import drawing_for
 from compass.models import CompassRegion, point_for, region_for
+from compass.school_compass import school_drawing
 from tests.compass import svg_check
 
 WHEN = datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)
