@@ -248,7 +248,7 @@ def _boxes(regions: list[CompassRegion]) -> list[Box]:
 def _arrow(x1: float, y1: float, x2: float, y2: float, gap: float = 12) -> Arrow:
     """An arrow that stops short of its target point, so the head does not hide the marker."""
     length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-    shrink = max(0.0, (length - gap) / length)
+    shrink = max(0.0, (length - gap) / length) if length else 0.0
     return Arrow(x1, y1, round(x1 + (x2 - x1) * shrink, 1), round(y1 + (y2 - y1) * shrink, 1))
 
 
@@ -447,6 +447,10 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
             radius=NOW_RADIUS,
         )
         layout.place(now, latest.x, latest.y)
+        if arrows and path[-1] is latest:
+            # The last leg ends at the marker where it is drawn (nudged into its region).
+            last = arrows[-1]
+            arrows[-1] = _arrow(last.x1, last.y1, now.x, now.y, gap=NOW_RADIUS + 3)
     points = []
     for index, parent in enumerate(parents):
         mine = next(

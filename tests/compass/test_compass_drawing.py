@@ -185,3 +185,18 @@ def test_the_school_compass_uses_the_same_regions_labels_and_sizes():
         assert own.holds(box), f"the count of {key} leaves its region"
         assert not any(box.overlaps(label) for label in labels)
         assert not any(box.overlaps(over) for _k, over in drawn[index + 1 :])
+
+
+def test_the_paths_last_arrow_points_at_the_now_marker_where_it_is_drawn():
+    # (2.5, 4) lies on the middle line: its marker is nudged east, into its own region.
+    svg = _svg([FakePlacement(Decimal("2.5"), 4), FakePlacement(1, 2, days_ago=30)])
+    (now,) = [m for m in svg_check.markers(svg) if m.who == "family"]
+    (arrow,) = [el for el in svg.iter() if el.get("class") == "compass-arrow"]
+    centre_x = (now.box.left + now.box.right) / 2
+    centre_y = (now.box.top + now.box.bottom) / 2
+    x1, y1 = float(arrow.get("x1")), float(arrow.get("y1"))
+    x2, y2 = float(arrow.get("x2")), float(arrow.get("y2"))
+    # The arrow's end lies on the line from its start to the marker's centre, just short of it.
+    cross = (x2 - x1) * (centre_y - y1) - (y2 - y1) * (centre_x - x1)
+    assert abs(cross) / ((centre_x - x1) ** 2 + (centre_y - y1) ** 2) ** 0.5 < 1.5
+    assert ((centre_x - x2) ** 2 + (centre_y - y2) ** 2) ** 0.5 <= 14
