@@ -166,10 +166,14 @@ def placement_record(
         raise ValidationError({"parents": "Choose parents or carers of this family."})
     placement.parents.set(parents)
     named_staff = list(named_staff) if confidentiality == Contact.Confidentiality.NAMED else []
-    workers = set(
-        family_workers(school)
-        .filter(pk__in=[u.pk for u in named_staff])
-        .values_list("pk", flat=True)
+    workers = (
+        set(
+            family_workers(school)
+            .filter(pk__in=[u.pk for u in named_staff])
+            .values_list("pk", flat=True)
+        )
+        if named_staff
+        else set()
     )
     if any(u.pk not in workers for u in named_staff):
         raise ValidationError(

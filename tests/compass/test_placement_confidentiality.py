@@ -208,3 +208,17 @@ def test_hiding_words_costs_no_query_per_placement(
     with django_assert_max_num_queries(14):
         text = client.get(reverse("compass:family-compass", args=[family.family_id])).text
     assert "Only the pastoral team and senior leaders may read why it is here." in text
+
+
+def test_the_service_refuses_to_name_someone_from_another_school(cast, family):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Everyone named must work with families"):
+        factories.PlacementFactory(
+            school_family=family,
+            placed_by=cast.pastoral,
+            confidentiality="named",
+            confidentiality_reason="Shared in confidence.",
+            named_staff=[cast.outsider_pastoral],
+        )
+    assert not Placement.objects.exists()
