@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from compass.colours import NOT_PLACED_COLOUR, region_colour
 from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
 from families import rhythm
 from families.models import Contact, Tone
@@ -68,9 +69,6 @@ class RegionRow:
     target: int | None = None  # the self-evaluation's target share, in percent
     baseline: float | None = None  # the share when the target was set, in percent
     colour: str = "#6c757d"
-
-
-REGION_COLOURS = ["#2f6f4e", "#1d4ed8", "#b45309", "#7c3aed", "#9a3412", "#0f766e", "#475569"]
 
 
 def _latest_placement(as_of: dt.datetime | None = None):
@@ -115,7 +113,7 @@ def region_rows(regions: list[CompassRegion], counts: dict[str, int]) -> list[Re
     for i, row in enumerate(rows):
         row.count = counts.get(row.key, 0)
         row.percent = round(100 * row.count / total, 1) if total else 0.0
-        row.colour = "#adb5bd" if row.key == NOT_PLACED else REGION_COLOURS[i % 7]
+        row.colour = NOT_PLACED_COLOUR if row.key == NOT_PLACED else region_colour(i)
     return rows
 
 

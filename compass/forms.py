@@ -7,7 +7,10 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
 from compass.models import Lever, Placement
+from families.models import Contact
+from guidance import hints
 from portal.lib.limits import BoundedModelForm
+from portal.lib.staff import StaffMultipleChoiceField, family_workers
 
 LEVER_FIELDS = {
     "communication": Lever.COMMUNICATION,
@@ -36,14 +39,27 @@ class PlacementForm(BoundedModelForm):
             "parent_access",
             "parent_attitude",
             "parent_words",
+            "confidentiality",
+            "confidentiality_reason",
+            "named_staff",
         ]
+        field_classes = {"named_staff": StaffMultipleChoiceField}
         widgets = {
             "parents": forms.CheckboxSelectMultiple,
             "level": forms.RadioSelect,
+            "named_staff": forms.CheckboxSelectMultiple,
         }
+        labels = {"confidentiality_reason": "Why it is shared with fewer people"}
+        help_texts = {"named_staff": "Only for “named staff only”: who else may read it."}
 
-    def __init__(self, *args, family, steps: dict[tuple[str, int], str], **kwargs):
+    def __init__(self, *args, family, school, steps: dict[tuple[str, int], str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["named_staff"].queryset = family_workers(school)
+        # A form sent without a choice (an older page still open) keeps the usual level.
+        self.fields["confidentiality"].required = False
+        self.fields["confidentiality"].widget = forms.RadioSelect(
+            choices=Contact.Confidentiality.choices
+        )
         self.fields["parents"].queryset = family.parents.order_by("last_name", "first_name")
         self.fields["parents"].label = "Which parents or carers?"
         self.fields[
@@ -66,7 +82,9 @@ class PlacementForm(BoundedModelForm):
         self.fields["parent_communication"].label = "Communication, as the parent sees it"
         self.fields["parent_access"].label = "Access, as the parent sees it"
         self.fields["parent_attitude"].label = "How the parent feels the school sees them"
-        self.fields["evidence"].widget = forms.TextInput()
+        # The same gentle hint as a contact's summary when a phrase labels or blames.
+        self.fields["evidence"].widget = forms.Textarea(attrs={"rows": 2})
+        hints.attach(self, "evidence")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -96,6 +114,17 @@ class PlacementForm(BoundedModelForm):
                 "parent_attitude",
                 "parent_words",
             ),
+            Fieldset(
+                "Who may read what is written",
+                HTML(
+                    '<p class="form-text">Everyone who works with the family sees where the '
+                    "relationship sits; choose who may read the evidence, next steps and the "
+                    "parent's words.</p>"
+                ),
+                "confidentiality",
+                "confidentiality_reason",
+                "named_staff",
+            ),
             Submit("save", "Place on compass"),
         )
 
@@ -104,3 +133,6 @@ class PlacementForm(BoundedModelForm):
         if not evidence:
             raise forms.ValidationError("Say in a sentence what puts the relationship here.")
         return evidence
+
+    def clean_confidentiality(self):
+        return self.cleaned_data["confidentiality"] or Contact.Confidentiality.SCHOOL

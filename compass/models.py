@@ -39,10 +39,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from families.models import Family, Level, ParentCarer, SchoolFamily
+from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
+from portal import access
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -199,14 +200,21 @@ class PlacementQuerySet(models.QuerySet):
         families = SchoolFamily.objects.visible_to(user, school).values("pk")
         return self.filter(school=school, school_family__in=families)
 
+    def whole_family(self) -> PlacementQuerySet:
+        """Placements about the family as a whole (no parent chosen): the only ones that say
+        where the family is now; a placement about one parent is that parent's."""
+        about_someone = Placement.parents.through.objects.filter(placement=OuterRef("pk"))
+        return self.filter(~Exists(about_someone))
+
     def latest_per_family(self, *, as_of=None) -> PlacementQuerySet:
-        """Each family's most recent placement at its school (on or before `as_of` if given).
+        """Each family's most recent whole-family placement at its school (on or before
+        `as_of` if given).
 
         One correlated subquery, so it can be filtered and aggregated in the database, e.g.
         `.latest_per_family().values("region_key").annotate(n=Count("pk"))`.
         """
-        inner = Placement.objects.filter(school_family=OuterRef("school_family"))
-        outer = self
+        inner = Placement.objects.whole_family().filter(school_family=OuterRef("school_family"))
+        outer = self.whole_family()
         if as_of is not None:
             inner = inner.filter(placed_at__lte=as_of)
             outer = outer.filter(placed_at__lte=as_of)
@@ -256,6 +264,21 @@ class Placement(Withdrawable):
     )
     evidence = models.CharField(
         max_length=300, help_text="In a sentence: what you have seen or heard that puts it here."
+    )
+    # Who may read what is written (evidence, next steps, the parent's words, the reason):
+    # the same levels as a contact. The region and the steps show to everyone who works with
+    # the family, so the compass and the dashboards stay whole.
+    confidentiality = models.CharField(
+        "who may read what is written",
+        max_length=10,
+        choices=Contact.Confidentiality,
+        default=Contact.Confidentiality.SCHOOL,
+        help_text="The region and the steps show to everyone who works with the family; the "
+        "evidence, next steps and the parent's words only to the people chosen here.",
+    )
+    confidentiality_reason = models.CharField(max_length=300, blank=True)
+    named_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="named_on_placements"
     )
     next_communication = models.CharField("next on communication", max_length=300, blank=True)
     next_access = models.CharField("next on access", max_length=300, blank=True)
@@ -316,6 +339,28 @@ class Placement(Withdrawable):
     def has_parent_view(self) -> bool:
         return self.parent_attitude is not None
 
+    @property
+    def is_whole_family(self) -> bool:
+        """About the family as a whole (no parent chosen); reads `parents` (prefetch it)."""
+        return not self.parents.all()
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality != Contact.Confidentiality.SCHOOL
+
+    def readable_by(self, user, school, *, named_ids=None) -> bool:
+        """Whether this user may read what is written (`named_ids`: the staff named on it,
+        read from `named_staff` if not given)."""
+        if named_ids is None:
+            named_ids = self.named_staff.values_list("pk", flat=True)
+        return access.may_see_confidential(
+            user,
+            school,
+            level=self.confidentiality,
+            author_id=self.placed_by_id,
+            named_ids=named_ids,
+        )
+
     def lever_steps(self) -> dict[str, int]:
         return {
             Lever.COMMUNICATION: self.communication,
@@ -335,12 +380,59 @@ class Placement(Withdrawable):
             or self.school_family.family_id != self.family_id
         ):
             raise ValidationError("The placement's school and family must match.")
+        if self.is_confidential and not self.confidentiality_reason.strip():
+            raise ValidationError(
+                {
+                    "confidentiality_reason": "Say why what is written is shared with fewer "
+                    "people than usual."
+                }
+            )
         parent_steps = [self.parent_communication, self.parent_access, self.parent_attitude]
         given = [s is not None for s in parent_steps]
         if any(given) and not all(given):
             raise ValidationError(
                 "Record the parent's view on all three levers, or leave all three empty."
             )
+
+
+# What a placement says in words: hidden from staff its level leaves out.
+WRITTEN_FIELDS = (
+    "evidence",
+    "next_communication",
+    "next_access",
+    "next_attitude",
+    "parent_words",
+    "confidentiality_reason",
+)
+
+
+def placements_as_read_by(user, school, placements):
+    """The placements with what is written blanked (and `text_hidden` set) where this user's
+    role and each placement's level leave them out; the point and region stay. In memory only:
+    placements are never edited, and these copies are for showing."""
+    # Whether this user is named on any "named staff only" placement they did not write: one
+    # small query, and none at all when there is no such placement (the usual case).
+    asked = [
+        p.pk
+        for p in placements
+        if p.confidentiality == Contact.Confidentiality.NAMED and p.placed_by_id != user.pk
+    ]
+    named_on = (
+        set(
+            Placement.named_staff.through.objects.filter(
+                placement_id__in=asked, user_id=user.pk
+            ).values_list("placement_id", flat=True)
+        )
+        if asked
+        else set()
+    )
+    for placement in placements:
+        named_ids = [user.pk] if placement.pk in named_on else []
+        placement.text_hidden = not placement.readable_by(user, school, named_ids=named_ids)
+        if placement.text_hidden:
+            for name in WRITTEN_FIELDS:
+                setattr(placement, name, "")
+    return placements
 
 
 class SelfEvaluation(models.Model):

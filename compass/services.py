@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from compass import defaults
 from compass.models import CompassRegion, LeverStep, Placement, point_for, region_for
-from families.models import Family, Level, ParentCarer, SchoolFamily
+from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal.lib import records
+from portal.lib.staff import family_workers
 from portal.models import School
 
 
@@ -43,9 +44,10 @@ def defaults_install() -> None:
 
 
 def _standing(placements):
-    """The placements that count towards a family's current region: not withdrawn (the default
+    """The placements that count towards a family's current region: about the family as a
+    whole (a placement about one parent is that parent's) and not withdrawn (the default
     manager already leaves those out; this says so where every refresh below goes through)."""
-    return placements.filter(withdrawn_at__isnull=True)
+    return placements.filter(withdrawn_at__isnull=True).whole_family()
 
 
 def _latest_placements():
@@ -109,10 +111,14 @@ def placement_record(
     parent_attitude: int | None = None,
     parent_words: str = "",
     placed_at: datetime | None = None,
+    confidentiality: str = Contact.Confidentiality.SCHOOL,
+    confidentiality_reason: str = "",
+    named_staff: Iterable = (),
 ) -> Placement:
     """Record a new placement; the point and its region come from the school's region data.
-    The family's current region at the school moves with it unless it is dated before the
-    latest placement already recorded."""
+    A placement about the family as a whole (no parents chosen) moves the family's current
+    region at the school, unless it is dated before the latest one already recorded; one
+    about some of its parents is theirs and leaves the family's where it was."""
     # Locked, so two placements recorded at once leave the later one as the current region.
     school_family = SchoolFamily.objects.select_for_update().get(school=school, family=family)
     regions = CompassRegion.objects.for_school(school)
@@ -144,6 +150,10 @@ def placement_record(
         parent_access=parent_access,
         parent_attitude=parent_attitude,
         parent_words=parent_words,
+        confidentiality=confidentiality,
+        confidentiality_reason=(
+            "" if confidentiality == Contact.Confidentiality.SCHOOL else confidentiality_reason
+        ),
     )
     if placement.has_parent_view and None not in (parent_communication, parent_access):
         px, py = point_for(parent_communication, parent_access, parent_attitude)
@@ -158,7 +168,24 @@ def placement_record(
     if any(p.family_id != family.pk for p in parents):
         raise ValidationError({"parents": "Choose parents or carers of this family."})
     placement.parents.set(parents)
+    named_staff = list(named_staff) if confidentiality == Contact.Confidentiality.NAMED else []
+    workers = (
+        set(
+            family_workers(school)
+            .filter(pk__in=[u.pk for u in named_staff])
+            .values_list("pk", flat=True)
+        )
+        if named_staff
+        else set()
+    )
+    if any(u.pk not in workers for u in named_staff):
+        raise ValidationError(
+            {"named_staff": "Everyone named must work with families at this school."}
+        )
+    placement.named_staff.set(named_staff)
     last = school_family.last_placed_at
+    if parents:
+        return placement
     if last is None or placement.placed_at >= last:
         SchoolFamily.objects.filter(pk=school_family.pk).update(
             current_region=placement.region_key,
@@ -168,7 +195,6 @@ def placement_record(
     return placement
 
 
-@transaction.atomic
 @transaction.atomic
 def placement_withdraw(*, placement: Placement, withdrawn_by, reason: str) -> Placement:
     """Withdraw a placement recorded in error: it leaves the compass, the path and the

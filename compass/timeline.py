@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from compass.models import Placement
+from compass.models import Placement, placements_as_read_by
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
 
 KIND = "placement"
 KIND_LABEL = "Compass placement"
+HIDDEN_TEXT = "What was written is shared with fewer people and is not shown to you."
 
 
 def _latest_placements(
@@ -21,9 +22,18 @@ def _latest_placements(
         request,
         f"compass.placements.{school_family.pk}{period.key()}",
         limit,
-        lambda n: period.narrow(
-            Placement.all_objects.for_family_page(school_family), "placed_at"
-        ).select_related("withdrawn_by")[:n],
+        # What is written is blanked here, once, for whoever is asking: every view of these
+        # rows (the compass block, the chronology, its print and CSV) shows only what they
+        # may read.
+        lambda n: placements_as_read_by(
+            request.user,
+            request.school,
+            list(
+                period.narrow(
+                    Placement.all_objects.for_family_page(school_family), "placed_at"
+                ).select_related("withdrawn_by")[:n]
+            ),
+        ),
     )
 
 
@@ -38,8 +48,12 @@ def _rows(placement: Placement) -> list[ExportRow]:
     p = placement
     summary = (
         f"{p.region_label}: communication {p.communication}, access {p.access}, "
-        f"attitude {p.attitude}; {p.get_level_display().lower()} level. Evidence: {p.evidence}"
+        f"attitude {p.attitude}; {p.get_level_display().lower()} level."
     )
+    if getattr(p, "text_hidden", False):
+        summary += f" {HIDDEN_TEXT}"
+    else:
+        summary += f" Evidence: {p.evidence}"
     if p.has_parent_view:
         summary += f" The parent's own view: {p.parent_region_label}"
         if p.parent_words:

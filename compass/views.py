@@ -14,6 +14,7 @@ from compass.forms import PlacementForm
 from compass.models import LeverStep, Placement
 from compass.services import placement_record, placement_withdraw
 from families.models import SchoolFamily
+from guidance import hints
 from portal import access
 from portal.lib import once, saving
 from portal.lib.urls import local_next
@@ -49,7 +50,9 @@ def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> Sch
 def family_compass(request, family_pk: int):
     """One family's compass: where it sits now, its path, per parent, and what to try next."""
     school_family = _get_family_for_user(request, family_pk)
-    return render(request, "compass/placement_family.html", compass_context(school_family))
+    return render(
+        request, "compass/placement_family.html", compass_context(school_family, request=request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,9 +61,15 @@ def placement_add(request, family_pk: int):
     school_family = _get_family_for_user(request, family_pk, write=True)
     family = school_family.family
     steps = LeverStep.objects.for_school(school_family.school)
-    latest = school_family.placements.order_by("-placed_at", "-pk").first()
+    latest = school_family.placements.whole_family().order_by("-placed_at", "-pk").first()
     initial = {"level": latest.level} if latest else {}
-    form = PlacementForm(request.POST or None, family=family, steps=steps, initial=initial)
+    form = PlacementForm(
+        request.POST or None,
+        family=family,
+        school=school_family.school,
+        steps=steps,
+        initial=initial,
+    )
     next_url = local_next(request)
     compass_url = reverse("compass:family-compass", args=[family.pk])
     if done := once.earlier(request, fallback=compass_url):  # sent twice: placed once
@@ -74,8 +83,9 @@ def placement_add(request, family_pk: int):
                         school=school_family.school,
                         family=family,
                         placed_by=request.user,
-                        **{k: v for k, v in data.items() if k != "parents"},
+                        **{k: v for k, v in data.items() if k not in ("parents", "named_staff")},
                         parents=data["parents"],
+                        named_staff=data["named_staff"],
                     )
                     spent.made(placement, next_url or compass_url)
             except once.AlreadySubmitted as exc:
@@ -86,6 +96,8 @@ def placement_add(request, family_pk: int):
                 messages.success(
                     request, f"{family.name} placed on the compass: {placement.region_label}."
                 )
+                # After the save, never instead of it: a phrase that labels or blames.
+                hints.save_messages(request, hints.check_on_save(request, data["evidence"]))
                 return redirect(next_url or compass_url)
     return render(
         request,

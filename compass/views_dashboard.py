@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
 from compass import dashboard_authority
+from compass.colours import region_colour
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm
+from compass.school_compass import school_drawing
 from families import rhythm
 from families.models import SchoolFamily
 from portal import access, shell
@@ -113,9 +115,10 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
 # The school's pages
 
 
-def _region_figures(school: School, families) -> tuple[list, object]:
+def _region_figures(school: School, families, regions=None) -> tuple[list, object]:
     """Region rows now, with the latest self-evaluation's targets and starting shares."""
-    rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
+    regions = figures.regions_for(school) if regions is None else regions
+    rows = figures.region_rows(regions, figures.region_counts(families))
     evaluation = figures.latest_self_evaluation(school)
     if evaluation is not None:
         figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
@@ -132,7 +135,8 @@ def dashboard(request):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families = context["families"]
-    rows, evaluation = _region_figures(school, families)
+    regions = figures.regions_for(school)
+    rows, evaluation = _region_figures(school, families, regions)
     placed = [row for row in rows if row.key != figures.NOT_PLACED]
     context.update(
         rows=rows,
@@ -140,6 +144,12 @@ def dashboard(request):
         evaluation=evaluation,
         attention=figures.attention_counts(school, families, today=context["today"]),
         rhythm=rhythm.describe(rhythm.rhythm_for(school)),
+        # The same counts as the bars, drawn on the family compass's own regions and colours.
+        school_compass=school_drawing(
+            regions,
+            {row.key: row.count for row in rows},
+            total=sum(row.count for row in rows),
+        ),
         chart=_region_chart(
             rows,
             title="Families in each region of the compass",
@@ -409,10 +419,7 @@ def authority(request):
     ids = _get_authority_ids(request)
     period_form = PeriodForm(request.GET or None)
     tables = dashboard_authority.authority_tables(ids, figures.period_for(period_form.chosen()))
-    colours = [
-        figures.REGION_COLOURS[i % len(figures.REGION_COLOURS)]
-        for i in range(len(tables["region_columns"]))
-    ]
+    colours = [region_colour(i) for i in range(len(tables["region_columns"]))]
     # Drawn from the suppressed table only: a hidden count has no bar, so none can be measured.
     chart = bars(
         "Families in each region, by school",

@@ -67,6 +67,7 @@ class Side:
     hold: object = None  # a legal hold on the family (privacy)
     erasure_run: object = None  # an erasure at the school, with one logged row (privacy)
     placement: object = None
+    placements: dict = field(default_factory=dict)
     import_run: object = None  # a finished dry run of a CSV import (families.ImportRun)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
@@ -147,6 +148,17 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     side.placement = factories.PlacementFactory(
         school_family=side.school_family, placed_by=pastoral, evidence=f"Two calls {marker}"
     )
+    # A placement at each confidentiality level, written by the pastoral lead (the newest is
+    # the family's "Now", so its words show on the family page's compass too).
+    for level in LEVELS:
+        side.placements[level] = factories.PlacementFactory(
+            school_family=side.school_family,
+            placed_by=pastoral,
+            evidence=f"A {level} placement {marker}",
+            confidentiality="named" if level.startswith("named") else level,
+            confidentiality_reason="" if level == "school" else f"Bereavement {marker}",
+            named_staff=[teacher] if level == "named_teacher" else [],
+        )
     factories.SelfEvaluationFactory(
         school=school, recorded_by=headteacher, answers={"view_of_parents": f"As {marker}"}
     )

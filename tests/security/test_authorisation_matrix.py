@@ -630,10 +630,17 @@ LISTING_PAGES = [
     ("families:family-export-csv", family, "note"),
     ("families:family-print", family, "note"),
     ("families:family-detail", family, "meeting"),
+    # A placement's words (its point shows to all who work with the family).
+    ("families:family-detail", family, "placement"),
+    ("families:family-export-csv", family, "placement"),
+    ("families:family-print", family, "placement"),
+    ("compass:family-compass", family_pk, "placement"),
 ]
 
 
-def test_pages_listing_contacts_and_meetings_show_each_level_only_to_its_readers(world):
+def test_pages_listing_contacts_meetings_and_placements_show_each_level_only_to_its_readers(
+    world,
+):
     problems = []
     for role, readable in READABLE_LEVELS.items():
         for name, kwargs, kind in LISTING_PAGES:
