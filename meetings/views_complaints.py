@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
-from families.models import Family
+from families.models import Family, SchoolFamily
 from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
@@ -164,6 +164,7 @@ def complaint_detail(request, pk: int):
             "may_reply": may_manage or complaint.point_of_contact_id == request.user.pk,
             "meeting_add_url": _meeting_add_url(complaint) if may_manage else None,
             "meeting_url": _meeting_url(complaint.meeting) if complaint.meeting else None,
+            "family_url": _family_url_for(request, complaint),
             "response_days": (
                 complaint.response_time.total_seconds() / 86400
                 if complaint.response_time is not None
@@ -171,6 +172,15 @@ def complaint_detail(request, pk: int):
             ),
         },
     )
+
+
+def _family_url_for(request, complaint) -> str | None:
+    """The family's page, for a way back from the complaint, if this user may open it (a point
+    of contact need not teach the family's children)."""
+    visible = SchoolFamily.objects.visible_to(request.user, request.school)
+    if not visible.filter(family_id=complaint.family_id).exists():
+        return None
+    return reverse("families:family-detail", args=[complaint.family_id])
 
 
 @require_http_methods(["GET", "POST"])
