@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
 
-LIST_LIMIT = 200
+LIST_LIMIT = 50  # complaints a page
 SEARCH_SESSION_KEY = "complaints_search"
 
 
@@ -95,11 +96,14 @@ def complaint_list(request):
         complaints = complaints.filter(point_of_contact=request.user)
     query = search_recall(request, SEARCH_SESSION_KEY)
     complaints = complaints.search(query).for_list().fetch_mode(models.FETCH_RAISE)
+    # Paged, not cut short: the 201st complaint is on page 5, not nowhere.
+    page = Paginator(complaints, LIST_LIMIT).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/complaint_list.html",
         {
-            "complaints": complaints[:LIST_LIMIT],
+            "complaints": page.object_list,
+            "page": page,
             "status": status,
             "mine": mine,
             "q": query,

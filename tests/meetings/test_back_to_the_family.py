@@ -41,3 +41,16 @@ def test_the_full_compass_page_links_back_to_the_family(login, cast, school_fami
     url = reverse("compass:family-compass", args=[school_family.family_id])
     body = login(cast.pastoral).get(url).text
     assert _family_link(school_family) in body
+
+
+def test_the_complaint_list_pages_instead_of_stopping_short(login, cast, school_family):
+    for _ in range(51):
+        factories.ComplaintFactory(
+            school=cast.school, family=school_family.family, point_of_contact=cast.pastoral
+        )
+    client = login(cast.pastoral)
+    first = client.get(reverse("meetings:complaint-list"))
+    assert len(first.context["complaints"]) == 50
+    assert "Page 1 of 2" in first.text
+    second = client.get(reverse("meetings:complaint-list") + "?page=2")
+    assert len(second.context["complaints"]) == 1
