@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
-from compass import dashboard_authority
+from compass import dashboard_authority, selfevaluation_history
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
 from families.models import SchoolFamily
@@ -112,13 +112,22 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
 # The school's pages
 
 
-def _region_figures(school: School, families) -> tuple[list, object]:
-    """Region rows now, with the latest self-evaluation's targets and starting shares."""
+def _region_figures(school: School, families, filters=None) -> tuple[list, object]:
+    """Region rows now, with the latest self-evaluation's targets and starting shares (those
+    kept when the target was set, unless the families are filtered)."""
     rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
     evaluation = figures.latest_self_evaluation(school)
     if evaluation is not None:
-        figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
+        baseline = figures.evaluation_baseline(families, evaluation, filtered=_is_filtered(filters))
+        figures.apply_targets(rows, evaluation, baseline)
     return rows, evaluation
+
+
+def _is_filtered(filters) -> bool:
+    """Whether the dashboard's filters narrow the school's families at all."""
+    if filters is None or not filters.is_bound or not filters.is_valid():
+        return False
+    return any(value not in (None, "") for value in filters.form.cleaned_data.values())
 
 
 def _blank(value):
@@ -131,7 +140,7 @@ def dashboard(request):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families = context["families"]
-    rows, evaluation = _region_figures(school, families)
+    rows, evaluation = _region_figures(school, families, context["filters"])
     placed = [row for row in rows if row.key != figures.NOT_PLACED]
     context.update(
         rows=rows,
@@ -318,7 +327,7 @@ def dashboard_csv(request, table: str):
     families, today = context["families"], context["today"]
     period = figures.period_for(PeriodForm(request.GET or None).chosen(), today)
     if table == "regions":
-        rows, _evaluation = _region_figures(school, families)
+        rows, _evaluation = _region_figures(school, families, context["filters"])
         return _csv(
             "compass-regions",
             ["region", "families", "percent", "percent when the target was set", "target percent"],
@@ -513,10 +522,16 @@ def selfevaluation(request):
             for key, question, _prompt in figures.QUESTIONS
         ]
     labels = {r.key: r.label for r in regions}
+    history, records, side_by_side = selfevaluation_history.history_page(
+        school, request.GET.get("page")
+    )
     return render(
         request,
         "compass/selfevaluation.html",
         {
+            "history": history,
+            "records": records,
+            "side_by_side": side_by_side,
             "form": form,
             "may_record": may_record,
             "questions": figures.QUESTIONS,
