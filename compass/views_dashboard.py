@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
-from compass import dashboard_authority, selfevaluation_history
+from compass import dashboard_authority, dashboard_classes, selfevaluation_history
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm, WeeksForm
 from families.models import SchoolFamily
@@ -164,6 +164,11 @@ def dashboard(request):
             markers=[row.target for row in placed],
         ),
     )
+    term = figures.period_for("term", context["today"])
+    context["by_class"] = dashboard_classes.by_class(
+        school, figures.regions_for(school), families, figures.contacts_in(school, term, families)
+    )
+    context["by_class_period"] = term
     return _render(request, "compass/dashboard.html", context)
 
 
@@ -282,6 +287,7 @@ def my_contacts(request):
             "by_month": by_month,
             "total": figures.balance_total(contacts),
             "month_charts": _balance_charts(by_month, "month"),
+            "my_classes": dashboard_classes.my_class_balance(request.user, school, period),
         },
     )
 
