@@ -33,7 +33,7 @@ from django.utils import timezone
 from compass.colours import NOT_PLACED_COLOUR, region_colour
 from compass.models import STEPS, CompassRegion, Placement, RegionTarget, SelfEvaluation
 from families import rhythm
-from families.models import Contact, Tone
+from families.models import Contact, SchoolFamily, Tone
 from portal.lib.terms import Period, midnight, term_containing, year_containing
 from portal.models import School
 
@@ -449,6 +449,15 @@ def apply_targets(rows: list[RegionRow], evaluation: SelfEvaluation | None, base
             row.baseline = round(100 * baseline.get(row.key, 0) / total, 1) if total else 0.0
 
 
+def evaluation_baseline(families, evaluation: SelfEvaluation, *, filtered: bool) -> dict:
+    """The counts progress towards this evaluation's target is measured from: those kept when
+    it was recorded, for the whole school; for a filtered set of families (or a record kept
+    before baselines were stored), as their placements stood on the day it was written."""
+    if evaluation.baseline and not filtered:
+        return evaluation.baseline
+    return baseline_counts(families, evaluation)
+
+
 def baseline_counts(families, evaluation: SelfEvaluation) -> dict[str, int]:
     """Region counts as they stood at the start of the day the evaluation was written."""
     rows = (
@@ -478,6 +487,13 @@ def selfevaluation_record(
         answers={k: v for k, v in answers.items() if v},
         written_on=written_on or timezone.localdate(),
     )
+    # The baseline is kept with the target, so progress is always measured from it: now, or
+    # for a record written up later, as the placements stood at the start of its day.
+    families = SchoolFamily.objects.filter(school=school)
+    if evaluation.written_on < timezone.localdate():
+        evaluation.baseline = baseline_counts(families, evaluation)
+    else:
+        evaluation.baseline = region_counts(families)
     evaluation.full_clean()
     evaluation.save()
     for key, percent in targets.items():

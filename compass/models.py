@@ -446,6 +446,10 @@ class SelfEvaluation(models.Model):
     )
     # question key -> answer text; the question keys live in compass/dashboard.py.
     answers = models.JSONField(default=dict, blank=True)
+    # The figure progress is measured from: families in each region when the target was set
+    # (region key -> count; "" for families not placed yet). Empty for records kept before it
+    # was stored: their starting shares are then worked out from the placements of that day.
+    baseline = models.JSONField(default=dict, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

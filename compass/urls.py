@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compass import views, views_dashboard
+from compass import views, views_dashboard, views_lists
 
 app_name = "compass"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("dashboard/movement/", views_dashboard.dashboard_movement, name="dashboard-movement"),
     path("dashboard/contacts/", views_dashboard.dashboard_contacts, name="dashboard-contacts"),
     path("dashboard/attention/", views_dashboard.dashboard_attention, name="dashboard-attention"),
+    path(
+        "dashboard/attention/<slug:which>/",
+        views_lists.dashboard_attention_list,
+        name="dashboard-attention-list",
+    ),
+    path("reviews/", views_lists.placement_reviews, name="placement-reviews"),
     path("dashboard/<slug:table>.csv", views_dashboard.dashboard_csv, name="dashboard-csv"),
     path("my-contacts/", views_dashboard.my_contacts, name="my-contacts"),
     path("authority/", views_dashboard.authority, name="authority"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compass import dashboard as figures
-from compass import dashboard_authority
+from compass import dashboard_authority, dashboard_classes, selfevaluation_history
 from compass.colours import region_colour
 from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow_grid
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm
@@ -115,14 +115,23 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
 # The school's pages
 
 
-def _region_figures(school: School, families, regions=None) -> tuple[list, object]:
-    """Region rows now, with the latest self-evaluation's targets and starting shares."""
+def _region_figures(school: School, families, filters=None, regions=None) -> tuple[list, object]:
+    """Region rows now, with the latest self-evaluation's targets and starting shares (those
+    kept when the target was set, unless the families are filtered)."""
     regions = figures.regions_for(school) if regions is None else regions
     rows = figures.region_rows(regions, figures.region_counts(families))
     evaluation = figures.latest_self_evaluation(school)
     if evaluation is not None:
-        figures.apply_targets(rows, evaluation, figures.baseline_counts(families, evaluation))
+        baseline = figures.evaluation_baseline(families, evaluation, filtered=_is_filtered(filters))
+        figures.apply_targets(rows, evaluation, baseline)
     return rows, evaluation
+
+
+def _is_filtered(filters) -> bool:
+    """Whether the dashboard's filters narrow the school's families at all."""
+    if filters is None or not filters.is_bound or not filters.is_valid():
+        return False
+    return any(value not in (None, "") for value in filters.form.cleaned_data.values())
 
 
 def _blank(value):
@@ -136,7 +145,7 @@ def dashboard(request):
     context = _base(request, school)
     families = context["families"]
     regions = figures.regions_for(school)
-    rows, evaluation = _region_figures(school, families, regions)
+    rows, evaluation = _region_figures(school, families, context["filters"], regions)
     placed = [row for row in rows if row.key != figures.NOT_PLACED]
     context.update(
         rows=rows,
@@ -167,6 +176,16 @@ def dashboard(request):
             markers=[row.target for row in placed],
         ),
     )
+    if not (request.htmx and not request.htmx.boosted):
+        # Class by class is itself the breakdown, so it shows every family of the school
+        # whatever the filters, and a filter's quick repaint leaves it alone (it is outside
+        # #figures), keeping the repaint within its time budget.
+        everyone = SchoolFamily.objects.filter(school=school)
+        term = figures.period_for("term", context["today"])
+        context["by_class"] = dashboard_classes.by_class(
+            school, figures.regions_for(school), everyone, figures.contacts_in(school, term)
+        )
+        context["by_class_period"] = term
     return _render(request, "compass/dashboard.html", context)
 
 
@@ -281,6 +300,7 @@ def my_contacts(request):
             "by_month": by_month,
             "total": figures.balance_total(contacts),
             "month_charts": _balance_charts(by_month, "month"),
+            "my_classes": dashboard_classes.my_class_balance(request.user, school, period),
         },
     )
 
@@ -326,7 +346,7 @@ def dashboard_csv(request, table: str):
     families, today = context["families"], context["today"]
     period = figures.period_for(PeriodForm(request.GET or None).chosen(), today)
     if table == "regions":
-        rows, _evaluation = _region_figures(school, families)
+        rows, _evaluation = _region_figures(school, families, context["filters"])
         return _csv(
             "compass-regions",
             ["region", "families", "percent", "percent when the target was set", "target percent"],
@@ -525,10 +545,16 @@ def selfevaluation(request):
             for key, question, _prompt in figures.QUESTIONS
         ]
     labels = {r.key: r.label for r in regions}
+    history, records, side_by_side = selfevaluation_history.history_page(
+        school, request.GET.get("page")
+    )
     return render(
         request,
         "compass/selfevaluation.html",
         {
+            "history": history,
+            "records": records,
+            "side_by_side": side_by_side,
             "form": form,
             "may_record": may_record,
             "questions": figures.QUESTIONS,

@@ -78,6 +78,18 @@ class FamilyFilter(django_filters.FilterSet):
         method="filter_interpreter",
         widget=forms.CheckboxInput,
     )
+    # The home page's "Time for some good news" panel, in full (its "And 12 more" links here).
+    mine = django_filters.BooleanFilter(
+        label="Only families I am key contact for or teach",
+        method="filter_mine",
+        widget=forms.CheckboxInput,
+    )
+    no_positive_weeks = django_filters.NumberFilter(
+        label="No positive contact for at least (weeks)",
+        method="filter_no_positive_weeks",
+        min_value=1,
+        max_value=104,
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[
@@ -172,3 +184,15 @@ class FamilyFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         # A class teacher's own pupils' families come first, whatever the sort.
         return queryset.order_by("-is_mine", *SORTS.get(value, SORTS["name"]))
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        taught = self._pupils().filter(class_group__staff=self.user)
+        return queryset.filter(Q(key_contact=self.user) | Exists(taught))
+
+    def filter_no_positive_weeks(self, queryset, name, value):
+        since = timezone.now() - timedelta(weeks=int(value))
+        return queryset.filter(
+            Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since)
+        )

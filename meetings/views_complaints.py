@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
-from families.models import Family
+from families.models import Family, SchoolFamily
 from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
 from meetings.models import Complaint, Meeting
@@ -22,7 +23,7 @@ from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
 
-LIST_LIMIT = 200
+LIST_LIMIT = 50  # complaints a page
 SEARCH_SESSION_KEY = "complaints_search"
 
 
@@ -95,11 +96,14 @@ def complaint_list(request):
         complaints = complaints.filter(point_of_contact=request.user)
     query = search_recall(request, SEARCH_SESSION_KEY)
     complaints = complaints.search(query).for_list().fetch_mode(models.FETCH_RAISE)
+    # Paged, not cut short: the 201st complaint is on page 5, not nowhere.
+    page = Paginator(complaints, LIST_LIMIT).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/complaint_list.html",
         {
-            "complaints": complaints[:LIST_LIMIT],
+            "complaints": page.object_list,
+            "page": page,
             "status": status,
             "mine": mine,
             "q": query,
@@ -164,6 +168,7 @@ def complaint_detail(request, pk: int):
             "may_reply": may_manage or complaint.point_of_contact_id == request.user.pk,
             "meeting_add_url": _meeting_add_url(complaint) if may_manage else None,
             "meeting_url": _meeting_url(complaint.meeting) if complaint.meeting else None,
+            "family_url": _family_url_for(request, complaint),
             "response_days": (
                 complaint.response_time.total_seconds() / 86400
                 if complaint.response_time is not None
@@ -171,6 +176,15 @@ def complaint_detail(request, pk: int):
             ),
         },
     )
+
+
+def _family_url_for(request, complaint) -> str | None:
+    """The family's page, for a way back from the complaint, if this user may open it (a point
+    of contact need not teach the family's children)."""
+    visible = SchoolFamily.objects.visible_to(request.user, request.school)
+    if not visible.filter(family_id=complaint.family_id).exists():
+        return None
+    return reverse("families:family-detail", args=[complaint.family_id])
 
 
 @require_http_methods(["GET", "POST"])

@@ -243,10 +243,23 @@ DATA_PROTECTION_LEADS_GROUP = "Data protection leads"
 
 def may_see_family_audit(user, school) -> bool:
     """Whether this user may see who viewed and changed a family's records: the headteacher,
-    and staff the school has made data protection leads (the "Data protection leads" group,
-    which holds the audit.view_family_audit permission). Authority officers never do."""
+    staff the school has made data protection leads (the "Data protection leads" group,
+    which holds the audit.view_family_audit permission), and the pastoral lead if the school
+    names one (School.pastoral_lead, a member of its pastoral staff). Authority officers never
+    do."""
     if not works_with_families(user, school):
         return False
+    return _is_data_protection_lead(user, school) or is_pastoral_lead(user, school)
+
+
+def is_pastoral_lead(user, school) -> bool:
+    """Whether the school names this user, in their pastoral role there, as its pastoral lead."""
+    if school is None or isinstance(school, int) or not is_pastoral(user, school):
+        return False
+    return school.pastoral_lead_id is not None and school.pastoral_lead_id == user.pk
+
+
+def _is_data_protection_lead(user, school) -> bool:
     return is_headteacher(user, school) or holds_stored_perm(user, FAMILY_AUDIT_PERM)
 
 
@@ -325,8 +338,10 @@ def may_update_step(user, school, *, owner_id: int | None, chair_id: int | None,
 
 def may_handle_data_protection(user, school) -> bool:
     """Whether this user may read the retention review and prepare subject access exports: the
-    same people as the family audit (the headteacher and the school's data protection leads)."""
-    return may_see_family_audit(user, school)
+    headteacher and the school's data protection leads (not the pastoral lead as such)."""
+    if not works_with_families(user, school):
+        return False
+    return _is_data_protection_lead(user, school)
 
 
 def may_manage_retention(user, school) -> bool:

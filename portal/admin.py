@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from portal import access, services
 from portal.lib.admin_scope import administered_schools
-from portal.models import Authority, ClassGroup, Membership, School, StaffAccessChange
+from portal.models import Authority, ClassGroup, Membership, Role, School, StaffAccessChange
 
 
 def _all(request) -> bool:
@@ -185,11 +185,21 @@ class SchoolAdmin(admin.ModelAdmin):
             return []
         # Whether teachers see every family widens what a whole staff sees: a superuser's
         # decision (asked for by the headteacher), like a role that sees families.
-        return ["authority", "administrators", "staff_see_all_families"]
+        return ["authority", "administrators", "staff_see_all_families", "pastoral_lead"]
 
     def save_model(self, request, obj, form, change):
         before = School.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
+        lead_was = before.pastoral_lead if before else None
+        if lead_was != obj.pastoral_lead:
+            services.staff_change_record(
+                actor=request.user,
+                kind=StaffAccessChange.Kind.ACCOUNT,
+                what=f"Pastoral lead at {obj.name} (sees each family's audit page)",
+                before=str(lead_was or "No one"),
+                after=str(obj.pastoral_lead or "No one"),
+                school=obj,
+            )
         was = before.staff_see_all_families if before else False
         if was != obj.staff_see_all_families:
             services.staff_change_record(
@@ -206,6 +216,13 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return _all(request) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pastoral_lead":
+            kwargs["queryset"] = User.objects.filter(
+                memberships__is_active=True, memberships__role=Role.PASTORAL
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "administrators":

@@ -101,6 +101,20 @@ class School(models.Model):
         "Administration. Only a superuser can change this.",
     )
 
+    # The pastoral lead the school names: they may see each family's audit page (who viewed
+    # and changed its records), like the headteacher. One of the school's pastoral staff.
+    pastoral_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="pastoral lead",
+        help_text="A member of the school's pastoral staff who leads its pastoral work. They "
+        "may see who has viewed and changed each family's records. Leave blank if the school "
+        "names no one.",
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -136,6 +150,16 @@ class School(models.Model):
             value = getattr(self, field)
             if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
                 errors[field] = "Write it on one line, without tab or other invisible characters."
+        if self.pastoral_lead_id is not None and not (
+            self.pk
+            and Membership.objects.active()
+            .filter(school=self, user_id=self.pastoral_lead_id, role=Role.PASTORAL)
+            .exists()
+        ):
+            errors["pastoral_lead"] = (
+                "Choose someone who holds the pastoral role at this school (give them the role "
+                "first, below, and save)."
+            )
         if errors:
             raise ValidationError(errors)
 

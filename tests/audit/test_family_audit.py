@@ -47,7 +47,9 @@ def test_headteacher_sees_who_viewed_and_who_changed(login, cast, family):
     body = response.content.decode()
     assert "Pastoral" in body  # who printed
     assert "Printed" in body
-    assert f"Contact #{contact.pk}" in body
+    # Named in words, with a link (issue #16: no longer "Contact #12").
+    history_url = reverse("families:contact-history", args=[contact.pk])
+    assert f'<a href="{history_url}">Contact on' in body
     assert "203.0.113.44" in body
     assert "Teacher" in body  # who changed
     assert "Strengths" in body  # what they changed
@@ -88,6 +90,7 @@ def test_other_schools_records_of_a_shared_family_are_not_shown(login, cast, fam
     _view(cast.outsider_teacher, other.school, contact, family)
     body = login(cast.headteacher).get(_url(family)).content.decode()
     assert f"Contact #{contact.pk}" not in body
+    assert reverse("families:contact-history", args=[contact.pk]) not in body
     assert "Outsider" not in body
 
 

@@ -43,10 +43,15 @@ def _records(cast, family, chair):
 def test_changes_to_placements_meetings_steps_and_complaints_are_listed(login, cast, family):
     placement, meeting, point, complaint = _records(cast, family, cast.pastoral)
     body = login(cast.headteacher).get(_url(family)).text
-    assert f"Compass placement #{placement.pk}" in body
-    assert f"Meeting #{meeting.pk}" in body
-    assert f"Agreed step #{point.pk}" in body
-    assert f"Complaint #{complaint.pk}" in body
+    # Named in words, with a link (issue #16: no longer "Meeting #12").
+    compass_url = reverse("compass:family-compass", args=[family.family_id])
+    meeting_url = reverse("meetings:meeting-detail", args=[meeting.pk])
+    complaint_url = reverse("meetings:complaint-detail", args=[complaint.pk])
+    assert f'<a href="{compass_url}">Compass placement on' in body
+    assert f'<a href="{meeting_url}">Meeting on' in body
+    assert f'<a href="{meeting_url}">Agreed step due' in body
+    assert f'<a href="{complaint_url}">Complaint received' in body
+    assert f"Meeting #{meeting.pk}" not in body
     assert "Withdrawn" in body
     assert "ZZ-NEW-PURPOSE" in body  # the value after the change
     assert "To agree how we help Robin settle in the mornings." in body  # and before
@@ -94,7 +99,8 @@ def test_amendments_appear_in_the_audit(login, cast, family):
         contact=contact, amended_by=cast.pastoral, text="It was Friday.", reason="Wrong day."
     )
     body = login(cast.headteacher).get(_url(family)).text
-    assert f"Contact amendment #{amendment.pk}" in body
+    history_url = reverse("families:contact-history", args=[amendment.contact_id])
+    assert f'<a href="{history_url}">Amendment to a contact' in body
 
 
 def test_queries_do_not_grow_with_the_new_sources(

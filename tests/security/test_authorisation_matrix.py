@@ -287,6 +287,18 @@ COMPASS_ROWS = [
         )
     ),
     R("compass:dashboard-csv", {"table": "nonsense"}, "403 404 404 403 403", variant="unknown"),
+    # The full lists behind "Needing attention" and the home page's "Review placement".
+    *(
+        R("compass:dashboard-attention-list", {"which": which}, DASHBOARD, variant=which)
+        for which in ("no_positive", "due_contact", "review_due")
+    ),
+    R(
+        "compass:dashboard-attention-list",
+        {"which": "nonsense"},
+        "403 404 404 403 403",
+        variant="unknown",
+    ),
+    R("compass:placement-reviews", None, "200 200 200 403 403"),
     R("compass:my-contacts", None, "200 200 200 403 403"),
     R("compass:authority", None, "403 403 403 200 403"),
     R("compass:authority-csv", {"table": "regions"}, "403 403 403 200 403", variant="regions"),
