@@ -265,9 +265,15 @@ def balance_by_month(contacts) -> list[dict]:
 
 
 def balance_by_year_group(contacts, school: School) -> list[dict]:
-    """Each contact counts once for every year group the family has a current pupil in."""
+    """Each contact counts once for every year group the family has a current pupil in (one
+    who has started: a child still to start counts in no year group yet)."""
+    started = Q(family__children__starts_on__isnull=True) | Q(
+        family__children__starts_on__lte=timezone.localdate()
+    )
     rows = (
-        contacts.filter(family__children__school=school, family__children__left_on__isnull=True)
+        contacts.filter(
+            started, family__children__school=school, family__children__left_on__isnull=True
+        )
         .values(label=F("family__children__year_group"))
         .annotate(**balance_counts())
         .order_by("label")

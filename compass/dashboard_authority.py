@@ -73,7 +73,7 @@ def authority_schools(authority_ids: set[int]) -> list[School]:
 def authority_region_counts(authority_ids: set[int]) -> dict[int, dict[str, int]]:
     """{school id: {region key: families}} across the authorities, in one query."""
     rows = (
-        with_region(SchoolFamily.objects.filter(school__authority_id__in=authority_ids))
+        with_region(SchoolFamily.objects.filter(school__authority_id__in=authority_ids).on_roll())
         .values("school", "region")
         .annotate(n=Count("pk"))
         .order_by()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from compass.dashboard import NOT_PLACED, balance_counts, region_rows
 from compass.dashboard_authority import HIDDEN, suppress_table
@@ -32,14 +33,17 @@ class ClassRow:
         return self.positive + self.neutral + self.concern
 
 
-def _pupils_of(prefix: str, school: School) -> dict:
-    """Lookups for current pupils of `school` in a class, through `prefix` (the path to the
-    family's children)."""
-    return {
-        f"{prefix}__school": school,
-        f"{prefix}__left_on__isnull": True,
-        f"{prefix}__class_group__isnull": False,
-    }
+def _pupils_of(prefix: str, school: School) -> Q:
+    """Current pupils of `school` in a class, through `prefix` (the path to the family's
+    children): a child recorded before they start counts in no class until they start."""
+    today = timezone.localdate()
+    return Q(
+        **{
+            f"{prefix}__school": school,
+            f"{prefix}__left_on__isnull": True,
+            f"{prefix}__class_group__isnull": False,
+        }
+    ) & (Q(**{f"{prefix}__starts_on__isnull": True}) | Q(**{f"{prefix}__starts_on__lte": today}))
 
 
 def by_class(school: School, regions, families, contacts) -> dict:
@@ -53,7 +57,7 @@ def by_class(school: School, regions, families, contacts) -> dict:
         .fetch_mode(models.FETCH_RAISE)
     )
     placed = (
-        families.filter(**_pupils_of("family__children", school))
+        families.filter(_pupils_of("family__children", school))
         .values(group=F("family__children__class_group"), region=F("current_region"))
         .annotate(n=Count("pk", distinct=True))
         .order_by()
@@ -63,7 +67,7 @@ def by_class(school: School, regions, families, contacts) -> dict:
         counts.setdefault(row["group"], {})[row["region"] or NOT_PLACED] = row["n"]
     balance = {
         row["group"]: row
-        for row in contacts.filter(**_pupils_of("family__children", school))
+        for row in contacts.filter(_pupils_of("family__children", school))
         .values(group=F("family__children__class_group"))
         .annotate(**balance_counts())
         .order_by()
@@ -109,10 +113,9 @@ def my_class_balance(user, school: School, period) -> list[dict]:
     rows = (
         Contact.objects.readable_by(user, school)
         .filter(
+            _pupils_of("family__children", school),
             occurred_at__gte=period.starts_at,
             occurred_at__lt=period.ends_at,
-            family__children__school=school,
-            family__children__left_on__isnull=True,
             family__children__class_group__staff=user,
         )
         .values(group=F("family__children__class_group"))

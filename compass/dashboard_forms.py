@@ -57,7 +57,9 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, school: School, **kwargs):
         self.school = school
-        super().__init__(data, queryset=SchoolFamily.objects.filter(school=school), **kwargs)
+        # Families whose children here are all still to start count in no figure yet.
+        families = SchoolFamily.objects.filter(school=school).on_roll()
+        super().__init__(data, queryset=families, **kwargs)
         # Two queries fill every choice list, however many families the school has.
         classes = list(
             ClassGroup.objects.filter(school=school)
@@ -80,9 +82,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     def _pupils(self, **kwargs):
         return Exists(
-            Child.objects.filter(
-                family=OuterRef("family"), school=self.school, left_on__isnull=True, **kwargs
-            )
+            Child.objects.on_roll().filter(family=OuterRef("family"), school=self.school, **kwargs)
         )
 
     def filter_year_group(self, queryset, name, value):

@@ -29,6 +29,7 @@ def setup_panel(request) -> dict | None:
     # One query for all three steps, however many families the school has.
     counts = (
         SchoolFamily.objects.filter(school=school)
+        .on_roll()
         .annotate(
             is_placed=Exists(
                 Placement.objects.filter(school=school, family_id=OuterRef("family_id"))

@@ -25,6 +25,7 @@ from compass.dashboard_charts import FORMALITY_COLOURS, TONE_COLOURS, bars, flow
 from compass.dashboard_forms import DashboardFilter, PeriodForm, SelfEvaluationForm
 from compass.school_compass import school_drawing
 from families import rhythm
+from families.labels import family_labels
 from families.models import SchoolFamily
 from portal import access, shell
 from portal.lib import once, saving
@@ -53,6 +54,15 @@ def _family_url(family_id: int) -> str | None:
         return reverse("families:family-detail", args=[family_id])
     except NoReverseMatch:  # the family pages are built by another issue
         return None
+
+
+def _label_families(school, *row_lists) -> None:
+    """Name each row's family apart from any that reads alike (families.labels), in one query
+    for all the lists of a page."""
+    labels = family_labels(school, {row["family"] for rows in row_lists for row in rows})
+    for rows in row_lists:
+        for row in rows:
+            row["label"] = labels.get(row["family"], row["family__name"])
 
 
 def _render(request, template: str, context: dict):
@@ -201,6 +211,7 @@ def dashboard_movement(request):
     away = figures.moved_away(context["families"], period)
     for row in away:
         row["url"] = _family_url(row["family"])
+    _label_families(school, away)
     matrix = moves.matrix
     context.update(
         period_form=period_form,
@@ -272,6 +283,7 @@ def dashboard_attention(request):
     )
     for row in follow_ups:
         row["url"] = _family_url(row["family"])
+    _label_families(school, follow_ups, *(entry["rows"] for entry in lists))
     context.update(
         rhythm=rhythm.describe(rhythm.rhythm_for(school)),
         may_set_rhythm=request.user.has_perm(rhythm.SET_PERM, school),
@@ -576,7 +588,7 @@ def _home_panel(request) -> dict | None:
     school = request.school
     if school is None or not access.is_headteacher(request.user, school):
         return None
-    families = SchoolFamily.objects.filter(school=school)
+    families = SchoolFamily.objects.filter(school=school).on_roll()
     rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
     today = timezone.localdate()
     return {

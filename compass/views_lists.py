@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET
 
 from compass import dashboard as figures
 from compass import prompts
-from compass.views_dashboard import ATTENTION_LISTS, _base, _family_url, _get_dashboard_school
+from compass.views_dashboard import (
+    ATTENTION_LISTS,
+    _base,
+    _family_url,
+    _get_dashboard_school,
+    _label_families,
+)
 from families import rhythm
 from portal import access
 
@@ -50,12 +56,15 @@ def dashboard_attention_list(request, which: str):
     context = _base(request, school)
     rows = figures.attention_list(school, context["families"], which, today=context["today"])
     page = Paginator(rows, figures.LIST_LIMIT).get_page(request.GET.get("page"))
-    for row in page.object_list:
+    rows = list(page.object_list)
+    for row in rows:
         row["url"] = _family_url(row["family"])
+    _label_families(school, rows)
     context.update(
         which=which,
         title=titles[which],
         page=page,
+        rows=rows,
         rhythm=rhythm.describe(rhythm.rhythm_for(school)),
         may_set_rhythm=request.user.has_perm(rhythm.SET_PERM, school),
     )

@@ -9,6 +9,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from families.labels import child_label
 from families.models import Contact, Family, ParentCarer, SchoolFamily
 from families.services import CONTACT_FIELDS
 from guidance import hints
@@ -32,8 +33,7 @@ class ParentChoiceField(IdMultipleChoiceField):
 
 class ChildChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
-        group = obj.class_group.name if obj.class_group else obj.year_group
-        return f"{obj.full_name} ({group})" if group else obj.full_name
+        return child_label(obj)
 
 
 class ContactForm(BoundedModelForm):

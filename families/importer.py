@@ -38,6 +38,12 @@ COLUMNS = [
     ("asn", False, "Additional support needs, yes/no."),
     ("young_carer", False, "yes/no."),
     (
+        "start_date",
+        False,
+        "For a pupil still to start: their first day (counts in no roll figure until then).",
+    ),
+    ("coming_from", False, "For a pupil still to start: the nursery or school they attend now."),
+    (
         "family_ref",
         True,
         "The household's id in the export; rows with the same ref are one family.",
@@ -461,6 +467,8 @@ class _Run:
             "looked_after": _bool(row, "looked_after"),
             "additional_support_needs": _bool(row, "asn"),
             "young_carer": _bool(row, "young_carer"),
+            "starts_on": _date(row, "start_date") if row.get("start_date") else None,
+            "coming_from": row.get("coming_from", ""),
         }
 
     def _parent_values(self, row) -> dict:

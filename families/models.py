@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from portal import access
 from portal.lib.records import (
@@ -52,6 +52,15 @@ class Family(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name told apart by its children at the school (families.labels), when they
+        were prefetched as `label_children` or `pupils`; the bare name otherwise."""
+        from families.labels import family_label  # labels reads Child, defined below
+
+        children = getattr(self, "label_children", getattr(self, "pupils", None))
+        return self.name if children is None else family_label(self.name, children)
 
 
 class SchoolFamilyQuerySet(models.QuerySet):
@@ -144,6 +153,11 @@ class SchoolFamilyQuerySet(models.QuerySet):
             family_changed_by_last=Subquery(edits.values("history_user__last_name")[:1]),
         )
 
+    def on_roll(self, today=None) -> SchoolFamilyQuerySet:
+        """Families that count in the school's roll figures: not those whose children here
+        are all still to start (see not_yet_on_roll)."""
+        return self.exclude(not_yet_on_roll(today))
+
     def taught_by(self, user) -> SchoolFamilyQuerySet:
         return self.filter(
             Exists(
@@ -228,8 +242,34 @@ class SchoolFamily(models.Model):
         return f"{self.family} at {self.school}"
 
 
+class ChildQuerySet(models.QuerySet):
+    def on_roll(self, today=None) -> ChildQuerySet:
+        """Pupils of the school today: started (or no start date) and not left."""
+        today = today or timezone.localdate()
+        return self.filter(left_on__isnull=True).filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=today)
+        )
+
+    def starting(self, today=None) -> ChildQuerySet:
+        """Children recorded before they start: their start date is still to come."""
+        return self.filter(left_on__isnull=True, starts_on__gt=today or timezone.localdate())
+
+
+def not_yet_on_roll(today=None, *, family="family", school="school") -> Q:
+    """For rows with a family and a school (outer references): the family's children at the
+    school are all still to start, so the family counts in no roll figure yet. Families with no
+    children recorded here are not affected."""
+    today = today or timezone.localdate()
+    here = Child.objects.filter(family=OuterRef(family), school=OuterRef(school))
+    return Q(Exists(here.starting(today))) & ~Q(Exists(here.on_roll(today)))
+
+
 class Child(models.Model):
-    """A pupil. A child belongs to one school; brothers and sisters may attend others."""
+    """A pupil. A child belongs to one school; brothers and sisters may attend others.
+
+    A child may be recorded before they start (`starts_on` in the future, `coming_from` where
+    they are now), so transition work can begin; they count in no roll figure until that day,
+    and become an ordinary pupil on it (worked out from the date, no job)."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
@@ -251,7 +291,20 @@ class Child(models.Model):
     left_on = models.DateField(
         null=True, blank=True, help_text="The day the child left the school."
     )
+    starts_on = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="expected start date",
+        help_text="For a child recorded before they start: their first day here.",
+    )
+    coming_from = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="where they are now",
+        help_text="The nursery or school the child attends before starting here, by name.",
+    )
 
+    objects = ChildQuerySet.as_manager()
     history = KeptHistoricalRecords()
 
     class Meta:
@@ -267,6 +320,11 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["school", "year_group"], name="child_school_year"),
             models.Index(fields=["school", "last_name", "first_name"], name="child_school_name"),
+            models.Index(
+                fields=["school", "starts_on"],
+                condition=Q(starts_on__isnull=False),
+                name="child_school_starts_on",
+            ),
         ]
 
     def __str__(self):
@@ -276,7 +334,25 @@ class Child(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def is_starting(self) -> bool:
+        """Recorded before they start, and the day has not come yet."""
+        return (
+            self.left_on is None
+            and self.starts_on is not None
+            and self.starts_on > timezone.localdate()
+        )
+
+    @property
+    def starting_label(self) -> str:
+        """ "starting on 18 Aug 2027" while the child has not started, else ""."""
+        if not self.is_starting:
+            return ""
+        return f"starting on {dateformat.format(self.starts_on, 'j M Y')}"
+
     def clean(self):
+        if self.left_on and self.starts_on and self.left_on < self.starts_on:
+            raise ValidationError({"left_on": "A child cannot leave before they start."})
         if self.class_group_id and self.school_id and self.class_group.school_id != self.school_id:
             raise ValidationError({"class_group": "That class belongs to another school."})
         if (

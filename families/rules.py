@@ -42,6 +42,7 @@ def withdraws_contact(user, contact) -> bool:
 
 rules.add_perm("families.view_families", access.works_with_families)
 rules.add_perm("families.set_key_contact", access.is_pastoral | access.is_headteacher)
+rules.add_perm("families.record_child_before_start", access.is_pastoral | access.is_headteacher)
 rules.add_perm("families.edit_contact", edits_contact)
 rules.add_perm("families.amend_contact", amends_contact)
 rules.add_perm("families.withdraw_contact", withdraws_contact)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families.views import contacts, family, lists, rhythm
+from families.views import choosing, contacts, family, lists, rhythm, starting
 
 app_name = "families"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", lists.family_list, name="family-list"),
     path("search/", lists.family_search, name="family-search"),
     path("contact-rhythm/", rhythm.contact_rhythm, name="contact-rhythm"),
+    path("choose/", choosing.family_choose, name="family-choose"),
+    path("starting/new/", starting.child_before_start_add, name="child-before-start-add"),
     path("<id:pk>/", family.family_detail, name="family-detail"),
     path("<id:pk>/chronology.csv", family.family_export_csv, name="family-export-csv"),
     path("<id:pk>/print/", family.family_print, name="family-print"),

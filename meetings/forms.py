@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from families.labels import child_label
 from families.models import Child, ParentCarer, Tone
 from guidance import hints
 from meetings.models import (
@@ -120,6 +121,7 @@ class MeetingForm(BoundedModelForm):
             family=family, school=school, left_on__isnull=True
         )
         self.fields["children"].label = "About which children"
+        self.fields["children"].label_from_instance = child_label
         self.restrictions = restrictions_by_parent(family)
         self.restricted = set(self.restrictions)
         self.fields["invited"].restrictions = self.restrictions

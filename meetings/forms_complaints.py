@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from families import choosers
+from families.labels import label_children
 from families.models import Family, ParentCarer
 from meetings.models import Complaint
 from portal.lib import conflicts
@@ -19,7 +21,7 @@ DATE_WIDGET = date_input()
 
 class ParentChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.family.name})"
+        return f"{obj.full_name} ({obj.family.label})"
 
 
 class _ComplaintChecks:
@@ -144,16 +146,27 @@ class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm)
         "apology",
     )
 
-    def __init__(self, *args, school, family=None, **kwargs):
+    def __init__(self, *args, school, family=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
         adding = self.instance.pk is None
         if adding:
             for name in self.LATER_FIELDS:
                 del self.fields[name]
-        families = Family.objects.filter(school_links__school=school).distinct()
+        if user is not None:
+            # Only families this person may see; long lists become a search field.
+            families = choosers.families_to_choose(user, school)
+        else:
+            families = Family.objects.filter(school_links__school=school).prefetch_related(
+                label_children(school)
+            )
         self.fields["family"].queryset = families
         fixed_family = self.instance.family if not adding else family
+        if adding and fixed_family is not None:
+            self.fields["family"].initial = fixed_family.pk
+        if adding and user is not None:
+            data = self.data if self.is_bound else None
+            choosers.use_chooser(self, "family", school=school, families=families, data=data)
         if fixed_family is not None:
             self.fields["family"].initial = fixed_family.pk
             parents = ParentCarer.objects.filter(family=fixed_family)
@@ -162,8 +175,10 @@ class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm)
         if not adding:
             # A complaint stays with the family it came from.
             self.fields["family"].disabled = True
-        self.fields["raised_by"].queryset = parents.select_related("family").order_by(
-            "family__name", "last_name", "first_name"
+        self.fields["raised_by"].queryset = (
+            parents.select_related("family")
+            .prefetch_related(label_children(school, "family__children"))
+            .order_by("family__name", "last_name", "first_name")
         )
         self.fields["point_of_contact"].queryset = family_workers(school)
         self.fields[

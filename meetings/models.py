@@ -387,6 +387,8 @@ class MeetingParent(models.Model):
 class AgencyKind(models.TextChoices):
     SOCIAL_WORK = "social_work", "Social work"
     HEALTH = "health", "Health"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    EARLY_YEARS = "early_years", "Nursery or early years setting"
     EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
     VOLUNTARY = "voluntary", "Voluntary sector"
     OTHER = "other", "Other"

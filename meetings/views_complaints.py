@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from families import choosers
+from families.labels import label_children
 from families.models import Family, SchoolFamily
 from meetings.complaints import response_overview
 from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
@@ -95,7 +98,12 @@ def complaint_list(request):
     if mine:
         complaints = complaints.filter(point_of_contact=request.user)
     query = search_recall(request, SEARCH_SESSION_KEY)
-    complaints = complaints.search(query).for_list().fetch_mode(models.FETCH_RAISE)
+    complaints = (
+        complaints.search(query)
+        .for_list()
+        .prefetch_related(label_children(school, "family__children"))
+        .fetch_mode(models.FETCH_RAISE)
+    )
     # Paged, not cut short: the 201st complaint is on page 5, not nowhere.
     page = Paginator(complaints, LIST_LIMIT).get_page(request.GET.get("page"))
     return render(
@@ -136,7 +144,15 @@ def complaint_add(request):
         family = Family.objects.filter(pk=family_id, school_links__school=school).first()
     if done := once.earlier(request):  # sent twice: the first one recorded the complaint
         return redirect(done)
-    form = ComplaintForm(request.POST or None, school=school, family=family)
+    form = ComplaintForm(request.POST or None, school=school, family=family, user=request.user)
+    if choosers.is_finding(request):
+        # "Find" without JavaScript: the same form with the matches, nothing checked or saved.
+        form._errors = ErrorDict()  # a half-filled form is not yet wrong: no messages
+        return render(
+            request,
+            "meetings/complaint_form.html",
+            {"form": form, "complaint": None, "finding": True},
+        )
     if request.method == "POST" and form.is_valid():
         with saving.kept_if_connection_lost(request, form):
             form.instance.created_by = request.user

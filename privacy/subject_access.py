@@ -75,6 +75,8 @@ CHILD_FIELDS = [
     "looked_after",
     "additional_support_needs",
     "young_carer",
+    "starts_on",
+    "coming_from",
     "left_on",
 ]
 CONTACT_FIELDS = [

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from families.models import Contact, Tone
+from families.models import Contact, Tone, not_yet_on_roll
 from portal.models import School
 from scale.models import ContactMonthRollup, ContactRollupRun
 
@@ -29,7 +29,8 @@ def rollup_refresh(*, school: School) -> int:
             concern=Count("pk", filter=Q(tone=Tone.CONCERN)),
             formal=Count("pk", filter=Q(formality=Contact.Formality.FORMAL)),
             informal=Count("pk", filter=Q(formality=Contact.Formality.INFORMAL)),
-            families=Count("family", distinct=True),
+            # A family whose children are all still to start is not yet on the roll.
+            families=Count("family", distinct=True, filter=~not_yet_on_roll()),
         )
     )
     rows = [

@@ -63,6 +63,9 @@ def family_list(request):
             "page": page,
             "search_form": FamilySearchForm(initial={"q": term}),
             "search_term": term,
+            "may_record_child_before_start": request.user.has_perm(
+                "families.record_child_before_start", school
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from families.labels import label_children
 from families.models import SchoolFamily
 from meetings import ics, sending, services
 from meetings.forms import AgencyForm, CancelForm, MeetingForm
@@ -50,6 +51,7 @@ def meeting_list(request):
     )
     rows = (
         visible.select_related("family", "chair")
+        .prefetch_related(label_children(request.school, "family__children"))
         .annotate(overdue_count=overdue)
         .fetch_mode(models.FETCH_PEERS)
     )

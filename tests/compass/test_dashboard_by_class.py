@@ -128,3 +128,23 @@ def test_a_member_of_staff_with_no_class_sees_no_class_section(login, cast):
     response = login(cast.pastoral).get(MINE)
     assert response.context["my_classes"] == []
     assert 'data-testid="my-classes"' not in response.text
+
+
+def test_a_brother_or_sister_still_to_start_counts_in_no_class(login, cast):
+    """A family with one pupil in P5 Oak and a younger child recorded before they start in P1
+    Elm counts in Oak only, until the start date (issue #16 point 2)."""
+    oak, elm = _class(cast, "P5 Oak"), _class(cast, "P1 Elm")
+    families = _families(cast, oak, 5, (4, 4, 4))
+    for school_family in families:
+        factories.ChildFactory(
+            school=cast.school,
+            family=school_family.family,
+            class_group=elm,
+            starts_on=(NOW + dt.timedelta(days=40)).date(),
+        )
+    contact(families[0], NOW - dt.timedelta(days=3), staff=cast.teacher, tone="positive")
+    rows = _rows(login(cast.headteacher).get(DASHBOARD))
+    assert (rows["P5 Oak"].families, rows["P5 Oak"].positive) == (5, 1)
+    # None: a class with no families shows its empty count hidden, like any small number.
+    assert rows["P1 Elm"].families in (0, None)
+    assert rows["P1 Elm"].positive == 0

@@ -190,6 +190,28 @@ FAMILIES_ROWS = [
         data={"general_weeks": 12, "enhanced_weeks": 3, "intensive_weeks": 1},
     ),
     R("families:family-search", None, "302 302 302 403 403", method="POST", data={"q": ""}),
+    R(
+        "families:family-choose",
+        None,
+        "200 200 200 403 403",
+        method="POST",
+        data={"field": "family", "family_q": "ZZMARKER"},
+    ),
+    R(
+        "families:child-before-start-add",
+        None,
+        "403 200 200 403 403",
+        method="FORM",
+        post="302",
+        data={
+            "first_name": "Leo",
+            "last_name": "Grant",
+            "date_of_birth": "2022-06-02",
+            "coming_from": "Rowan Tree Nursery",
+            "starts_on": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+            "relationship": "mother",
+        },
+    ),
     R("families:family-detail", family, FAMILY_READ),
     R("families:family-export-csv", family, FAMILY_READ),
     R("families:family-print", family, FAMILY_READ),
@@ -602,6 +624,22 @@ def test_searching_for_another_schools_records_finds_nothing(world):
                 client.post(reverse(search), {"q": marker.removeprefix("ZZMARKER-")})
                 body = client.get(reverse(listing)).content.decode()
                 assert not leaked(role, body), (role, listing, marker)
+
+
+def test_choosing_a_family_never_offers_another_schools(world):
+    for role in ("teacher", "pastoral", "headteacher"):
+        # The words typed are shown back when nothing matches: search for part of the marker.
+        for marker in (OTHER_MARKER, SIBLING_MARKER, "ZZMARKER"):
+            words = marker.removeprefix("ZZMARKER-")
+            response = world.clients[role].post(
+                reverse("families:family-choose"), {"field": "family", "family_q": words}
+            )
+            assert response.status_code == 200
+            assert not leaked(role, response.content.decode()), (role, marker)
+    own = world.clients["pastoral"].post(
+        reverse("families:family-choose"), {"field": "family", "family_q": "ZZMARKER"}
+    )
+    assert OWN_MARKER in own.content.decode()
 
 
 def test_searching_for_own_records_finds_them(world):
