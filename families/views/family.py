@@ -23,6 +23,7 @@ from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_named
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
+from families.views.upkeep import upkeep_context
 from portal import access
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
@@ -278,6 +279,7 @@ def family_detail(request, pk: int):
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
         "can_see_audit": access.may_see_family_audit(request.user, request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
+        "upkeep": upkeep_context(request, school_family, children),
     }
     return render(request, "families/family_detail.html", context)
 
