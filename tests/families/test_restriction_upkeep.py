@@ -52,6 +52,7 @@ def test_pastoral_and_head_record_a_restriction_with_its_source_and_date(cast, f
     assert StaffChange.objects.filter(record="link", record_id=link.pk, field="restriction")
     page = client.get(reverse("families:family-detail", args=[fam.family.pk])).text
     assert "Restriction recorded:</strong> School reports only; no address details." in page
+    assert "(Court order, 2 March 2026)" in page
     # Their contact details are now held back from other staff.
     teacher_page = login(cast.teacher).get(reverse("families:family-detail", args=[fam.family.pk]))
     assert "Held by the pastoral team" in teacher_page.text
@@ -170,3 +171,23 @@ def test_other_roles_schools_and_another_familys_parent(cast, fam, login):
         assert login(cast.outsider_pastoral).get(url).status_code == 404
     assert login(cast.pastoral).get(_add(fam, stranger.dad)).status_code == 404
     assert login(cast.pastoral).get(_lift(fam, stranger.dad)).status_code == 404
+
+
+def test_the_family_audit_shows_who_changed_a_link_and_recorded_and_lifted_a_restriction(
+    cast, fam, login
+):
+    client = login(cast.pastoral)
+    client.post(_add(fam, fam.dad), {**ORDER, "links": [_dad_link(fam).pk]})
+    client.post(
+        _lift(fam, fam.dad),
+        {
+            "links": [_dad_link(fam).pk],
+            "lifted_on": timezone.localdate().isoformat(),
+            "reason": "Order ended.",
+        },
+    )
+    page = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam.family.pk])).text
+    assert f"Parent–child link #{_dad_link(fam).pk}" in page
+    assert f"Restriction #{Restriction.objects.get().pk}" in page
+    assert "Order ended." in page  # the lift's reason, as a value that changed
+    assert "Pastoral" in page  # who made the changes
