@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -166,6 +167,23 @@ def restriction_record(
     """Record a restriction on a parent or carer for each of these children: its words become
     the links' restriction, which every page, letter and invitation honours."""
     made = []
+    # Locked, and read as saved now: someone may have recorded one meanwhile.
+    links = list(
+        ChildParent.objects.select_for_update()
+        .select_related("child", "parent__family")
+        .filter(pk__in=[link.pk for link in links])
+        .order_by("pk")
+    )
+    taken = [link.child.first_name for link in links if link.is_restricted]
+    if taken:
+        raise ValidationError(
+            {
+                "links": "Someone has just recorded a restriction for "
+                + ", ".join(taken)
+                + ": nothing was saved. Read it on the family page, and lift it first to "
+                "record another."
+            }
+        )
     for link in links:
         restriction = Restriction(
             link=link,
@@ -197,7 +215,15 @@ def restriction_lift(
     restriction recorded before the portal kept them as records (admin or an import) is kept
     as one now, its source unknown."""
     now = timezone.now()
+    links = list(
+        ChildParent.objects.select_for_update()
+        .select_related("parent__family")
+        .filter(pk__in=[link.pk for link in links])
+        .order_by("pk")
+    )
     for link in links:
+        if not link.is_restricted:
+            continue  # lifted meanwhile by someone else: their lift stands
         current = list(Restriction.objects.current().filter(link=link))
         if not current and link.is_restricted:
             current = [Restriction(link=link, words=link.restriction, recorded_at=now)]

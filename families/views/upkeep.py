@@ -5,7 +5,7 @@ portal/access.py (may_keep_child_up_to_date, may_record_restriction)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -197,16 +197,20 @@ def restriction_add(request, pk: int, parent_pk: int):
     form = RestrictionForm(request.POST or None, links=open_links)
     if request.method == "POST" and form.is_valid():
         with saving.kept_if_connection_lost(request, form):
-            upkeep.restriction_record(
-                links=list(form.cleaned_data["links"]),
-                words=form.cleaned_data["words"],
-                source=form.cleaned_data["source"],
-                source_detail=form.cleaned_data["source_detail"],
-                dated=form.cleaned_data["dated"],
-                by=request.user,
-            )
-            messages.success(request, f"The restriction on {parent.full_name} is recorded.")
-            return redirect("families:family-detail", pk=pk)
+            try:
+                upkeep.restriction_record(
+                    links=list(form.cleaned_data["links"]),
+                    words=form.cleaned_data["words"],
+                    source=form.cleaned_data["source"],
+                    source_detail=form.cleaned_data["source_detail"],
+                    dated=form.cleaned_data["dated"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"The restriction on {parent.full_name} is recorded.")
+                return redirect("families:family-detail", pk=pk)
     return _page(
         request,
         "families/upkeep_restriction.html",

@@ -191,3 +191,22 @@ def test_the_family_audit_shows_who_changed_a_link_and_recorded_and_lifted_a_res
     assert f"Restriction #{Restriction.objects.get().pk}" in page
     assert "Order ended." in page  # the lift's reason, as a value that changed
     assert "Pastoral" in page  # who made the changes
+
+
+def test_two_people_recording_at_once_the_second_is_stopped_not_overwritten(cast, login):
+    from django.core.exceptions import ValidationError
+
+    from families import upkeep
+
+    fam = make_family(cast, restricted_dad=True)  # as if the first person just saved
+    with pytest.raises(ValidationError, match="Someone has just recorded a restriction for Robin"):
+        upkeep.restriction_record(
+            links=[_dad_link(fam)],
+            words="Other words.",
+            source="police",
+            source_detail="",
+            dated=datetime.date(2026, 1, 5),
+            by=cast.pastoral,
+        )
+    assert _dad_link(fam).restriction == "Court order: no school reports to be shared."
+    assert not Restriction.objects.exists()
