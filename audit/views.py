@@ -31,6 +31,8 @@ HISTORY_SOURCES = [
     ("families.SchoolFamily", "Family at this school", "family_id", "school_id"),
     ("families.ParentCarer", "Parent or carer", "family_id", None),
     ("families.Child", "Child", "family_id", "school_id"),
+    ("families.ChildParent", "Parent–child link", "child__family_id", "child__school_id"),
+    ("families.Restriction", "Restriction", "link__child__family_id", "link__child__school_id"),
     ("families.Contact", "Contact", "family_id", "school_id"),
     ("families.ContactAmendment", "Contact amendment", "contact__family_id", "contact__school_id"),
     ("compass.Placement", "Compass placement", "family_id", "school_id"),

@@ -5,6 +5,9 @@ task (families/tasks.py), by the admin import page.
 Rules, also in the README: children go into the chosen school and are matched by (school,
 pupil_id); parents by (family, parent_id); a family_ref groups the rows of one household. An
 empty cell never wipes what the portal already holds, and a restriction is never cleared.
+What staff changed in the portal (families.StaffChange) is kept: where the file differs, the
+report lists the difference instead. A child or parent staff added (no id from the export yet)
+is matched by name (and a child's date of birth) in the same family, and takes the file's id.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from families.models import Child, ChildParent, Family, ParentCarer, SchoolFamily
+from families.models import Child, ChildParent, Family, ParentCarer, SchoolFamily, StaffChange
 from families.services import summaries_refresh
 from portal.models import ClassGroup, School
 
@@ -125,12 +128,31 @@ class RowError:
 
 
 @dataclass
+class KeptDifference:
+    """A detail staff changed in the portal that the file gives otherwise: the portal's is
+    kept."""
+
+    line: int
+    record: str
+    field: str
+    portal: str
+    file: str
+
+    def __str__(self):
+        return (
+            f"Line {self.line}: {self.record}, {self.field}: kept “{self.portal}” as changed in "
+            f"the portal; the file says “{self.file}”."
+        )
+
+
+@dataclass
 class ImportResult:
     dry_run: bool
     all_or_nothing: bool
     rows: int = 0
     saved: bool = False
     errors: list[RowError] = field(default_factory=list)
+    kept: list[KeptDifference] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {
             kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in KINDS
@@ -155,6 +177,11 @@ class ImportResult:
                 f"{label.capitalize()}: {c['created']} {verb} created, {c['updated']} {verb} "
                 f"updated, {c['unchanged']} unchanged."
             )
+        if self.kept:
+            lines.append(
+                f"Changed by staff in the portal and kept: {len(self.kept)} detail(s) where the "
+                "file differs (check them with the school information system)."
+            )
         return lines
 
     def as_json(self) -> dict:
@@ -165,6 +192,7 @@ class ImportResult:
             "rows": self.rows,
             "saved": self.saved,
             "errors": [[error.line, error.message] for error in self.errors],
+            "kept": [[k.line, k.record, k.field, k.portal, k.file] for k in self.kept],
             "counts": self.counts,
         }
 
@@ -176,6 +204,7 @@ class ImportResult:
             rows=data["rows"],
             saved=data["saved"],
             errors=[RowError(line, message) for line, message in data["errors"]],
+            kept=[KeptDifference(*kept) for kept in data.get("kept", [])],
         )
         for kind in KINDS:
             result.counts[kind].update(data["counts"].get(kind, {}))
@@ -305,6 +334,18 @@ def _plain(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _shown(obj, name: str, value) -> str:
+    """A value as the report shows it: a choice's label, yes or no, a class's name."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    model_field = obj._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
 def _apply(obj, values: dict) -> bool:
     """Set the non-empty values on obj; return whether anything changed."""
     changed = False
@@ -329,6 +370,13 @@ class _Run:
         self.seen_parent: dict[tuple[str, str], tuple[int, tuple]] = {}
         self.family_of_ref: dict[str, int] = {}
         self.ambiguous: dict[str, str] = {}
+        # (record kind, id) -> the fields staff changed in the portal, which the import keeps.
+        self.staff_kept: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for record, record_id, name in StaffChange.objects.filter(
+            family__authority_id=school.authority_id
+        ).values_list("record", "record_id", "field"):
+            self.staff_kept[(record, record_id)].add(name)
+        self.differences: dict[tuple[str, int, str], KeptDifference] = {}
         self._resolve_families(rows)
 
     def _resolve_families(self, rows):
@@ -380,6 +428,7 @@ class _Run:
         if ref in self.ambiguous:
             raise RowProblem(self.ambiguous[ref])
         outcomes = {}
+        differences: dict[tuple[str, int, str], KeptDifference] = {}
 
         child_values = self._child_values(row)
         parent_values = self._parent_values(row)
@@ -400,25 +449,42 @@ class _Run:
         SchoolFamily.objects.get_or_create(school=self.school, family=family)
 
         child = Child.objects.filter(school=self.school, external_id=row["pupil_id"]).first()
+        adopted = False
+        if child is None and family_id is not None:
+            child = self._added_by_staff_child(family, child_values, row["pupil_id"])
+            adopted = child is not None
+        if child is not None:
+            child_values = self._keep(
+                line, StaffChange.Record.CHILD, child, child_values, differences
+            )
         if child is None:
             child = Child(family=family, school=self.school, external_id=row["pupil_id"])
             _apply(child, child_values)
             outcomes[("children", row["pupil_id"])] = "created"
         else:
-            changed = _apply(child, child_values)
+            changed = _apply(child, child_values) or adopted
             outcomes[("children", row["pupil_id"])] = "updated" if changed else "unchanged"
         if outcomes[("children", row["pupil_id"])] != "unchanged":
             child.full_clean()
             child.save()
 
         parent = ParentCarer.objects.filter(family=family, external_id=row["parent_id"]).first()
+        adopted = False
+        if parent is None and family_id is not None:
+            parent = self._added_by_staff_parent(family, parent_values, row["parent_id"])
+            adopted = parent is not None
+        if parent is not None:
+            parent_values = self._keep(
+                line, StaffChange.Record.PARENT, parent, parent_values, differences
+            )
         key = ("parents", (family.pk, row["parent_id"]))
         if parent is None:
             parent = ParentCarer(family=family, external_id=row["parent_id"])
             _apply(parent, parent_values)
             outcomes[key] = "created"
         else:
-            outcomes[key] = "updated" if _apply(parent, parent_values) else "unchanged"
+            changed = _apply(parent, parent_values) or adopted
+            outcomes[key] = "updated" if changed else "unchanged"
         if outcomes[key] != "unchanged":
             parent.full_clean()
             parent.save()
@@ -430,6 +496,10 @@ class _Run:
             "lives_with_child": _bool(row, "lives_with_pupil"),
             "restriction": row.get("restriction", ""),
         }
+        if link is not None:
+            link_values = self._keep(
+                line, StaffChange.Record.LINK, link, link_values, differences, label=str(link)
+            )
         key = ("links", (child.pk, parent.pk))
         if link is None:
             link = ChildParent(child=child, parent=parent)
@@ -443,10 +513,62 @@ class _Run:
 
         # The row succeeded: now its outcomes and the family it settled on may be remembered.
         self.family_of_ref[ref] = family.pk
+        for ident, difference in differences.items():
+            self.differences.setdefault(ident, difference)
         for (kind, ident), status in outcomes.items():
             previous = self.status.get((kind, ident))
             if previous is None or (previous == "unchanged" and status != "unchanged"):
                 self.status[(kind, ident)] = status
+
+    def _keep(self, line, record, obj, values, differences, *, label=None) -> dict:
+        """`values` without the fields staff changed in the portal; where the file gives such
+        a field otherwise, the difference is noted for the report."""
+        kept = self.staff_kept.get((record, obj.pk))
+        if not kept:
+            return values
+        left = {}
+        for name, value in values.items():
+            if name not in kept:
+                left[name] = value
+                continue
+            current = getattr(obj, name)
+            if value is not None and value != "" and value != current:
+                differences[(record, obj.pk, name)] = KeptDifference(
+                    line=line,
+                    record=label or str(obj),
+                    field=str(obj._meta.get_field(name).verbose_name),
+                    portal=_shown(obj, name, current),
+                    file=_shown(obj, name, value),
+                )
+        return left
+
+    def _added_by_staff_child(self, family, values, pupil_id) -> Child | None:
+        """A child staff added to this family, not yet known by an id from the export, with
+        the same name and date of birth: it takes the file's id (nothing is duplicated)."""
+        child = Child.objects.filter(
+            family=family,
+            school=self.school,
+            external_id="",
+            first_name__iexact=values["first_name"],
+            last_name__iexact=values["last_name"],
+            date_of_birth=values["date_of_birth"],
+        ).first()
+        if child is not None:
+            child.external_id = pupil_id
+        return child
+
+    def _added_by_staff_parent(self, family, values, parent_id) -> ParentCarer | None:
+        """A parent or carer staff added to this family, with the same name and no id from
+        the export yet: they take the file's id."""
+        parent = ParentCarer.objects.filter(
+            family=family,
+            external_id="",
+            first_name__iexact=values["first_name"],
+            last_name__iexact=values["last_name"],
+        ).first()
+        if parent is not None:
+            parent.external_id = parent_id
+        return parent
 
     def _child_values(self, row) -> dict:
         class_group = None
@@ -512,6 +634,7 @@ class _Run:
     def finish(self):
         for (kind, _ident), status in self.status.items():
             self.result.counts[kind][status] += 1
+        self.result.kept = sorted(self.differences.values(), key=lambda k: k.line)
 
 
 def families_import(

@@ -490,6 +490,8 @@ class ChildParent(models.Model):
         help_text="Leave empty unless a recorded restriction (e.g. a court order) limits what this "
         "person may be told. Say what it is and where it comes from.",
     )
+    # The version an edit form started from (portal.lib.conflicts).
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = KeptHistoricalRecords()
 
@@ -856,3 +858,6 @@ class ContactRhythm(models.Model):
 
 # The importer's bookkeeping lives in its own module; importing it here registers the model.
 from families.import_runs import ImportRun  # noqa: E402, F401
+
+# Restrictions as records, and the fields staff changed in the portal (families/upkeep.py).
+from families.staff_records import Restriction, StaffChange  # noqa: E402, F401

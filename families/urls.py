@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families.views import choosing, contacts, family, lists, rhythm, starting
+from families.views import choosing, contacts, family, lists, rhythm, starting, upkeep
 
 app_name = "families"
 
@@ -19,6 +19,19 @@ urlpatterns = [
         "<id:pk>/parents/<id:parent_pk>/preferences/",
         family.parent_preferences,
         name="parent-preferences",
+    ),
+    path("<id:pk>/parents/new/", upkeep.parent_add, name="parent-add"),
+    path("<id:pk>/children/new/", upkeep.child_add, name="child-add"),
+    path("<id:pk>/links/<id:link_pk>/", upkeep.link_edit, name="link-edit"),
+    path(
+        "<id:pk>/parents/<id:parent_pk>/restriction/",
+        upkeep.restriction_add,
+        name="restriction-add",
+    ),
+    path(
+        "<id:pk>/parents/<id:parent_pk>/restriction/lift/",
+        upkeep.restriction_lift,
+        name="restriction-lift",
     ),
     path("<id:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     path("contacts/<id:pk>/edit/", contacts.contact_edit_view, name="contact-edit"),

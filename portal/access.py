@@ -374,6 +374,25 @@ def may_override_restriction(user, school, *, key_contact_id: int | None) -> boo
     return may_see_restricted_contact_details(user, school, key_contact_id=key_contact_id)
 
 
+def may_keep_child_up_to_date(user, school, *, teaches_child: bool) -> bool:
+    """Whether this user may change who is who for one child of a family they see (add a
+    parent or carer to them, change a relationship, parental responsibility, who the child
+    lives with, the household), or add a brother or sister to a family with this child:
+    pastoral staff and headteachers; teachers and support staff only for a pupil they teach or
+    support, and only where the school allows it (School.teachers_keep_families_up_to_date)."""
+    role = role_in(user, school)
+    if role in WHOLE_SCHOOL_ROLES:
+        return True
+    return role == Role.STAFF and teaches_child and bool(school.teachers_keep_families_up_to_date)
+
+
+def may_record_restriction(user, school) -> bool:
+    """Whether this user may record a restriction on a parent or carer (a court order, a
+    social work decision) or lift one: pastoral staff and headteachers only, whatever the
+    school allows teachers."""
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
 # Administration. Administrators who are not superusers manage only the schools they are linked
 # to (School.administrators), never give more rights than they hold, and never read family
 # records in admin. A family-seeing role they give waits for a second person's confirmation.

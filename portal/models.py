@@ -44,6 +44,13 @@ class School(models.Model):
         help_text="If ticked, teachers and support staff see every family of the school, "
         "not only the families of the pupils they teach or support.",
     )
+    teachers_keep_families_up_to_date = models.BooleanField(
+        "teachers keep their pupils' families up to date",
+        default=False,
+        help_text="If ticked, teachers and support staff may add a parent or carer, a brother "
+        "or sister, and change who is who for the pupils they teach or support (never a "
+        "restriction: that stays with pastoral staff and the headteacher).",
+    )
     good_news_weeks = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],

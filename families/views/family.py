@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 import audit
 from families import chronology, extensions
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
-from families.models import ChildParent, Contact, ParentCarer, Tone, contacts_named
+from families.models import ChildParent, Contact, ParentCarer, Restriction, Tone, contacts_named
 from families.services import key_contact_set
 from families.views.access import _get_family_for_user
+from families.views.upkeep import upkeep_context
 from portal import access
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
@@ -198,7 +199,17 @@ def _balance(request, school_family, entries=()) -> dict:
 def _current_children(school_family) -> tuple[list, int]:
     """The family's current pupils at this school with their parents, and how many of its
     children attend other schools, in one read (two queries)."""
-    links = ChildParent.objects.select_related("parent").order_by("parent__first_name")
+    # Where a restriction comes from and its date, beside its words: read in the same query
+    # (a prefetch would cost the page a query of its own).
+    current = Restriction.objects.current().filter(link=OuterRef("pk")).order_by("-recorded_at")
+    links = (
+        ChildParent.objects.select_related("parent")
+        .annotate(
+            restriction_source=Subquery(current.values("source")[:1]),
+            restriction_dated=Subquery(current.values("dated")[:1]),
+        )
+        .order_by("parent__first_name")
+    )
     children = list(
         school_family.family.children.filter(left_on__isnull=True)
         .select_related("class_group")
@@ -265,6 +276,9 @@ def family_detail(request, pk: int):
     for child in children:
         for link in child.parent_links.all():
             link.household_shown = link.parent_id not in hidden
+            link.restriction_source_label = (
+                Restriction.Source(link.restriction_source).label if link.restriction_source else ""
+            )
     context |= {
         "parents": parents,
         "elsewhere_count": elsewhere_count,
@@ -278,6 +292,7 @@ def family_detail(request, pk: int):
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
         "can_see_audit": access.may_see_family_audit(request.user, request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
+        "upkeep": upkeep_context(request, school_family, children),
     }
     return render(request, "families/family_detail.html", context)
 

@@ -117,6 +117,48 @@ def step_data(s, *, child=None) -> dict:
     }
 
 
+def link(s):
+    from families.models import ChildParent
+
+    return {
+        "pk": s.family.pk,
+        "link_pk": ChildParent.objects.get(child=s.child, parent=s.parent).pk,
+    }
+
+
+def parent_of(s):
+    return {"pk": s.family.pk, "parent_pk": s.parent.pk}
+
+
+def parent_data(s) -> dict:
+    return {
+        "first_name": "Isobel",
+        "last_name": "Grant",
+        "language": "English",
+        "relationship": "kinship_carer",
+        "children": [s.child.pk],
+    }
+
+
+def child_data(s) -> dict:
+    return {"first_name": "Skye", "last_name": "Grant", "date_of_birth": "2021-05-06"}
+
+
+def link_data(s) -> dict:
+    return {"relationship": "step_parent", "household": "Flat 2"}
+
+
+def restriction_data(s) -> dict:
+    from families.models import ChildParent
+
+    return {
+        "source": "court_order",
+        "dated": "2026-01-05",
+        "words": "School reports only.",
+        "links": [ChildParent.objects.get(child=s.child, parent=s.parent).pk],
+    }
+
+
 FAMILY_READ = "200 200 200 403 404"  # whoever works with the family; authority officers never
 FAMILY_WRITE = "403 200 200 403 404"  # key contact (none here), pastoral staff, headteacher
 AUTHOR = "403 200 403 403 404"  # the record's author alone (pastoral here)
@@ -225,6 +267,61 @@ FAMILIES_ROWS = [
     ),
     R(
         "families:parent-preferences",
+        lambda s: {"pk": s.family.pk, "parent_pk": s.twin.parent.pk},
+        "403 404 404 403 404",
+        method="FORM",
+        variant="another school's parent",
+    ),
+    # Keeping the family up to date: teachers only where the school allows (off here), and
+    # never a restriction.
+    R("families:parent-add", family, FAMILY_WRITE, method="FORM"),
+    R(
+        "families:parent-add",
+        family,
+        FAMILY_WRITE,
+        method="FORM",
+        data=parent_data,
+        post=REDIRECT,
+        variant="valid",
+    ),
+    R("families:child-add", family, FAMILY_WRITE, method="FORM"),
+    R(
+        "families:child-add",
+        family,
+        FAMILY_WRITE,
+        method="FORM",
+        data=child_data,
+        post=REDIRECT,
+        variant="valid",
+    ),
+    R("families:link-edit", link, FAMILY_WRITE, method="FORM", data=link_data, post=REDIRECT),
+    R(
+        "families:link-edit",
+        lambda s: {"pk": s.family.pk, "link_pk": link(s.twin)["link_pk"]},
+        "403 404 404 403 404",
+        method="FORM",
+        variant="another school's link",
+    ),
+    R("families:restriction-add", parent_of, FAMILY_WRITE, method="FORM"),
+    R(
+        "families:restriction-add",
+        parent_of,
+        FAMILY_WRITE,
+        method="FORM",
+        data=restriction_data,
+        post=REDIRECT,
+        variant="valid",
+    ),
+    R(
+        "families:restriction-add",
+        lambda s: {"pk": s.family.pk, "parent_pk": s.twin.parent.pk},
+        "403 404 404 403 404",
+        method="FORM",
+        variant="another school's parent",
+    ),
+    R("families:restriction-lift", parent_of, FAMILY_WRITE, method="FORM"),
+    R(
+        "families:restriction-lift",
         lambda s: {"pk": s.family.pk, "parent_pk": s.twin.parent.pk},
         "403 404 404 403 404",
         method="FORM",

@@ -46,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"School: {target} ({target.authority})")
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
+        for kept in result.kept:
+            self.stdout.write(f"  {kept}")
         for error in result.errors:
             self.stderr.write(f"  {error}")
         if result.errors and not result.saved and not dry_run:
