@@ -64,7 +64,9 @@ class SchoolFamilyQuerySet(models.QuerySet):
         teaches = Child.objects.filter(
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
-        return mine.filter(Q(key_contact=user) | Exists(teaches))
+        return mine.filter(
+            Q(key_contact=user) | Exists(teaches) | access.met_at_meetings(user, school)
+        )
 
     def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
         """The family list's rows: family, key contact and current pupils here, in a fixed

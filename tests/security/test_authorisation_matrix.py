@@ -182,6 +182,32 @@ FAMILIES_ROWS = [
     R("families:family-list", None, "200 200 200 403 403"),
     R("families:family-search", None, "302 302 302 403 403", method="POST", data={"q": ""}),
     R("families:family-detail", family, FAMILY_READ),
+    # Who-teaches-whom, and who meets the family: a teacher of none of its children opens the
+    # family that they meet at a meeting or whose step they own, not one they never meet.
+    *(
+        R(
+            "families:family-detail",
+            lambda s, key=key: {"pk": getattr(s, key).pk},
+            FAMILY_READ,
+            variant=variant,
+        )
+        for key, variant in (
+            ("met_family", "not taught, attends a meeting"),
+            ("step_family", "not taught, owns a step"),
+        )
+    ),
+    R(
+        "families:family-detail",
+        lambda s: {"pk": s.untaught_family.pk},
+        "404 200 200 403 404",
+        variant="not taught, never met",
+    ),
+    R(  # meeting the family opens it as far as each record's confidentiality allows
+        "families:contact-history",
+        lambda s: {"pk": s.met_note.pk},
+        "404 200 200 403 404",
+        variant="pastoral note of a family met at a meeting",
+    ),
     R("families:family-export-csv", family, FAMILY_READ),
     R("families:family-print", family, FAMILY_READ),
     R("families:family-strengths", family, FAMILY_WRITE, method="FORM"),
