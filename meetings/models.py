@@ -29,15 +29,19 @@ Confidentiality = Contact.Confidentiality
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user, school: School) -> MeetingQuerySet:
         """Meetings of `school` this user may see: of the families they work with, as each
-        meeting's confidentiality allows; a chair or staff attendee always sees their meeting."""
+        meeting's confidentiality allows; a chair, staff attendee or member of staff recorded as
+        there always sees their meeting."""
         if school is None or not access.works_with_families(user, school):
             return self.none()
         families = SchoolFamily.objects.visible_to(user, school).values("family_id")
         attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user)
+        present = Meeting.staff_present.through.objects.filter(meeting=OuterRef("pk"), user=user)
         shown = Q(confidentiality=Confidentiality.SCHOOL, family__in=families)
         if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
             shown |= Q(confidentiality=Confidentiality.PASTORAL, family__in=families)
-        return self.filter(school=school).filter(shown | Q(chair=user) | Exists(attends))
+        return self.filter(school=school).filter(
+            shown | Q(chair=user) | Exists(attends) | Exists(present)
+        )
 
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())

@@ -148,10 +148,10 @@ def sees_all_families(user, school) -> bool:
 
 
 def met_at_meetings(user, school):
-    """Beside who-teaches-whom: whether this member of staff chairs or attends a meeting with the
-    family at `school` (not cancelled), or owns one of its agreed steps. An EXISTS for a
-    SchoolFamily query, so seeing families stays one
-    query; what they then read of the family is still each record's confidentiality."""
+    """Beside who-teaches-whom: whether this member of staff chairs, attends or was recorded as
+    at a meeting with the family at `school` (not cancelled), or owns one of its agreed steps.
+    An EXISTS for a SchoolFamily query, so seeing families stays one query; what they then
+    read of the family is still each record's confidentiality."""
     from django.apps import apps
     from django.db.models import Exists, OuterRef, Q
 
@@ -162,7 +162,10 @@ def met_at_meetings(user, school):
     steps = apps.get_model("meetings", "ActionPoint").objects.filter(
         meeting=OuterRef("pk"), owner_staff=user
     )
-    return Exists(meetings.filter(Q(chair=user) | Q(staff=user) | Exists(steps)))
+    present = apps.get_model("meetings", "Meeting").staff_present.through.objects.filter(
+        meeting=OuterRef("pk"), user=user
+    )
+    return Exists(meetings.filter(Q(chair=user) | Q(staff=user) | Exists(present) | Exists(steps)))
 
 
 @rules.predicate

@@ -100,3 +100,14 @@ def test_the_rule_keeps_seeing_families_one_query(
     with django_assert_num_queries(1):
         rows = list(SchoolFamily.objects.visible_to(class_teacher, cast.school))
     assert [r.family_id for r in rows] == [household.family.pk]
+
+
+def test_staff_recorded_as_there_open_the_family_page_and_the_meeting(
+    cast, login, household, meeting, class_teacher
+):
+    meeting.staff_present.add(class_teacher)
+    assert _family_page(login, class_teacher, household).status_code == 200
+    meeting.confidentiality, meeting.confidentiality_reason = "named", "Bereavement"
+    meeting.save()
+    page = login(class_teacher).get(reverse("meetings:meeting-detail", args=[meeting.pk]))
+    assert page.status_code == 200
