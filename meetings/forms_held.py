@@ -154,7 +154,7 @@ class HeldMeetingForm(BoundedModelForm):
         return data
 
     def _post_clean(self):
-        # meetings.services.meeting_record_held validates the whole meeting before saving.
+        # meetings.services_held.meeting_record_held validates the whole meeting before saving.
         pass
 
     def service_kwargs(self) -> dict:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from guidance import hints
-from meetings import sending, services
+from meetings import sending, services_held
 from meetings.forms_held import AttendanceForm, HeldMeetingForm, SummarySentForm
 from meetings.views.access import _get_family_for_user, _get_meeting_for_user
 from meetings.views.after import _summary_not_ready
@@ -45,7 +45,7 @@ def meeting_add_held(request, family_pk: int):
         with saving.kept_if_connection_lost(request, form):
             try:
                 with once.spend(request) as spent:
-                    meeting = services.meeting_record_held(
+                    meeting = services_held.meeting_record_held(
                         school=request.school,
                         family=family,
                         created_by=request.user,
@@ -92,7 +92,7 @@ def meeting_attendance(request, pk: int):
         with saving.kept_if_connection_lost(request, form):
             data = form.cleaned_data
             try:
-                services.meeting_attendance_set(
+                services_held.meeting_attendance_set(
                     meeting=meeting,
                     staff_present=data["staff_present"],
                     parents_present=data["parents_present"],
@@ -135,7 +135,7 @@ def summary_sent_add(request, pk: int):
         with saving.kept_if_connection_lost(request, form):
             try:
                 with once.spend(request) as spent:
-                    sent = services.summary_sent_record(
+                    sent = services_held.summary_sent_record(
                         meeting=meeting, by=request.user, **form.service_kwargs()
                     )
                     spent.made(sent, after_url)
