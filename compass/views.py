@@ -13,10 +13,11 @@ from compass.drawing import compass_context
 from compass.forms import PlacementForm
 from compass.models import LeverStep, Placement
 from compass.services import placement_record, placement_withdraw
-from families.models import SchoolFamily
+from families.models import SchoolFamily, adults_linked_to
 from guidance import hints
 from portal import access
 from portal.lib import once, saving
+from portal.lib.limits import parse_id
 from portal.lib.urls import local_next
 from portal.lib.withdrawing import withdraw_page
 
@@ -63,6 +64,12 @@ def placement_add(request, family_pk: int):
     steps = LeverStep.objects.for_school(school_family.school)
     latest = school_family.placements.whole_family().order_by("-placed_at", "-pk").first()
     initial = {"level": latest.level} if latest else {}
+    if child_id := parse_id(request.GET.get("child") or ""):
+        # About one child (?child=): that child's adults are ticked, never every adult of a
+        # blended household; without it the placement is about the family as a whole.
+        child = family.children.filter(pk=child_id, school=school_family.school).first()
+        if child is not None:
+            initial["parents"] = adults_linked_to(family.parents.all(), [child])
     form = PlacementForm(
         request.POST or None,
         family=family,

@@ -87,7 +87,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 def contact_rows(contact) -> list[ExportRow]:
     """A contact (read by for_chronology and contacts_named) and its amendments."""
-    with_, about = names(contact.parent_names), names(contact.child_names)
+    with_, about = names(contact.with_names), names(contact.child_names)
     confidentiality = contact.get_confidentiality_display()
     if contact.is_confidential and contact.confidentiality_reason:
         confidentiality += f". Why: {contact.confidentiality_reason}"

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from families.labels import child_label
-from families.models import Contact, Family, ParentCarer, SchoolFamily
+from families.models import Contact, Family, ParentCarer, SchoolFamily, adults_linked_to
 from families.services import CONTACT_FIELDS
 from guidance import hints
 from portal.lib import conflicts
@@ -65,6 +65,7 @@ class ContactForm(BoundedModelForm):
         }
         labels = {
             "parents": "With",
+            "with_child": "The conversation was with the child or young person",
             "children": "About",
             "summary": "Summary",
             "confidentiality_reason": "Why it is shared with fewer people",
@@ -91,6 +92,12 @@ class ContactForm(BoundedModelForm):
             .select_related("class_group")
             .order_by("first_name")
         )
+        # No adult is needed when the conversation was with the child or young person.
+        self.fields["parents"].required = False
+        self.fields["with_child"].help_text = (
+            "Tick if you talked with the child or young person chosen under “About”; then no "
+            "parent or carer needs to be ticked under “With”."
+        )
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["follow_up_owner"].empty_label = "The person logging it"
         self.fields["follow_up_owner"].help_text = "Leave as is to follow up yourself."
@@ -113,6 +120,7 @@ class ContactForm(BoundedModelForm):
                 "staff",
                 "parents",
                 "children",
+                "with_child",
                 "channel",
                 "initiated_by",
                 "tone",
@@ -137,14 +145,25 @@ class ContactForm(BoundedModelForm):
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.initial.setdefault("occurred_at", now)
         self.initial.setdefault("staff", user.pk)
-        parents = self.fields["parents"].queryset
-        self.initial.setdefault(
-            "parents",
-            [p.pk for p in parents if not any(link.is_restricted for link in p.child_links.all())],
-        )
         children = list(self.fields["children"].queryset)
-        if len(children) == 1:
-            self.initial.setdefault("children", [children[0].pk])
+        # The child the entry is about (?child= on the link, or the only one here): its own
+        # adults are ticked. About none in particular: the adults every child here shares.
+        named = {c.pk for c in children} & set(self.initial.get("children") or [])
+        about = [c for c in children if c.pk in named]
+        if not about and len(children) == 1:
+            about = children
+        if about:
+            self.initial["children"] = [c.pk for c in about]
+        else:
+            self.initial.pop("children", None)
+        parents = [
+            p
+            for p in self.fields["parents"].queryset
+            if not any(link.is_restricted for link in p.child_links.all())
+        ]
+        self.initial.setdefault(
+            "parents", adults_linked_to(parents, about or children, to_every=not about)
+        )
 
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]
@@ -166,6 +185,16 @@ class ContactForm(BoundedModelForm):
             self.add_error(
                 "confidentiality_reason",
                 "Say why this contact is shared with fewer people than usual.",
+            )
+        if not cleaned.get("parents") and not cleaned.get("with_child"):
+            self.add_error(
+                "parents",
+                "Choose at least one parent or carer the contact was with, or tick that it was "
+                "with the child or young person.",
+            )
+        if cleaned.get("with_child") and not cleaned.get("children"):
+            self.add_error(
+                "children", "Choose which child or young person the conversation was with."
             )
         return cleaned
 

@@ -74,7 +74,9 @@ class SchoolFamilyQuerySet(models.QuerySet):
         teaches = Child.objects.filter(
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
-        return mine.filter(Q(key_contact=user) | Exists(teaches))
+        return mine.filter(
+            Q(key_contact=user) | Exists(teaches) | access.met_at_meetings(user, school)
+        )
 
     def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
         """The family list's rows: family, key contact and current pupils here, in a fixed
@@ -512,6 +514,27 @@ class ChildParent(models.Model):
             raise ValidationError("The parent or carer and the child must be in the same family.")
 
 
+def adults_linked_to(parents, children, *, to_every: bool = False) -> list[int]:
+    """Ids of those of `parents` linked (ChildParent) to any of `children`, or with `to_every`
+    to each of them, in `parents`' order, in one query: who an entry about these children is
+    with by default, never every adult of a blended household. Someone linked to no child at
+    all (who they are to whom is not recorded) is kept rather than silently left out."""
+    parents, child_ids = list(parents), {getattr(c, "pk", c) for c in children}
+    links: dict[int, set[int]] = defaultdict(set)
+    for parent_id, child_id in ChildParent.objects.filter(
+        parent_id__in=[p.pk for p in parents]
+    ).values_list("parent_id", "child_id"):
+        links[parent_id].add(child_id)
+
+    def wanted(parent) -> bool:
+        mine = links.get(parent.pk)
+        if not mine:
+            return True
+        return child_ids <= mine if to_every else bool(child_ids & mine)
+
+    return [p.pk for p in parents if wanted(p)]
+
+
 class Tone(models.TextChoices):
     POSITIVE = "positive", "Positive"
     NEUTRAL = "neutral", "Neutral"
@@ -628,9 +651,18 @@ class Contact(Withdrawable):
         related_name="contacts",
         verbose_name="member of staff",
     )
-    parents = models.ManyToManyField(ParentCarer, related_name="contacts", verbose_name="with")
+    # Blank where the conversation was with the child or young person alone (with_child).
+    parents = models.ManyToManyField(
+        ParentCarer, related_name="contacts", blank=True, verbose_name="with"
+    )
     children = models.ManyToManyField(
         Child, related_name="contacts", blank=True, verbose_name="about"
+    )
+    with_child = models.BooleanField(
+        "with the child or young person",
+        default=False,
+        help_text="Tick if the conversation was with the child or young person it is about "
+        "(no adult needs to be there).",
     )
     channel = models.CharField(max_length=20, choices=Channel, default=Channel.PHONE)
     initiated_by = models.CharField(max_length=10, choices=InitiatedBy, default=InitiatedBy.SCHOOL)
@@ -758,6 +790,7 @@ class ContactAmendment(Amendment):
 def contacts_named(contacts: list[Contact]) -> list[Contact]:
     """Give each contact what a chronology entry shows beyond its own row, in three light
     reads whatever their number: `parent_names` and `child_names` (by first name),
+    `with_names` (who took part: the adults, and the children when it was with them),
     `child_ids`, and `last_edited_at` with `last_editor_first`, `last_editor_last` and
     `last_editor_username` (None if never edited). Model prefetches and correlated subqueries
     for the same cost the ORM several times as long to build as the database takes to run."""
@@ -792,6 +825,10 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
         contact.parent_names = parents[contact.pk]
         contact.child_names = [name for _, name in children[contact.pk]]
         contact.child_ids = frozenset(child_id for child_id, _ in children[contact.pk])
+        # Who took part: the adults, and the child or young person when it was with them.
+        contact.with_names = contact.parent_names + (
+            contact.child_names if contact.with_child else []
+        )
         (
             contact.last_edited_at,
             contact.last_editor_first,

@@ -34,6 +34,7 @@ CONTACT_FIELDS = (
     "purpose",
     "summary",
     "agreed",
+    "with_child",
     "follow_up_on",
     "follow_up_owner",
     "confidentiality",
@@ -120,10 +121,16 @@ def _contact_check(
         add(field, message)
     if not SchoolFamily.objects.filter(school=school, family=family).exists():
         add("__all__", "This family is not on this school's roll.")
-    if not parents:
-        add("parents", "Choose at least one parent or carer the contact was with.")
+    if not parents and not contact.with_child:
+        add(
+            "parents",
+            "Choose at least one parent or carer the contact was with, or tick that it was "
+            "with the child or young person.",
+        )
     elif any(p.family_id != family.pk for p in parents):
         add("parents", "Only this family's parents and carers can be chosen.")
+    if contact.with_child and not children:
+        add("children", "Choose which child or young person the conversation was with.")
     if any(c.family_id != family.pk or c.school_id != school.pk for c in children):
         add("children", "Only this family's children at this school can be chosen.")
     if not _is_family_worker(contact.staff, school):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from families.labels import child_label
-from families.models import Child, ParentCarer, Tone
+from families.models import Child, ParentCarer, Tone, adults_linked_to
 from guidance import hints
 from meetings.models import (
     ActionPoint,
@@ -61,11 +61,6 @@ class MeetingForm(BoundedModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Every parent or carer is invited, including separated parents, unless a "
         "recorded restriction says otherwise.",
-    )
-    not_invited_reason = forms.CharField(
-        required=False,
-        max_length=300,
-        label="Why a parent or carer is not invited",
     )
     # Shown only where a parent or carer of the family has a recorded restriction.
     restriction_override = forms.BooleanField(
@@ -129,20 +124,25 @@ class MeetingForm(BoundedModelForm):
             # Only those who may decide see the decision's fields (others are told who may).
             del self.fields["restriction_override"]
             del self.fields["restriction_override_reason"]
+        parent_list = list(parents)
+        self._add_reason_fields(parent_list)
         if self.is_new:
-            parent_list = list(parents)
             languages = sorted(
                 {p.language for p in parent_list if p.interpreter_needed and p.language}
             )
-            self.initial.setdefault(
-                "invited", [p.pk for p in parent_list if p.pk not in self.restricted]
-            )
+            # The adults of the children the meeting is about (all here, or ?child=), never
+            # every adult of a blended household; anyone left out is asked about by name.
+            children = self.fields["children"].queryset
+            named = {c.pk for c in children} & set(self.initial.get("children") or [])
+            about = [c.pk for c in children if c.pk in named] or [c.pk for c in children]
+            self.initial["children"] = about
+            unrestricted = [p for p in parent_list if p.pk not in self.restricted]
+            self.initial.setdefault("invited", adults_linked_to(unrestricted, about))
             self.initial.setdefault("interpreter_language", ", ".join(languages))
             self.initial.setdefault(
                 "transport_needed",
                 any(p.transport_needs or p.mobility_needs for p in parent_list),
             )
-            self.initial.setdefault("children", [c.pk for c in self.fields["children"].queryset])
         else:
             # The version the editor started from: a save after someone else's is stopped.
             self.fields[conflicts.FIELD] = conflicts.version_field(self.instance)
@@ -159,12 +159,35 @@ class MeetingForm(BoundedModelForm):
                     if i.response != i.Response.NOT_INVITED
                 ],
             )
+            for inv in self.instance.invitations.all():
+                if inv.response == inv.Response.NOT_INVITED and inv.parent_id in self.reasons:
+                    self.initial[self.reasons[inv.parent_id]] = inv.not_invited_reason
             overridden = [i for i in self.instance.invitations.all() if i.is_overridden]
             if "restriction_override" in self.fields and overridden:
                 self.initial.update(
                     restriction_override=True,
                     restriction_override_reason=overridden[0].override_reason,
                 )
+
+    def _add_reason_fields(self, parents) -> None:
+        """One "why not invited" field per parent or carer, right after the invitations: each
+        one left out is asked about by name (those a recorded restriction protects are not:
+        the restriction is the reason)."""
+        self.reasons = {}
+        for parent in parents:
+            if parent.pk in self.restricted:
+                continue
+            name = f"not_invited_reason_{parent.pk}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                max_length=300,
+                label=f"If {parent.full_name} is not invited: why not",
+            )
+            self.reasons[parent.pk] = name
+        order = list(self.fields)
+        at = order.index("invited") + 1
+        rest = [f for f in order if f not in self.reasons.values()]
+        self.order_fields([*rest[:at], *self.reasons.values(), *rest[at:]])
 
     def clean(self):
         data = super().clean()
@@ -184,17 +207,16 @@ class MeetingForm(BoundedModelForm):
                     datetime.datetime.combine(date, end) - datetime.datetime.combine(date, start)
                 ).seconds // 60
         invited = {p.pk for p in data.get("invited") or []}
-        left_out = [
-            p
-            for p in self.fields["invited"].queryset
-            if p.pk not in invited and p.pk not in self.restricted
-        ]
-        if left_out and not (data.get("not_invited_reason") or "").strip():
-            names = ", ".join(p.full_name for p in left_out)
-            self.add_error(
-                "not_invited_reason",
-                f"Every parent and carer is usually invited. Say why {names} is not.",
-            )
+        for parent in self.fields["invited"].queryset:
+            field = self.reasons.get(parent.pk)
+            if field is None or parent.pk in invited:
+                continue
+            if not (data.get(field) or "").strip():
+                self.add_error(
+                    field,
+                    "Every parent and carer is usually invited. "
+                    f"Say why {parent.full_name} is not invited.",
+                )
         self._clean_restricted(data)
         if (
             data.get("confidentiality", Confidentiality.SCHOOL) != Confidentiality.SCHOOL
@@ -251,7 +273,9 @@ class MeetingForm(BoundedModelForm):
             "children": list(data["children"]),
             "staff": list(data["staff"]),
             "invited": list(data["invited"]),
-            "not_invited_reason": data["not_invited_reason"],
+            "not_invited_reasons": {
+                pk: data.get(field, "").strip() for pk, field in self.reasons.items()
+            },
             "restriction_override_reason": (data.get("restriction_override_reason") or "").strip()
             if data.get("restriction_override")
             else "",

@@ -29,15 +29,19 @@ Confidentiality = Contact.Confidentiality
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user, school: School) -> MeetingQuerySet:
         """Meetings of `school` this user may see: of the families they work with, as each
-        meeting's confidentiality allows; a chair or staff attendee always sees their meeting."""
+        meeting's confidentiality allows; a chair, staff attendee or member of staff recorded as
+        there always sees their meeting."""
         if school is None or not access.works_with_families(user, school):
             return self.none()
         families = SchoolFamily.objects.visible_to(user, school).values("family_id")
         attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user)
+        present = Meeting.staff_present.through.objects.filter(meeting=OuterRef("pk"), user=user)
         shown = Q(confidentiality=Confidentiality.SCHOOL, family__in=families)
         if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
             shown |= Q(confidentiality=Confidentiality.PASTORAL, family__in=families)
-        return self.filter(school=school).filter(shown | Q(chair=user) | Exists(attends))
+        return self.filter(school=school).filter(
+            shown | Q(chair=user) | Exists(attends) | Exists(present)
+        )
 
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
@@ -110,6 +114,15 @@ class Meeting(Withdrawable):
     parents = models.ManyToManyField(
         ParentCarer, through="MeetingParent", related_name="meetings", blank=True
     )
+    # Who was actually there, recorded after the meeting (distinct from who was invited): the
+    # staff here, each parent's MeetingParent.attended and each agency's AgencyAttendee.attended.
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="meetings_present",
+        blank=True,
+        verbose_name="staff who attended",
+    )
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
     child_attending = models.BooleanField("the child or young person attends", default=False)
     child_view_how = models.CharField(
         "how the child gives their view",
@@ -229,8 +242,9 @@ class Meeting(Withdrawable):
         return sorted(steps, key=lambda p: (order.get(p.status, 9), p.due_on, p.pk))
 
     def people_attending(self) -> list[dict]:
-        """Who is at the meeting, for choosing who gave an answer: the chair and staff, the
-        parents and carers invited (not those who said no or were not invited), the children
+        """Who is at the meeting, for choosing who gave an answer: the chair and staff (or, once
+        recorded, the staff who attended), the parents and carers invited (not those who said
+        no, were not invited or did not attend), the children
         unless their view is not sought this time, the supporter and the partner agencies.
         Each is {"key": "kind-id", "kind", "name", "label", "obj"}."""
         from portal.lib.staff import staff_name
@@ -250,6 +264,8 @@ class Meeting(Withdrawable):
             )
 
         staff = [self.chair, *sorted(self.staff.all(), key=staff_name)]
+        if self.attendance_recorded_at:  # who was there, once recorded
+            staff = sorted(self.staff_present.all(), key=staff_name)
         for user in dict.fromkeys(staff):
             add(kind.STAFF, user.pk, staff_name(user), f"{staff_name(user)} (staff)", user)
         away = (MeetingParent.Response.NOT_INVITED, MeetingParent.Response.DECLINED)
@@ -267,9 +283,27 @@ class Meeting(Withdrawable):
         if self.supporter_name.strip():
             add(kind.SUPPORTER, 0, self.supporter_name, f"{self.supporter_name} (supporter)", None)
         for agency in self.agencies.all():
+            if agency.attended is False:
+                continue
             label = f"{agency.name}, {agency.role or agency.organisation} (partner agency)"
             add(kind.AGENCY, agency.pk, agency.name, label, agency)
         return people
+
+    def attended(self) -> dict | None:
+        """Who was actually there, by kind, as the summary names them (the children, when
+        `child_attending`, are the caller's to name); None until attendance is recorded."""
+        if not self.attendance_recorded_at:
+            return None
+        from portal.lib.staff import staff_name
+
+        invitations = self.invitations.filter(attended=True).select_related("parent")
+        return {
+            "staff": sorted(staff_name(u) for u in self.staff_present.all()),
+            "parents": sorted(inv.parent.full_name for inv in invitations),
+            "agencies": [
+                f"{a.name} ({a.role or a.organisation})" for a in self.agencies.all() if a.attended
+            ],
+        }
 
     def preparation(self) -> list[dict]:
         """The checklist as shown: each item's label, whether it is done, and whether it applies."""
@@ -402,6 +436,7 @@ class AgencyAttendee(models.Model):
     organisation = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=AgencyKind, default=AgencyKind.OTHER)
     role = models.CharField(max_length=200, blank=True, help_text="e.g. Health visitor")
+    attended = models.BooleanField(null=True, blank=True)
 
     # Removing a line while writing the record keeps it here, with who removed it.
     history = KeptHistoricalRecords()
@@ -411,6 +446,43 @@ class AgencyAttendee(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"
+
+
+class SummarySent(models.Model):
+    """The meeting's summary given or sent to someone: to whom, when and how."""
+
+    class How(models.TextChoices):
+        HANDED = "handed", "Handed over in person"
+        POST = "post", "By post"
+        EMAIL = "email", "By e-mail"
+        PHONE = "phone", "Read through on the phone"
+        BAG = "bag", "Sent home in the child's bag"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="summaries_sent")
+    parent = models.ForeignKey(
+        ParentCarer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        AgencyAttendee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The name as it was when sent: kept if the person's record later changes.
+    to_name = models.CharField("sent to", max_length=200)
+    sent_on = models.DateField("when")
+    how = models.CharField(max_length=10, choices=How, default=How.HANDED)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = KeptHistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "sent_on", "pk"]
+        verbose_name = "summary sent"
+        verbose_name_plural = "summaries sent"
+
+    def __str__(self):
+        return f"Summary to {self.to_name} on {self.sent_on:%d %b %Y}"
 
 
 class Contribution(models.Model):

@@ -60,6 +60,17 @@ def summary_pdf(context: dict) -> bytes:
     if children:
         _para(doc, "About: " + ", ".join(c.first_name for c in children))
 
+    if attended := context.get("attended"):
+        _heading(doc, "Who was there")
+        if attended["parents"]:
+            _para(doc, "• " + ", ".join(attended["parents"]))
+        if meeting.child_attending and children:
+            _para(doc, "• " + " and ".join(c.first_name for c in children))
+        if attended["staff"]:
+            _para(doc, "• From the school: " + ", ".join(attended["staff"]))
+        if attended["agencies"]:
+            _para(doc, "• " + ", ".join(attended["agencies"]))
+
     _heading(doc, "What is going well")
     if context["strengths"]:
         for item in context["strengths"]:

@@ -133,12 +133,15 @@ def _invitations_set(
     invited: Iterable[ParentCarer],
     reason: str,
     *,
+    reasons: dict[int, str] | None = None,
     override_reason: str = "",
     decided_by=None,
 ) -> None:
     """Each of the family's parents invited or not. A parent with a recorded restriction is
     invited only with a member of staff's decision and reason (kept on the invitation, with
-    the restriction's words as they read them); without one the plan is refused."""
+    the restriction's words as they read them); without one the plan is refused. Each one
+    left out keeps their own reason (`reasons` by parent id; `reason` for any without one)."""
+    reasons = reasons or {}
     invited_ids = {p.pk for p in invited}
     restricted = restrictions_by_parent(meeting.family)
     existing = {inv.parent_id: inv for inv in meeting.invitations.all()}
@@ -167,7 +170,9 @@ def _invitations_set(
             if words:
                 inv.not_invited_reason = "A recorded restriction applies."
             else:
-                inv.not_invited_reason = inv.not_invited_reason or reason
+                inv.not_invited_reason = (
+                    (reasons.get(parent.pk) or "").strip() or inv.not_invited_reason or reason
+                )
             inv.override_reason, inv.override_by, inv.override_at = "", None, None
             inv.override_restriction = ""
         inv.full_clean()
@@ -233,6 +238,7 @@ def meeting_schedule(
     staff: Iterable = (),
     invited: Iterable[ParentCarer] = (),
     not_invited_reason: str = "",
+    not_invited_reasons: dict[int, str] | None = None,
     restriction_override_reason: str = "",
     **fields,
 ) -> Meeting:
@@ -252,6 +258,7 @@ def meeting_schedule(
         meeting,
         invited,
         not_invited_reason,
+        reasons=not_invited_reasons,
         override_reason=restriction_override_reason,
         decided_by=created_by,
     )
@@ -266,6 +273,7 @@ def meeting_update(
     staff: Iterable = (),
     invited: Iterable[ParentCarer] = (),
     not_invited_reason: str = "",
+    not_invited_reasons: dict[int, str] | None = None,
     restriction_override_reason: str = "",
     changed_by=None,
     **fields,
@@ -286,6 +294,7 @@ def meeting_update(
         meeting,
         invited,
         not_invited_reason,
+        reasons=not_invited_reasons,
         override_reason=restriction_override_reason,
         decided_by=changed_by,
     )

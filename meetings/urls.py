@@ -1,13 +1,16 @@
 from django.urls import path
 
-from meetings.views import after, planning, record, trust
+from meetings.views import after, held, planning, record, trust
 
 app_name = "meetings"
 
 urlpatterns: list = [
     path("", planning.meeting_list, name="meeting-list"),
     path("family/<id:family_pk>/add/", planning.meeting_add, name="meeting-add"),
+    path("family/<id:family_pk>/held/", held.meeting_add_held, name="meeting-add-held"),
     path("<id:pk>/", record.meeting_detail, name="meeting-detail"),
+    path("<id:pk>/attendance/", held.meeting_attendance, name="meeting-attendance"),
+    path("<id:pk>/summary/sent/", held.summary_sent_add, name="summary-sent-add"),
     path("<id:pk>/plan/", planning.meeting_plan, name="meeting-plan"),
     path("<id:pk>/edit/", planning.meeting_edit, name="meeting-edit"),
     path("<id:pk>/preparation/", planning.preparation_toggle, name="preparation-toggle"),

@@ -4,7 +4,8 @@ The rules, in short:
 - A member of staff sees only the schools they hold an active membership of. Another school's
   object is answered with 404 (its existence is not confirmed), never 403.
 - Teachers and support staff (role *staff*) work with the families of the pupils they teach or
-  support and those they are key contact for, or every family if the school chooses so.
+  support, those they are key contact for, and those they meet: a meeting they chair or attend,
+  or an agreed step they own (met_at_meetings); or every family if the school chooses so.
 - Pastoral staff and headteachers work with every family of their school.
 - Headteachers (and pastoral leads) see the school's dashboards.
 - Authority officers see aggregate figures for the schools of their authority, never a family.
@@ -144,6 +145,27 @@ def sees_all_families(user, school) -> bool:
     if role in WHOLE_SCHOOL_ROLES:
         return True
     return role == Role.STAFF and bool(school.staff_see_all_families)
+
+
+def met_at_meetings(user, school):
+    """Beside who-teaches-whom: whether this member of staff chairs, attends or was recorded as
+    at a meeting with the family at `school` (not cancelled), or owns one of its agreed steps.
+    An EXISTS for a SchoolFamily query, so seeing families stays one query; what they then
+    read of the family is still each record's confidentiality."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef, Q
+
+    meetings = apps.get_model("meetings", "Meeting").objects.filter(
+        school=school, family=OuterRef("family")
+    )
+    meetings = meetings.exclude(status="cancelled")
+    steps = apps.get_model("meetings", "ActionPoint").objects.filter(
+        meeting=OuterRef("pk"), owner_staff=user
+    )
+    present = apps.get_model("meetings", "Meeting").staff_present.through.objects.filter(
+        meeting=OuterRef("pk"), user=user
+    )
+    return Exists(meetings.filter(Q(chair=user) | Q(staff=user) | Exists(present) | Exists(steps)))
 
 
 @rules.predicate

@@ -63,6 +63,8 @@ def contact_add(request, pk: int):
         return redirect(done)
     completes = _follow_up_being_completed(request, school_family)
     initial = {k: v for k, v in request.GET.items() if k in PRESETS}
+    if child_id := parse_id(request.GET.get("child") or ""):
+        initial["children"] = [child_id]  # the form keeps it only if it is this family's, here
     if completes is not None:
         initial.setdefault("purpose", Contact.Purpose.FOLLOW_UP)
     form = ContactForm(

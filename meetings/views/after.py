@@ -50,6 +50,8 @@ def summary_context(meeting: Meeting) -> dict:
             school=meeting.school, person=contact_person, title=contact_title
         ),
         "school": meeting.school,
+        "attended": meeting.attended(),
+        "summaries_sent": list(meeting.summaries_sent.select_related("by")),
     }
 
 

@@ -85,6 +85,8 @@ def meeting_add(request, family_pk: int):
         )
     complaint_id = _complaint_id(request)
     initial = {"chair": request.user.pk}
+    if child_id := parse_id(request.GET.get("child") or ""):
+        initial["children"] = [child_id]  # the form keeps it only if it is this family's, here
     kind = request.GET.get("kind")
     if kind in Meeting.Kind.values:
         initial["kind"] = kind

@@ -79,7 +79,11 @@ def test_leaving_out_a_parent_needs_a_reason(cast, login, household):
     assert not Meeting.objects.exists()
     login(cast.pastoral).post(
         _add_url(household),
-        _form(cast, invited=[household.mum.pk], not_invited_reason="He asked us to talk to Mum."),
+        _form(
+            cast,
+            invited=[household.mum.pk],
+            **{f"not_invited_reason_{household.dad.pk}": "He asked us to talk to Mum."},
+        ),
     )
     invitation = MeetingParent.objects.get(parent=household.dad)
     assert invitation.response == "not_invited"

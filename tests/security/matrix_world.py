@@ -69,6 +69,12 @@ class Side:
     placement: object = None
     placements: dict = field(default_factory=dict)
     import_run: object = None  # a finished dry run of a CSV import (families.ImportRun)
+    # Families with no pupil in the teacher's class: one the teacher meets at a meeting, one
+    # whose agreed step the teacher owns (with a pastoral-level note), and one they never meet.
+    met_family: object = None
+    step_family: object = None
+    untaught_family: object = None
+    met_note: object = None  # a pastoral-level note of met_family
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -170,7 +176,42 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
         school=school, started_by=f"manage.py ({marker})", erased=1
     )
     factories.ErasureLogFactory(run=side.erasure_run, school=school)
+    _families_met(side, teacher=teacher, pastoral=pastoral)
     return side
+
+
+def _families_met(side: Side, *, teacher, pastoral) -> None:
+    """Three families none of whose children the teacher teaches (see Side)."""
+    families = []
+    for name in ("Met", "Step", "Untaught"):
+        school_family = factories.SchoolFamilyFactory(
+            school=side.school, family__name=f"{name} family {side.marker}"
+        )
+        factories.ChildFactory(
+            school=side.school, family=school_family.family, first_name=f"Sky {side.marker}"
+        )
+        families.append(school_family.family)
+    side.met_family, side.step_family, side.untaught_family = families
+    met = factories.MeetingFactory(
+        school=side.school, family=side.met_family, chair=pastoral, purpose=f"Met {side.marker}"
+    )
+    met.staff.add(teacher)
+    stepped = factories.MeetingFactory(
+        school=side.school, family=side.step_family, chair=pastoral, purpose=f"Step {side.marker}"
+    )
+    factories.ActionPointFactory(
+        meeting=stepped, owner_staff=teacher, what=f"Ring on Monday {side.marker}"
+    )
+    parent = factories.ParentCarerFactory(family=side.met_family, last_name=side.marker)
+    side.met_note = factories.ContactFactory(
+        school=side.school,
+        family=side.met_family,
+        staff=pastoral,
+        summary=f"A pastoral note of a met family {side.marker}",
+        confidentiality="pastoral",
+        confidentiality_reason=f"Bereavement {side.marker}",
+    )
+    side.met_note.parents.add(parent)
 
 
 def _import_run(school, marker: str):

@@ -255,6 +255,32 @@ FAMILIES_ROWS = [
         },
     ),
     R("families:family-detail", family, FAMILY_READ),
+    # Who-teaches-whom, and who meets the family: a teacher of none of its children opens the
+    # family that they meet at a meeting or whose step they own, not one they never meet.
+    *(
+        R(
+            "families:family-detail",
+            lambda s, key=key: {"pk": getattr(s, key).pk},
+            FAMILY_READ,
+            variant=variant,
+        )
+        for key, variant in (
+            ("met_family", "not taught, attends a meeting"),
+            ("step_family", "not taught, owns a step"),
+        )
+    ),
+    R(
+        "families:family-detail",
+        lambda s: {"pk": s.untaught_family.pk},
+        "404 200 200 403 404",
+        variant="not taught, never met",
+    ),
+    R(  # meeting the family opens it as far as each record's confidentiality allows
+        "families:contact-history",
+        lambda s: {"pk": s.met_note.pk},
+        "404 200 200 403 404",
+        variant="pastoral note of a family met at a meeting",
+    ),
     R("families:family-export-csv", family, FAMILY_READ),
     R("families:family-print", family, FAMILY_READ),
     R("families:family-strengths", family, FAMILY_WRITE, method="FORM"),
@@ -449,6 +475,46 @@ MEETINGS_ROWS = [
             f"&complaint={s.twin.complaints['poc_teacher'].pk}"
         ),
         variant="another school's previous meeting",
+    ),
+    # A meeting already held, recorded afterwards: whoever works with the family.
+    R("meetings:meeting-add-held", family_pk, FAMILY_READ, method="FORM"),
+    R(
+        "meetings:meeting-add-held",
+        family_pk,
+        FAMILY_READ,
+        method="FORM",
+        data=lambda s: {
+            "kind": "informal",
+            "purpose": "Mum came in after the school run.",
+            "children": [s.child.pk],
+            "date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+            "start_time": "08:50",
+            "end_time": "09:20",
+            "place_kind": "school_room",
+            "chair": s.contacts["school"].staff_id,
+            "staff_present": [s.contacts["school"].staff_id],
+            "parents_present": [s.parent.pk],
+            "summary": "We agreed the side gate.",
+            "confidentiality": "school",
+        },
+        post="302",
+        variant="valid",
+    ),
+    # Who attended and who was given the summary: those who may change the meeting.
+    R("meetings:meeting-attendance", meeting(), FAMILY_WRITE, method="FORM"),
+    R(
+        "meetings:meeting-attendance",
+        meeting("named_other"),
+        "404 200 404 403 404",
+        variant="named",
+    ),
+    R("meetings:summary-sent-add", meeting(), FAMILY_WRITE, method="FORM"),
+    R(  # not recorded yet: no summary to send (409), as for opening it
+        "meetings:summary-sent-add",
+        meeting("pastoral"),
+        "404 409 409 403 404",
+        method="FORM",
+        variant="planned",
     ),
     R("meetings:meeting-detail", meeting(), FAMILY_READ, variant="school"),
     R("meetings:meeting-detail", meeting("pastoral"), "404 200 200 403 404", variant="pastoral"),
