@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compass import views, views_dashboard
+from compass import views, views_dashboard, views_patterns
 
 app_name = "compass"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/movement/", views_dashboard.dashboard_movement, name="dashboard-movement"),
     path("dashboard/contacts/", views_dashboard.dashboard_contacts, name="dashboard-contacts"),
     path("dashboard/attention/", views_dashboard.dashboard_attention, name="dashboard-attention"),
+    path("dashboard/patterns/", views_patterns.dashboard_patterns, name="dashboard-patterns"),
     path("dashboard/<slug:table>.csv", views_dashboard.dashboard_csv, name="dashboard-csv"),
     path("my-contacts/", views_dashboard.my_contacts, name="my-contacts"),
     path("authority/", views_dashboard.authority, name="authority"),

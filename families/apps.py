@@ -5,6 +5,7 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
+        from families import extensions, patterns
         from families.views import panels
         from portal import access, shell
 
@@ -31,5 +32,12 @@ class FamiliesConfig(AppConfig):
                 template="families/panels/good_news.html",
                 render=panels.good_news_panel,
                 order=30,
+            )
+        )
+        extensions.register_section(
+            extensions.FamilySection(
+                template="families/includes/concern_patterns.html",
+                context=patterns.family_section,
+                order=25,
             )
         )

@@ -75,6 +75,8 @@ class ExportRow:
     summary: str = ""
     agreed: str = ""
     confidentiality: str = ""  # who may see it, and why, as the user may know it
+    subject: str = ""  # the subject or department it arose in (contacts)
+    lesson: str = ""  # the lesson or time of day it arose at (contacts)
 
 
 def day(when) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
 from portal.lib.records import (
     Amendment,
@@ -578,6 +579,20 @@ class Contact(Withdrawable):
     named_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="named_on_contacts"
     )
+    # Where in the school day it arose (families.school_day): both optional.
+    subject = models.CharField(
+        "subject or department",
+        max_length=SUBJECT_MAX_LENGTH,
+        blank=True,
+        help_text="If it arose in or is about one subject or department.",
+    )
+    lesson = models.CharField(
+        "lesson or time of day",
+        max_length=20,
+        choices=SchoolDayTime,
+        blank=True,
+        help_text="If it arose at one time of the school day.",
+    )
     consent = models.CharField(
         "consent to share",
         max_length=300,
@@ -611,6 +626,12 @@ class Contact(Withdrawable):
                 fields=["school"],
                 condition=~Q(confidentiality="school"),
                 name="contact_confidential",
+            ),
+            # The dashboard's "where concerns cluster": the school's concerns in a period.
+            models.Index(
+                fields=["school", "occurred_at"],
+                condition=Q(tone="concern"),
+                name="contact_school_concerns",
             ),
         ]
 

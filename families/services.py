@@ -39,6 +39,8 @@ CONTACT_FIELDS = (
     "confidentiality",
     "confidentiality_reason",
     "consent",
+    "subject",
+    "lesson",
 )
 
 

@@ -264,6 +264,7 @@ COMPASS_ROWS = [
     R("compass:dashboard-movement", None, DASHBOARD),
     R("compass:dashboard-contacts", None, DASHBOARD),
     R("compass:dashboard-attention", None, DASHBOARD),
+    R("compass:dashboard-patterns", None, DASHBOARD),
     R("compass:dashboard-csv", {"table": "mine"}, "200 200 200 403 403", variant="mine"),
     *(
         R("compass:dashboard-csv", {"table": table}, DASHBOARD, variant=table)
