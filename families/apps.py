@@ -5,7 +5,7 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
-        from families import extensions, patterns
+        from families import extensions, looked_after, patterns
         from families.views import panels
         from portal import access, shell
 
@@ -39,5 +39,12 @@ class FamiliesConfig(AppConfig):
                 template="families/includes/concern_patterns.html",
                 context=patterns.family_section,
                 order=25,
+            )
+        )
+        extensions.register_section(
+            extensions.FamilySection(
+                template="families/includes/designated_teacher.html",
+                context=looked_after.designated_teacher_section,
+                order=12,
             )
         )

@@ -182,6 +182,20 @@ def family_parents(request: HttpRequest, school_family) -> list:
     )
 
 
+_row_annotations: dict[str, Callable[[], object]] = {}
+
+
+def register_row_annotation(name: str, build: Callable[[], object]) -> None:
+    """An annotation the family page's own row carries (SchoolFamily.for_family_page), e.g.
+    whether a section has anything to show, so the section needs no query when it has not.
+    `build()` returns an expression with OuterRef("family") / OuterRef("school")."""
+    _row_annotations[name] = build
+
+
+def row_annotations() -> dict:
+    return {name: build() for name, build in _row_annotations.items()}
+
+
 def sections() -> list[FamilySection]:
     return list(_sections)
 

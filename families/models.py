@@ -65,7 +65,13 @@ class SchoolFamilyQuerySet(models.QuerySet):
         teaches = Child.objects.filter(
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
-        return mine.filter(Q(key_contact=user) | Exists(teaches))
+        works_with = Q(key_contact=user) | Exists(teaches)
+        if access.sees_looked_after_children(user, school):
+            looked_after = Child.objects.filter(
+                family=OuterRef("family"), school=school, looked_after=True, left_on__isnull=True
+            )
+            works_with |= Exists(looked_after)
+        return mine.filter(works_with)
 
     def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
         """The family list's rows: family, key contact and current pupils here, in a fixed
@@ -138,7 +144,10 @@ class SchoolFamilyQuerySet(models.QuerySet):
         edits = Family.history.model.objects.filter(
             id=OuterRef("family_id"), history_type="~"
         ).order_by("-history_date", "-history_id")
+        from families import extensions
+
         return self.select_related("family", "key_contact", "school").annotate(
+            **extensions.row_annotations(),
             family_changed_at=Subquery(edits.values("history_date")[:1]),
             family_changed_by_first=Subquery(edits.values("history_user__first_name")[:1]),
             family_changed_by_last=Subquery(edits.values("history_user__last_name")[:1]),

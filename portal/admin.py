@@ -185,7 +185,7 @@ class SchoolAdmin(admin.ModelAdmin):
             return []
         # Whether teachers see every family widens what a whole staff sees: a superuser's
         # decision (asked for by the headteacher), like a role that sees families.
-        return ["authority", "administrators", "staff_see_all_families"]
+        return ["authority", "administrators", "staff_see_all_families", "designated_teacher"]
 
     def save_model(self, request, obj, form, change):
         before = School.objects.filter(pk=obj.pk).first() if change else None
