@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
 
+from consent.models import Consent
 from families.importer import ImportResult, RowError
 from families.models import ChildParent, Contact, ImportRun
 from meetings.models import Meeting
@@ -68,6 +69,7 @@ class Side:
     erasure_run: object = None  # an erasure at the school, with one logged row (privacy)
     placement: object = None
     import_run: object = None  # a finished dry run of a CSV import (families.ImportRun)
+    consent: object = None  # a consent to share given by the parent (consent.Consent)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -152,6 +154,15 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     )
     side.hold = factories.LegalHoldFactory(
         school=school, family=side.family, set_by=headteacher, reason=f"A claim {marker}"
+    )
+    side.consent = Consent.objects.create(
+        school=school,
+        family=side.family,
+        given_by_parent=side.parent,
+        given_by_name=f"Morven {marker}",
+        categories=["attendance"],
+        organisation=f"Health centre {marker}",
+        recorded_by=pastoral,
     )
     side.import_run = _import_run(school, marker)
     side.erasure_run = factories.ErasureRunFactory(
