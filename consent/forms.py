@@ -17,7 +17,10 @@ class ConsentForm(BoundedModelForm):
         label="Who gave consent",
         widget=forms.RadioSelect,
         help_text="A parent or carer, or the young person themself.",
-        error_messages={"required": "Choose who gave consent."},
+        error_messages={
+            "required": "Choose who gave consent.",
+            "invalid_choice": "Choose one of the people listed.",
+        },
     )
     categories = forms.MultipleChoiceField(
         label="What may be shared",
@@ -89,18 +92,23 @@ class WithdrawForm(forms.Form):
     """When consent was withdrawn, by whom and why."""
 
     withdrawn_on = forms.DateField(
-        label="Withdrawn on", widget=date_input(), initial=timezone.localdate
+        label="Withdrawn on",
+        widget=date_input(),
+        initial=timezone.localdate,
+        error_messages={"required": "Enter the day consent was withdrawn."},
     )
     withdrawn_by_name = forms.CharField(
         label="Who withdrew it",
         max_length=200,
         help_text="e.g. “Mum (Sarah Stewart), by phone”.",
+        error_messages={"required": "Say who withdrew consent."},
     )
     reason = forms.CharField(
         label="Why",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="In a few words, in their words if possible, or “No reason given”.",
+        error_messages={"required": "Say why, in a few words (or “No reason given”)."},
     )
 
     def __init__(self, *args, given_on, **kwargs):
