@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compass import views, views_dashboard, views_lists
+from compass import views, views_dashboard, views_lists, views_patterns
 
 app_name = "compass"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         name="dashboard-attention-list",
     ),
     path("reviews/", views_lists.placement_reviews, name="placement-reviews"),
+    path("dashboard/patterns/", views_patterns.dashboard_patterns, name="dashboard-patterns"),
     path("dashboard/<slug:table>.csv", views_dashboard.dashboard_csv, name="dashboard-csv"),
     path("my-contacts/", views_dashboard.my_contacts, name="my-contacts"),
     path("authority/", views_dashboard.authority, name="authority"),

@@ -5,6 +5,7 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
+        from families import extensions, looked_after, patterns
         from families.views import panels, rhythm
         from portal import access, shell
 
@@ -38,5 +39,19 @@ class FamiliesConfig(AppConfig):
                 template="families/panels/due_contact.html",
                 render=rhythm.due_contact_panel,
                 order=20,
+            )
+        )
+        extensions.register_section(
+            extensions.FamilySection(
+                template="families/includes/concern_patterns.html",
+                context=patterns.family_section,
+                order=25,
+            )
+        )
+        extensions.register_section(
+            extensions.FamilySection(
+                template="families/includes/designated_teacher.html",
+                context=looked_after.designated_teacher_section,
+                order=12,
             )
         )

@@ -28,6 +28,8 @@ CSV_HEADER = [
     "Summary",
     "Agreed",
     "Who may see this",
+    "Subject or department",
+    "Lesson or time of day",
 ]
 # Dates outside these years are typing slips, and far enough out they would overflow.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -111,6 +113,8 @@ def contact_rows(contact) -> list[ExportRow]:
             summary=summary,
             agreed=contact.agreed,
             confidentiality=confidentiality,
+            subject=contact.subject,
+            lesson=contact.get_lesson_display(),
         ),
         *amendment_rows(contact.amendments.all(), of=CONTACT_LABEL, with_=with_, about=about),
     ]
@@ -184,5 +188,7 @@ def csv_cells(row: ExportRow) -> list[str]:
         row.summary,
         row.agreed,
         row.confidentiality,
+        row.subject,
+        row.lesson,
     ]
     return [csv_safe(c) for c in cells]

@@ -75,6 +75,8 @@ class ExportRow:
     summary: str = ""
     agreed: str = ""
     confidentiality: str = ""  # who may see it, and why, as the user may know it
+    subject: str = ""  # the subject or department it arose in (contacts)
+    lesson: str = ""  # the lesson or time of day it arose at (contacts)
 
 
 def day(when) -> str:
@@ -178,6 +180,20 @@ def family_parents(request: HttpRequest, school_family) -> list:
         # may see their contact details (ParentCarer.restrictions).
         lambda n: school_family.family.parents.prefetch_related("child_links")[:n],
     )
+
+
+_row_annotations: dict[str, Callable[[], object]] = {}
+
+
+def register_row_annotation(name: str, build: Callable[[], object]) -> None:
+    """An annotation the family page's own row carries (SchoolFamily.for_family_page), e.g.
+    whether a section has anything to show, so the section needs no query when it has not.
+    `build()` returns an expression with OuterRef("family") / OuterRef("school")."""
+    _row_annotations[name] = build
+
+
+def row_annotations() -> dict:
+    return {name: build() for name, build in _row_annotations.items()}
 
 
 def sections() -> list[FamilySection]:

@@ -9,6 +9,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from families import school_day
 from families.labels import child_label
 from families.models import Contact, Family, ParentCarer, SchoolFamily, adults_linked_to
 from families.services import CONTACT_FIELDS
@@ -108,6 +109,7 @@ class ContactForm(BoundedModelForm):
         if self.instance.pk is not None:
             # The version the editor started from: a save after someone else's is stopped.
             self.fields[conflicts.FIELD] = conflicts.version_field(self.instance)
+        school_day.offer_choices(self, school)
         # A gentle hint beside the summary and agreement when a phrase labels or blames.
         hints.attach(self, "summary", "agreed")
         self.helper = FormHelper()
@@ -128,6 +130,7 @@ class ContactForm(BoundedModelForm):
                 "summary",
                 "agreed",
             ),
+            *school_day.layout(self),
             Fieldset("Kind of contact", "formality", "level"),
             Fieldset("Follow-up", "follow_up_on", "follow_up_owner"),
             Fieldset(

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
+from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
 from portal.lib.records import (
     Amendment,
@@ -74,9 +75,13 @@ class SchoolFamilyQuerySet(models.QuerySet):
         teaches = Child.objects.filter(
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
-        return mine.filter(
-            Q(key_contact=user) | Exists(teaches) | access.met_at_meetings(user, school)
-        )
+        works_with = Q(key_contact=user) | Exists(teaches) | access.met_at_meetings(user, school)
+        if access.sees_looked_after_children(user, school):
+            looked_after = Child.objects.filter(
+                family=OuterRef("family"), school=school, looked_after=True, left_on__isnull=True
+            )
+            works_with |= Exists(looked_after)
+        return mine.filter(works_with)
 
     def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
         """The family list's rows: family, key contact and current pupils here, in a fixed
@@ -149,7 +154,10 @@ class SchoolFamilyQuerySet(models.QuerySet):
         edits = Family.history.model.objects.filter(
             id=OuterRef("family_id"), history_type="~"
         ).order_by("-history_date", "-history_id")
+        from families import extensions
+
         return self.select_related("family", "key_contact", "school").annotate(
+            **extensions.row_annotations(),
             family_changed_at=Subquery(edits.values("history_date")[:1]),
             family_changed_by_first=Subquery(edits.values("history_user__first_name")[:1]),
             family_changed_by_last=Subquery(edits.values("history_user__last_name")[:1]),
@@ -699,6 +707,20 @@ class Contact(Withdrawable):
     named_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="named_on_contacts"
     )
+    # Where in the school day it arose (families.school_day): both optional.
+    subject = models.CharField(
+        "subject or department",
+        max_length=SUBJECT_MAX_LENGTH,
+        blank=True,
+        help_text="If it arose in or is about one subject or department.",
+    )
+    lesson = models.CharField(
+        "lesson or time of day",
+        max_length=20,
+        choices=SchoolDayTime,
+        blank=True,
+        help_text="If it arose at one time of the school day.",
+    )
     consent = models.CharField(
         "consent to share",
         max_length=300,
@@ -732,6 +754,12 @@ class Contact(Withdrawable):
                 fields=["school"],
                 condition=~Q(confidentiality="school"),
                 name="contact_confidential",
+            ),
+            # The dashboard's "where concerns cluster": the school's concerns in a period.
+            models.Index(
+                fields=["school", "occurred_at"],
+                condition=Q(tone="concern"),
+                name="contact_school_concerns",
             ),
         ]
 

@@ -40,6 +40,8 @@ CONTACT_FIELDS = (
     "confidentiality",
     "confidentiality_reason",
     "consent",
+    "subject",
+    "lesson",
 )
 
 

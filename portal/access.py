@@ -168,6 +168,29 @@ def met_at_meetings(user, school):
     return Exists(meetings.filter(Q(chair=user) | Q(staff=user) | Exists(present) | Exists(steps)))
 
 
+def is_designated_teacher(user, school) -> bool:
+    """Whether the school names this member of staff its designated teacher for looked-after
+    children (School.designated_teacher, set by the headteacher)."""
+    if school is None or isinstance(school, int) or not works_with_families(user, school):
+        return False
+    return school.designated_teacher_id is not None and school.designated_teacher_id == user.pk
+
+
+def sees_looked_after_children(user, school) -> bool:
+    """Whether the user works with every family of the school that has a looked-after pupil,
+    beyond their own pupils': the designated teacher does (pastoral staff and headteachers see
+    every family anyway). It is a family's sight, not the pastoral team's: contacts kept to the
+    pastoral team or to named staff stay hidden unless the designated teacher is named on them,
+    since their work is the children's education, not every confidential matter at home."""
+    return is_designated_teacher(user, school) and not sees_all_families(user, school)
+
+
+def may_record_consent(user, school) -> bool:
+    """Whether this user may record consent to share, or its withdrawal: pastoral staff and
+    headteachers (everyone who works with the family reads it)."""
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
 @rules.predicate
 def handles_complaints(user, school) -> bool:
     """Pastoral staff and headteachers see, record and edit every complaint of their school."""
@@ -512,6 +535,8 @@ def may_confirm_membership(user, membership) -> bool:
 
 
 rules.add_perm("portal.review_staff_access", is_headteacher)
+# The school's subjects and its designated teacher for looked-after children.
+rules.add_perm("portal.set_school_lists", is_headteacher)
 
 
 # Importing pupils and families from a CSV file creates and changes children, parents and

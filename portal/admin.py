@@ -185,7 +185,13 @@ class SchoolAdmin(admin.ModelAdmin):
             return []
         # Whether teachers see every family widens what a whole staff sees: a superuser's
         # decision (asked for by the headteacher), like a role that sees families.
-        return ["authority", "administrators", "staff_see_all_families", "pastoral_lead"]
+        return [
+            "authority",
+            "administrators",
+            "staff_see_all_families",
+            "pastoral_lead",
+            "designated_teacher",
+        ]
 
     def save_model(self, request, obj, form, change):
         before = School.objects.filter(pk=obj.pk).first() if change else None

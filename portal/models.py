@@ -98,6 +98,26 @@ class School(models.Model):
         max_length=200,
         help_text="Optional: the school's website, for example https://castlebrae.sch.uk.",
     )
+    # A secondary school's own list of subjects and departments, offered on the contact form
+    # (families.school_day; blank: the usual secondary list).
+    subjects = models.TextField(
+        "subjects and departments",
+        blank=True,
+        max_length=4000,
+        help_text="One per line, as staff name them, e.g. History, Mathematics, Support for "
+        "learning. Leave empty for the usual secondary list.",
+    )
+    # The designated teacher for looked-after children: sees every looked-after child's family
+    # (portal.access.sees_looked_after_children). Named by the headteacher.
+    designated_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="designated_teacher_at",
+        help_text="The member of staff who promotes the education of the school's looked-after "
+        "children; they work with every looked-after child's family.",
+    )
     # Who administers this school in Django admin (members of the Administrators group who are
     # not superusers see and change only their own schools' staff). Set by a superuser.
     administrators = models.ManyToManyField(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import two_factor, unlocking, views
+from portal import school_lists, two_factor, unlocking, views
 from portal.forms import LimitedPasswordResetForm, LoginForm
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/choose/", views.school_switch, name="school-switch"),
     path("schools/<id:pk>/team/", views.school_team, name="school-team"),
     path("schools/<id:pk>/staff-access/", views.staff_access, name="staff-access"),
+    path("schools/<id:pk>/lists/", school_lists.school_lists, name="school-lists"),
     path(
         "schools/<id:pk>/staff-access/<id:membership_pk>/confirm/",
         views.staff_access_confirm,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
     path("meetings/", include("meetings.urls")),
+    path("consent/", include("consent.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("guidance/", include("guidance.urls")),

@@ -233,6 +233,10 @@ def _plan_context(request, meeting: Meeting) -> dict:
             or (inv.is_overridden and inv.override_restriction == inv.restriction)
         )
     agencies = list(meeting.agencies.all())
+    # Beside each partner agency: the family's consent to share with that organisation, if any.
+    from consent.sections import attach_to_agencies
+
+    attach_to_agencies(meeting.school_id, meeting.family_id, agencies)
     done, applicable = meeting.preparation_counts()
     return {
         "meeting": meeting,

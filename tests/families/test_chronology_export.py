@@ -147,6 +147,8 @@ def test_every_kind_of_entry_has_its_own_columns(cast, login, everything):
         "Summary",
         "Agreed",
         "Who may see this",
+        "Subject or department",
+        "Lesson or time of day",
     ]
     # Newest first; an amendment follows the record it amends.
     assert [row["Kind"] for row in rows] == [

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
 
+from consent.models import Consent
 from families.importer import ImportResult, RowError
 from families.models import ChildParent, Contact, ImportRun
 from meetings.models import Meeting
@@ -75,6 +76,7 @@ class Side:
     step_family: object = None
     untaught_family: object = None
     met_note: object = None  # a pastoral-level note of met_family
+    consent: object = None  # a consent to share given by the parent (consent.Consent)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -170,6 +172,15 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
     )
     side.hold = factories.LegalHoldFactory(
         school=school, family=side.family, set_by=headteacher, reason=f"A claim {marker}"
+    )
+    side.consent = Consent.objects.create(
+        school=school,
+        family=side.family,
+        given_by_parent=side.parent,
+        given_by_name=f"Morven {marker}",
+        categories=["attendance"],
+        organisation=f"Health centre {marker}",
+        recorded_by=pastoral,
     )
     side.import_run = _import_run(school, marker)
     side.erasure_run = factories.ErasureRunFactory(

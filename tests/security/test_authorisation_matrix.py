@@ -192,6 +192,14 @@ PORTAL_ROWS = [
     ),
     R("school-team", lambda s: {"pk": s.school.pk}, "200 200 200 403 404"),
     R("staff-access", lambda s: {"pk": s.school.pk}, "403 403 200 403 404"),
+    # The headteacher's subjects and designated teacher (a subject too long: shown again).
+    R(
+        "school-lists",
+        lambda s: {"pk": s.school.pk},
+        "403 403 200 403 404",
+        method="FORM",
+        data={"subjects": "x" * 81},
+    ),
     *(
         R(name, pending, "403 403 302 403 404", method="POST")
         for name in ("staff-access-confirm", "staff-access-decline")
@@ -418,6 +426,7 @@ COMPASS_ROWS = [
     R("compass:dashboard-movement", None, DASHBOARD),
     R("compass:dashboard-contacts", None, DASHBOARD),
     R("compass:dashboard-attention", None, DASHBOARD),
+    R("compass:dashboard-patterns", None, DASHBOARD),
     R("compass:dashboard-csv", {"table": "mine"}, "200 200 200 403 403", variant="mine"),
     *(
         R("compass:dashboard-csv", {"table": table}, DASHBOARD, variant=table)
@@ -722,11 +731,24 @@ ADMIN_ROWS = [
     ),
 ]
 
+# Consent to share: recorded and withdrawn by pastoral staff and the headteacher.
+CONSENT_ROWS = [
+    R("consent:consent-add", family_pk, FAMILY_WRITE, method="FORM", data={}),
+    R(
+        "consent:consent-withdraw",
+        lambda s: {"pk": s.consent.pk},
+        FAMILY_WRITE,
+        method="FORM",
+        data={"reason": ""},
+    ),
+]
+
 GROUPS = {
     "portal": PORTAL_ROWS,
     "families": FAMILIES_ROWS,
     "compass": COMPASS_ROWS,
     "meetings": MEETINGS_ROWS,
+    "consent": CONSENT_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
     "guidance": GUIDANCE_ROWS,

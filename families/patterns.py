@@ -1,0 +1,89 @@
+"""Where concerns cluster: by subject or department, by member of staff, by time of day.
+
+A concern is a contact with the concern tone. Each count is worked out in the database, in one
+grouped query whatever the number of contacts; the three tables are its margins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from families.models import Contact, Tone
+from families.school_day import SchoolDayTime
+
+
+@dataclass
+class Clusters:
+    """Concern counts by subject, time of day and member of staff, largest first (times of
+    day in the order of the day); `unrecorded_*` count concerns with no subject or time."""
+
+    total: int = 0
+    by_subject: list[tuple[str, int]] = field(default_factory=list)
+    by_lesson: list[tuple[str, int]] = field(default_factory=list)
+    by_staff: list[tuple[str, int]] = field(default_factory=list)
+    unrecorded_subject: int = 0
+    unrecorded_lesson: int = 0
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _largest_first(pairs) -> list[tuple[str, int]]:
+    return sorted(pairs, key=lambda item: (-item[1], item[0].casefold()))
+
+
+def concern_clusters(contacts, *, staff_only: int | None = None) -> Clusters:
+    """The concerns among `contacts` (a Contact queryset), counted three ways in one query;
+    with `staff_only` (a user id), the table by member of staff keeps only that person."""
+    rows = (
+        contacts.filter(tone=Tone.CONCERN)
+        .order_by()
+        .values(
+            "subject",
+            "lesson",
+            "staff_id",
+            "staff__first_name",
+            "staff__last_name",
+            "staff__username",
+        )
+        .annotate(n=Count("pk"))
+    )
+    subjects: dict[str, int] = {}
+    lessons: dict[str, int] = {}
+    staff: dict[int, list] = {}
+    found = Clusters()
+    for row in rows:
+        n = row["n"]
+        found.total += n
+        if row["subject"]:
+            subjects[row["subject"]] = subjects.get(row["subject"], 0) + n
+        else:
+            found.unrecorded_subject += n
+        if row["lesson"]:
+            lessons[row["lesson"]] = lessons.get(row["lesson"], 0) + n
+        else:
+            found.unrecorded_lesson += n
+        name = f"{row['staff__first_name']} {row['staff__last_name']}".strip()
+        if staff_only is None or row["staff_id"] == staff_only:
+            staff.setdefault(row["staff_id"], [name or row["staff__username"], 0])[1] += n
+    found.by_subject = _largest_first(subjects.items())
+    labels = dict(SchoolDayTime.choices)
+    found.by_lesson = [
+        (labels[key], lessons[key]) for key in SchoolDayTime.values if key in lessons
+    ]
+    found.by_staff = _largest_first((name, n) for name, n in staff.values())
+    return found
+
+
+def family_section(request, school_family) -> dict | None:
+    """The family page's "Where concerns arose": only concerns this user may read; hidden while
+    the family has none."""
+    if not school_family.concern_count:  # none at all (the summary row): no query needed
+        return None
+    readable = Contact.objects.readable_by(request.user, request.school).filter(
+        family_id=school_family.family_id
+    )
+    clusters = concern_clusters(readable)
+    return {"clusters": clusters} if clusters else None
