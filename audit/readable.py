@@ -44,6 +44,15 @@ NAMES = {
     ),
     "families.ParentCarer": (_parent_name, ("families:family-detail", "family_id")),
     "families.Child": (_parent_name, ("families:family-detail", "family_id")),
+    # No page of their own: they are read on the family page (the kind column says which).
+    "families.ChildParent": (
+        lambda r: f"How a parent or carer is linked to a child ({r.get_relationship_display()})",
+        None,
+    ),
+    "families.Restriction": (
+        lambda r: f"Restriction dated {_day(r.dated)}" if r.dated else "Restriction",
+        None,
+    ),
     "families.Contact": (
         lambda r: f"Contact on {_day(r.occurred_at)}",
         ("families:contact-history", "id"),
@@ -68,6 +77,10 @@ NAMES = {
         lambda r: f"Agreed step due {_day(r.due_on)}",
         ("meetings:meeting-detail", "meeting_id"),
     ),
+    "consent.Consent": (
+        lambda r: f"Consent to share with {r.organisation}, given {_day(r.given_on)}",
+        ("families:family-detail", "family_id"),
+    ),
     "meetings.Complaint": (
         lambda r: f"Complaint received {_day(r.received_at)}",
         ("meetings:complaint-detail", "id"),
@@ -89,13 +102,14 @@ def name_of(label: str, row, *, may_open_complaints: bool) -> Named:
     naming = NAMES.get(label)
     if naming is None:
         return Named(capfirst(row._meta.verbose_name))
-    words_of, (url_name, id_field) = naming
+    words_of, page = naming
     try:
         words = words_of(row) or capfirst(row._meta.verbose_name)
     except AttributeError:  # a field the history did not keep
         words = capfirst(row._meta.verbose_name)
     url = None
-    if label != COMPLAINT_LABEL or may_open_complaints:
+    if page is not None and (label != COMPLAINT_LABEL or may_open_complaints):
+        url_name, id_field = page
         try:
             url = reverse(url_name, args=[getattr(row, id_field)])
         except (NoReverseMatch, AttributeError):

@@ -40,6 +40,7 @@ HISTORY_SOURCES = [
     ("meetings.MeetingAmendment", "Meeting amendment", "meeting__family_id", "meeting__school_id"),
     ("meetings.ActionPoint", "Agreed step", "meeting__family_id", "meeting__school_id"),
     ("meetings.Complaint", "Complaint", "family_id", "school_id"),
+    ("consent.Consent", "Consent to share", "family_id", "school_id"),
 ]
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # The region keys are read as the region labels kept beside them.

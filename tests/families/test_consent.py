@@ -234,3 +234,21 @@ def test_the_service_refuses_a_teacher(cast, fam):
             withdrawn_by_name="Mum",
             reason="Changed her mind.",
         )
+
+
+def test_the_family_audit_names_consent_given_and_withdrawn(cast, fam, login):
+    """The family's audit page (issue #16 point 9) shows consent records in words, with who
+    recorded and withdrew them: a change to what may be shared is as much the family's history
+    as a change of address."""
+    consent = _record(cast, fam)
+    consent_withdraw(
+        consent=consent,
+        withdrawn_on=TODAY(),
+        withdrawn_by_name="Mum, by phone",
+        reason="Would rather tell the health visitor herself.",
+        recorded_by=cast.headteacher,
+    )
+    page = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam.family.pk])).text
+    given = TODAY() - datetime.timedelta(days=10)
+    assert f"Consent to share with Castlebrae Health Centre, given {given:%-d %b %Y}" in page
+    assert "Would rather tell the health visitor herself." in page

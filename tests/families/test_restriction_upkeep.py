@@ -187,8 +187,10 @@ def test_the_family_audit_shows_who_changed_a_link_and_recorded_and_lifted_a_res
         },
     )
     page = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam.family.pk])).text
-    assert f"Parent–child link #{_dad_link(fam).pk}" in page
-    assert f"Restriction #{Restriction.objects.get().pk}" in page
+    # Each record named in words beside its kind (issue #16 point 9's audit page).
+    assert "How a parent or carer is linked to a child (Father)" in page
+    dated = Restriction.objects.get().dated
+    assert f"Restriction dated {dated.day} {dated:%b %Y}" in page
     assert "Order ended." in page  # the lift's reason, as a value that changed
     assert "Pastoral" in page  # who made the changes
 
