@@ -46,16 +46,18 @@ def _pupils_of(prefix: str, school: School) -> Q:
     ) & (Q(**{f"{prefix}__starts_on__isnull": True}) | Q(**{f"{prefix}__starts_on__lte": today}))
 
 
-def by_class(school: School, regions, families, contacts) -> dict:
+def by_class(school: School, regions, families, contacts, classes=None) -> dict:
     """Region counts (suppressed) and the contact balance of each class of the school.
 
     A family counts once in each class one of its children is in; a contact counts once for
-    each class of the family it was with. `contacts` are already narrowed to the period."""
-    classes = list(
-        ClassGroup.objects.filter(school=school)
-        .order_by("year_group", "name")
-        .fetch_mode(models.FETCH_RAISE)
-    )
+    each class of the family it was with. `contacts` are already narrowed to the period;
+    `classes`, the school's classes by year group and name, if already read."""
+    if classes is None:
+        classes = list(
+            ClassGroup.objects.filter(school=school)
+            .order_by("year_group", "name")
+            .fetch_mode(models.FETCH_RAISE)
+        )
     placed = (
         families.filter(_pupils_of("family__children", school))
         .values(group=F("family__children__class_group"), region=F("current_region"))

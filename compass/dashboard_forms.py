@@ -66,6 +66,7 @@ class DashboardFilter(django_filters.FilterSet):
             .order_by("year_group", "name")
             .fetch_mode(models.FETCH_RAISE)
         )
+        self.classes = classes  # kept for the dashboard's class-by-class table
         years = sorted({c.year_group for c in classes if c.year_group})
         self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
         self.filters["class_group"].extra["choices"] = [(str(c.pk), c.name) for c in classes]

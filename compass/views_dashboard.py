@@ -193,7 +193,11 @@ def dashboard(request):
         everyone = SchoolFamily.objects.filter(school=school)
         term = figures.period_for("term", context["today"])
         context["by_class"] = dashboard_classes.by_class(
-            school, figures.regions_for(school), everyone, figures.contacts_in(school, term)
+            school,
+            regions,
+            everyone,
+            figures.contacts_in(school, term),
+            classes=context["filters"].classes,
         )
         context["by_class_period"] = term
     return _render(request, "compass/dashboard.html", context)

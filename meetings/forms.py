@@ -294,7 +294,7 @@ class MeetingForm(BoundedModelForm):
                 "chair",
                 "staff",
                 "invited",
-                "not_invited_reason",
+                # then one "why not invited" per adult (not_invited_reason_<id>), see helper
                 "restriction_override",
                 "restriction_override_reason",
                 "child_attending",
@@ -312,7 +312,20 @@ class MeetingForm(BoundedModelForm):
 
     @cached_property
     def helper(self):
-        return sectioned_helper(self, self.SECTIONS)
+        # Each adult's "why not invited" sits right after the invitations, in "Who comes".
+        reasons = list(getattr(self, "reasons", {}).values())
+        sections = [
+            (
+                title,
+                [
+                    name
+                    for field in fields
+                    for name in ([field, *reasons] if field == "invited" else [field])
+                ],
+            )
+            for title, fields in self.SECTIONS
+        ]
+        return sectioned_helper(self, sections)
 
 
 class AgencyForm(BoundedModelForm):

@@ -132,6 +132,32 @@ class ChildParentFactory(factory.django.DjangoModelFactory):
     relationship = ChildParent.Relationship.MOTHER
 
 
+class RestrictionFactory(factory.django.DjangoModelFactory):
+    """A restriction recorded by staff on one parent–child link (families.staff_records)."""
+
+    class Meta:
+        model = "families.Restriction"
+
+    link = factory.SubFactory(ChildParentFactory)
+    words = "School reports only; no address details."
+    source = "court_order"
+    dated = datetime.date(2026, 3, 2)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class StaffChangeFactory(factory.django.DjangoModelFactory):
+    """A mark that staff changed one field of a family's record (a later import keeps it)."""
+
+    class Meta:
+        model = "families.StaffChange"
+
+    family = factory.SubFactory(FamilyFactory)
+    record = "child"
+    record_id = factory.Sequence(lambda n: n + 1)
+    field = "class_group"
+    changed_by = factory.SubFactory(UserFactory)
+
+
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contact
@@ -273,6 +299,18 @@ class AgencyAttendeeFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     name = "Jo Baird"
     organisation = "Educational psychology service"
+
+
+class SummarySentFactory(factory.django.DjangoModelFactory):
+    """The meeting's summary handed to someone (meetings.SummarySent)."""
+
+    class Meta:
+        model = "meetings.SummarySent"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    to_name = "Morven Scott"
+    sent_on = factory.LazyFunction(timezone.localdate)
+    by = factory.SubFactory(UserFactory)
 
 
 class ContributionFactory(factory.django.DjangoModelFactory):

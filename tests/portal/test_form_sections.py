@@ -36,7 +36,8 @@ def test_the_contact_form_opens_with_links_to_each_of_its_fieldsets(cast, login,
     html = login(cast.teacher).get(reverse("families:contact-add", args=[fam.family.pk])).text
     name, ids = _index(html)
     assert name == "Parts of this form"
-    assert ids[:2] == ["part-what-happened", "part-kind-of-contact"]
+    # Where in school it happened (issue #16 point 16) follows what happened.
+    assert ids[:3] == ["part-what-happened", "part-in-school-optional", "part-kind-of-contact"]
     assert "part-follow-up" in ids and "part-who-may-see-this" in ids
     _targets(html, ids, "fieldset")
     assert html.index("Parts of this form") < html.index('name="summary"')
@@ -59,7 +60,10 @@ def test_the_meeting_plan_form_is_in_sections_with_an_index(cast, login, fam):
     for field in ("purpose", "date", "place_kind", "chair", "interpreter_language"):
         assert f'name="{field}"' in html
     who_comes = html[html.index('id="part-who-comes"') : html.index('id="part-what-the-family')]
-    assert 'name="invited"' in who_comes and 'name="not_invited_reason"' in who_comes
+    assert 'name="invited"' in who_comes
+    # Each adult's own "why not invited" (issue #16 point 13) is asked beside the invitations.
+    for parent in (fam.mum, fam.dad):
+        assert f'name="not_invited_reason_{parent.pk}"' in who_comes
 
 
 def test_the_meeting_record_opens_with_links_to_its_sections(cast, login, fam):
