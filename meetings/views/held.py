@@ -77,7 +77,7 @@ def meeting_add_held(request, family_pk: int):
             "there and what was agreed. What each person said, scaling answers and next steps "
             "are added on the meeting's record afterwards.",
             "submit": "Record the meeting",
-            "token": True,
+            "once_only": True,
         },
     )
 
@@ -157,6 +157,6 @@ def summary_sent_add(request, pk: int):
             "intro": "Who was given the family's summary, on which day and how. Record each "
             "person separately.",
             "submit": "Keep this",
-            "token": True,
+            "once_only": True,
         },
     )
