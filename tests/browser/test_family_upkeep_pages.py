@@ -33,7 +33,8 @@ def test_a_guidance_teacher_adds_a_grandparent_and_records_then_lifts_a_restrict
     page.get_by_role("button", name="Add to the family").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Isobel Grant is added to the family.")).to_be_visible()
-    assert ParentCarer.objects.get(last_name="Grant").history.first().history_user == cast.pastoral
+    isobel = ParentCarer.objects.get(family=fam.family, first_name="Isobel", last_name="Grant")
+    assert isobel.history.first().history_user == cast.pastoral
 
     page.get_by_role("link", name=re.compile("Record a restriction on Duncan")).click()
     page.get_by_label("Where it comes from").select_option("court_order")
