@@ -22,10 +22,10 @@ fmt: setup
 bench: setup
 	scripts/with-postgres.sh .venv/bin/python bench/run.py $(BENCH_ARGS)
 
-# The one stylesheet and the script bundles in static/dist/ (committed; see README).
+# The one stylesheet and the script bundles in static/dist/ (committed; see docs/development.md).
 assets: setup
 	.venv/bin/python scripts/build_assets.py
 
-# Re-make requirements/*.lock from pyproject.toml (pinned, hashed); see README "Dependencies".
+# Re-make requirements/*.lock from pyproject.toml (pinned, hashed); see docs/development.md "Dependencies".
 lock:
 	scripts/lock.sh $(LOCK_ARGS)

@@ -4,7 +4,7 @@ Run it through scripts/with-postgres.sh (the Makefile does) so it gets a throwaw
 
     scripts/with-postgres.sh .venv/bin/python bench/run.py [--pupils 470] [--years 3] [--reps 15]
 
-Prints a Markdown table (pasted into the README) and writes bench/results.json.
+Prints a Markdown table (pasted into docs/scale-and-performance.md) and writes bench/results.json.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from portal.lib.terms import Period
 from portal.models import School
 
 # The one arrow from a feature app into scale: the precomputed contact figures live there
-# (see the README, "Scale and performance").
+# (see docs/scale-and-performance.md).
 from scale.models import ContactMonthRollup, ContactRollupRun
 
 SUPPRESS_BELOW = 5

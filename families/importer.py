@@ -2,7 +2,7 @@
 
 One row per pupil–parent pair. Used by the `import_families` command and, through a background
 task (families/tasks.py), by the admin import page.
-Rules, also in the README: children go into the chosen school and are matched by (school,
+Rules, also in docs/importing.md: children go into the chosen school and are matched by (school,
 pupil_id); parents by (family, parent_id); a family_ref groups the rows of one household. An
 empty cell never wipes what the portal already holds, and a restriction is never cleared.
 What staff changed in the portal (families.StaffChange) is kept: where the file differs, the
@@ -29,7 +29,7 @@ from portal.models import ClassGroup, School
 # Progress is reported after each chunk of this many rows (see families_import's `progress`).
 CHUNK_ROWS = 500
 
-# (column, required, what it holds) — the README documents the same list.
+# (column, required, what it holds) — docs/importing.md documents the same list.
 COLUMNS = [
     ("pupil_id", True, "The pupil's id in the school information system."),
     ("pupil_first_name", True, "Pupil's first name."),
@@ -251,7 +251,7 @@ def _header(reader) -> list[str]:
             "The file is missing these columns: "
             + ", ".join(missing)
             + ". The first line must name the columns (see the list on this page or in "
-            "the README)."
+            "docs/importing.md)."
         )
     duplicates = sorted({n for n in names if n and names.count(n) > 1})
     if duplicates:

@@ -1,7 +1,7 @@
 """Retention policies, legal holds and the erasure log.
 
 Two retention periods apply to a family's records at a school (defaults and their sources are
-in the README, "Security and data protection"):
+in docs/security.md and docs/data-protection.md):
 - *routine* records (ordinary contacts, compass placements, complaints, ordinary meetings) are
   kept for `routine_years` after the last of the family's children at the school left;
 - records with *child-protection relevance* (contacts and meetings shared more narrowly than the

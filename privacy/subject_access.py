@@ -1,7 +1,7 @@
 """Subject access: everything the portal holds about one parent or carer and their children at
 one school, as a JSON-ready dict, leaving out what they may not be given.
 
-The rules (also in the README, "Subject access"):
+The rules (also in docs/data-protection.md, "Subject access"):
 - Their own details (and earlier versions of them) are always included.
 - A child is included only where this person holds parental responsibility for the child and
   their link to the child carries no recorded restriction. Other children are left out, and so

@@ -2,7 +2,7 @@
 # Backs up the portal's PostgreSQL database to one file in pg_dump's custom format.
 #   DATABASE_URL=postgres://... scripts/backup.sh [FILE]
 # FILE defaults to backups/compass-YYYYmmdd-HHMMSS.dump. The dump holds every family's records:
-# keep it encrypted and as securely as the database itself (see README, "Backups").
+# keep it encrypted and as securely as the database itself (see docs/data-protection.md, "Backups").
 set -euo pipefail
 
 : "${DATABASE_URL:?Set DATABASE_URL to the database to back up}"

@@ -32,7 +32,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 # Exactly the versions in the lock file, each checked against its recorded hash, so every machine
-# runs what was tested. The lock is made from pyproject.toml by `make lock` (see README).
+# runs what was tested. The lock is made from pyproject.toml by `make lock` (see docs/development.md).
 stamp=.venv/.installed
 lock=requirements/dev.lock
 if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then

@@ -11,7 +11,7 @@ from portal.models import School
 class Command(BaseCommand):
     help = (
         "Import pupils, families and parents/carers from a CSV export (one row per pupil–parent "
-        "pair) into one school. See the README section 'Importing pupils and families'."
+        "pair) into one school. See docs/importing.md."
     )
 
     def add_arguments(self, parser):
