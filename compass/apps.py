@@ -38,7 +38,7 @@ class CompassConfig(AppConfig):
             )
         )
         # Getting started: a new school's set-up checklist, first on the page.
-        from compass.setup import setup_panel
+        from compass.getting_started import setup_panel
 
         register_panel(HomePanel(template="compass/setup_panel.html", render=setup_panel, order=5))
         # The headteacher's and the authority's dashboards (compass/views_dashboard.py).

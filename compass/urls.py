@@ -12,7 +12,7 @@ urlpatterns = [
         views.placement_withdraw_view,
         name="placement-withdraw",
     ),
-    # The headteacher's dashboard, the authority's figures and the self-evaluation (B2).
+    # The headteacher's dashboard, the authority's figures and the self-evaluation.
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/movement/", views_dashboard.dashboard_movement, name="dashboard-movement"),
     path("dashboard/contacts/", views_dashboard.dashboard_contacts, name="dashboard-contacts"),

@@ -48,7 +48,7 @@ urlpatterns: list = [
     path("steps/<id:pk>/withdraw/", trust.action_point_withdraw_view, name="action-withdraw"),
 ]
 
-# Complaints (C2): kept in their own block so the meeting routes above can grow independently.
+# Complaints: kept in their own block so the meeting routes above can grow independently.
 from meetings import views_complaints  # noqa: E402
 
 urlpatterns += [
