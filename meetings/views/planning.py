@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +38,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+MEETINGS_A_PAGE = 50
+
+
 @require_GET
 def meeting_list(request):
     """Meetings this person may see: coming up first, then those held, newest first."""
@@ -55,12 +59,23 @@ def meeting_list(request):
         .annotate(overdue_count=overdue)
         .fetch_mode(models.FETCH_PEERS)
     )
-    upcoming = rows.filter(status=Meeting.Status.PLANNED).order_by("starts_at")[:50]
-    past = rows.exclude(status=Meeting.Status.PLANNED).order_by("-starts_at")[:50]
+    # Each list pages on its own (?upcoming=2, ?past=3): the 51st meeting is on page 2, not
+    # nowhere.
+    upcoming = Paginator(
+        rows.filter(status=Meeting.Status.PLANNED).order_by("starts_at", "pk"), MEETINGS_A_PAGE
+    ).get_page(request.GET.get("upcoming"))
+    past = Paginator(
+        rows.exclude(status=Meeting.Status.PLANNED).order_by("-starts_at", "-pk"), MEETINGS_A_PAGE
+    ).get_page(request.GET.get("past"))
     return render(
         request,
         "meetings/meeting_list.html",
-        {"upcoming": list(upcoming), "past": list(past)},
+        {
+            "upcoming": list(upcoming.object_list),
+            "past": list(past.object_list),
+            "upcoming_page": upcoming,
+            "past_page": past,
+        },
     )
 
 

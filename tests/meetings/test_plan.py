@@ -252,6 +252,38 @@ def test_list_query_count_does_not_grow_with_meetings(
     assert response.content.decode().count("Family Rowan") >= 6
 
 
+def test_the_meeting_list_pages_each_list_rather_than_stopping_at_fifty(cast, login, household):
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    start = timezone.now() - datetime.timedelta(days=400)
+    for day in range(52):
+        factories.MeetingFactory(
+            school=cast.school,
+            family=household.family,
+            chair=cast.pastoral,
+            status=Meeting.Status.HELD,
+            starts_at=start + datetime.timedelta(days=day),
+        )
+    factories.MeetingFactory(school=cast.school, family=household.family, chair=cast.pastoral)
+    client = login(cast.pastoral)
+    url = reverse("meetings:meeting-list")
+    first = client.get(url)
+    assert len(first.context["past"]) == 50 and len(first.context["upcoming"]) == 1
+    assert "Page 1 of 2" in first.text
+    assert 'href="?past=2"' in first.text
+    second = client.get(url + "?past=2")
+    # The two oldest, on the second page; the list coming up is unchanged.
+    assert [m.starts_at for m in second.context["past"]] == [
+        start + datetime.timedelta(days=1),
+        start,
+    ]
+    assert len(second.context["upcoming"]) == 1
+
+
 def test_a_complaint_that_cannot_be_linked_leaves_no_meeting(cast, login, household, monkeypatch):
     from django.core.exceptions import ValidationError
 
