@@ -51,6 +51,20 @@ def _save(obj, by) -> None:
     obj.save()
 
 
+def _link(*, family: Family, child: Child, parent: ParentCarer, by, **values) -> ChildParent:
+    """A new parent–child link set by staff, kept with its history and marked as theirs."""
+    link = ChildParent(child=child, parent=parent, **values)
+    _save(link, by)
+    _mark(
+        family=family,
+        record=StaffChange.Record.LINK,
+        record_id=link.pk,
+        fields=LINK_FIELDS,
+        by=by,
+    )
+    return link
+
+
 @transaction.atomic
 def parent_add(
     *,
@@ -73,20 +87,14 @@ def parent_add(
         by=by,
     )
     for child in children:
-        link = ChildParent(
+        _link(
+            family=family,
             child=child,
             parent=parent,
+            by=by,
             relationship=relationship,
             parental_responsibility=parental_responsibility,
             lives_with_child=lives_with_child,
-        )
-        _save(link, by)
-        _mark(
-            family=family,
-            record=StaffChange.Record.LINK,
-            record_id=link.pk,
-            fields=LINK_FIELDS,
-            by=by,
         )
     return parent
 
@@ -136,20 +144,14 @@ def child_add(
     )
     for parent in parents:
         like = parent.child_links.order_by("pk").first()
-        link = ChildParent(
+        _link(
+            family=family,
             child=child,
             parent=parent,
+            by=by,
             relationship=like.relationship if like else ChildParent.Relationship.OTHER,
             parental_responsibility=like.parental_responsibility if like else True,
             lives_with_child=like.lives_with_child if like else True,
-        )
-        _save(link, by)
-        _mark(
-            family=family,
-            record=StaffChange.Record.LINK,
-            record_id=link.pk,
-            fields=LINK_FIELDS,
-            by=by,
         )
     return child
 
