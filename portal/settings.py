@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "demo",
     "django_tasks_db",
     "scale",
+    "reminders",
 ]
 
 MIDDLEWARE = [

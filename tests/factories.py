@@ -368,7 +368,7 @@ class ContactRollupRunFactory(factory.django.DjangoModelFactory):
 
 class ReminderSentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "scale.ReminderSent"
+        model = "reminders.ReminderSent"
 
     school = factory.SubFactory(SchoolFactory)
     user = factory.SubFactory(UserFactory)

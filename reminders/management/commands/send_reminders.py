@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
 from portal.models import School
-from scale.tasks import reminders_send_school
+from reminders.tasks import reminders_send_school
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from families.models import Contact, Family, ParentCarer, SchoolFamily
 from meetings.models import ActionPoint, FollowUp, Meeting
 from portal.models import Role
-from scale.models import ReminderSent
-from scale.reminders import reminders_send
-from scale.tasks import reminders_send_school
+from reminders.models import ReminderSent
+from reminders.services import reminders_send
+from reminders.tasks import reminders_send_school
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_a_failed_send_leaves_nothing_marked_as_sent(cast, due, monkeypatch):
     def mail_server_down(*args, **kwargs):
         raise OSError("The mail server did not answer.")
 
-    monkeypatch.setattr("scale.reminders.send_mass_mail", mail_server_down)
+    monkeypatch.setattr("reminders.services.send_mass_mail", mail_server_down)
     with pytest.raises(OSError):
         reminders_send(school=cast.school)
     assert not ReminderSent.objects.exists()
@@ -179,7 +179,7 @@ def _failing_for(school_name):
 
 
 def test_a_failed_send_is_reported_the_rest_still_go_and_the_command_fails(cast, due, monkeypatch):
-    monkeypatch.setattr("scale.reminders.send_mass_mail", _failing_for("Riverside Primary"))
+    monkeypatch.setattr("reminders.services.send_mass_mail", _failing_for("Riverside Primary"))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="failed for 1 of 2 school"):
         call_command("send_reminders", stdout=out, stderr=err)
@@ -191,7 +191,7 @@ def test_a_failed_send_is_reported_the_rest_still_go_and_the_command_fails(cast,
 
 
 def test_the_command_run_from_the_shell_exits_non_zero_when_a_send_fails(cast, due, monkeypatch):
-    monkeypatch.setattr("scale.reminders.send_mass_mail", _failing_for("Riverside Primary"))
+    monkeypatch.setattr("reminders.services.send_mass_mail", _failing_for("Riverside Primary"))
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "send_reminders", "--skip-checks"]).execute()
     assert exited.value.code == 1

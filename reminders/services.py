@@ -33,7 +33,7 @@ from families.models import Contact
 from meetings.models import ActionPoint, FollowUp, Meeting
 from portal.lib.mail import header_safe
 from portal.models import Membership, School
-from scale.models import ReminderSent
+from reminders.models import ReminderSent
 
 KEEP_DAYS = 30  # ReminderSent rows older than this are deleted by the next run
 Kind = ReminderSent.Kind
