@@ -145,6 +145,14 @@ def test_pastoral_meeting_and_complaint_pages_fit(cast, sign_in, page, screensho
     page.goto(reverse("meetings:complaint-add"))
     _sweep(page, screenshot, "complaint form")
 
+    # Keeping the family up to date: a child before they start, a brother or sister.
+    page.goto(reverse("families:child-before-start-add"))
+    expect(page.locator("h1")).to_have_text("Record a child before they start")
+    _sweep(page, screenshot, "child before they start")
+    page.goto(reverse("families:child-add", args=[fam.family.pk]))
+    expect(page.locator("h1")).to_have_text("Add a brother or sister")
+    _sweep(page, screenshot, "add a brother or sister")
+
 
 def _past_retention(cast):
     """A family whose only child left years ago, so its routine records are due for erasure."""
