@@ -1,7 +1,8 @@
 """The family audit page in words: each record named as staff know it, with a link to it, and
 each changed value as a person reads it (a choice's label, a person's name, "Yes").
 
-Records are read by model label, so this app still imports no feature app. Names come from
+Records are read by model label, and named as the app that keeps them registered them
+(portal.family_records), so this app imports no feature app. Names come from
 the edit history already loaded for the page where possible (which also names a record that
 was since erased); what is left is read in one query per kind of record, never per row.
 """
@@ -14,79 +15,15 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 
+from portal import family_records
 from portal.lib import clock
+from portal.lib.staff import staff_name
+from portal.lib.words import choice_label, day, yes_no
 
 VALUE_LIMIT = 120
-
-
-def _day(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return formats.date_format(value, "j M Y")
-
-
-def _parent_name(row) -> str:
-    return f"{row.first_name} {row.last_name}".strip()
-
-
-# Model label -> (how to name one record from its own fields, the page it links to: URL name and
-# the field holding that page's id). Links are only to pages that check access themselves.
-NAMES = {
-    "families.Family": (lambda r: r.name, ("families:family-detail", "id")),
-    "families.SchoolFamily": (
-        lambda r: "The family's record at this school",
-        ("families:family-detail", "family_id"),
-    ),
-    "families.ParentCarer": (_parent_name, ("families:family-detail", "family_id")),
-    "families.Child": (_parent_name, ("families:family-detail", "family_id")),
-    # No page of their own: they are read on the family page (the kind column says which).
-    "families.ChildParent": (
-        lambda r: f"How a parent or carer is linked to a child ({r.get_relationship_display()})",
-        None,
-    ),
-    "families.Restriction": (
-        lambda r: f"Restriction dated {_day(r.dated)}" if r.dated else "Restriction",
-        None,
-    ),
-    "families.Contact": (
-        lambda r: f"Contact on {_day(r.occurred_at)}",
-        ("families:contact-history", "id"),
-    ),
-    "families.ContactAmendment": (
-        lambda r: f"Amendment to a contact, {_day(r.at)}",
-        ("families:contact-history", "contact_id"),
-    ),
-    "compass.Placement": (
-        lambda r: f"Compass placement on {_day(r.placed_at)}",
-        ("compass:family-compass", "family_id"),
-    ),
-    "meetings.Meeting": (
-        lambda r: f"Meeting on {_day(r.starts_at)}",
-        ("meetings:meeting-detail", "id"),
-    ),
-    "meetings.MeetingAmendment": (
-        lambda r: f"Amendment to a meeting, {_day(r.at)}",
-        ("meetings:meeting-detail", "meeting_id"),
-    ),
-    "meetings.ActionPoint": (
-        lambda r: f"Agreed step due {_day(r.due_on)}",
-        ("meetings:meeting-detail", "meeting_id"),
-    ),
-    "consent.Consent": (
-        lambda r: f"Consent to share with {r.organisation}, given {_day(r.given_on)}",
-        ("families:family-detail", "family_id"),
-    ),
-    "meetings.Complaint": (
-        lambda r: f"Complaint received {_day(r.received_at)}",
-        ("meetings:complaint-detail", "id"),
-    ),
-}
-COMPLAINT_LABEL = "meetings.Complaint"
 
 
 @dataclass
@@ -97,19 +34,19 @@ class Named:
     url: str | None = None
 
 
-def name_of(label: str, row, *, may_open_complaints: bool) -> Named:
-    """`row` (a record or one of its history rows) in words, with its link."""
-    naming = NAMES.get(label)
-    if naming is None:
+def name_of(label: str, row, *, may_open: bool) -> Named:
+    """`row` (a record or one of its history rows) in words, with its link if the user
+    `may_open` its kind (portal.family_records: how each kind is named, where it opens)."""
+    record = family_records.record_for(label)
+    if record is None or record.name is None:
         return Named(capfirst(row._meta.verbose_name))
-    words_of, page = naming
     try:
-        words = words_of(row) or capfirst(row._meta.verbose_name)
+        words = record.name(row) or capfirst(row._meta.verbose_name)
     except AttributeError:  # a field the history did not keep
         words = capfirst(row._meta.verbose_name)
     url = None
-    if page is not None and (label != COMPLAINT_LABEL or may_open_complaints):
-        url_name, id_field = page
+    if record.page is not None and may_open:
+        url_name, id_field = record.page
         try:
             url = reverse(url_name, args=[getattr(row, id_field)])
         except (NoReverseMatch, AttributeError):
@@ -128,9 +65,17 @@ class Ref:
 class Names:
     """Names of records and people, from loaded history first, then one query per kind."""
 
-    def __init__(self, *, may_open_complaints: bool):
-        self.may_open_complaints = may_open_complaints
+    def __init__(self, *, user, school):
+        self.user, self.school = user, school
         self.known: dict[tuple[str, object], object] = {}
+        self._readers: dict[str, bool] = {}
+
+    def may_read(self, label: str) -> bool:
+        """Whether the user may read records of this kind (values and links), asked once."""
+        if label not in self._readers:
+            record = family_records.record_for(label)
+            self._readers[label] = record is None or record.readers(self.user, self.school)
+        return self._readers[label]
 
     def remember(self, label: str, row) -> None:
         """Keep the newest version of each record seen in the history (rows come newest
@@ -155,11 +100,9 @@ class Names:
                 model = apps.get_model(label)
                 named[(label, pk)] = Named(f"{capfirst(model._meta.verbose_name)} (no longer held)")
             elif label == USER_LABEL:
-                named[(label, pk)] = Named(row.get_full_name() or row.get_username())
+                named[(label, pk)] = Named(staff_name(row))
             else:
-                named[(label, pk)] = name_of(
-                    label, row, may_open_complaints=self.may_open_complaints
-                )
+                named[(label, pk)] = name_of(label, row, may_open=self.may_read(label))
         return named
 
 
@@ -183,13 +126,13 @@ def in_words(field, value, named: dict) -> str:
         found = named.get((value.label, value.pk))
         text = found.words if found else "—"
     elif field.choices:
-        text = str(dict(field.flatchoices).get(value, value))
+        text = choice_label(field, value)
     elif isinstance(value, bool):
-        text = "Yes" if value else "No"
+        text = yes_no(value)
     elif hasattr(value, "tzinfo") and hasattr(value, "hour"):
         text = clock.day_and_time(timezone.localtime(value))
     elif hasattr(value, "year"):
-        text = _day(value)
+        text = day(value)
     elif isinstance(value, (list, tuple)):
         choices = dict(field.base_field.flatchoices) if hasattr(field, "base_field") else {}
         text = ", ".join(str(choices.get(v, v)) for v in value) or "—"

@@ -17,39 +17,22 @@ from django.views.decorators.http import require_GET
 from audit.forms import AuditFilter
 from audit.models import AccessLog
 from audit.readable import USER_LABEL, Named, Names, in_words, raw_value
-from portal import access
+from portal import access, family_records
+from portal.lib.staff import staff_name
 
 # Edit-history rows read per kind of record (the changes are worked out in memory, each
-# compared with the version before it); the page shows PER_PAGE rows at a time.
+# compared with the version before it); the page shows PER_PAGE rows at a time. The kinds of
+# record read, how each ties to a family and who may read its values, are those the apps
+# registered (portal.family_records), so this app imports no feature app.
 ROW_LIMIT = 1000
 PER_PAGE = 30
-# Edit history read for a family, by model label: (label, what to call it, the lookups that
-# tie a history row to the family, and to the school if its rows belong to one). Read by label
-# so this app imports no feature app.
-HISTORY_SOURCES = [
-    ("families.Family", "Family details", "id", None),
-    ("families.SchoolFamily", "Family at this school", "family_id", "school_id"),
-    ("families.ParentCarer", "Parent or carer", "family_id", None),
-    ("families.Child", "Child", "family_id", "school_id"),
-    ("families.ChildParent", "Parent–child link", "child__family_id", "child__school_id"),
-    ("families.Restriction", "Restriction", "link__child__family_id", "link__child__school_id"),
-    ("families.Contact", "Contact", "family_id", "school_id"),
-    ("families.ContactAmendment", "Contact amendment", "contact__family_id", "contact__school_id"),
-    ("compass.Placement", "Compass placement", "family_id", "school_id"),
-    ("meetings.Meeting", "Meeting", "family_id", "school_id"),
-    ("meetings.MeetingAmendment", "Meeting amendment", "meeting__family_id", "meeting__school_id"),
-    ("meetings.ActionPoint", "Agreed step", "meeting__family_id", "meeting__school_id"),
-    ("meetings.Complaint", "Complaint", "family_id", "school_id"),
-    ("consent.Consent", "Consent to share", "family_id", "school_id"),
-]
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # The region keys are read as the region labels kept beside them.
 IGNORED_FIELDS = {"updated_at", "created_at", "region_key", "parent_region_key"}
 # Records whose contents only some staff may read: the audit names the fields that changed,
 # not their values (the record's own history page shows those to whoever may read it).
 CONFIDENTIAL_LEVEL_FIELD = "confidentiality"
-SCHOOL_LEVEL = "school"
-COMPLAINT_LABEL = "meetings.Complaint"
+SCHOOL_LEVEL = access.CONFIDENTIAL_SCHOOL
 
 
 @dataclass
@@ -105,11 +88,10 @@ def _get_family_for_audit(request, pk: int):
     return school_family.family
 
 
-def _values_hidden(label: str, row, user, school) -> bool:
-    if label == COMPLAINT_LABEL:
-        return not access.handles_complaints(user, school)
-    level = getattr(row, CONFIDENTIAL_LEVEL_FIELD, SCHOOL_LEVEL)
-    return level != SCHOOL_LEVEL
+def _values_hidden(label: str, row, names: Names) -> bool:
+    if not names.may_read(label):
+        return True
+    return getattr(row, CONFIDENTIAL_LEVEL_FIELD, SCHOOL_LEVEL) != SCHOOL_LEVEL
 
 
 def _changes(family, school, user, names: Names) -> list[Change]:
@@ -117,12 +99,13 @@ def _changes(family, school, user, names: Names) -> list[Change]:
     before and after (compared with the previous version of the same record, in memory)."""
     changes: list[Change] = []
     restricted = _restricted_details_hidden(family, school, user)
-    for label, title, family_lookup, school_lookup in HISTORY_SOURCES:
-        model = apps.get_model(label)
+    for source in family_records.records():
+        label, title = source.label, source.title
+        model = source.model
         history = model.history.model
-        where = {family_lookup: family.pk}
-        if school_lookup:
-            where[school_lookup] = school.pk
+        where = {source.family_lookup: family.pk}
+        if source.school_lookup:
+            where[source.school_lookup] = school.pk
         rows = list(
             history.objects.filter(**where)
             .select_related("history_user")
@@ -164,7 +147,7 @@ def _changes(family, school, user, names: Names) -> list[Change]:
                     key=(label, row.id),
                     values_hidden=bool(raw)
                     and (
-                        _values_hidden(label, row, user, school)
+                        _values_hidden(label, row, names)
                         or (label == PARENT_LABEL and row.id in restricted)
                     ),
                 )
@@ -192,11 +175,12 @@ def _name_changes(changes: list[Change], names: Names) -> None:
 def _name_views(rows, names: Names) -> list[tuple]:
     """(row, who, the record in words) for one page of the access log."""
     keys = [(_label(row.content_type), row.object_id) for row in rows]
-    named = names.resolve({key for key in keys if key[0] in KNOWN_LABELS})
+    known = {record.label for record in family_records.records()} | {USER_LABEL}
+    named = names.resolve({key for key in keys if key[0] in known})
     shown = []
     for row, key in zip(rows, keys, strict=True):
         record = named.get(key) or Named(capfirst(row.content_type.name))
-        who = row.user.get_full_name() or row.user.get_username() if row.user else row.username
+        who = staff_name(row.user) if row.user else row.username
         shown.append((row, who, record))
     return shown
 
@@ -204,9 +188,6 @@ def _name_views(rows, names: Names) -> list[tuple]:
 def _label(content_type) -> str:
     model = content_type.model_class()
     return model._meta.label if model is not None else ""
-
-
-KNOWN_LABELS = {source[0] for source in HISTORY_SOURCES} | {USER_LABEL}
 
 
 def _people(school, family, changes) -> list[tuple[int, str]]:
@@ -229,7 +210,7 @@ def family_audit(request, pk: int):
     30 rows at a time, for everyone or one person."""
     family = _get_family_for_audit(request, pk)
     school = request.school
-    names = Names(may_open_complaints=access.handles_complaints(request.user, school))
+    names = Names(user=request.user, school=school)
     changes = _changes(family, school, request.user, names)
     filters = AuditFilter(request.GET or None, people=_people(school, family, changes))
     person = filters.chosen()

@@ -5,6 +5,9 @@ class CompassConfig(AppConfig):
     name = "compass"
 
     def ready(self):
+        from compass import records
+
+        records.register_records()
         from compass import drawing, prompts, timeline
         from families.extensions import (
             FamilySection,

@@ -13,7 +13,8 @@ from compass.drawing import compass_context
 from compass.forms import PlacementForm
 from compass.models import LeverStep, Placement
 from compass.services import placement_record, placement_withdraw
-from families.models import SchoolFamily, adults_linked_to
+from families.access import family_for
+from families.models import adults_linked_to
 from guidance import hints
 from portal import access
 from portal.lib import once, saving
@@ -22,35 +23,10 @@ from portal.lib.urls import local_next
 from portal.lib.withdrawing import withdraw_page
 
 
-def _get_family_for_user(request, family_pk: int, *, write: bool = False) -> SchoolFamily:
-    """The family's link to the current school, if this user works with it.
-
-    Another school's family, or one this member of staff does not work with, is a 404 (its
-    existence is not confirmed); a role that never sees families (authority officer) is a 403.
-    Placing (`write`) needs no more than seeing: whoever works with a family may place it.
-    """
-    school = request.school
-    if (
-        school is None
-        or not SchoolFamily.objects.filter(school=school, family_id=family_pk).exists()
-    ):
-        raise Http404("No such family.")
-    if not access.works_with_families(request.user, school):
-        raise PermissionDenied
-    try:
-        return (
-            SchoolFamily.objects.visible_to(request.user, school)
-            .select_related("family", "school")
-            .get(family_id=family_pk)
-        )
-    except SchoolFamily.DoesNotExist:
-        raise Http404("No such family.") from None
-
-
 @require_GET
 def family_compass(request, family_pk: int):
     """One family's compass: where it sits now, its path, per parent, and what to try next."""
-    school_family = _get_family_for_user(request, family_pk)
+    school_family = family_for(request, family_pk)
     return render(
         request, "compass/placement_family.html", compass_context(school_family, request=request)
     )
@@ -59,7 +35,7 @@ def family_compass(request, family_pk: int):
 @require_http_methods(["GET", "POST"])
 def placement_add(request, family_pk: int):
     """Place the family's relationship on the compass: a new dated point, never an edit."""
-    school_family = _get_family_for_user(request, family_pk, write=True)
+    school_family = family_for(request, family_pk)
     family = school_family.family
     steps = LeverStep.objects.for_school(school_family.school)
     latest = school_family.placements.whole_family().order_by("-placed_at", "-pk").first()

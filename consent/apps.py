@@ -6,6 +6,9 @@ class ConsentConfig(AppConfig):
     verbose_name = "Consent to share"
 
     def ready(self):
+        from consent import records
+
+        records.register_records()
         from consent import sections
         from families import extensions
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from consent.forms import ConsentForm, WithdrawForm
 from consent.models import Consent
 from consent.services import consent_record, consent_withdraw
+from families.access import family_for
 from families.models import SchoolFamily
-from families.views.access import _get_family_for_user
 from portal import access
 from portal.lib import once, saving
 
@@ -45,9 +45,7 @@ def _get_consent_for_user(request, pk: int) -> Consent:
 def consent_add(request, family_pk: int):
     """Pastoral staff and the headteacher record a consent to share given by a parent or carer,
     or by the young person."""
-    school_family = _get_family_for_user(request, family_pk, write=True)
-    if not access.may_record_consent(request.user, request.school):
-        raise PermissionDenied
+    school_family = family_for(request, family_pk, may=access.may_record_consent)
     family = school_family.family
     if done := once.earlier(request):
         return redirect(done)

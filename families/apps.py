@@ -5,6 +5,9 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
+        from families import records
+
+        records.register_records()
         from families import extensions, looked_after, patterns
         from families.views import panels, rhythm
         from portal import access, shell

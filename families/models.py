@@ -574,9 +574,7 @@ class ContactQuerySet(models.QuerySet):
         if school is None or not access.works_with_families(user, school):
             return self.none()
         named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
-        shown = Q(confidentiality=Contact.Confidentiality.SCHOOL) | Q(staff=user) | Exists(named)
-        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
-            shown |= Q(confidentiality=Contact.Confidentiality.PASTORAL)
+        shown = access.readable_levels(user, school) | Q(staff=user) | Exists(named)
         return self.filter(school=school).filter(shown)
 
     def hidden_from(self, user, school: School) -> ContactQuerySet:
@@ -584,9 +582,10 @@ class ContactQuerySet(models.QuerySet):
         of the confidential rows only (the partial index contact_confidential serves it)."""
         if school is None or not access.works_with_families(user, school):
             return self.filter(school=school)
-        hidden = self.filter(school=school).exclude(confidentiality=Contact.Confidentiality.SCHOOL)
-        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
-            hidden = hidden.exclude(confidentiality=Contact.Confidentiality.PASTORAL)
+        # One exclude per level (the whole school's first), as the partial index reads them.
+        hidden = self.filter(school=school)
+        for level in access.levels_open_to(user, school):
+            hidden = hidden.exclude(confidentiality=level)
         named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
         return hidden.exclude(staff=user).exclude(Exists(named))
 

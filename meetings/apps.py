@@ -6,6 +6,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and complaints"
 
     def ready(self):
+        from meetings import complaint_records, records
+
+        records.register_records()
+        complaint_records.register_records()
         from meetings import complaints, integration
 
         integration.register()

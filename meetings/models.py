@@ -36,9 +36,7 @@ class MeetingQuerySet(models.QuerySet):
         families = SchoolFamily.objects.visible_to(user, school).values("family_id")
         attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user)
         present = Meeting.staff_present.through.objects.filter(meeting=OuterRef("pk"), user=user)
-        shown = Q(confidentiality=Confidentiality.SCHOOL, family__in=families)
-        if access.role_in(user, school) in access.WHOLE_SCHOOL_ROLES:
-            shown |= Q(confidentiality=Confidentiality.PASTORAL, family__in=families)
+        shown = access.readable_levels(user, school) & Q(family__in=families)
         return self.filter(school=school).filter(
             shown | Q(chair=user) | Exists(attends) | Exists(present)
         )

@@ -17,11 +17,14 @@ Predicates are `rules` predicates, so templates can ask `{% has_perm "perm" user
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import rules
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -231,23 +234,44 @@ rules.add_perm("portal.manage_complaints", handles_complaints)
 rules.add_perm("portal.view_complaints_overview", is_headteacher)
 
 
-# Confidentiality of a contact or meeting note. Values match families.Contact.Confidentiality.
+# Confidentiality of a contact, meeting or placement. Values match Contact.Confidentiality.
 CONFIDENTIAL_SCHOOL = "school"
 CONFIDENTIAL_PASTORAL = "pastoral"
 CONFIDENTIAL_NAMED = "named"
 
 
-def may_see_confidential(user, school, *, level: str, author_id: int | None, named_ids) -> bool:
-    """Whether this user may read a record at `level` confidentiality.
+def levels_open_to(user, school) -> tuple[str, ...]:
+    """The one definition of confidentiality: the levels this user reads on any record of a
+    family they work with, whoever wrote it or is named on it. Everyone who works with families
+    reads the whole school's records; pastoral staff and headteachers the pastoral team's too.
+    Beyond these, a record is read by the people it names: its author and its named staff
+    (a meeting: its chair, staff attendees and staff recorded as there), which is all the
+    "named" level allows. may_see_confidential asks this of one record in Python;
+    readable_levels builds the same rule as a query filter (Contact, Meeting)."""
+    if not works_with_families(user, school):
+        return ()
+    if role_in(user, school) in WHOLE_SCHOOL_ROLES:
+        return (CONFIDENTIAL_SCHOOL, CONFIDENTIAL_PASTORAL)
+    return (CONFIDENTIAL_SCHOOL,)
 
-    The author and anyone named always may; the pastoral level adds pastoral staff and
-    headteachers; the named level is exactly the author and the people named.
-    """
+
+def may_see_confidential(user, school, *, level: str, author_id: int | None, named_ids) -> bool:
+    """Whether this user may read one record at `level` confidentiality, written by
+    `author_id` and naming `named_ids` (see levels_open_to)."""
     if not works_with_families(user, school):
         return False
-    if level == CONFIDENTIAL_SCHOOL or user.pk == author_id or user.pk in set(named_ids):
+    if user.pk == author_id or user.pk in set(named_ids):
         return True
-    return level == CONFIDENTIAL_PASTORAL and role_in(user, school) in WHOLE_SCHOOL_ROLES
+    return level in levels_open_to(user, school)
+
+
+def readable_levels(user, school, *, field: str = "confidentiality"):
+    """levels_open_to as a query filter on `field`: true for rows at a level this user reads
+    whoever wrote them. Callers add, with |, the rows that name the user (author, named)."""
+    levels = levels_open_to(user, school)
+    if not levels:
+        return Q(pk__in=[])
+    return functools.reduce(operator.or_, (Q(**{field: level}) for level in levels))
 
 
 def may_change_meeting(user, school, *, chair_id: int | None, staff_ids) -> bool:

@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, Value
 
-from compass.models import Placement
-from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
-from meetings.models import Complaint, Meeting
+from families.models import SchoolFamily
+from portal import family_records
+from portal.family_records import Erasure as Kind
 from portal.models import School
 from privacy.models import ErasureLog, LegalHold, RetentionPolicy
 
-SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
-MULTI_AGENCY = Meeting.Kind.MULTI_AGENCY
 Stage = ErasureLog.Stage
 
 
@@ -41,101 +38,20 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def protection_contacts(school) -> QuerySet:
-    """Contacts with child-protection relevance: shared more narrowly than the whole school."""
-    return Contact._base_manager.filter(school=school).exclude(confidentiality=SCHOOL_WIDE)
+def kinds() -> list[Kind]:
+    """Every kind of record the review counts and an erasure removes, in erasure order, as
+    the apps that keep them registered them (portal.family_records)."""
+    return family_records.erasures()
 
 
-def protection_meetings(school) -> QuerySet:
-    """Meetings with child-protection relevance: confidential ones and multi-agency ones."""
-    return Meeting._base_manager.filter(school=school).filter(
-        ~Q(confidentiality=SCHOOL_WIDE) | Q(kind=MULTI_AGENCY)
-    )
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record the review counts and the erasure removes, in erasure order."""
-
-    key: str
-    label: str
-    stage: str
-    records: Callable[[School, list[int]], QuerySet]
-
-
-def _families_leaving_no_school(school, ids):
-    elsewhere = SchoolFamily._base_manager.filter(family=OuterRef("pk")).exclude(school=school)
-    return Family._base_manager.filter(pk__in=ids).exclude(Exists(elsewhere))
-
-
-KINDS = [
-    Kind(
-        "contacts",
-        "Contacts",
-        Stage.ROUTINE,
-        lambda s, ids: Contact._base_manager.filter(
-            school=s, family__in=ids, confidentiality=SCHOOL_WIDE
-        ),
-    ),
-    Kind(
-        "meetings",
-        "Meetings (with their steps and follow-ups)",
-        Stage.ROUTINE,
-        lambda s, ids: Meeting._base_manager.filter(
-            school=s, family__in=ids, confidentiality=SCHOOL_WIDE
-        ).exclude(kind=MULTI_AGENCY),
-    ),
-    Kind(
-        "placements",
-        "Compass placements",
-        Stage.ROUTINE,
-        lambda s, ids: Placement._base_manager.filter(school=s, family__in=ids),
-    ),
-    Kind(
-        "complaints",
-        "Complaints",
-        Stage.ROUTINE,
-        lambda s, ids: Complaint._base_manager.filter(school=s, family__in=ids),
-    ),
-    Kind(
-        "protection_contacts",
-        "Child-protection contacts",
-        Stage.PROTECTION,
-        lambda s, ids: protection_contacts(s).filter(family__in=ids),
-    ),
-    Kind(
-        "protection_meetings",
-        "Child-protection and multi-agency meetings",
-        Stage.PROTECTION,
-        lambda s, ids: protection_meetings(s).filter(family__in=ids),
-    ),
-    Kind(
-        "children",
-        "Children (with their parent links)",
-        Stage.FAMILY,
-        lambda s, ids: Child._base_manager.filter(school=s, family__in=ids),
-    ),
-    Kind(
-        "school_families",
-        "Families at the school",
-        Stage.FAMILY,
-        lambda s, ids: SchoolFamily._base_manager.filter(school=s, family__in=ids),
-    ),
-    Kind(
-        "parents",
-        "Parents and carers (no other school holds the family)",
-        Stage.FAMILY,
-        lambda s, ids: ParentCarer._base_manager.filter(
-            family__in=_families_leaving_no_school(s, ids)
-        ),
-    ),
-    Kind(
-        "families",
-        "Families (no other school holds them)",
-        Stage.FAMILY,
-        lambda s, ids: _families_leaving_no_school(s, ids),
-    ),
-]
+def _protected(school) -> Exists | None:
+    """Whether a family (OuterRef "family") has child-protection records at `school`."""
+    found = None
+    for kind in kinds():
+        if kind.stage == Stage.PROTECTION:
+            rows = kind.records(school).filter(**{kind.family_field: OuterRef("family")})
+            found = Exists(rows) if found is None else found | Exists(rows)
+    return found
 
 
 @dataclass
@@ -208,8 +124,7 @@ def school_review(
         .filter(pupils__gt=0, still_here=0, last_left_on__lte=routine_cutoff)
         .annotate(
             held=Exists(LegalHold.objects.active().filter(family=OuterRef("family"))),
-            protected=Exists(protection_contacts(school).filter(family=OuterRef("family")))
-            | Exists(protection_meetings(school).filter(family=OuterRef("family"))),
+            protected=_protected(school) if _protected(school) is not None else Value(False),
         )
         .values("family_id", "family__name", "last_left_on", "youngest_born", "held", "protected")
         .order_by("last_left_on", "family_id")
@@ -227,10 +142,10 @@ def school_review(
             )
         )
     if with_counts:
-        review.counts = [(kind, _count(review, kind)) for kind in KINDS]
+        review.counts = [(kind, _count(review, kind)) for kind in kinds()]
     return review
 
 
 def _count(review: SchoolReview, kind: Kind) -> int:
     ids = ids_for(review, kind)
-    return kind.records(review.school, ids).count() if ids else 0
+    return kind.of(review.school, ids).count() if ids else 0

@@ -15,7 +15,7 @@ from families.models import Family
 from families.services import summaries_refresh
 from portal.models import School
 from privacy.models import ErasureLog, ErasureRun, LegalHold, RetentionPolicy
-from privacy.retention import KINDS, SchoolReview, Stage, school_review
+from privacy.retention import SchoolReview, Stage, kinds, school_review
 
 logger = logging.getLogger("privacy")
 
@@ -140,12 +140,12 @@ def _erase_family(run: ErasureRun, review: SchoolReview, family_id: int) -> int:
         full = family_id in review.full_ids
         erased: dict = {}
         count = 0
-        for kind in KINDS:
+        for kind in kinds():
             if kind.stage != Stage.ROUTINE and not full:
                 continue
             stage = Stage.ROUTINE if kind.stage == Stage.ROUTINE else kind.stage
             count += _erase(
-                kind.records(school, [family_id]),
+                kind.of(school, [family_id]),
                 run=run,
                 school=school,
                 family_id=family_id,

@@ -30,24 +30,21 @@ records the family has.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from audit.models import AccessLog
-from compass.models import Placement
-from families.models import Child, ChildParent, Contact, ParentCarer
-from meetings.models import ActionPoint, Complaint, Meeting, MeetingParent
+from families.models import Child, ChildParent, ParentCarer
+from portal import family_records
+from portal.family_records import REVIEW_FLAG, Asker
+from portal.lib.words import record_in_words, value_in_words
 
-SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
 LOG_LIMIT = 2000
-# The key of the note put on each record a recorded restriction touches, for the lead's review.
-REVIEW_FLAG = "For the data protection lead: check before sending"
 
 PARENT_FIELDS = [
     "first_name",
@@ -79,83 +76,6 @@ CHILD_FIELDS = [
     "coming_from",
     "left_on",
 ]
-CONTACT_FIELDS = [
-    "occurred_at",
-    "channel",
-    "initiated_by",
-    "tone",
-    "formality",
-    "level",
-    "purpose",
-    "summary",
-    "agreed",
-    "follow_up_on",
-]
-MEETING_FIELDS = [
-    "kind",
-    "purpose",
-    "starts_at",
-    "duration_minutes",
-    "place_kind",
-    "status",
-    "interpreter_language",
-    "summary",
-    "held_at",
-    "review_on",
-]
-PLACEMENT_FIELDS = [
-    "placed_at",
-    "communication",
-    "access",
-    "attitude",
-    "region_label",
-    "evidence",
-    "level",
-    "next_communication",
-    "next_access",
-    "next_attitude",
-]
-COMPLAINT_FIELDS = [
-    "received_at",
-    "received_how",
-    "about",
-    "what_would_help",
-    "school_can_offer",
-    "apology_given",
-    "apology",
-    "first_response_at",
-    "reply",
-    "replied_on",
-    "outcome",
-    "status",
-    "what_changed",
-]
-
-
-def _value(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value if isinstance(value, int | str | list | dict) else str(value)
-
-
-def _record(obj, names: list[str]) -> dict:
-    """The named fields of `obj`, keyed by their labels, with choices shown as words."""
-    record = {}
-    for name in names:
-        f = obj._meta.get_field(name)
-        value = getattr(obj, f"get_{name}_display")() if f.choices else getattr(obj, name)
-        record[capfirst(str(f.verbose_name))] = _value(value)
-    return record
-
-
-def _staff_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 @dataclass
@@ -215,17 +135,14 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     )
     withheld: list[tuple[str, int]] = []
 
-    def about_entitled(obj) -> bool:
-        return all(child.pk in entitled_ids for child in obj.children.all())
-
     sections: dict[str, list] = {}
-    sections["Parent or carer"] = [_record(parent, PARENT_FIELDS)]
+    sections["Parent or carer"] = [record_in_words(parent, PARENT_FIELDS)]
     versions = parent.history.filter(id=parent.pk).order_by("history_date", "history_id")
     sections["Earlier versions of these details"] = [
         {
-            "Changed on": _value(v.history_date),
+            "Changed on": value_in_words(v.history_date),
             "Change": {"+": "Created", "~": "Changed", "-": "Removed"}.get(v.history_type, ""),
-            **_record(v, PARENT_FIELDS),
+            **record_in_words(v, PARENT_FIELDS),
         }
         for v in versions
     ]
@@ -252,11 +169,11 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
 
     sections["Children"] = [
         {
-            **_record(link.child, CHILD_FIELDS),
+            **record_in_words(link.child, CHILD_FIELDS),
             "Class": link.child.class_group.name if link.child.class_group else "",
             "Your relationship": link.get_relationship_display(),
-            "Parental responsibility": _value(link.parental_responsibility),
-            "Lives with you": _value(link.lives_with_child),
+            "Parental responsibility": value_in_words(link.parental_responsibility),
+            "Lives with you": value_in_words(link.lives_with_child),
         }
         for link in entitled
     ]
@@ -268,106 +185,34 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
             )
         )
 
-    only_ids = Child.objects.only("pk")
-    contacts = list(
-        Contact._base_manager.filter(school=school, family=family, parents=parent)
-        .select_related("staff")
-        .prefetch_related(Prefetch("children", only_ids))
-        .order_by("occurred_at", "pk")
+    # Each kind of record kept about a family gives its own section (portal.family_records).
+    asker = Asker(
+        parent=parent,
+        school=school,
+        family=family,
+        entitled_ids=entitled_ids,
+        restricted=restricted,
+        unlinked=unlinked,
     )
-    confidential = [c for c in contacts if c.confidentiality != SCHOOL_WIDE]
-    others = [c for c in contacts if c.confidentiality == SCHOOL_WIDE and not about_entitled(c)]
-    contacts = [c for c in contacts if c.confidentiality == SCHOOL_WIDE and about_entitled(c)]
-    sections["Contacts"] = [
-        {**_record(c, CONTACT_FIELDS), "Member of staff": _staff_name(c.staff)} for c in contacts
-    ]
-    flagged = len(contacts) if restricted else 0
-    if confidential:
-        withheld.append(
-            ("Confidential contacts with this person: review each one", len(confidential))
-        )
-    if others:
-        withheld.append(("Contacts about a child not included above", len(others)))
-
-    invited = MeetingParent.objects.filter(parent=parent).exclude(
-        response=MeetingParent.Response.NOT_INVITED
-    )
-    meetings = list(
-        Meeting._base_manager.filter(school=school, family=family)
-        .filter(Exists(invited.filter(meeting=OuterRef("pk"))))
-        .select_related("chair")
-        .prefetch_related(
-            Prefetch("children", only_ids),
-            Prefetch("invitations", MeetingParent.objects.filter(parent=parent), to_attr="mine"),
-            "contributions",
-            "scaling",
-            "agencies",
-            Prefetch(
-                "action_points",
-                ActionPoint.objects.select_related("owner_staff", "owner_parent", "owner_child"),
-            ),
-        )
-        .order_by("starts_at", "pk")
-    )
-    kept_meetings = [
-        m
-        for m in meetings
-        if m.confidentiality == SCHOOL_WIDE
-        and m.kind != Meeting.Kind.MULTI_AGENCY
-        and about_entitled(m)
-    ]
-    if len(meetings) > len(kept_meetings):
-        withheld.append(
-            (
-                "Confidential or multi-agency meetings, or about a child not included: review each",
-                len(meetings) - len(kept_meetings),
-            )
-        )
-    sections["Meetings"] = [_meeting(m, parent) for m in kept_meetings]
-    if restricted:
-        flagged += len(kept_meetings)
-
-    placements = list(
-        Placement._base_manager.filter(school=school, family=family)
-        .filter(Q(parents=parent) | Q(parents__isnull=True))
-        .select_related("placed_by")
-        .prefetch_related(Prefetch("parents", ParentCarer.objects.only("pk")))
-        .order_by("placed_at", "pk")
-        .distinct()
-    )
-    sections["Compass placements"] = [_placement(p, parent) for p in placements]
-    if unlinked and not restricted:
-        # A placement of the family as a whole is also about children this person has no
-        # link to: the lead reads it before it goes.
-        for p, record in zip(placements, sections["Compass placements"], strict=True):
-            if not p.family_wide:
-                continue
-            record[REVIEW_FLAG] = (
-                "This placement is about the family as a whole, which includes children this "
-                "person has no link to. Check it, and take this note out, before the copy is sent."
-            )
-            flagged += 1
-    elif restricted:
-        flagged += len(placements)
-
-    complaints = list(
-        Complaint._base_manager.filter(school=school, family=family, raised_by=parent)
-        .select_related("point_of_contact")
-        .order_by("received_at", "pk")
-    )
-    sections["Complaints"] = [
-        {**_record(c, COMPLAINT_FIELDS), "Point of contact": _staff_name(c.point_of_contact)}
-        for c in complaints
-    ]
-    if restricted:
-        # Every record given to a restricted person is touched by what the restriction
-        # withholds (family-wide placements included): each carries its words for the lead.
-        flagged += len(complaints)
-        for title in ("Family", "Contacts", "Meetings", "Compass placements", "Complaints"):
-            for record in sections.get(title, []):
+    flagged = 0
+    records_covered: list = []
+    for export in family_records.exports():
+        part = export.build(asker)
+        sections[export.title] = part.records
+        withheld.extend(part.withheld)
+        records_covered.extend(part.covered)
+        flagged += part.flagged
+        if restricted:
+            # Every record given to a restricted person is touched by what the restriction
+            # withholds (family-wide placements included): each carries its words for the lead.
+            flagged += len(part.records)
+            for record in part.records:
                 record[REVIEW_FLAG] = flag
+    if restricted:
+        for record in sections.get("Family", []):
+            record[REVIEW_FLAG] = flag
 
-    covered = [parent, *contacts, *kept_meetings, *placements, *complaints]
+    covered = [parent, *records_covered]
     if family_included:
         covered.append(family)
     sections["When these records were viewed, printed or exported"] = _access_rows(
@@ -375,7 +220,7 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     )
     export = {
         "About this copy": {
-            "Prepared on": _value(timezone.now()),
+            "Prepared on": value_in_words(timezone.now()),
             "School": school.name,
             "Who it is about": parent.full_name,
             "What it holds": "What this school's Parent Compass records hold about you and the "
@@ -395,59 +240,6 @@ def subject_access_build(*, parent: ParentCarer, school) -> SubjectAccess:
     )
 
 
-def _meeting(m: Meeting, parent: ParentCarer) -> dict:
-    mine = m.mine[0] if m.mine else None
-    return {
-        **_record(m, MEETING_FIELDS),
-        "Chair": _staff_name(m.chair),
-        "Your invitation": mine.get_response_display() if mine else "",
-        "You attended": _value(mine.attended) if mine else "",
-        "What was said": [
-            {"Section": c.get_section_display(), "Who": c.party, "What they said": c.words}
-            for c in m.contributions.all()
-        ],
-        "Scaling": [
-            {"Who": s.party, "Now (0-10)": s.score, "One point higher": s.one_point_higher}
-            for s in m.scaling.all()
-        ],
-        "Partner agencies": [
-            {"Organisation": a.organisation, "Role": a.role} for a in m.agencies.all()
-        ],
-        # A step owned by another parent is about them, not this person.
-        "Next steps": [
-            {
-                "Step": a.what,
-                "Who does it": a.owner_name,
-                "By when": _value(a.due_on),
-                "Status": a.get_status_display(),
-                "How it is going": a.progress_note,
-            }
-            for a in m.action_points.all()
-            if not (a.owner_kind == a.OwnerKind.PARENT and a.owner_parent_id != parent.pk)
-            and not (a.owner_kind == a.OwnerKind.CHILD and a.owner_child_id not in _child_ids(m))
-        ],
-    }
-
-
-def _child_ids(m: Meeting) -> set[int]:
-    return {c.pk for c in m.children.all()}
-
-
-def _placement(p: Placement, parent: ParentCarer) -> dict:
-    record = {**_record(p, PLACEMENT_FIELDS), "Placed by": _staff_name(p.placed_by)}
-    parents = [x.pk for x in p.parents.all()]
-    p.family_wide = not parents
-    record["About"] = (
-        "You"
-        if parents == [parent.pk]
-        else ("The family as a whole" if not parents else "You and others in the family")
-    )
-    # The parent's own view is theirs only when the placement is about them alone.
-    if parents == [parent.pk] and p.parent_words:
-        record["Your own view"] = p.parent_words
-    return record
-
-
 def _access_rows(school, family, covered) -> list[dict]:
     types = ContentType.objects.get_for_models(*covered, for_concrete_models=True)
     by_type: dict[int, list[int]] = {}
@@ -464,7 +256,7 @@ def _access_rows(school, family, covered) -> list[dict]:
     )
     return [
         {
-            "When": _value(row.at),
+            "When": value_in_words(row.at),
             "What was done": row.get_action_display(),
             "Record": f"{capfirst(row.content_type.name)} #{row.object_id}",
         }

@@ -7,8 +7,8 @@ import re
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from families.access import require_family_worker
 from families.choosers import families_to_choose, matches
-from families.views.access import _require_family_worker
 from portal.lib.limits import parse_id
 
 FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
@@ -17,7 +17,7 @@ FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 @require_POST
 def family_choose(request):
     """The families this user may see matching what was typed, as radio buttons."""
-    _require_family_worker(request)
+    require_family_worker(request)
     school = request.school
     name = request.POST.get("field", "")
     name = name if FIELD_NAME.match(name) else "family"

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
+from families.access import family_for
 from families.forms import ContactForm
 from families.models import Contact, ContactAmendment
 from families.services import contact_amend, contact_edit, contact_log, contact_withdraw
-from families.views.access import _get_contact_for_user, _get_family_for_user
+from families.views.access import _get_contact_for_user
 from guidance import hints
 from portal.forms import amendment_form
 from portal.lib import conflicts, once, saving
@@ -57,7 +58,7 @@ def _chronology_url(family_id: int) -> str:
 @require_http_methods(["GET", "POST"])
 def contact_add(request, pk: int):
     """Log a contact with family `pk`: today, me and the family's parents filled in already."""
-    school_family = _get_family_for_user(request, pk, write=True)
+    school_family = family_for(request, pk, for_page=True)
     family = school_family.family
     if done := once.earlier(request):  # sent twice: the first one's contact is logged
         return redirect(done)

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
 from families import chronology, extensions
+from families.access import family_for
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import ChildParent, Contact, ParentCarer, Restriction, Tone, contacts_named
 from families.services import key_contact_set
-from families.views.access import _get_family_for_user
 from families.views.upkeep import upkeep_context
 from portal import access
 from portal.lib import conflicts, saving
@@ -94,7 +94,7 @@ def _chronology_filter(request, children=None) -> ChronologyFilter:
 
 def _visible_contacts(request, school_family):
     """This family's contacts the user may read. Callers hold a school_family from
-    _get_family_for_user, so the family is already visible: only confidentiality is left to
+    family_for, so the family is already visible: only confidentiality is left to
     check (repeating the family check added a semi-join whose cost grew with the authority)."""
     return Contact.objects.readable_by(request.user, request.school).filter(
         family_id=school_family.family_id
@@ -254,7 +254,7 @@ def _log_views(request, school_family, entries) -> None:
 @require_GET
 def family_detail(request, pk: int):
     """Strengths first, then the family's shape and preferences, then the chronology."""
-    school_family = _get_family_for_user(request, pk)
+    school_family = family_for(request, pk, for_page=True)
     children, elsewhere_count = _current_children(school_family)
     context = {
         "school_family": school_family,
@@ -318,7 +318,7 @@ def _back_to_the_dates(request, pk: int, chosen: ChronologyFilter, done: str):
 def family_export_csv(request, pk: int):
     """The chronology as a spreadsheet, as filtered on the page, holding only what this user
     may see: one row per entry (and per amendment), in plain text."""
-    school_family = _get_family_for_user(request, pk)
+    school_family = family_for(request, pk, for_page=True)
     chosen = _chronology_filter(request)
     if chosen.dates.errors:
         return _back_to_the_dates(request, pk, chosen, "downloaded")
@@ -339,7 +339,7 @@ def family_export_csv(request, pk: int):
 @require_GET
 def family_print(request, pk: int):
     """A printable chronology (the print stylesheet hides the site's chrome)."""
-    school_family = _get_family_for_user(request, pk)
+    school_family = family_for(request, pk, for_page=True)
     children = _children(school_family)
     chosen = _chronology_filter(request, children)
     if chosen.dates.errors:
@@ -365,9 +365,12 @@ def family_print(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def family_key_contact(request, pk: int):
     """Pastoral staff and headteachers name the family's key member of staff."""
-    school_family = _get_family_for_user(request, pk, write=True)
-    if not request.user.has_perm("families.set_key_contact", request.school):
-        raise PermissionDenied
+    school_family = family_for(
+        request,
+        pk,
+        may=lambda user, school: user.has_perm("families.set_key_contact", school),
+        for_page=True,
+    )
     form = KeyContactForm(request.POST or None, instance=school_family, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +407,7 @@ def _may_edit_strengths(request, school_family) -> bool:
 @require_http_methods(["GET", "POST"])
 def parent_preferences(request, pk: int, parent_pk: int):
     """The key contact, pastoral staff and headteachers keep a parent's preferences current."""
-    school_family = _get_family_for_user(request, pk, write=True)
+    school_family = family_for(request, pk, for_page=True)
     if not _may_edit_strengths(request, school_family):
         raise PermissionDenied
     # A parent of another family is a 404, like any record the user cannot see.
@@ -436,7 +439,7 @@ def parent_preferences(request, pk: int, parent_pk: int):
 @require_http_methods(["GET", "POST"])
 def family_strengths(request, pk: int):
     """The key contact, pastoral staff and headteachers record strengths and exceptions."""
-    school_family = _get_family_for_user(request, pk, write=True)
+    school_family = family_for(request, pk, for_page=True)
     if not _may_edit_strengths(request, school_family):
         raise PermissionDenied
     family = school_family.family

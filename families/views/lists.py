@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from families.access import require_family_worker
 from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily
-from families.views.access import _require_family_worker
 from families.views.paging import page_of
 from portal.lib.search import search_recall, search_remember
 
@@ -42,7 +42,7 @@ def _name_search(queryset, school, term: str):
 @require_GET
 def family_list(request):
     """The families this person works with, filtered and sorted, their own pupils' first."""
-    _require_family_worker(request)
+    require_family_worker(request)
     school = request.school
     term = _search_term(request)
     rows = (
@@ -73,7 +73,7 @@ def family_list(request):
 @require_POST
 def family_search(request):
     """Keep the name searched for in the session and show the list; an empty term clears it."""
-    _require_family_worker(request)
+    require_family_worker(request)
     form = FamilySearchForm(request.POST)
     term = form.cleaned_data["q"] if form.is_valid() else ""
     search_remember(request, SEARCH_SESSION_KEY, "" if "clear" in request.POST else term)

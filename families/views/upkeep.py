@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from families import upkeep
+from families.access import family_for
 from families.models import Child, ChildParent, ParentCarer
 from families.staff_records import Restriction
 from families.upkeep_forms import (
@@ -20,7 +21,6 @@ from families.upkeep_forms import (
     RestrictionForm,
     RestrictionLiftForm,
 )
-from families.views.access import _get_family_for_user
 from portal import access
 from portal.lib import conflicts, saving
 
@@ -53,7 +53,7 @@ def keepable_children(request, school_family):
 def _family_for_upkeep(request, pk: int):
     """The family (404 as for its page), and the children this user may keep up to date; 403
     if none."""
-    school_family = _get_family_for_user(request, pk, write=True)
+    school_family = family_for(request, pk, for_page=True)
     children = keepable_children(request, school_family)
     if not children.exists():
         raise PermissionDenied
@@ -175,9 +175,7 @@ def _common_last_name(children) -> str:
 
 def _restriction_target(request, pk: int, parent_pk: int):
     """The family, and one of its adults, for those who may record or lift a restriction."""
-    school_family = _get_family_for_user(request, pk, write=True)
-    if not access.may_record_restriction(request.user, request.school):
-        raise PermissionDenied
+    school_family = family_for(request, pk, may=access.may_record_restriction, for_page=True)
     parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
     links = (
         ChildParent.objects.filter(

@@ -1,20 +1,13 @@
-"""Fetch-and-authorise helpers used by every meetings view."""
+"""Fetching a meeting, a step or a follow-up for a request (a family:
+families.access.family_for)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from families.models import SchoolFamily
 from meetings.models import ActionPoint, FollowUp, Meeting
 from portal import access
-
-
-def _require_family_worker(request) -> None:
-    # Authority officers and administrators get 403 on lists: they may never open a family's
-    # meetings. Asked for one, they get 403 for their own school's, 404 for another's.
-    if request.school is None or not access.works_with_families(request.user, request.school):
-        raise PermissionDenied
 
 
 def _may_change(request, meeting: Meeting) -> bool:
@@ -24,21 +17,6 @@ def _may_change(request, meeting: Meeting) -> bool:
         chair_id=meeting.chair_id,
         staff_ids=[u.pk for u in meeting.staff.all()],
     )
-
-
-def _get_family_for_user(request, pk: int) -> SchoolFamily:
-    """The family `pk` at the current school if this user works with it; otherwise 404."""
-    if request.school is None or not access.works_with_families(request.user, request.school):
-        raise access.refusal(request.school, SchoolFamily.objects.filter(family_id=pk))
-    school_family = (
-        SchoolFamily.objects.visible_to(request.user, request.school)
-        .select_related("family", "school")
-        .filter(family_id=pk)
-        .first()
-    )
-    if school_family is None:
-        raise Http404("No such family.")
-    return school_family
 
 
 def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from families.access import family_for
 from guidance import hints
 from meetings import sending, services_held
 from meetings.forms_held import AttendanceForm, HeldMeetingForm, SummarySentForm
-from meetings.views.access import _get_family_for_user, _get_meeting_for_user
+from meetings.views.access import _get_meeting_for_user
 from meetings.views.after import _summary_not_ready
 from meetings.views.planning import _apply_errors
 from portal.lib import once, saving
@@ -27,7 +28,7 @@ def _detail_url(meeting, anchor: str = "") -> str:
 def meeting_add_held(request, family_pk: int):
     """Record a meeting already held with the family, with who was there; what each person
     said, scaling and next steps follow on the meeting's record, as for a planned meeting."""
-    school_family = _get_family_for_user(request, family_pk)
+    school_family = family_for(request, family_pk)
     family = school_family.family
     if done := once.earlier(request):  # sent twice: the first one recorded the meeting
         return redirect(done)

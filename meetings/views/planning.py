@@ -13,16 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from families.access import family_for, require_family_worker
 from families.labels import label_children
 from families.models import SchoolFamily
 from meetings import ics, sending, services
 from meetings.forms import AgencyForm, CancelForm, MeetingForm
 from meetings.models import ActionPoint, AgencyAttendee, Meeting
-from meetings.views.access import (
-    _get_family_for_user,
-    _get_meeting_for_user,
-    _require_family_worker,
-)
+from meetings.views.access import _get_meeting_for_user
 from portal import access
 from portal.lib import conflicts, letterhead, once, saving
 from portal.lib.limits import parse_id
@@ -44,7 +41,7 @@ MEETINGS_A_PAGE = 50
 @require_GET
 def meeting_list(request):
     """Meetings this person may see: coming up first, then those held, newest first."""
-    _require_family_worker(request)
+    require_family_worker(request)
     visible = Meeting.objects.visible_to(request.user, request.school)
     overdue = models.Count(
         "action_points",
@@ -87,7 +84,7 @@ def _complaint_id(request) -> int | None:
 @require_http_methods(["GET", "POST"])
 def meeting_add(request, family_pk: int):
     """Plan a meeting with a family; clashes are shown as warnings after saving."""
-    school_family = _get_family_for_user(request, family_pk)
+    school_family = family_for(request, family_pk)
     family = school_family.family
     if done := once.earlier(request):  # sent twice: the first one planned the meeting
         return redirect(done)
