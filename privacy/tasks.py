@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.lib.mail import header_safe
+from portal.lib import mail
 from portal.models import Membership, Role, School
 from privacy.retention import school_review
 
@@ -44,13 +41,9 @@ def retention_review_school(school_id: int) -> int:
         .values_list("user__email", flat=True)
     )
     if recipients:
-        body = render_to_string("privacy/retention_review_email.txt", {"review": review})
-        EmailMessage(
-            subject=f"Records past retention at {header_safe(school.name)}",
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=recipients,
-        ).send()
+        mail.send_templated(
+            template="privacy/retention_review_email", to=recipients, context={"review": review}
+        )
     return review.total
 
 

@@ -13,7 +13,7 @@ usual access rules apply. The subject holds only the school's name and a count.
 Each item put in an e-mail is stored as a ReminderSent row for that day in the same transaction
 as the sending, so a second run the same day (a retry, a second worker) sends nothing again;
 if sending fails, the transaction rolls back and the next run tries again. All the e-mails of a
-school go through one connection (send_mass_mail).
+school go through one connection (portal.lib.mail.send_all).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from families.models import Contact
 from meetings.models import ActionPoint, FollowUp, Meeting
+from portal.lib import mail
 from portal.lib.mail import header_safe
 from portal.models import Membership, School
 from reminders.models import ReminderSent
@@ -134,31 +134,28 @@ def _family_link(family_id: int) -> str:
     return settings.PORTAL_URL.rstrip("/") + reverse("families:family-detail", args=[family_id])
 
 
-def email_for(user, school: School, items: list[DueItem], day: dt.date) -> tuple[str, str]:
-    """(subject, body): no pupil, parent or family name, and no free text from the records."""
-    n = len(items)
-    name = header_safe(school.name)  # a line break in a subject would stop every e-mail
-    subject = f"Parent Compass: {n} thing{'s' if n != 1 else ''} due at {name}"
+def email_for(user, school: School, items: list[DueItem], day: dt.date):
+    """The reminder e-mail (templates/reminders/reminder_email*): no pupil, parent or family
+    name, and no free text from the records."""
     lines = [
-        f"Hello {user.first_name or user.get_username()},",
-        "",
-        f"At {name}, these are yours and due (or overdue):",
-        "",
+        {
+            "label": Kind(item.kind).label,
+            "when": _when(item.due_on, day),
+            "family_id": item.family_id,
+            "link": _family_link(item.family_id),
+        }
+        for item in sorted(items, key=lambda i: (i.due_on, i.kind, i.object_id))
     ]
-    for item in sorted(items, key=lambda i: (i.due_on, i.kind, i.object_id)):
-        label = Kind(item.kind).label
-        lines += [
-            f"- {label}, {_when(item.due_on, day)}: family reference {item.family_id}",
-            f"  {_family_link(item.family_id)}",
-        ]
-    lines += [
-        "",
-        "Names are left out of this e-mail on purpose: sign in through the links to see the "
-        "family and what was agreed.",
-        "You get at most one of these e-mails a day, and only when something is due. Once a "
-        "follow-up, step or review is marked done in Parent Compass it stops appearing.",
-    ]
-    return subject, "\n".join(lines)
+    return mail.templated(
+        template="reminders/reminder_email",
+        to=user.email,
+        context={
+            "greeting_name": user.first_name or user.get_username(),
+            "school_name": header_safe(school.name),
+            "count": len(items),
+            "items": lines,
+        },
+    )
 
 
 @transaction.atomic
@@ -186,8 +183,7 @@ def reminders_send(*, school: School, day: dt.date | None = None) -> ReminderRun
         if user is None or not user.email:
             run.skipped_staff.append(user_id)
             continue
-        subject, body = email_for(user, school, items, run.day)
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+        messages.append(email_for(user, school, items, run.day))
         for item in items:
             row = ReminderSent(
                 school=school,
@@ -199,7 +195,6 @@ def reminders_send(*, school: School, day: dt.date | None = None) -> ReminderRun
             row.full_clean(exclude=["school", "user"], validate_unique=False)
             sent.append(row)
     ReminderSent.objects.bulk_create(sent, batch_size=2000)
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    mail.send_all(messages)
     run.emails, run.items = len(messages), len(sent)
     return run

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from families.views.upkeep import upkeep_context
 from portal import access
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
+from portal.lib.spreadsheets import csv_response
 
 CONTACT_KIND = "contact"
 # The newest entries first; "Show older entries" adds as many again (the print and CSV exports
@@ -327,13 +326,11 @@ def family_export_csv(request, pk: int):
     )
     chosen.limit = MAX_LIMIT
     entries = chronology_entries(request, school_family, chosen)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="chronology-{pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(chronology.CSV_HEADER)
-    for row in chronology.export_rows(request, entries):
-        writer.writerow(chronology.csv_cells(row))
-    return response
+    return csv_response(
+        f"chronology-{pk}",
+        chronology.CSV_HEADER,
+        (chronology.csv_cells(row) for row in chronology.export_rows(request, entries)),
+    )
 
 
 @require_GET

@@ -21,6 +21,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal.lib.words import staff_name
+
 # A note written more than this long after the event shows when it was written.
 LATE_AFTER = timedelta(hours=24)
 REASON_MAX = 300
@@ -46,7 +48,7 @@ class HistoryAuthor(models.Model):
         """Who made this change, in words, even after their account was deleted."""
         user = self._state.fields_cache.get("history_user")
         if user is not None:
-            return user.get_full_name() or user.get_username()
+            return staff_name(user)
         if self.history_username:
             return f"{self.history_username} (account removed)"
         return "Unknown"
@@ -177,7 +179,7 @@ class Amendment(models.Model):
     @property
     def author(self) -> str:
         if self.by_id and self.by is not None:
-            return self.by.get_full_name() or self.by.get_username()
+            return staff_name(self.by)
         return f"{self.by_username} (account removed)" if self.by_username else "Unknown"
 
     def clean(self):

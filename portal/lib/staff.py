@@ -4,11 +4,9 @@ from django.contrib.auth import get_user_model
 
 from portal.access import FAMILY_ROLES
 from portal.lib.limits import IdChoiceField, IdMultipleChoiceField
+from portal.lib.words import staff_name
 
-
-def staff_name(user) -> str:
-    """A member of staff's name as shown to colleagues and families."""
-    return user.get_full_name() or user.get_username()
+__all__ = ["staff_name", "family_workers", "StaffChoiceField", "StaffMultipleChoiceField"]
 
 
 def family_workers(school):

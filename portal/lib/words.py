@@ -8,7 +8,10 @@ import datetime
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 
-from portal.lib.staff import staff_name
+
+def staff_name(user) -> str:
+    """A member of staff's name as shown to colleagues and families."""
+    return user.get_full_name() or user.get_username()
 
 
 def yes_no(value: bool) -> str:

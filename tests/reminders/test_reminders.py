@@ -139,7 +139,7 @@ def test_a_failed_send_leaves_nothing_marked_as_sent(cast, due, monkeypatch):
     def mail_server_down(*args, **kwargs):
         raise OSError("The mail server did not answer.")
 
-    monkeypatch.setattr("reminders.services.send_mass_mail", mail_server_down)
+    monkeypatch.setattr("portal.lib.mail.send_all", mail_server_down)
     with pytest.raises(OSError):
         reminders_send(school=cast.school)
     assert not ReminderSent.objects.exists()
@@ -168,10 +168,10 @@ def test_a_line_break_in_the_schools_name_does_not_stop_its_reminders(cast, due)
 
 def _failing_for(school_name):
     """A mail server that refuses one school's e-mails and sends the others'."""
-    from django.core.mail import send_mass_mail as real
+    from portal.lib.mail import send_all as real
 
     def send(messages, **kwargs):
-        if any(school_name in subject for subject, *_ in messages):
+        if any(school_name in message.subject for message in messages):
             raise OSError("The mail server did not answer.")
         return real(messages, **kwargs)
 
@@ -179,7 +179,7 @@ def _failing_for(school_name):
 
 
 def test_a_failed_send_is_reported_the_rest_still_go_and_the_command_fails(cast, due, monkeypatch):
-    monkeypatch.setattr("reminders.services.send_mass_mail", _failing_for("Riverside Primary"))
+    monkeypatch.setattr("portal.lib.mail.send_all", _failing_for("Riverside Primary"))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="failed for 1 of 2 school"):
         call_command("send_reminders", stdout=out, stderr=err)
@@ -191,7 +191,7 @@ def test_a_failed_send_is_reported_the_rest_still_go_and_the_command_fails(cast,
 
 
 def test_the_command_run_from_the_shell_exits_non_zero_when_a_send_fails(cast, due, monkeypatch):
-    monkeypatch.setattr("reminders.services.send_mass_mail", _failing_for("Riverside Primary"))
+    monkeypatch.setattr("portal.lib.mail.send_all", _failing_for("Riverside Primary"))
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "send_reminders", "--skip-checks"]).execute()
     assert exited.value.code == 1
