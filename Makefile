@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt bench setup assets lock
+.PHONY: run test lint fmt types bench setup assets lock
 
 setup:
 	@scripts/bootstrap.sh
@@ -13,6 +13,10 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# The type checker over the files listed in pyproject.toml [tool.mypy] (make test runs it too).
+types: setup
+	DEBUG=true DATABASE_URL="sqlite:////tmp/parent-compass-mypy.sqlite3" .venv/bin/mypy
 
 fmt: setup
 	.venv/bin/ruff check --fix .

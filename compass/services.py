@@ -155,14 +155,19 @@ def placement_record(
             "" if confidentiality == Contact.Confidentiality.SCHOOL else confidentiality_reason
         ),
     )
-    if placement.has_parent_view and None not in (parent_communication, parent_access):
+    if (
+        placement.has_parent_view
+        and parent_communication is not None
+        and parent_access is not None
+        and parent_attitude is not None
+    ):
         px, py = point_for(parent_communication, parent_access, parent_attitude)
         parent_region = region_for(regions, px, py)
         if parent_region is not None:
             placement.parent_region_key = parent_region.key
             placement.parent_region_label = parent_region.label
     placement.full_clean()
-    placement._history_user = placed_by
+    records.history_by(placement, placed_by)
     placement.save()
     parents = list(parents)
     if any(p.family_id != family.pk for p in parents):

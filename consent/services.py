@@ -11,6 +11,7 @@ from django.utils import timezone
 from consent.models import Consent
 from families.models import Child, Family, ParentCarer, SchoolFamily
 from portal import access
+from portal.lib import records
 from portal.models import School
 
 
@@ -55,7 +56,7 @@ def consent_record(
             raise ValidationError("Only this family's pupils at this school can be chosen.")
         consent.given_by_child, consent.given_by_name = given_by, given_by.full_name
     consent.full_clean()
-    consent._history_user = recorded_by
+    records.history_by(consent, recorded_by)
     consent.save()
     return consent
 
@@ -89,6 +90,6 @@ def consent_withdraw(
     if errors:
         raise ValidationError(errors)
     consent.full_clean()
-    consent._history_user = recorded_by
+    records.history_by(consent, recorded_by)
     consent.save()
     return consent

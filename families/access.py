@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from families.models import SchoolFamily
 from portal import access
+from portal.http import SchoolRequest
 from portal.models import School
 
 
-def require_family_worker(request: HttpRequest) -> School:
+def require_family_worker(request: SchoolRequest) -> School:
     """The current school, if this user works with its families; 403 otherwise (lists: an
     authority officer or administrator never opens a family's records)."""
     if request.school is None or not access.works_with_families(request.user, request.school):
@@ -30,7 +31,7 @@ def require_family_worker(request: HttpRequest) -> School:
 
 
 def family_for(
-    request: HttpRequest,
+    request: SchoolRequest,
     pk: int,
     *,
     may: Callable[[object, School], bool] | None = None,

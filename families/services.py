@@ -195,7 +195,7 @@ def contact_log(
         or not completes.follow_up_is_open
     ):
         raise ValidationError("That follow-up is not open for this family.")
-    contact._history_user = staff
+    records.history_by(contact, staff)
     contact.save()
     contact.parents.set(parents)
     contact.children.set(children)
@@ -231,7 +231,7 @@ def contact_edit(
         contact.staff = staff
     _contact_apply(contact, fields)
     _contact_check(contact, parents=parents, children=children, named_staff=named_staff)
-    contact._history_user = editor
+    records.history_by(contact, editor)
     contact.save()
     contact.parents.set(parents)
     contact.children.set(children)
@@ -249,7 +249,7 @@ def key_contact_set(*, school_family: SchoolFamily, key_contact, changed_by) -> 
         )
     school_family.key_contact = key_contact
     school_family.full_clean()
-    school_family._history_user = changed_by
+    records.history_by(school_family, changed_by)
     school_family.save(update_fields=["key_contact"])
     return school_family
 

@@ -451,7 +451,7 @@ def meeting_record(
         meeting.status = Meeting.Status.HELD
         meeting.held_at = timezone.now()
     meeting.full_clean()
-    meeting._history_user = recorded_by
+    records.history_by(meeting, recorded_by)
     meeting.save()
     if meeting.previous_id:
         # Saved, not a queryset update, so the edit history records the change of status.
@@ -460,7 +460,7 @@ def meeting_record(
         ).first()
         if previous is not None:
             previous.status = Meeting.Status.REVIEWED
-            previous._history_user = recorded_by
+            records.history_by(previous, recorded_by)
             previous.save(update_fields=["status", "updated_at"])
     return meeting
 
@@ -491,7 +491,7 @@ def follow_up_schedule(
 
     if not access.works_with_families(owner, meeting.school):
         raise ValidationError({"owner": "The person following up must work at this school."})
-    open_points = list(meeting.action_points.open())
+    open_points = list(ActionPoint.objects.filter(meeting=meeting).open())
     today = timezone.localdate()
     if due_on is None:
         due_on = min((p.due_on for p in open_points), default=today + datetime.timedelta(days=7))
@@ -532,17 +532,17 @@ def follow_up_log(
         staff=staff,
         parents=parents,
         children=list(meeting.children.all()),
-        channel=CONTACT_CHANNEL[follow_up.channel],
+        channel=CONTACT_CHANNEL[FollowUp.Channel(follow_up.channel)],
         purpose=Contact.Purpose.FOLLOW_UP,
         level=Level.ENHANCED,
         tone=tone,
         summary=summary,
         confidentiality=meeting.confidentiality,
         confidentiality_reason=meeting.confidentiality_reason,
-        **(
-            {"named_staff": [meeting.chair, *meeting.staff.all()]}
+        named_staff=(
+            [meeting.chair, *meeting.staff.all()]
             if meeting.confidentiality == Contact.Confidentiality.NAMED
-            else {}
+            else ()
         ),
     )
     checked = {p.pk: p for p in follow_up.action_points.all()}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from typing import Any
 
 import rules
 from django.contrib.auth import get_user_model
@@ -158,16 +159,13 @@ def met_at_meetings(user, school):
     from django.apps import apps
     from django.db.models import Exists, OuterRef, Q
 
-    meetings = apps.get_model("meetings", "Meeting").objects.filter(
-        school=school, family=OuterRef("family")
-    )
+    # Read by name: the policy imports no feature app (meetings is above it).
+    meeting_model: Any = apps.get_model("meetings", "Meeting")
+    step_model: Any = apps.get_model("meetings", "ActionPoint")
+    meetings = meeting_model.objects.filter(school=school, family=OuterRef("family"))
     meetings = meetings.exclude(status="cancelled")
-    steps = apps.get_model("meetings", "ActionPoint").objects.filter(
-        meeting=OuterRef("pk"), owner_staff=user
-    )
-    present = apps.get_model("meetings", "Meeting").staff_present.through.objects.filter(
-        meeting=OuterRef("pk"), user=user
-    )
+    steps = step_model.objects.filter(meeting=OuterRef("pk"), owner_staff=user)
+    present = meeting_model.staff_present.through.objects.filter(meeting=OuterRef("pk"), user=user)
     return Exists(meetings.filter(Q(chair=user) | Q(staff=user) | Exists(present) | Exists(steps)))
 
 
@@ -368,16 +366,14 @@ def _stored_perm(perm: str, user_column: tuple) -> RawSQL:
         Group.permissions.field,
         users.groups.field,
     )
-    p, ct, up, gp, ug = (
-        name(table._meta.db_table)
-        for table in (
-            Permission,
-            ContentType,
-            user_perm.remote_field.through,
-            group_perm.remote_field.through,
-            user_group.remote_field.through,
-        )
+    tables: tuple[Any, ...] = (
+        Permission,
+        ContentType,
+        user_perm.remote_field.through,
+        group_perm.remote_field.through,
+        user_group.remote_field.through,
     )
+    p, ct, up, gp, ug = (name(table._meta.db_table) for table in tables)
     up_user, up_perm = name(user_perm.m2m_column_name()), name(user_perm.m2m_reverse_name())
     gp_group, gp_perm = name(group_perm.m2m_column_name()), name(group_perm.m2m_reverse_name())
     ug_user, ug_group = name(user_group.m2m_column_name()), name(user_group.m2m_reverse_name())

@@ -53,6 +53,8 @@ class Erasure:
         """This kind's rows at `school` for the families `family_ids`."""
         if self.for_families is not None:
             return self.for_families(school, list(family_ids))
+        if self.records is None:
+            raise ValueError(f"Erasure {self.key!r} gives neither records nor for_families.")
         return self.records(school).filter(**{f"{self.family_field}__in": family_ids})
 
 

@@ -73,7 +73,7 @@ def membership_needs_confirmation(*, before: Membership | None, after: Membershi
         return True
     if (before.user_id, before.school_id) != (after.user_id, after.school_id):
         return True
-    return ROLE_RANK[after.role] > ROLE_RANK[before.role]
+    return ROLE_RANK[Role(after.role)] > ROLE_RANK[Role(before.role)]
 
 
 @transaction.atomic

@@ -101,7 +101,7 @@ def _erase(queryset, *, run, school, family_id, stage, erased) -> int:
     """Deletes `queryset` and everything that cascades from it, logging each row's kind and id."""
     collector = Collector(using=queryset.db, origin=queryset)
     collector.collect(queryset)
-    found: list[tuple[type, set]] = []
+    found: list[tuple[type[models.Model], set]] = []
     for model, instances in collector.data.items():
         ids = {obj.pk for obj in instances}
         erased.setdefault(model, set()).update(ids)
@@ -182,7 +182,11 @@ def retention_erase(
             try:
                 run.erased += _erase_family(run, review, family_id)
             except (ProtectedError, RestrictedError) as error:
-                found = getattr(error, "protected_objects", None) or error.restricted_objects
+                found = (
+                    error.protected_objects
+                    if isinstance(error, ProtectedError)
+                    else error.restricted_objects
+                )
                 blockers = sorted({obj._meta.label for obj in found})
                 logger.warning(
                     "Erasure run %s: family %s at school %s kept whole; protected by %s",

@@ -9,7 +9,8 @@ tools="$(mktemp -d)"
 trap 'rm -rf "$tools"' EXIT
 .venv/bin/python -m venv "$tools"
 "$tools/bin/python" -m pip install --quiet "pip-tools>=7.5,<8"
-compile=("$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras "$@")
+compile=("$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras
+    --no-emit-index-url --no-emit-find-links "$@")
 "${compile[@]}" --output-file requirements/base.lock pyproject.toml
 "${compile[@]}" --extra dev --output-file requirements/dev.lock pyproject.toml
 echo "Lock files written: requirements/base.lock (to deploy) and requirements/dev.lock (make run, make test)."

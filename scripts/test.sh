@@ -10,6 +10,9 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+echo "== types: mypy over the access policy, every services.py and the newer apps"
+DEBUG=true DATABASE_URL="sqlite:////tmp/parent-compass-mypy.sqlite3" .venv/bin/mypy
+
 # A dependency audit that could not run says so again as the very last lines (see the trap).
 audit_note="$(mktemp)"
 smoke_dir="$(mktemp -d)"

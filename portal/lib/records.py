@@ -98,6 +98,12 @@ class Withdrawable(models.Model):
         return self.withdrawn_at is not None
 
 
+def history_by(record: models.Model, user) -> None:
+    """Name `user` as the author of the next save of `record` in its edit history (the
+    attribute simple-history reads; set here so that no other module spells it)."""
+    setattr(record, "_history_user", user)  # noqa: B010
+
+
 def current_manager(queryset_class: type[models.QuerySet], **also_require):
     """A manager of `queryset_class` that leaves out withdrawn rows.
 
@@ -115,7 +121,7 @@ def current_manager(queryset_class: type[models.QuerySet], **also_require):
     return CurrentManager()
 
 
-def withdraw(record: Withdrawable, *, by, reason: str) -> Withdrawable:
+def withdraw[W: Withdrawable](record: W, *, by, reason: str) -> W:
     """Mark `record` withdrawn by `by` for `reason`; its history records who did it."""
     reason = (reason or "").strip()
     if record.is_withdrawn:
@@ -128,7 +134,7 @@ def withdraw(record: Withdrawable, *, by, reason: str) -> Withdrawable:
     record.withdrawn_by = by
     record.withdrawn_reason = reason
     record.full_clean()
-    record._history_user = by
+    history_by(record, by)
     record.save()
     return record
 
@@ -194,7 +200,7 @@ class Amendment(models.Model):
             raise ValidationError(errors)
 
 
-def amendment_add(amendment: Amendment, *, by) -> Amendment:
+def amendment_add[A: Amendment](amendment: A, *, by) -> A:
     """Save a new amendment by `by` (callers wrap this in their transaction)."""
     amendment.by = by
     amendment.by_username = by.get_username()
@@ -202,6 +208,6 @@ def amendment_add(amendment: Amendment, *, by) -> Amendment:
     if not amendment.disputed:
         amendment.parent_view = ""
     amendment.full_clean()
-    amendment._history_user = by
+    history_by(amendment, by)
     amendment.save()
     return amendment
