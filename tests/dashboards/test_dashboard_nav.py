@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("compass_defaults")
 @pytest.fixture(autouse=True)
 def _registered(time_machine):
     time_machine.move_to(NOW, tick=False)
-    register_dashboard()  # normally from CompassConfig.ready(); registering twice is harmless
+    register_dashboard()  # normally from DashboardsConfig.ready(); registering twice is harmless
 
 
 def _nav(body):

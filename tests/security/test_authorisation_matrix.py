@@ -422,6 +422,11 @@ COMPASS_ROWS = [
     R("compass:family-compass", family_pk, FAMILY_READ),
     R("compass:placement-add", family_pk, FAMILY_READ, method="FORM"),
     R("compass:placement-withdraw", lambda s: {"pk": s.placement.pk}, WITHDRAW, method="FORM"),
+    # The full list behind the home page's "Review placement".
+    R("compass:placement-reviews", None, "200 200 200 403 403"),
+]
+
+DASHBOARDS_ROWS = [
     R("dashboards:dashboard", None, DASHBOARD),
     R("dashboards:dashboard-movement", None, DASHBOARD),
     R("dashboards:dashboard-contacts", None, DASHBOARD),
@@ -441,7 +446,7 @@ COMPASS_ROWS = [
         )
     ),
     R("dashboards:dashboard-csv", {"table": "nonsense"}, "403 404 404 403 403", variant="unknown"),
-    # The full lists behind "Needing attention" and the home page's "Review placement".
+    # The full lists behind "Needing attention".
     *(
         R("dashboards:dashboard-attention-list", {"which": which}, DASHBOARD, variant=which)
         for which in ("no_positive", "due_contact", "review_due")
@@ -452,7 +457,6 @@ COMPASS_ROWS = [
         "403 404 404 403 403",
         variant="unknown",
     ),
-    R("compass:placement-reviews", None, "200 200 200 403 403"),
     R("dashboards:my-contacts", None, "200 200 200 403 403"),
     R("dashboards:authority", None, "403 403 403 200 403"),
     R("dashboards:authority-csv", {"table": "regions"}, "403 403 403 200 403", variant="regions"),
@@ -747,6 +751,7 @@ GROUPS = {
     "portal": PORTAL_ROWS,
     "families": FAMILIES_ROWS,
     "compass": COMPASS_ROWS,
+    "dashboards": DASHBOARDS_ROWS,
     "meetings": MEETINGS_ROWS,
     "consent": CONSENT_ROWS,
     "audit": AUDIT_ROWS,
