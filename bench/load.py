@@ -163,7 +163,7 @@ def _virtual_user(n, plan, password, args, log, acked, lock):
         return
     reads = [("home", reverse("home"))]
     if plan["head"]:
-        reads += [("school dashboard", reverse("compass:dashboard"))] * 3
+        reads += [("school dashboard", reverse("dashboards:dashboard"))] * 3
     else:
         reads += [("family list", reverse("families:family-list") + "?sort=quiet")]
         reads += [

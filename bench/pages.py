@@ -236,8 +236,8 @@ def requests_for(size: Size) -> dict[str, tuple | None]:
             _url("families:contact-add", size.family_id),
             "contact",
         ),
-        "school dashboard": ("headteacher", "get", _url("compass:dashboard"), None),
-        "authority dashboard": ("officer", "get", _url("compass:authority"), None),
+        "school dashboard": ("headteacher", "get", _url("dashboards:dashboard"), None),
+        "authority dashboard": ("officer", "get", _url("dashboards:authority"), None),
         SHELL: ("headteacher", "get", _url("school-switch"), None),
     }
     return {page: (row if row[2] else None) for page, row in table.items()}

@@ -129,8 +129,8 @@ def _rollup_seconds(sizes) -> dict:
     """How long the monthly rollup refresh takes for one school, and for the larger authority."""
     import time
 
+    from families.rollups import rollup_refresh
     from portal.models import School
-    from scale.services import rollup_refresh
 
     out = {}
     for size in sizes:

@@ -44,7 +44,3 @@ class CompassConfig(AppConfig):
         from compass.getting_started import setup_panel
 
         register_panel(HomePanel(template="compass/setup_panel.html", render=setup_panel, order=5))
-        # The headteacher's and the authority's dashboards (compass/views_dashboard.py).
-        from compass.views_dashboard import register_dashboard
-
-        register_dashboard()

@@ -10,8 +10,9 @@ import datetime
 
 from django.utils import timezone
 
-from compass.dashboard import regions_for, selfevaluation_record
-from compass.models import SelfEvaluation
+from dashboards.figures import regions_for
+from dashboards.models import SelfEvaluation
+from dashboards.selfevaluation import selfevaluation_record
 from demo import schools as demo_schools
 from portal.lib.terms import year_containing
 from portal.models import Membership, Role, School

@@ -923,5 +923,8 @@ class ContactRhythm(models.Model):
 # The importer's bookkeeping lives in its own module; importing it here registers the model.
 from families.import_runs import ImportRun  # noqa: E402, F401
 
+# Each school's contacts counted by month, for the authority figures (families/rollups.py).
+from families.rollups import ContactMonthRollup, ContactRollupRun  # noqa: E402, F401
+
 # Restrictions as records, and the fields staff changed in the portal (families/upkeep.py).
 from families.staff_records import Restriction, StaffChange  # noqa: E402, F401

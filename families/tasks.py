@@ -1,5 +1,5 @@
 """Background work for families: a CSV import run (dry run or import), so that a file of tens of
-thousands of rows never runs inside a web request."""
+thousands of rows never runs inside a web request; and the nightly monthly contact rollup."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from families import importer
 from families.import_runs import ImportRun
+from families.rollups import rollup_refresh
+from portal.models import School
 
 logger = logging.getLogger("families")
 
@@ -111,3 +113,19 @@ def import_run_execute(run_id: int) -> str:
 def import_run_process(run_id: int) -> str:
     """Processes one import run (families.ImportRun) in the background."""
     return import_run_execute(run_id)
+
+
+@task
+def rollup_refresh_school(school_id: int) -> int:
+    """Refresh one school's monthly contact rollup; returns the number of months."""
+    school = School.objects.filter(pk=school_id).first()
+    return 0 if school is None else rollup_refresh(school=school)
+
+
+@task
+def rollups_refresh_all() -> int:
+    """Queue a refresh for every school (run nightly, e.g. from cron); returns how many."""
+    ids = list(School.objects.values_list("pk", flat=True))
+    for school_id in ids:
+        rollup_refresh_school.enqueue(school_id)
+    return len(ids)

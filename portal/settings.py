@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "families",
     "compass",
     "meetings",
+    "dashboards",
     "consent",
     "audit",
     "privacy",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
+    path("compass/", include("dashboards.urls")),
     path("meetings/", include("meetings.urls")),
     path("consent/", include("consent.urls")),
     path("audit/", include("audit.urls")),

@@ -347,7 +347,7 @@ def generate(
             current_regions_refresh(school=school)
         lap("family summaries")
 
-    from scale.services import rollup_refresh
+    from families.rollups import rollup_refresh
 
     for school in school_objs:
         rollup_refresh(school=school)

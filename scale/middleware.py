@@ -9,13 +9,13 @@ from scale.routers import _reading_dashboard
 # Aggregate pages only: none of them shows a contact that was logged a second ago.
 DASHBOARD_VIEWS = frozenset(
     {
-        "compass:dashboard",
-        "compass:dashboard-movement",
-        "compass:dashboard-contacts",
-        "compass:dashboard-attention",
-        "compass:dashboard-csv",
-        "compass:authority",
-        "compass:authority-csv",
+        "dashboards:dashboard",
+        "dashboards:dashboard-movement",
+        "dashboards:dashboard-contacts",
+        "dashboards:dashboard-attention",
+        "dashboards:dashboard-csv",
+        "dashboards:authority",
+        "dashboards:authority-csv",
     }
 )
 

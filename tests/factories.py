@@ -267,7 +267,7 @@ class CompassRegionFactory(factory.django.DjangoModelFactory):
 
 class SelfEvaluationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "compass.SelfEvaluation"
+        model = "dashboards.SelfEvaluation"
 
     school = factory.SubFactory(SchoolFactory)
     target_year = 2029
@@ -275,7 +275,7 @@ class SelfEvaluationFactory(factory.django.DjangoModelFactory):
 
 class RegionTargetFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "compass.RegionTarget"
+        model = "dashboards.RegionTarget"
 
     evaluation = factory.SubFactory(SelfEvaluationFactory)
     region_key = "positive-partners"
@@ -352,7 +352,7 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
 
 class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "scale.ContactMonthRollup"
+        model = "families.ContactMonthRollup"
 
     school = factory.SubFactory(SchoolFactory)
     month = datetime.date(2026, 9, 1)
@@ -360,7 +360,7 @@ class ContactMonthRollupFactory(factory.django.DjangoModelFactory):
 
 class ContactRollupRunFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "scale.ContactRollupRun"
+        model = "families.ContactRollupRun"
 
     school = factory.SubFactory(SchoolFactory)
     refreshed_at = factory.LazyFunction(timezone.now)

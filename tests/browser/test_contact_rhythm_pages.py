@@ -57,7 +57,7 @@ def test_headteacher_sets_the_rhythm_and_the_key_contacts_panel_follows(
     expect(panel).to_contain_text("enhanced level, at least every 2 weeks")
     _sound_at_phone_and_tablet(page, screenshot, "home panel")
 
-    page.goto(reverse("compass:dashboard-attention"))
+    page.goto(reverse("dashboards:dashboard-attention"))
     page.get_by_role("link", name="Change how often each level hears from us").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How often families hear from us")
     _sound_at_phone_and_tablet(page, screenshot, "setting")

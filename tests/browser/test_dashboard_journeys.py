@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import checks
-from tests.compass.dashboard_data import populate
+from tests.dashboards.dashboard_data import populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("compass_defaults")]
 REPAINT_BUDGET_MS = 200

@@ -15,7 +15,7 @@ from meetings.models import Meeting, MeetingParent
 from portal.models import Role
 from tests import factories
 from tests.browser import checks
-from tests.compass.dashboard_data import populate
+from tests.dashboards.dashboard_data import populate
 from tests.families.conftest import make_family
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("compass_defaults")]
@@ -172,7 +172,7 @@ def test_headteachers_dashboard_and_erase_pages_fit(cast, sign_in, page, screens
     populate(cast.school, 8, [cast.teacher, cast.pastoral])
     _past_retention(cast)
     sign_in(cast.headteacher)
-    page.goto(reverse("compass:dashboard"))
+    page.goto(reverse("dashboards:dashboard"))
     _sweep(page, screenshot, "dashboard", js_budget=checks.DASHBOARD_JS_BUDGET)
     assert page.locator("main svg").count() >= 1
     for name in ("dashboard-movement", "dashboard-contacts", "dashboard-attention"):
@@ -204,5 +204,5 @@ def test_chooser_and_authority_pages_fit(cast, sign_in, page, screenshot):
     page.goto(reverse("home"))
     expect(page.locator("main")).to_contain_text("Riverside Council")
     _sweep(page, screenshot, "authority home")
-    page.goto(reverse("compass:authority"))
+    page.goto(reverse("dashboards:authority"))
     _sweep(page, screenshot, "authority figures", js_budget=checks.DASHBOARD_JS_BUDGET)

@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from compass import dashboard as figures
 from compass.drawing import last_move, movement
 from compass.models import point_for
+from dashboards import figures
 from families.models import SchoolFamily
 from tests import factories
 from tests.compass import svg_check
@@ -211,7 +211,7 @@ def test_the_dashboard_draws_the_school_compass_beside_its_bars_in_the_same_colo
     factories.SchoolFamilyFactory(school=cast.school)  # never placed
     client = login(cast.headteacher)
     with django_assert_max_num_queries(40):
-        text = client.get(reverse("compass:dashboard")).text
+        text = client.get(reverse("dashboards:dashboard")).text
     section = text[text.index('data-testid="school-compass"') :]
     (svg,) = svg_check.svgs(section)
     counts = {

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from compass.dashboard import LIST_LIMIT
 from compass.prompts import PANEL_LIMIT
+from dashboards.figures import LIST_LIMIT
 from families.services import contact_log
 from tests import factories
 
@@ -86,8 +86,8 @@ def test_a_needing_attention_list_cut_short_links_to_all_of_it(
 ):
     _families(cast, LIST_LIMIT + 2)
     client = login(cast.headteacher)
-    attention = client.get(reverse("compass:dashboard-attention")).text
-    url = reverse("compass:dashboard-attention-list", args=["review_due"])
+    attention = client.get(reverse("dashboards:dashboard-attention")).text
+    url = reverse("dashboards:dashboard-attention-list", args=["review_due"])
     assert f'<a href="{url}?">See all {LIST_LIMIT + 2}</a>' in attention
     with django_assert_max_num_queries(14):
         first = client.get(url)
@@ -105,13 +105,13 @@ def test_the_full_attention_list_keeps_the_dashboard_filters(cast, login):
     ours = factories.SchoolFamilyFactory(school=cast.school, family__name="Family Oak")
     factories.ChildFactory(school=cast.school, family=ours.family, class_group=group)
     _families(cast, 3)
-    url = reverse("compass:dashboard-attention-list", args=["no_positive"])
+    url = reverse("dashboards:dashboard-attention-list", args=["no_positive"])
     page = login(cast.headteacher).get(url + f"?class_group={group.pk}")
     assert [row["family__name"] for row in page.context["page"].object_list] == ["Family Oak"]
 
 
 def test_an_unknown_list_is_404_and_a_teacher_is_refused(cast, login):
-    url = reverse("compass:dashboard-attention-list", args=["nonsense"])
+    url = reverse("dashboards:dashboard-attention-list", args=["nonsense"])
     assert login(cast.headteacher).get(url).status_code == 404
-    url = reverse("compass:dashboard-attention-list", args=["due_contact"])
+    url = reverse("dashboards:dashboard-attention-list", args=["due_contact"])
     assert login(cast.teacher).get(url).status_code == 403

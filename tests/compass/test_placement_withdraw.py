@@ -7,7 +7,7 @@ from django.urls import reverse
 from compass.models import Placement
 from compass.services import placement_withdraw
 from tests import factories
-from tests.compass.dashboard_data import NOW, family_at, place
+from tests.dashboards.dashboard_data import NOW, family_at, place
 
 pytestmark = pytest.mark.usefixtures("compass_defaults")
 
@@ -87,7 +87,7 @@ def test_the_dashboard_counts_the_placement_before_a_withdrawn_one(login, cast, 
     place(sf, NOW.replace(month=9), (1, 1, 1), by=cast.teacher)
     wrong = place(sf, NOW.replace(month=10), (4, 4, 4), by=cast.teacher)
     placement_withdraw(placement=wrong, withdrawn_by=cast.headteacher, reason="Wrong family.")
-    response = login(cast.headteacher).get(reverse("compass:dashboard"))
+    response = login(cast.headteacher).get(reverse("dashboards:dashboard"))
     rows = {row.key: row.count for row in response.context["rows"]}
     assert rows["north-east"] == 0
     assert rows["south-west"] == 1

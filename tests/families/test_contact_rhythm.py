@@ -21,7 +21,7 @@ NOW = datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)
 HOME = reverse("home")
 LIST = reverse("families:family-list")
 SETTING = reverse("families:contact-rhythm")
-ATTENTION = reverse("compass:dashboard-attention")
+ATTENTION = reverse("dashboards:dashboard-attention")
 
 
 def _family(cast, name, *, level=None, last_contact_weeks=None, key_contact=None):
@@ -167,7 +167,7 @@ def test_family_list_filter_is_one_query_whatever_the_rows(
 @time_machine.travel(NOW, tick=False)
 def test_dashboard_needing_attention_counts_families_due_for_their_level(cast, login, families):
     client = login(cast.headteacher)
-    text = client.get(reverse("compass:dashboard")).text
+    text = client.get(reverse("dashboards:dashboard")).text
     assert "6 weeks" not in text
     assert "<strong>4</strong> are due a contact for their communication level" in text
     assert "general every 13 weeks, enhanced every 2 weeks, intensive every week" in text
@@ -184,13 +184,13 @@ def test_dashboard_needing_attention_counts_families_due_for_their_level(cast, l
 
 @time_machine.travel(NOW, tick=False)
 def test_due_contact_csv_names_the_level_and_its_frequency(cast, login, families):
-    response = login(cast.pastoral).get(reverse("compass:dashboard-csv", args=["due-contact"]))
+    response = login(cast.pastoral).get(reverse("dashboards:dashboard-csv", args=["due-contact"]))
     lines = response.content.decode().splitlines()
     assert lines[0].endswith(",communication level,contact at least every (weeks)")
     rows = {line.split(",")[0]: line for line in lines[1:]}
     assert set(rows) == DUE
     assert rows["Family Ash"].endswith(",Enhanced,2")
-    old = login(cast.pastoral).get(reverse("compass:dashboard-csv", args=["no-contact"]))
+    old = login(cast.pastoral).get(reverse("dashboards:dashboard-csv", args=["no-contact"]))
     assert old.status_code == 404
 
 

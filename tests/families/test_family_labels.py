@@ -116,7 +116,7 @@ def test_the_complaint_list_and_meeting_list_tell_the_two_apart(login, cast, ste
 
 @pytest.mark.usefixtures("compass_defaults")
 def test_the_dashboard_lists_tell_the_two_apart(login, cast, stewarts):
-    page = login(cast.headteacher).get(reverse("compass:dashboard-attention")).text
+    page = login(cast.headteacher).get(reverse("dashboards:dashboard-attention")).text
     assert "Mia Stewart&#x27;s family (P4B)" in page
     assert "Mia Stewart&#x27;s family (P2A, Jack in P1A)" in page
 

@@ -7,15 +7,14 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from compass import dashboard as figures
-from compass.dashboard_authority import authority_region_counts
-from compass.views_dashboard import _home_panel
+from dashboards import figures
+from dashboards.authority import authority_region_counts
+from dashboards.navigation import _home_panel
 from families.importer import families_import
-from families.models import Child, ChildParent, Contact, SchoolFamily
+from families.models import Child, ChildParent, Contact, ContactMonthRollup, SchoolFamily
+from families.rollups import rollup_refresh
 from meetings.forms import AgencyForm
 from meetings.models import AgencyKind
-from scale.models import ContactMonthRollup
-from scale.services import rollup_refresh
 from tests import factories
 
 NOW = dt.datetime(2027, 5, 12, 10, 0, tzinfo=dt.UTC)
@@ -196,8 +195,8 @@ def test_the_dashboard_counts_no_family_whose_children_have_not_started(login, c
     _pupil_family(cast.school, class_group=group)
     _starting_family(cast.school, class_group=group)
     client = login(cast.headteacher)
-    assert client.get(reverse("compass:dashboard")).context["total"] == 1
-    by_class = client.get(reverse("compass:dashboard"), {"class_group": group.pk})
+    assert client.get(reverse("dashboards:dashboard")).context["total"] == 1
+    by_class = client.get(reverse("dashboards:dashboard"), {"class_group": group.pk})
     assert by_class.context["total"] == 1
     panel = _home_panel(SimpleNamespace(school=cast.school, user=cast.headteacher))
     assert panel["attention"]["families"] == 1
@@ -234,6 +233,6 @@ def test_on_their_start_date_they_are_ordinary_pupils(login, cast, time_machine)
     _starting_family(cast.school)
     time_machine.move_to(dt.datetime(2027, 8, 18, 8, 0, tzinfo=dt.UTC), tick=False)
     client = login(cast.headteacher)
-    assert client.get(reverse("compass:dashboard")).context["total"] == 1
+    assert client.get(reverse("dashboards:dashboard")).context["total"] == 1
     assert "Starting on" not in login(cast.pastoral).get(reverse("families:family-list")).text
     assert Child.objects.on_roll().count() == 1

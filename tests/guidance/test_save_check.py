@@ -130,7 +130,7 @@ def test_dashboard_shows_hints_shown_and_taken_per_term_without_names(cast, logi
     )
     factories.HintTallyFactory(school=cast.school, term_start=datetime.date(2026, 4, 1), taken=0)
     factories.HintTallyFactory(school=cast.other_school, shown=99, taken=99)
-    text = login(cast.headteacher).get(reverse("compass:dashboard")).text
+    text = login(cast.headteacher).get(reverse("dashboards:dashboard")).text
     section = text[text.index('data-testid="respectful-recording"') :]
     section = section[: section.index("</section>")]
     assert '<th scope="row">Autumn term 2026</th><td class="text-end">6</td>' in section
@@ -142,7 +142,7 @@ def test_dashboard_shows_hints_shown_and_taken_per_term_without_names(cast, logi
 
 
 def test_dashboard_says_when_no_hints_have_been_shown(cast, login):
-    text = login(cast.headteacher).get(reverse("compass:dashboard")).text
+    text = login(cast.headteacher).get(reverse("dashboards:dashboard")).text
     assert "No wording hints have been shown yet." in text
 
 

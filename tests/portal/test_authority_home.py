@@ -22,7 +22,7 @@ def test_officer_home_names_the_authority_and_its_schools(login, cast, authority
     body = response.content.decode()
     assert "Riverside Council" in body
     assert "3 schools" in body
-    assert f'href="{reverse("compass:authority")}"' in body
+    assert f'href="{reverse("dashboards:authority")}"' in body
     # Not one school's page: the school the role was given at is named nowhere.
     assert "Riverside Primary" not in body
     assert "your school" not in body.lower()
@@ -60,7 +60,7 @@ def test_officer_at_every_school_of_the_authority_is_not_asked_to_choose(
     assert "not linked to a school" not in body
     assert "Riverside Council" in body and "3 schools" in body
     assert "Switch school" not in body
-    assert client.get(reverse("compass:authority")).status_code == 200
+    assert client.get(reverse("dashboards:authority")).status_code == 200
 
 
 def test_officer_header_shows_the_authority(login, cast):

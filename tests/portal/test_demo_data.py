@@ -10,7 +10,8 @@ def _row_counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"auth", "portal", "families", "compass", "meetings"}
+        if model._meta.app_label
+        in {"auth", "portal", "families", "compass", "dashboards", "meetings"}
     }
 
 

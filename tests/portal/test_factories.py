@@ -5,7 +5,7 @@ from django.apps import apps
 
 from tests import factories
 
-OUR_APPS = {"portal", "families", "compass", "meetings", "audit", "scale", "guidance"}
+OUR_APPS = {"portal", "families", "compass", "dashboards", "meetings", "audit", "scale", "guidance"}
 
 
 def _factories_by_model():

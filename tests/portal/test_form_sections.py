@@ -8,7 +8,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from compass.dashboard_charts import flow_grid
+from dashboards.charts import flow_grid
 from portal.lib.sections import form_sections, sectioned_helper
 from tests.families.conftest import make_family
 

@@ -76,7 +76,7 @@ COUNTED = [
     "families.Child",
     "families.SchoolFamily",
     "compass.Placement",
-    "compass.SelfEvaluation",
+    "dashboards.SelfEvaluation",
     "meetings.Meeting",
     "meetings.MeetingParent",
     "meetings.ActionPoint",

@@ -16,8 +16,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compass.dashboard_forms import QUESTIONS
 from compass.models import CompassRegion
+from dashboards.filters import QUESTIONS
 from families.services import contact_log
 from meetings import services as meeting_services
 from tests import factories
@@ -138,7 +138,7 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
         data |= {f"answer_{key}": "Some reflection." for key, _q, _p in QUESTIONS}
         shares = [100] + [0] * (regions.count() - 1)
         data |= {f"target_{r.key}": s for r, s in zip(regions, shares, strict=True)}
-        return Case("headteacher", url("compass:selfevaluation"), data)
+        return Case("headteacher", url("dashboards:selfevaluation"), data)
     if name == "meeting-add":
         return Case("pastoral", url("meetings:meeting-add", fam.pk), meeting_data(cast, world))
     if name == "meeting-edit":

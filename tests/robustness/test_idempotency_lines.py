@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from compass.dashboard_forms import QUESTIONS
-from compass.models import CompassRegion, SelfEvaluation
+from compass.models import CompassRegion
+from dashboards.filters import QUESTIONS
+from dashboards.models import SelfEvaluation
 from families.models import Contact, ContactAmendment
 from families.services import contact_log
 from meetings import services as meeting_services
@@ -143,7 +144,7 @@ def test_a_meeting_amendment_sent_four_times_is_saved_once(cast, login, world):
 
 def test_a_self_evaluation_sent_four_times_is_recorded_once(cast, login, world):
     client = login(cast.headteacher)
-    page = reverse("compass:selfevaluation")
+    page = reverse("dashboards:selfevaluation")
     regions = CompassRegion.objects.filter(school=None)
     data = {"target_year": timezone.localdate().year + 3}
     data |= {f"answer_{key}": "Some reflection." for key, _q, _p in QUESTIONS}

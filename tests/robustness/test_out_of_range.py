@@ -88,7 +88,7 @@ LISTS = [
     "families:family-list",
     "meetings:meeting-list",
     "meetings:complaint-list",
-    "compass:my-contacts",
+    "dashboards:my-contacts",
 ]
 
 
@@ -188,7 +188,7 @@ FORM_MODULES = [
     "meetings.forms_complaints",
     "privacy.forms",
     "compass.forms",
-    "compass.dashboard_forms",
+    "dashboards.filters",
     "portal.forms",
     "portal.two_factor",
 ]

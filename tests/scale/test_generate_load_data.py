@@ -7,10 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Sum
 
 from compass.models import CompassRegion, Placement, point_for, region_for
-from families.models import Child, Contact, ParentCarer, SchoolFamily
+from families.models import Child, Contact, ContactMonthRollup, ParentCarer, SchoolFamily
 from meetings.models import ActionPoint, Meeting
 from portal.models import Authority, Membership, Role, School
-from scale.models import ContactMonthRollup
 
 UNTIL = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.django_db

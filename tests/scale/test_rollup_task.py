@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from scale.models import ContactMonthRollup
-from scale.tasks import rollup_refresh_school, rollups_refresh_all
+from families.models import ContactMonthRollup
+from families.tasks import rollup_refresh_school, rollups_refresh_all
 from tests import factories
 
 pytestmark = pytest.mark.django_db

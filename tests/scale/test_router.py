@@ -31,7 +31,7 @@ def _a_placed_family(cast):
 def test_the_school_dashboard_reads_from_the_replica(settings, cast, login, compass_defaults):
     settings.DASHBOARD_READ_DATABASE = "replica"
     _a_placed_family(cast)
-    response, primary, replica = _requests(login(cast.headteacher), reverse("compass:dashboard"))
+    response, primary, replica = _requests(login(cast.headteacher), reverse("dashboards:dashboard"))
     assert response.status_code == 200
     # The regions come from each family's current region (families_schoolfamily).
     assert any("current_region" in sql for sql in replica)
@@ -55,7 +55,7 @@ def test_family_pages_stay_on_the_primary(settings, cast, login, compass_default
 def test_without_a_replica_dashboards_read_the_primary(settings, cast, login, compass_defaults):
     settings.DASHBOARD_READ_DATABASE = None
     _a_placed_family(cast)
-    response, primary, replica = _requests(login(cast.headteacher), reverse("compass:dashboard"))
+    response, primary, replica = _requests(login(cast.headteacher), reverse("dashboards:dashboard"))
     assert response.status_code == 200
     assert replica == []
     assert any("current_region" in sql for sql in primary)

@@ -422,14 +422,19 @@ COMPASS_ROWS = [
     R("compass:family-compass", family_pk, FAMILY_READ),
     R("compass:placement-add", family_pk, FAMILY_READ, method="FORM"),
     R("compass:placement-withdraw", lambda s: {"pk": s.placement.pk}, WITHDRAW, method="FORM"),
-    R("compass:dashboard", None, DASHBOARD),
-    R("compass:dashboard-movement", None, DASHBOARD),
-    R("compass:dashboard-contacts", None, DASHBOARD),
-    R("compass:dashboard-attention", None, DASHBOARD),
-    R("compass:dashboard-patterns", None, DASHBOARD),
-    R("compass:dashboard-csv", {"table": "mine"}, "200 200 200 403 403", variant="mine"),
+    # The full list behind the home page's "Review placement".
+    R("compass:placement-reviews", None, "200 200 200 403 403"),
+]
+
+DASHBOARDS_ROWS = [
+    R("dashboards:dashboard", None, DASHBOARD),
+    R("dashboards:dashboard-movement", None, DASHBOARD),
+    R("dashboards:dashboard-contacts", None, DASHBOARD),
+    R("dashboards:dashboard-attention", None, DASHBOARD),
+    R("dashboards:dashboard-patterns", None, DASHBOARD),
+    R("dashboards:dashboard-csv", {"table": "mine"}, "200 200 200 403 403", variant="mine"),
     *(
-        R("compass:dashboard-csv", {"table": table}, DASHBOARD, variant=table)
+        R("dashboards:dashboard-csv", {"table": table}, DASHBOARD, variant=table)
         for table in (
             "regions",
             "moved-away",
@@ -440,24 +445,23 @@ COMPASS_ROWS = [
             "follow-ups",
         )
     ),
-    R("compass:dashboard-csv", {"table": "nonsense"}, "403 404 404 403 403", variant="unknown"),
-    # The full lists behind "Needing attention" and the home page's "Review placement".
+    R("dashboards:dashboard-csv", {"table": "nonsense"}, "403 404 404 403 403", variant="unknown"),
+    # The full lists behind "Needing attention".
     *(
-        R("compass:dashboard-attention-list", {"which": which}, DASHBOARD, variant=which)
+        R("dashboards:dashboard-attention-list", {"which": which}, DASHBOARD, variant=which)
         for which in ("no_positive", "due_contact", "review_due")
     ),
     R(
-        "compass:dashboard-attention-list",
+        "dashboards:dashboard-attention-list",
         {"which": "nonsense"},
         "403 404 404 403 403",
         variant="unknown",
     ),
-    R("compass:placement-reviews", None, "200 200 200 403 403"),
-    R("compass:my-contacts", None, "200 200 200 403 403"),
-    R("compass:authority", None, "403 403 403 200 403"),
-    R("compass:authority-csv", {"table": "regions"}, "403 403 403 200 403", variant="regions"),
-    R("compass:authority-csv", {"table": "contacts"}, "403 403 403 200 403", variant="contacts"),
-    R("compass:selfevaluation", None, DASHBOARD, method="FORM", post="403 403 200 403 403"),
+    R("dashboards:my-contacts", None, "200 200 200 403 403"),
+    R("dashboards:authority", None, "403 403 403 200 403"),
+    R("dashboards:authority-csv", {"table": "regions"}, "403 403 403 200 403", variant="regions"),
+    R("dashboards:authority-csv", {"table": "contacts"}, "403 403 403 200 403", variant="contacts"),
+    R("dashboards:selfevaluation", None, DASHBOARD, method="FORM", post="403 403 200 403 403"),
 ]
 
 MEETING_POSTS = {  # valid data for the POST-only meeting views
@@ -747,6 +751,7 @@ GROUPS = {
     "portal": PORTAL_ROWS,
     "families": FAMILIES_ROWS,
     "compass": COMPASS_ROWS,
+    "dashboards": DASHBOARDS_ROWS,
     "meetings": MEETINGS_ROWS,
     "consent": CONSENT_ROWS,
     "audit": AUDIT_ROWS,
@@ -839,7 +844,7 @@ MARKER_PAGES = [
     ("teacher", "families:family-export-csv", family),
     ("headteacher", "meetings:meeting-detail", meeting("pastoral")),
     ("teacher", "meetings:meeting-summary-pdf", meeting()),
-    ("headteacher", "compass:dashboard-attention", None),
+    ("headteacher", "dashboards:dashboard-attention", None),
     ("outsider_pastoral", "meetings:complaint-list", None),
 ]
 

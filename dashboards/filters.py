@@ -1,0 +1,186 @@
+"""The dashboard's filters and options, and the self-evaluation form."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from dashboards.figures import PERIOD_CHOICES
+from dashboards.selfevaluation import QUESTIONS
+from families.models import Child, Level, ParentCarer, SchoolFamily
+from portal.access import FAMILY_ROLES
+from portal.lib.staff import staff_name
+from portal.models import ClassGroup, Membership, School
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """Narrows the school's families; every figure on the dashboard uses the narrowed set."""
+
+    year_group = django_filters.ChoiceFilter(
+        label="Year group or stage", method="filter_year_group", empty_label="All"
+    )
+    class_group = django_filters.ChoiceFilter(
+        label="Class", method="filter_class_group", empty_label="All"
+    )
+    level = django_filters.ChoiceFilter(
+        label="Communication level",
+        choices=Level.choices,
+        method="filter_level",
+        empty_label="All",
+    )
+    key_contact = django_filters.ChoiceFilter(
+        label="Key contact", method="filter_key_contact", empty_label="Anyone"
+    )
+    looked_after = django_filters.ChoiceFilter(
+        label="Looked-after child",
+        choices=YES_NO,
+        method="filter_looked_after",
+        empty_label="Any",
+    )
+    interpreter = django_filters.ChoiceFilter(
+        label="Interpreter needed",
+        choices=YES_NO,
+        method="filter_interpreter",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = SchoolFamily
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, school: School, **kwargs):
+        self.school = school
+        # Families whose children here are all still to start count in no figure yet.
+        families = SchoolFamily.objects.filter(school=school).on_roll()
+        super().__init__(data, queryset=families, **kwargs)
+        # Two queries fill every choice list, however many families the school has.
+        classes = list(
+            ClassGroup.objects.filter(school=school)
+            .order_by("year_group", "name")
+            .fetch_mode(models.FETCH_RAISE)
+        )
+        self.classes = classes  # kept for the dashboard's class-by-class table
+        years = sorted({c.year_group for c in classes if c.year_group})
+        self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
+        self.filters["class_group"].extra["choices"] = [(str(c.pk), c.name) for c in classes]
+        staff = (
+            Membership.objects.active()
+            .filter(school=school, role__in=FAMILY_ROLES)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+            .fetch_mode(models.FETCH_RAISE)
+        )
+        self.filters["key_contact"].extra["choices"] = [
+            (str(m.user_id), staff_name(m.user)) for m in staff
+        ]
+
+    def _pupils(self, **kwargs):
+        return Exists(
+            Child.objects.on_roll().filter(family=OuterRef("family"), school=self.school, **kwargs)
+        )
+
+    def filter_year_group(self, queryset, name, value):
+        return queryset.filter(self._pupils(year_group=value))
+
+    def filter_class_group(self, queryset, name, value):
+        return queryset.filter(self._pupils(class_group_id=value))
+
+    def filter_level(self, queryset, name, value):
+        # The level of each family's latest placement, kept with the family by compass.services.
+        return queryset.filter(current_level=value)
+
+    def filter_key_contact(self, queryset, name, value):
+        return queryset.filter(key_contact_id=value)
+
+    def filter_looked_after(self, queryset, name, value):
+        looked_after = self._pupils(looked_after=True)
+        return queryset.filter(looked_after if value == "yes" else ~looked_after)
+
+    def filter_interpreter(self, queryset, name, value):
+        needs = Exists(
+            ParentCarer.objects.filter(family=OuterRef("family"), interpreter_needed=True)
+        )
+        return queryset.filter(needs if value == "yes" else ~needs)
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Compare", choices=PERIOD_CHOICES, required=False, initial="term"
+    )
+
+    def chosen(self) -> str:
+        return (self.cleaned_data.get("period") or "term") if self.is_valid() else "term"
+
+
+class SelfEvaluationForm(forms.Form):
+    """The reflection questions and the target share of families in each region."""
+
+    target_year = forms.IntegerField(
+        label="Where will we be by",
+        min_value=2000,
+        max_value=2100,
+        help_text="The year by which we aim to reach this distribution (usually three years on).",
+    )
+
+    def __init__(self, *args, regions, previous=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["target_year"].validators += [
+            MinValueValidator(this_year),
+            MaxValueValidator(this_year + 10),
+        ]
+        self.fields["target_year"].initial = previous.target_year if previous else this_year + 3
+        answers = previous.answers if previous else {}
+        for key, question, prompt in QUESTIONS:
+            self.fields[f"answer_{key}"] = forms.CharField(
+                label=question,
+                help_text=prompt,
+                required=False,
+                max_length=4000,
+                initial=answers.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        targets = {t.region_key: t.percent for t in previous.targets.all()} if previous else {}
+        self.region_keys = [r.key for r in regions]
+        for region in regions:
+            self.fields[f"target_{region.key}"] = forms.IntegerField(
+                label=f"{region.label} (% of families)",
+                min_value=0,
+                max_value=100,
+                initial=targets.get(region.key, 0),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Our reflection", *[f"answer_{key}" for key, _q, _p in QUESTIONS]),
+            Fieldset(
+                "Where will we be?",
+                "target_year",
+                *[f"target_{key}" for key in self.region_keys],
+            ),
+            Submit("save", "Record this self-evaluation"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        shares = [cleaned.get(f"target_{key}") for key in self.region_keys]
+        if self.region_keys and None not in shares and sum(shares) != 100:
+            self.add_error(
+                f"target_{self.region_keys[0]}",
+                f"The shares add up to {sum(shares)}%; they must add up to 100%.",
+            )
+        return cleaned
+
+    def answers(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"answer_{key}"].strip() for key, _q, _p in QUESTIONS}
+
+    def targets(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"target_{key}"] for key in self.region_keys}
