@@ -5,6 +5,8 @@ from the monthly rollups, so neither grows with the number of contacts or placem
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Count, Sum
 
@@ -98,10 +100,10 @@ def authority_balance(authority_ids: set[int], period: Period) -> dict[int, dict
         .annotate(**{name: Sum(name) for name in BALANCE_FIELDS})
         .order_by()
     )
-    return {row["school"]: row for row in rows}
+    return {row["school"]: dict(row) for row in rows}
 
 
-def authority_rollup_runs(authority_ids: set[int]) -> dict[int, object]:
+def authority_rollup_runs(authority_ids: set[int]) -> dict[int, datetime.datetime]:
     """{school id: when its contact rollup was last worked out}, for the schools that have had
     one; a school missing here has no contact figures yet."""
     return dict(

@@ -22,7 +22,7 @@ FORMALITY_COLOURS = {"formal": "#1d4ed8", "informal": "#7dd3fc"}
 class Segment:
     x: float
     width: float
-    value: int
+    value: float
     colour: str
     name: str
 
@@ -52,7 +52,7 @@ class Chart:
 def bars(
     title: str,
     description: str,
-    rows: list[tuple[str, list[tuple[str, int, str]], str]],
+    rows: list[tuple[str, list[tuple[str, float, str]], str]],
     *,
     scale_to: float | None = None,
     markers: list[float | None] | None = None,
@@ -78,8 +78,9 @@ def bars(
             )
             x += width
         row.value_x = round(x + 6, 1)
-        if markers and markers[i] is not None:
-            row.marker_x = round(LABEL_WIDTH + markers[i] * unit, 1)
+        marker = markers[i] if markers else None
+        if marker is not None:
+            row.marker_x = round(LABEL_WIDTH + marker * unit, 1)
         chart_rows.append(row)
     height = 8 + len(rows) * ROW_HEIGHT
     legend = legend or []

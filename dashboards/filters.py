@@ -171,8 +171,9 @@ class SelfEvaluationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        shares = [cleaned.get(f"target_{key}") for key in self.region_keys]
-        if self.region_keys and None not in shares and sum(shares) != 100:
+        asked = [self.cleaned_data.get(f"target_{key}") for key in self.region_keys]
+        shares = [share for share in asked if share is not None]
+        if self.region_keys and len(shares) == len(asked) and sum(shares) != 100:
             self.add_error(
                 f"target_{self.region_keys[0]}",
                 f"The shares add up to {sum(shares)}%; they must add up to 100%.",

@@ -127,7 +127,7 @@ class Record:
     answers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _share(counts: dict, key: str) -> float | None:
+def _share(counts: dict, key: str) -> float:
     total = sum(counts.values())
     return round(100 * counts.get(key, 0) / total, 1) if total else 0.0
 

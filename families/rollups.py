@@ -86,7 +86,12 @@ def rollup_refresh(*, school: School) -> int:
         )
     )
     rows = [
-        ContactMonthRollup(school=school, month=row.pop("month").date(), **row) for row in months
+        ContactMonthRollup(
+            school=school,
+            month=row["month"].date(),
+            **{name: value for name, value in row.items() if name != "month"},
+        )
+        for row in months
     ]
     for row in rows:
         row.full_clean(validate_unique=False, validate_constraints=False)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dashboards import figures
 from dashboards.charts import FORMALITY_COLOURS, TONE_COLOURS, bars
 from dashboards.filters import DashboardFilter
+from dashboards.models import SelfEvaluation
 from families.labels import family_labels
 from portal import access
 from portal.models import School
@@ -108,7 +109,9 @@ def _balance_charts(rows: list[dict], what: str) -> tuple:
     return tone, form
 
 
-def _region_figures(school: School, families, filters=None, regions=None) -> tuple[list, object]:
+def _region_figures(
+    school: School, families, filters=None, regions=None
+) -> tuple[list[figures.RegionRow], SelfEvaluation | None]:
     """Region rows now, with the latest self-evaluation's targets and starting shares (those
     kept when the target was set, unless the families are filtered)."""
     regions = figures.regions_for(school) if regions is None else regions

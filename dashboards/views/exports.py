@@ -3,9 +3,7 @@ filters as the page."""
 
 from __future__ import annotations
 
-import csv
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,20 +18,7 @@ from dashboards.views.common import (
     _region_figures,
 )
 from families import rhythm
-
-
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for v in row]
-        )
-    return response
-
+from portal.lib.spreadsheets import csv_response
 
 BALANCE_HEADER = ["positive", "neutral", "concern", "formal", "informal", "total"]
 
@@ -57,29 +42,29 @@ def dashboard_csv(request, table: str):
         school = _get_dashboard_school(request, "portal.view_own_contact_balance")
         period = figures.period_for(PeriodForm(request.GET or None).chosen())
         rows = figures.balance_by_month(figures.contacts_in(school, period, staff=request.user))
-        return _csv("my-contact-balance", ["month", *BALANCE_HEADER], _balance_rows(rows))
+        return csv_response("my-contact-balance", ["month", *BALANCE_HEADER], _balance_rows(rows))
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families, today = context["families"], context["today"]
     period = figures.period_for(PeriodForm(request.GET or None).chosen(), today)
     if table == "regions":
-        rows, _evaluation = _region_figures(school, families, context["filters"])
-        return _csv(
+        regions, _evaluation = _region_figures(school, families, context["filters"])
+        return csv_response(
             "compass-regions",
             ["region", "families", "percent", "percent when the target was set", "target percent"],
-            [[r.label, r.count, r.percent, _blank(r.baseline), _blank(r.target)] for r in rows],
+            [[r.label, r.count, r.percent, _blank(r.baseline), _blank(r.target)] for r in regions],
         )
     if table == "movement":
         moves = figures.movement(families, figures.regions_for(school), period)
         labels = [moves.labels.get(k, k) for k in moves.keys]
-        return _csv(
+        return csv_response(
             "compass-movement",
             ["from \\ to", *labels, "total"],
             [[row["label"], *row["cells"], row["total"]] for row in moves.matrix],
         )
     if table == "moved-away":
         rows = figures.moved_away(families, period)
-        return _csv(
+        return csv_response(
             "moved-away",
             ["family", "key contact", "from", "to", "placed on"],
             [
@@ -96,7 +81,7 @@ def dashboard_csv(request, table: str):
     if table in ("months", "year-groups", "staff"):
         balances = _balances(request, school, context, period)
         key = {"months": "by_month", "year-groups": "by_year", "staff": "by_staff"}[table]
-        return _csv(
+        return csv_response(
             f"contact-balance-{table}", [table, *BALANCE_HEADER], _balance_rows(balances[key])
         )
     if table in ("no-positive", "due-contact", "review-due"):
@@ -105,7 +90,7 @@ def dashboard_csv(request, table: str):
         def day(value):
             return f"{timezone.localtime(value):%Y-%m-%d}" if value else ""
 
-        return _csv(
+        return csv_response(
             table,
             [
                 "family",
@@ -131,7 +116,7 @@ def dashboard_csv(request, table: str):
         )
     if table == "follow-ups":
         rows = figures.overdue_follow_ups(school, families, today=today)
-        return _csv(
+        return csv_response(
             "overdue-follow-ups",
             ["family", "due", "who follows up"],
             [
@@ -168,6 +153,6 @@ def authority_csv(request, table: str):
         ]
     else:
         raise Http404("No such table.")
-    return _csv(
+    return csv_response(
         f"authority-{table}", header, [[name, *map(_suppressed, cells)] for name, cells in rows]
     )
