@@ -81,12 +81,12 @@ NAMES = {
         lambda r: f"Consent to share with {r.organisation}, given {_day(r.given_on)}",
         ("families:family-detail", "family_id"),
     ),
-    "meetings.Complaint": (
+    "complaints.Complaint": (
         lambda r: f"Complaint received {_day(r.received_at)}",
-        ("meetings:complaint-detail", "id"),
+        ("complaints:complaint-detail", "id"),
     ),
 }
-COMPLAINT_LABEL = "meetings.Complaint"
+COMPLAINT_LABEL = "complaints.Complaint"
 
 
 @dataclass

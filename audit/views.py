@@ -39,7 +39,7 @@ HISTORY_SOURCES = [
     ("meetings.Meeting", "Meeting", "family_id", "school_id"),
     ("meetings.MeetingAmendment", "Meeting amendment", "meeting__family_id", "meeting__school_id"),
     ("meetings.ActionPoint", "Agreed step", "meeting__family_id", "meeting__school_id"),
-    ("meetings.Complaint", "Complaint", "family_id", "school_id"),
+    ("complaints.Complaint", "Complaint", "family_id", "school_id"),
     ("consent.Consent", "Consent to share", "family_id", "school_id"),
 ]
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -49,7 +49,7 @@ IGNORED_FIELDS = {"updated_at", "created_at", "region_key", "parent_region_key"}
 # not their values (the record's own history page shows those to whoever may read it).
 CONFIDENTIAL_LEVEL_FIELD = "confidentiality"
 SCHOOL_LEVEL = "school"
-COMPLAINT_LABEL = "meetings.Complaint"
+COMPLAINT_LABEL = "complaints.Complaint"
 
 
 @dataclass

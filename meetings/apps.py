@@ -3,10 +3,9 @@ from django.apps import AppConfig
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
-    verbose_name = "Meetings and complaints"
+    verbose_name = "Meetings"
 
     def ready(self):
-        from meetings import complaints, integration
+        from meetings import integration
 
         integration.register()
-        complaints.register()

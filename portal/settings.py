@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "families",
     "compass",
     "meetings",
+    "complaints",
     "consent",
     "audit",
     "privacy",

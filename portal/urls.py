@@ -42,6 +42,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
+    # Complaints keep the paths they had when they lived in meetings/ (bookmarks still work).
+    path("meetings/complaints/", include("complaints.urls")),
     path("meetings/", include("meetings.urls")),
     path("consent/", include("consent.urls")),
     path("audit/", include("audit.urls")),

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from compass.models import Placement
+from complaints.models import Complaint
 from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
-from meetings.models import Complaint, Meeting
+from meetings.models import Meeting
 from portal.models import School
 from privacy.models import ErasureLog, LegalHold, RetentionPolicy
 

@@ -41,8 +41,9 @@ from django.utils.text import capfirst
 
 from audit.models import AccessLog
 from compass.models import Placement
+from complaints.models import Complaint
 from families.models import Child, ChildParent, Contact, ParentCarer
-from meetings.models import ActionPoint, Complaint, Meeting, MeetingParent
+from meetings.models import ActionPoint, Meeting, MeetingParent
 
 SCHOOL_WIDE = Contact.Confidentiality.SCHOOL
 LOG_LIMIT = 2000

@@ -6,10 +6,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from complaints.models import Complaint
 from families import choosers
 from families.labels import label_children
 from families.models import Family, ParentCarer
-from meetings.models import Complaint
 from portal.lib import conflicts
 from portal.lib.limits import BoundedModelForm, IdChoiceField
 from portal.lib.staff import StaffChoiceField, family_workers

@@ -14,13 +14,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from complaints.forms import ComplaintForm, ComplaintReplyForm
+from complaints.models import Complaint
+from complaints.overview import response_overview
+from complaints.services import complaint_withdraw
 from families import choosers
 from families.labels import label_children
 from families.models import Family, SchoolFamily
-from meetings.complaints import response_overview
-from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
-from meetings.models import Complaint, Meeting
-from meetings.services import complaint_withdraw
+from meetings.models import Meeting
 from portal import access
 from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
@@ -108,7 +109,7 @@ def complaint_list(request):
     page = Paginator(complaints, LIST_LIMIT).get_page(request.GET.get("page"))
     return render(
         request,
-        "meetings/complaint_list.html",
+        "complaints/complaint_list.html",
         {
             "complaints": page.object_list,
             "page": page,
@@ -130,7 +131,7 @@ def complaint_search(request):
     search_remember(request, SEARCH_SESSION_KEY, term)
     # Only the list's own filters come back in the URL: they hold no names.
     kept = {k: request.POST[k] for k in ("status", "mine") if request.POST.get(k)}
-    url = reverse("meetings:complaint-list")
+    url = reverse("complaints:complaint-list")
     return redirect(f"{url}?{urlencode(kept)}" if kept else url)
 
 
@@ -150,7 +151,7 @@ def complaint_add(request):
         form._errors = ErrorDict()  # a half-filled form is not yet wrong: no messages
         return render(
             request,
-            "meetings/complaint_form.html",
+            "complaints/complaint_form.html",
             {"form": form, "complaint": None, "finding": True},
         )
     if request.method == "POST" and form.is_valid():
@@ -159,14 +160,16 @@ def complaint_add(request):
             try:
                 with once.spend(request) as spent:
                     complaint = form.save()
-                    spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
+                    spent.made(
+                        complaint, reverse("complaints:complaint-detail", args=[complaint.pk])
+                    )
             except once.AlreadySubmitted as exc:
                 return redirect(exc.url)
             messages.success(
                 request, "The complaint is recorded. The point of contact sees it now."
             )
-            return redirect("meetings:complaint-detail", pk=complaint.pk)
-    return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})
+            return redirect("complaints:complaint-detail", pk=complaint.pk)
+    return render(request, "complaints/complaint_form.html", {"form": form, "complaint": None})
 
 
 @require_GET
@@ -177,7 +180,7 @@ def complaint_detail(request, pk: int):
     may_manage = request.user.has_perm("portal.manage_complaints", school)
     return render(
         request,
-        "meetings/complaint_detail.html",
+        "complaints/complaint_detail.html",
         {
             "complaint": complaint,
             "may_manage": may_manage,
@@ -217,10 +220,10 @@ def complaint_edit(request, pk: int):
             )
             if conflict is None:
                 messages.success(request, "The complaint is updated.")
-                return redirect("meetings:complaint-detail", pk=complaint.pk)
+                return redirect("complaints:complaint-detail", pk=complaint.pk)
     return render(
         request,
-        "meetings/complaint_form.html",
+        "complaints/complaint_form.html",
         {"form": form, "complaint": complaint, "conflict": conflict},
     )
 
@@ -245,10 +248,10 @@ def complaint_reply(request, pk: int):
             )
             if conflict is None:
                 messages.success(request, "Your personal reply is recorded.")
-                return redirect("meetings:complaint-detail", pk=complaint.pk)
+                return redirect("complaints:complaint-detail", pk=complaint.pk)
     return render(
         request,
-        "meetings/complaint_reply.html",
+        "complaints/complaint_reply.html",
         {"form": form, "complaint": complaint, "conflict": conflict},
     )
 
@@ -259,7 +262,7 @@ def complaint_overview(request):
     school = _require_school_perm(request, "portal.view_complaints_overview")
     return render(
         request,
-        "meetings/complaint_overview.html",
+        "complaints/complaint_overview.html",
         {"school": school, **response_overview(school)},
     )
 
@@ -277,6 +280,6 @@ def complaint_withdraw_view(request, pk: int):
         noun="Complaint",
         label="this complaint",
         description=f"Received on {complaint.received_at:%d %b %Y}.",
-        done_url=reverse("meetings:complaint-list"),
-        cancel_url=reverse("meetings:complaint-detail", args=[complaint.pk]),
+        done_url=reverse("complaints:complaint-list"),
+        cancel_url=reverse("complaints:complaint-detail", args=[complaint.pk]),
     )

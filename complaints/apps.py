@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    name = "complaints"
+    verbose_name = "Complaints"
+
+    def ready(self):
+        from complaints import integration
+
+        integration.register()
