@@ -67,7 +67,7 @@ def _require_school_perm(request, perm: str):
 
 
 def _meeting_add_url(complaint: Complaint) -> str | None:
-    """C1's meeting-add form, prefilled as a complaint-resolution meeting with this family."""
+    """The meeting-add form, prefilled as a complaint-resolution meeting with this family."""
     try:
         base = reverse("meetings:meeting-add", args=[complaint.family_id])
     except NoReverseMatch:
