@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.models import Complaint
 from families.models import SchoolFamily
-from meetings.models import Complaint, Meeting, MeetingParent
+from meetings.models import Meeting, MeetingParent
 from portal.models import School
 
 from .schools import SCHOOLS

@@ -16,7 +16,6 @@ from meetings.availability import clashes_with_dates_to_avoid, outside_good_time
 from meetings.models import (
     ActionPoint,
     AgencyAttendee,
-    Complaint,
     Contribution,
     FollowUp,
     Meeting,
@@ -576,13 +575,6 @@ def meeting_withdraw(*, meeting: Meeting, withdrawn_by, reason: str) -> Meeting:
 def action_point_withdraw(*, action_point: ActionPoint, withdrawn_by, reason: str) -> ActionPoint:
     """Withdraw one agreed step (agreed in error, or a duplicate); it stays in the history."""
     return records.withdraw(action_point, by=withdrawn_by, reason=reason)
-
-
-@transaction.atomic
-def complaint_withdraw(*, complaint: Complaint, withdrawn_by, reason: str) -> Complaint:
-    """Withdraw a complaint recorded in error (e.g. logged against the wrong family); it leaves
-    the lists, panels and overview, and stays in the history."""
-    return records.withdraw(complaint, by=withdrawn_by, reason=reason)
 
 
 @transaction.atomic

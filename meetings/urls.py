@@ -4,7 +4,7 @@ from meetings.views import after, held, planning, record, trust
 
 app_name = "meetings"
 
-urlpatterns: list = [
+urlpatterns = [
     path("", planning.meeting_list, name="meeting-list"),
     path("family/<id:family_pk>/add/", planning.meeting_add, name="meeting-add"),
     path("family/<id:family_pk>/held/", held.meeting_add_held, name="meeting-add-held"),
@@ -46,22 +46,4 @@ urlpatterns: list = [
     path("<id:pk>/withdraw/", trust.meeting_withdraw_view, name="meeting-withdraw"),
     path("<id:pk>/amend/", trust.meeting_amend_view, name="meeting-amend"),
     path("steps/<id:pk>/withdraw/", trust.action_point_withdraw_view, name="action-withdraw"),
-]
-
-# Complaints: kept in their own block so the meeting routes above can grow independently.
-from meetings import views_complaints  # noqa: E402
-
-urlpatterns += [
-    path("complaints/", views_complaints.complaint_list, name="complaint-list"),
-    path("complaints/search/", views_complaints.complaint_search, name="complaint-search"),
-    path("complaints/add/", views_complaints.complaint_add, name="complaint-add"),
-    path("complaints/overview/", views_complaints.complaint_overview, name="complaint-overview"),
-    path("complaints/<id:pk>/", views_complaints.complaint_detail, name="complaint-detail"),
-    path("complaints/<id:pk>/edit/", views_complaints.complaint_edit, name="complaint-edit"),
-    path("complaints/<id:pk>/reply/", views_complaints.complaint_reply, name="complaint-reply"),
-    path(
-        "complaints/<id:pk>/withdraw/",
-        views_complaints.complaint_withdraw_view,
-        name="complaint-withdraw",
-    ),
 ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
@@ -45,9 +46,9 @@ class Erasure:
     label: str
     stage: str
     order: int
-    records: Callable[[object], QuerySet] | None = None
+    records: Callable[[Any], QuerySet] | None = None
     family_field: str = "family"
-    for_families: Callable[[object, list[int]], QuerySet] | None = None
+    for_families: Callable[[Any, list[int]], QuerySet] | None = None
 
     def of(self, school, family_ids) -> QuerySet:
         """This kind's rows at `school` for the families `family_ids`."""
@@ -62,9 +63,9 @@ class Erasure:
 class Asker:
     """Who a subject access copy is for, as each kind's export needs to know it."""
 
-    parent: Model  # the parent or carer asking
-    school: Model
-    family: Model
+    parent: Any  # the parent or carer asking (families.ParentCarer)
+    school: Any
+    family: Any
     entitled_ids: set[int]  # children they hold parental responsibility for, unrestricted
     restricted: bool  # a recorded restriction applies to them
     unlinked: list  # children of the household they have no entitled link to
@@ -121,9 +122,9 @@ class FamilyRecord:
     family_lookup: str
     school_lookup: str | None = None
     order: int = 50
-    name: Callable[[object], str] | None = None
+    name: Callable[[Any], str] | None = None
     page: tuple[str, str] | None = None
-    readers: Callable[[object, object], bool] = _never_hidden
+    readers: Callable[[Any, Any], bool] = _never_hidden
     erasures: tuple[Erasure, ...] = ()
     export: Export | None = None
 

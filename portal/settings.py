@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "compass",
     "meetings",
     "dashboards",
+    "complaints",
     "consent",
     "audit",
     "privacy",

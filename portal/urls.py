@@ -43,6 +43,8 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("compass/", include("compass.urls")),
     path("compass/", include("dashboards.urls")),
+    # Complaints keep the paths they had when they lived in meetings/ (bookmarks still work).
+    path("meetings/complaints/", include("complaints.urls")),
     path("meetings/", include("meetings.urls")),
     path("consent/", include("consent.urls")),
     path("audit/", include("audit.urls")),

@@ -196,7 +196,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
 
 class ComplaintFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "meetings.Complaint"
+        model = "complaints.Complaint"
 
     school = factory.SubFactory(SchoolFactory)
     family = factory.SubFactory(

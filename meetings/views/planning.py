@@ -16,7 +16,7 @@ import audit
 from families.access import family_for, require_family_worker
 from families.labels import label_children
 from families.models import SchoolFamily
-from meetings import ics, sending, services
+from meetings import extensions, ics, sending, services
 from meetings.forms import AgencyForm, CancelForm, MeetingForm
 from meetings.models import ActionPoint, AgencyAttendee, Meeting
 from meetings.views.access import _get_meeting_for_user
@@ -76,9 +76,15 @@ def meeting_list(request):
     )
 
 
-def _complaint_id(request) -> int | None:
-    raw = request.POST.get("complaint") or request.GET.get("complaint") or ""
-    return parse_id(raw)
+def _links_asked(request) -> dict[str, int]:
+    """The records the new meeting is to be linked to, e.g. {"complaint": 12}, from the URL or
+    the form (see meetings.extensions)."""
+    asked = {}
+    for plan_link in extensions.plan_links():
+        raw = request.POST.get(plan_link.param) or request.GET.get(plan_link.param) or ""
+        if (record_id := parse_id(raw)) is not None:
+            asked[plan_link.param] = record_id
+    return asked
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,7 +101,7 @@ def meeting_add(request, family_pk: int):
             .filter(family=family, pk=parse_id(previous_id) or 0)
             .first()
         )
-    complaint_id = _complaint_id(request)
+    links = _links_asked(request)
     initial = {"chair": request.user.pk}
     if child_id := parse_id(request.GET.get("child") or ""):
         initial["children"] = [child_id]  # the form keeps it only if it is this family's, here
@@ -128,12 +134,13 @@ def meeting_add(request, family_pk: int):
                         previous=previous,
                         **form.service_kwargs(),
                     )
-                    if complaint_id is not None:
-                        from meetings.complaints import complaint_link_meeting
-
-                        complaint_link_meeting(
-                            complaint_id=complaint_id, meeting=meeting, user=request.user
-                        )
+                    for plan_link in extensions.plan_links():
+                        if plan_link.param in links:
+                            plan_link.link(
+                                record_id=links[plan_link.param],
+                                meeting=meeting,
+                                user=request.user,
+                            )
                     spent.made(meeting, meeting_url(meeting))
             except once.AlreadySubmitted as exc:
                 return redirect(exc.url)
@@ -148,7 +155,7 @@ def meeting_add(request, family_pk: int):
             "form": form,
             "family": family,
             "previous": previous,
-            "complaint_id": complaint_id,
+            "links": links,
             "is_new": True,
         },
     )

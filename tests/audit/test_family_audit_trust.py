@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from compass.services import placement_withdraw
+from complaints.services import complaint_withdraw
 from families.services import contact_amend, contact_log
 from meetings import services as meeting_services
 from tests import factories
@@ -36,7 +37,7 @@ def _records(cast, family, chair):
     complaint = factories.ComplaintFactory(
         school=cast.school, family=family.family, point_of_contact=cast.pastoral
     )
-    meeting_services.complaint_withdraw(complaint=complaint, withdrawn_by=chair, reason="Dup.")
+    complaint_withdraw(complaint=complaint, withdrawn_by=chair, reason="Dup.")
     return placement, meeting, point, complaint
 
 
@@ -46,7 +47,7 @@ def test_changes_to_placements_meetings_steps_and_complaints_are_listed(login, c
     # Named in words, with a link (issue #16: no longer "Meeting #12").
     compass_url = reverse("compass:family-compass", args=[family.family_id])
     meeting_url = reverse("meetings:meeting-detail", args=[meeting.pk])
-    complaint_url = reverse("meetings:complaint-detail", args=[complaint.pk])
+    complaint_url = reverse("complaints:complaint-detail", args=[complaint.pk])
     assert f'<a href="{compass_url}">Compass placement on' in body
     assert f'<a href="{meeting_url}">Meeting on' in body
     assert f'<a href="{meeting_url}">Agreed step due' in body

@@ -135,14 +135,14 @@ def test_pastoral_meeting_and_complaint_pages_fit(cast, sign_in, page, screensho
     _sweep(page, screenshot, "meeting record")
     _section_index_leads_to_each_section(page, "Parts of the record")
 
-    page.goto(reverse("meetings:complaint-list"))
+    page.goto(reverse("complaints:complaint-list"))
     expect(page.locator("main")).to_contain_text("after-school club")
     _sweep(page, screenshot, "complaint list")
     page.get_by_role("link", name=re.compile("after-school club|Family Rowan")).first.click()
     page.wait_for_url(re.compile(r"/complaints/\d+/$"))
     _sweep(page, screenshot, "complaint page")
 
-    page.goto(reverse("meetings:complaint-add"))
+    page.goto(reverse("complaints:complaint-add"))
     _sweep(page, screenshot, "complaint form")
 
     # Keeping the family up to date: a child before they start, a brother or sister.
@@ -179,7 +179,7 @@ def test_headteachers_dashboard_and_erase_pages_fit(cast, sign_in, page, screens
         page.goto(reverse(f"compass:{name}"))
         _sweep(page, screenshot, name.replace("-", " "), js_budget=checks.DASHBOARD_JS_BUDGET)
 
-    page.goto(reverse("meetings:complaint-overview"))
+    page.goto(reverse("complaints:complaint-overview"))
     _sweep(page, screenshot, "complaint overview")
 
     page.goto(reverse("privacy:retention"))

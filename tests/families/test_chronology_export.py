@@ -321,7 +321,7 @@ def test_an_authority_officer_never_reaches_the_chronology(cast, login, everythi
 
 
 def test_a_withdrawn_complaint_shows_collapsed_with_its_reason(cast, login, family):
-    from meetings.services import complaint_withdraw
+    from complaints.services import complaint_withdraw
 
     complaint = _complaint(cast, family, about="ZZ-WRONG-FAMILY")
     complaint_withdraw(complaint=complaint, withdrawn_by=cast.pastoral, reason="Wrong family.")

@@ -8,14 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from complaints.models import Complaint
 from families import choosers
 from families.labels import family_label
 from families.models import Child
-from meetings.models import Complaint
 from tests import factories
 
 CHOOSE = reverse("families:family-choose")
-COMPLAINT_ADD = reverse("meetings:complaint-add")
+COMPLAINT_ADD = reverse("complaints:complaint-add")
 
 
 def _family(school, name, *children, last_name="Stewart"):
@@ -109,7 +109,7 @@ def test_the_complaint_list_and_meeting_list_tell_the_two_apart(login, cast, ste
     first, second = stewarts
     for link in stewarts:
         factories.ComplaintFactory(school=cast.school, family=link.family)
-    page = login(cast.pastoral).get(reverse("meetings:complaint-list")).text
+    page = login(cast.pastoral).get(reverse("complaints:complaint-list")).text
     assert "Mia Stewart&#x27;s family (P4B)</a>" in page
     assert "Mia Stewart&#x27;s family (P2A, Jack in P1A)</a>" in page
 

@@ -31,7 +31,7 @@ def _pages(cast, fam, household):
         "meeting-plan": reverse("meetings:meeting-add", args=[fam.family.pk]),
         "meeting-record": reverse("meetings:meeting-detail", args=[meeting.pk]),
         "placement": reverse("compass:placement-add", args=[fam.family.pk]),
-        "complaint": reverse("meetings:complaint-add"),
+        "complaint": reverse("complaints:complaint-add"),
         "parent-preferences": reverse(
             "families:parent-preferences", args=[fam.family.pk, fam.mum.pk]
         ),

@@ -20,9 +20,11 @@ def test_the_complaint_page_links_back_to_the_family(login, cast, school_family)
     complaint = factories.ComplaintFactory(
         school=cast.school, family=school_family.family, point_of_contact=cast.pastoral
     )
-    body = login(cast.pastoral).get(reverse("meetings:complaint-detail", args=[complaint.pk])).text
+    body = (
+        login(cast.pastoral).get(reverse("complaints:complaint-detail", args=[complaint.pk])).text
+    )
     assert _family_link(school_family) in body
-    assert reverse("meetings:complaint-list") in body
+    assert reverse("complaints:complaint-list") in body
 
 
 def test_a_point_of_contact_who_may_not_open_the_family_gets_no_dead_link(
@@ -31,7 +33,7 @@ def test_a_point_of_contact_who_may_not_open_the_family_gets_no_dead_link(
     complaint = factories.ComplaintFactory(
         school=cast.school, family=school_family.family, point_of_contact=cast.teacher
     )
-    response = login(cast.teacher).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    response = login(cast.teacher).get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert response.status_code == 200
     assert reverse("families:family-detail", args=[school_family.family_id]) not in response.text
 
@@ -49,8 +51,8 @@ def test_the_complaint_list_pages_instead_of_stopping_short(login, cast, school_
             school=cast.school, family=school_family.family, point_of_contact=cast.pastoral
         )
     client = login(cast.pastoral)
-    first = client.get(reverse("meetings:complaint-list"))
+    first = client.get(reverse("complaints:complaint-list"))
     assert len(first.context["complaints"]) == 50
     assert "Page 1 of 2" in first.text
-    second = client.get(reverse("meetings:complaint-list") + "?page=2")
+    second = client.get(reverse("complaints:complaint-list") + "?page=2")
     assert len(second.context["complaints"]) == 1

@@ -222,7 +222,7 @@ def test_cancel_needs_a_reason_and_then_cancels(cast, login, meeting):
 def test_complaint_link_is_carried_through(cast, login, household, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "meetings.complaints.complaint_link_meeting",
+        "complaints.services.complaint_link_meeting",
         lambda **kwargs: calls.append(kwargs),
     )
     url = _add_url(household) + "?kind=complaint_resolution&complaint=7"
@@ -290,7 +290,7 @@ def test_a_complaint_that_cannot_be_linked_leaves_no_meeting(cast, login, househ
     def refuse(**kwargs):
         raise ValidationError("That complaint is about another family.")
 
-    monkeypatch.setattr("meetings.complaints.complaint_link_meeting", refuse)
+    monkeypatch.setattr("complaints.services.complaint_link_meeting", refuse)
     data = _form(cast, complaint="9", invited=[household.mum.pk, household.dad.pk])
     response = login(cast.pastoral).post(_add_url(household), data)
     assert "That complaint is about another family." in response.content.decode()

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.models import Complaint
 from meetings import services
-from meetings.models import ActionPoint, Complaint, FollowUp, Meeting, MeetingAmendment
+from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment
 from tests import factories
 
 
@@ -53,7 +54,7 @@ def test_complaint_change_and_withdrawal_are_recorded_with_who(cast, household, 
     )
     client = login(cast.headteacher)
     client.post(
-        reverse("meetings:complaint-withdraw", args=[complaint.pk]),
+        reverse("complaints:complaint-withdraw", args=[complaint.pk]),
         {"reason": "Recorded against the wrong family."},
     )
     rows = list(complaint.history.order_by("history_date", "history_id"))
@@ -185,7 +186,7 @@ def test_withdrawing_a_complaint(cast, household, login):
         point_of_contact=cast.teacher,
         about="ZZ-COMPLAINT",
     )
-    url = reverse("meetings:complaint-withdraw", args=[complaint.pk])
+    url = reverse("complaints:complaint-withdraw", args=[complaint.pk])
     assert login(cast.teacher).post(url, {"reason": "x"}).status_code == 403
     assert login(cast.outsider_headteacher).post(url, {"reason": "x"}).status_code == 404
     client = login(cast.pastoral)
@@ -195,7 +196,7 @@ def test_withdrawing_a_complaint(cast, household, login):
     assert client.post(url, {"reason": "Logged for the wrong family."}).status_code == 302
     assert not Complaint.objects.filter(pk=complaint.pk).exists()
     assert Complaint.all_objects.get(pk=complaint.pk).withdrawn_by == cast.pastoral
-    assert "ZZ-COMPLAINT" not in client.get(reverse("meetings:complaint-list")).text
+    assert "ZZ-COMPLAINT" not in client.get(reverse("complaints:complaint-list")).text
     overview = client.get(reverse("home")).text
     assert "ZZ-COMPLAINT" not in overview
     family = client.get(reverse("families:family-detail", args=[household.family_id])).text

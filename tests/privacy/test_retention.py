@@ -7,8 +7,9 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from complaints.models import Complaint
 from families.models import Child, ChildParent, Contact, Family, ParentCarer, SchoolFamily
-from meetings.models import ActionPoint, Complaint, Meeting
+from meetings.models import ActionPoint, Meeting
 from privacy.models import ErasureLog, ErasureRun
 from privacy.retention import school_review
 from privacy.services import retention_erase
@@ -94,7 +95,7 @@ def test_full_erasure_removes_everything_and_its_history(cast, left_family):
     logged = set(ErasureLog.objects.values_list("kind", "object_id"))
     assert ("families.Contact", contact_id) in logged
     assert ("families.Family", family_id) in logged
-    assert ("meetings.Complaint", left_family.complaint.pk) in logged
+    assert ("complaints.Complaint", left_family.complaint.pk) in logged
     assert ErasureLog.objects.filter(family_id=family_id).count() == len(logged)
     run = ErasureRun.objects.get()
     assert run.erased == len(logged)

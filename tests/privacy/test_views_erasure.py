@@ -9,8 +9,9 @@ import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from complaints.models import Complaint
 from families.models import Child, Contact, Family, ParentCarer
-from meetings.models import ActionPoint, Complaint, Meeting
+from meetings.models import ActionPoint, Meeting
 from portal.access import DATA_PROTECTION_LEADS_GROUP
 from portal.models import FormSubmission
 from privacy.models import ErasureLog, ErasureRun
@@ -145,7 +146,7 @@ def test_headteacher_erases_with_the_right_confirmation(login, cast, left_family
     assert run.finished_at is not None
     logged = set(ErasureLog.objects.filter(run=run).values_list("kind", "object_id"))
     assert ("families.Contact", left_family.contact.pk) in logged
-    assert ("meetings.Complaint", left_family.complaint.pk) in logged
+    assert ("complaints.Complaint", left_family.complaint.pk) in logged
     assert run.erased == len(logged)
     page = client.get(response.url)
     assert page.status_code == 200
@@ -292,7 +293,7 @@ def test_the_erase_page_refuses_put(login, cast):
 def _run_at(school, user=None):
     run = factories.ErasureRunFactory(school=school, started_by_user=user, erased=2)
     factories.ErasureLogFactory(run=run, school=school, kind="families.Contact", family_id=7)
-    factories.ErasureLogFactory(run=run, school=school, kind="meetings.Complaint", family_id=7)
+    factories.ErasureLogFactory(run=run, school=school, kind="complaints.Complaint", family_id=7)
     return run
 
 

@@ -84,7 +84,7 @@ COUNTED = [
     "meetings.Contribution",
     "meetings.ScalingAnswer",
     "meetings.FollowUp",
-    "meetings.Complaint",
+    "complaints.Complaint",
     "portal.FormSubmission",
 ]
 

@@ -9,8 +9,8 @@ import re
 
 from django.utils import timezone
 
+from complaints.models import Complaint
 from families.models import Family, ParentCarer
-from meetings.models import Complaint
 from tests import factories
 from tests.robustness.conftest import complaint_data, url
 
@@ -115,7 +115,7 @@ def _complaint(cast, world) -> Complaint:
 
 def test_a_complaint_updated_meanwhile_is_not_overwritten(cast, login, world):
     complaint = _complaint(cast, world)
-    edit = url("meetings:complaint-edit", complaint.pk)
+    edit = url("complaints:complaint-edit", complaint.pk)
     client = login(cast.pastoral)
     started_from = _version(client.get(edit))
     theirs = Complaint.objects.get(pk=complaint.pk)
@@ -142,7 +142,7 @@ def test_a_complaint_updated_meanwhile_is_not_overwritten(cast, login, world):
 
 def test_a_personal_reply_recorded_meanwhile_is_not_overwritten(cast, login, world):
     complaint = _complaint(cast, world)
-    edit = url("meetings:complaint-reply", complaint.pk)
+    edit = url("complaints:complaint-reply", complaint.pk)
     client = login(cast.pastoral)
     started_from = _version(client.get(edit))
     theirs = Complaint.objects.get(pk=complaint.pk)

@@ -199,12 +199,12 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
             data |= {f"status_{point.pk}": "open", f"note_{point.pk}": ""}
         return Case("pastoral", url("meetings:follow-up-log", follow_up.pk), data, row=follow_up)
     if name == "complaint-add":
-        return Case("pastoral", url("meetings:complaint-add"), complaint_data(cast, world))
+        return Case("pastoral", url("complaints:complaint-add"), complaint_data(cast, world))
     if name == "complaint-edit":
         complaint = _complaint(cast, world)
         data = complaint_data(cast, world, status="open", outcome="")
         data["received_at"] = timezone.localtime(complaint.received_at).strftime("%Y-%m-%dT%H:%M")
-        return Case("pastoral", url("meetings:complaint-edit", complaint.pk), data, row=complaint)
+        return Case("pastoral", url("complaints:complaint-edit", complaint.pk), data, row=complaint)
     if name == "complaint-reply":
         complaint = _complaint(cast, world)
         now = timezone.localtime()
@@ -215,13 +215,15 @@ def _case(name, cast, world) -> Case:  # noqa: C901 - one branch per form, read 
             "apology_given": "",
             "apology": "",
         }
-        return Case("pastoral", url("meetings:complaint-reply", complaint.pk), data, row=complaint)
+        return Case(
+            "pastoral", url("complaints:complaint-reply", complaint.pk), data, row=complaint
+        )
     if name == "complaint-search":
         return Case(
             "pastoral",
-            url("meetings:complaint-search"),
+            url("complaints:complaint-search"),
             {"q": "listened", "status": "open", "mine": "1"},
-            follow_get=url("meetings:complaint-list"),
+            follow_get=url("complaints:complaint-list"),
         )
     if name == "school-switch":
         return Case("teacher", url("school-switch"), {"school": cast.school.pk, "next": "/"})

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test import Client
 
 from compass.models import Placement
+from complaints.models import Complaint
 from families.models import Contact
-from meetings.models import ActionPoint, Complaint, Meeting
+from meetings.models import ActionPoint, Meeting
 from portal.models import FormSubmission
 from tests import factories
 from tests.conftest import otp_verify_session
@@ -75,7 +76,7 @@ def test_a_placement_sent_twice_is_placed_once(cast, login, world):
 
 def test_a_complaint_sent_twice_is_recorded_once(cast, login, world):
     client = login(cast.pastoral)
-    add = url("meetings:complaint-add")
+    add = url("complaints:complaint-add")
     first, second = _twice(client, add, add, complaint_data(cast, world))
     assert first.status_code == second.status_code == 302
     assert second.url == first.url

@@ -12,9 +12,10 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
+from complaints.models import Complaint
 from families.models import Contact
 from families.services import contact_log
-from meetings.models import Complaint, Meeting
+from meetings.models import Meeting
 from portal.lib.limits import BIGINT_MAX, IdConverter, parse_id
 from privacy.models import RetentionPolicy
 from tests.robustness.conftest import complaint_data, contact_data, meeting_data, url
@@ -87,7 +88,7 @@ def test_the_largest_id_a_database_holds_is_still_a_plain_404(cast, world, login
 LISTS = [
     "families:family-list",
     "meetings:meeting-list",
-    "meetings:complaint-list",
+    "complaints:complaint-list",
     "dashboards:my-contacts",
 ]
 
@@ -153,7 +154,7 @@ def test_ids_too_large_in_a_complaint_are_an_invalid_choice(cast, world, login):
     client = login(cast.pastoral)
     for field in ("family", "raised_by", "point_of_contact"):
         response = client.post(
-            url("meetings:complaint-add"), complaint_data(cast, world, **{field: HUGE})
+            url("complaints:complaint-add"), complaint_data(cast, world, **{field: HUGE})
         )
         assert response.status_code == 200, field
         assert response.context["form"].errors[field], field
@@ -185,7 +186,7 @@ def test_a_scaling_score_past_a_small_integer_gets_a_message(cast, world, login)
 FORM_MODULES = [
     "families.forms",
     "meetings.forms",
-    "meetings.forms_complaints",
+    "complaints.forms",
     "privacy.forms",
     "compass.forms",
     "dashboards.filters",

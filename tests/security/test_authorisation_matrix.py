@@ -621,24 +621,24 @@ MEETINGS_ROWS = [
         method="FORM",
         post=400,
     ),
-    R("meetings:complaint-list", None, "200 200 200 403 403"),
-    R("meetings:complaint-search", None, "302 302 302 403 403", method="POST", data={"q": "x"}),
-    R("meetings:complaint-add", None, "403 200 200 403 403", method="FORM"),
+    R("complaints:complaint-list", None, "200 200 200 403 403"),
+    R("complaints:complaint-search", None, "302 302 302 403 403", method="POST", data={"q": "x"}),
+    R("complaints:complaint-add", None, "403 200 200 403 403", method="FORM"),
     R(
-        "meetings:complaint-add",
+        "complaints:complaint-add",
         lambda s: {},
         "403 200 200 403 403",
         query=lambda s: f"?family={s.twin.family.pk}",
         scope="all",
         variant="another school's family",
     ),
-    R("meetings:complaint-overview", None, "403 403 200 403 403"),
-    R("meetings:complaint-detail", complaint("poc_teacher"), FAMILY_READ, variant="teacher's"),
-    R("meetings:complaint-detail", complaint("poc_pastoral"), FAMILY_WRITE, variant="pastoral's"),
-    R("meetings:complaint-edit", complaint("poc_teacher"), FAMILY_WRITE, method="FORM"),
-    R("meetings:complaint-reply", complaint("poc_teacher"), FAMILY_READ, method="FORM"),
+    R("complaints:complaint-overview", None, "403 403 200 403 403"),
+    R("complaints:complaint-detail", complaint("poc_teacher"), FAMILY_READ, variant="teacher's"),
+    R("complaints:complaint-detail", complaint("poc_pastoral"), FAMILY_WRITE, variant="pastoral's"),
+    R("complaints:complaint-edit", complaint("poc_teacher"), FAMILY_WRITE, method="FORM"),
+    R("complaints:complaint-reply", complaint("poc_teacher"), FAMILY_READ, method="FORM"),
     R(
-        "meetings:complaint-reply",
+        "complaints:complaint-reply",
         complaint("poc_pastoral"),
         FAMILY_WRITE,
         method="FORM",
@@ -649,7 +649,7 @@ MEETINGS_ROWS = [
     R("meetings:meeting-amend", meeting(), WITHDRAW, method="FORM"),
     R("meetings:meeting-amend", meeting("pastoral"), "404 200 200 403 404", variant="pastoral"),
     R("meetings:action-withdraw", lambda s: {"pk": s.step.pk}, WITHDRAW, method="FORM"),
-    R("meetings:complaint-withdraw", complaint("poc_teacher"), WITHDRAW, method="FORM"),
+    R("complaints:complaint-withdraw", complaint("poc_teacher"), WITHDRAW, method="FORM"),
 ]
 
 AUDIT_ROWS = [
@@ -801,7 +801,7 @@ def test_matrix(world, group):
 
 SEARCHES = [
     ("families:family-search", "families:family-list"),
-    ("meetings:complaint-search", "meetings:complaint-list"),
+    ("complaints:complaint-search", "complaints:complaint-list"),
 ]
 
 
@@ -845,7 +845,7 @@ MARKER_PAGES = [
     ("headteacher", "meetings:meeting-detail", meeting("pastoral")),
     ("teacher", "meetings:meeting-summary-pdf", meeting()),
     ("headteacher", "dashboards:dashboard-attention", None),
-    ("outsider_pastoral", "meetings:complaint-list", None),
+    ("outsider_pastoral", "complaints:complaint-list", None),
 ]
 
 

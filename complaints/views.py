@@ -14,13 +14,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from complaints.forms import ComplaintForm, ComplaintReplyForm
+from complaints.models import Complaint
+from complaints.overview import response_overview
+from complaints.services import complaint_withdraw
 from families import choosers
+from families.access import require_family_worker
 from families.labels import label_children
 from families.models import Family, SchoolFamily
-from meetings.complaints import response_overview
-from meetings.forms_complaints import ComplaintForm, ComplaintReplyForm
-from meetings.models import Complaint, Meeting
-from meetings.services import complaint_withdraw
+from meetings.models import Meeting
 from portal import access
 from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
@@ -51,14 +53,6 @@ def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complai
     return complaint
 
 
-def _require_family_worker(request):
-    """The current school, for staff who work with its families (lists and searches). No school
-    (an administrator) is a 403 like any role without the right, as on the families list."""
-    if request.school is None or not access.works_with_families(request.user, request.school):
-        raise PermissionDenied
-    return request.school
-
-
 def _require_school_perm(request, perm: str):
     if request.school is None or not request.user.has_perm(perm, request.school):
         raise PermissionDenied
@@ -66,12 +60,15 @@ def _require_school_perm(request, perm: str):
 
 
 def _meeting_add_url(complaint: Complaint) -> str | None:
-    """C1's meeting-add form, prefilled as a complaint-resolution meeting with this family."""
+    """The meeting-add form, prefilled as a complaint-resolution meeting with this family."""
     try:
         base = reverse("meetings:meeting-add", args=[complaint.family_id])
     except NoReverseMatch:
         return None
-    query = {"kind": Meeting.Kind.COMPLAINT_RESOLUTION, "complaint": complaint.pk}
+    query: dict[str, str | int] = {
+        "kind": Meeting.Kind.COMPLAINT_RESOLUTION,
+        "complaint": complaint.pk,
+    }
     return f"{base}?{urlencode(query)}"
 
 
@@ -85,7 +82,7 @@ def _meeting_url(meeting) -> str | None:
 @require_GET
 def complaint_list(request):
     """Pastoral staff and headteachers see all the school's complaints; others their own."""
-    school = _require_family_worker(request)
+    school = require_family_worker(request)
     complaints = Complaint.objects.visible_to(request.user, school)
     status = request.GET.get("status", "")
     if status == "open":
@@ -108,7 +105,7 @@ def complaint_list(request):
     page = Paginator(complaints, LIST_LIMIT).get_page(request.GET.get("page"))
     return render(
         request,
-        "meetings/complaint_list.html",
+        "complaints/complaint_list.html",
         {
             "complaints": page.object_list,
             "page": page,
@@ -125,12 +122,12 @@ def complaint_list(request):
 @require_POST
 def complaint_search(request):
     """Remember the words searched for (they may be a parent's name) and show the list."""
-    _require_family_worker(request)
+    require_family_worker(request)
     term = "" if "clear" in request.POST else request.POST.get("q", "").strip()[:100]
     search_remember(request, SEARCH_SESSION_KEY, term)
     # Only the list's own filters come back in the URL: they hold no names.
     kept = {k: request.POST[k] for k in ("status", "mine") if request.POST.get(k)}
-    url = reverse("meetings:complaint-list")
+    url = reverse("complaints:complaint-list")
     return redirect(f"{url}?{urlencode(kept)}" if kept else url)
 
 
@@ -147,10 +144,10 @@ def complaint_add(request):
     form = ComplaintForm(request.POST or None, school=school, family=family, user=request.user)
     if choosers.is_finding(request):
         # "Find" without JavaScript: the same form with the matches, nothing checked or saved.
-        form._errors = ErrorDict()  # a half-filled form is not yet wrong: no messages
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # a half-filled form: no messages
         return render(
             request,
-            "meetings/complaint_form.html",
+            "complaints/complaint_form.html",
             {"form": form, "complaint": None, "finding": True},
         )
     if request.method == "POST" and form.is_valid():
@@ -159,14 +156,16 @@ def complaint_add(request):
             try:
                 with once.spend(request) as spent:
                     complaint = form.save()
-                    spent.made(complaint, reverse("meetings:complaint-detail", args=[complaint.pk]))
+                    spent.made(
+                        complaint, reverse("complaints:complaint-detail", args=[complaint.pk])
+                    )
             except once.AlreadySubmitted as exc:
                 return redirect(exc.url)
             messages.success(
                 request, "The complaint is recorded. The point of contact sees it now."
             )
-            return redirect("meetings:complaint-detail", pk=complaint.pk)
-    return render(request, "meetings/complaint_form.html", {"form": form, "complaint": None})
+            return redirect("complaints:complaint-detail", pk=complaint.pk)
+    return render(request, "complaints/complaint_form.html", {"form": form, "complaint": None})
 
 
 @require_GET
@@ -177,7 +176,7 @@ def complaint_detail(request, pk: int):
     may_manage = request.user.has_perm("portal.manage_complaints", school)
     return render(
         request,
-        "meetings/complaint_detail.html",
+        "complaints/complaint_detail.html",
         {
             "complaint": complaint,
             "may_manage": may_manage,
@@ -186,8 +185,8 @@ def complaint_detail(request, pk: int):
             "meeting_url": _meeting_url(complaint.meeting) if complaint.meeting else None,
             "family_url": _family_url_for(request, complaint),
             "response_days": (
-                complaint.response_time.total_seconds() / 86400
-                if complaint.response_time is not None
+                response_time.total_seconds() / 86400
+                if (response_time := getattr(complaint, "response_time", None)) is not None
                 else None
             ),
         },
@@ -217,10 +216,10 @@ def complaint_edit(request, pk: int):
             )
             if conflict is None:
                 messages.success(request, "The complaint is updated.")
-                return redirect("meetings:complaint-detail", pk=complaint.pk)
+                return redirect("complaints:complaint-detail", pk=complaint.pk)
     return render(
         request,
-        "meetings/complaint_form.html",
+        "complaints/complaint_form.html",
         {"form": form, "complaint": complaint, "conflict": conflict},
     )
 
@@ -245,10 +244,10 @@ def complaint_reply(request, pk: int):
             )
             if conflict is None:
                 messages.success(request, "Your personal reply is recorded.")
-                return redirect("meetings:complaint-detail", pk=complaint.pk)
+                return redirect("complaints:complaint-detail", pk=complaint.pk)
     return render(
         request,
-        "meetings/complaint_reply.html",
+        "complaints/complaint_reply.html",
         {"form": form, "complaint": complaint, "conflict": conflict},
     )
 
@@ -259,7 +258,7 @@ def complaint_overview(request):
     school = _require_school_perm(request, "portal.view_complaints_overview")
     return render(
         request,
-        "meetings/complaint_overview.html",
+        "complaints/complaint_overview.html",
         {"school": school, **response_overview(school)},
     )
 
@@ -277,6 +276,6 @@ def complaint_withdraw_view(request, pk: int):
         noun="Complaint",
         label="this complaint",
         description=f"Received on {complaint.received_at:%d %b %Y}.",
-        done_url=reverse("meetings:complaint-list"),
-        cancel_url=reverse("meetings:complaint-detail", args=[complaint.pk]),
+        done_url=reverse("complaints:complaint-list"),
+        cancel_url=reverse("complaints:complaint-detail", args=[complaint.pk]),
     )

@@ -9,8 +9,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from meetings.complaints import complaint_link_meeting
-from meetings.models import Complaint, Meeting
+from complaints.models import Complaint
+from complaints.services import complaint_link_meeting
+from meetings.models import Meeting
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
@@ -50,14 +51,14 @@ def _add_data(setup, cast, **overrides):
 
 
 def _add(client, data):
-    return client.post(reverse("meetings:complaint-add"), data)
+    return client.post(reverse("complaints:complaint-add"), data)
 
 
 def test_pastoral_records_a_complaint(cast, login, setup):
     response = _add(login(cast.pastoral), _add_data(setup, cast))
     complaint = Complaint.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("meetings:complaint-detail", args=[complaint.pk])
+    assert response["Location"] == reverse("complaints:complaint-detail", args=[complaint.pk])
     assert complaint.school == cast.school
     assert complaint.created_by == cast.pastoral
     assert complaint.point_of_contact == cast.teacher
@@ -117,7 +118,7 @@ def test_family_of_another_school_is_refused(cast, login, setup):
 
 
 def test_add_from_a_family_offers_only_that_familys_parents(cast, login, setup):
-    url = reverse("meetings:complaint-add") + f"?family={setup.family.pk}"
+    url = reverse("complaints:complaint-add") + f"?family={setup.family.pk}"
     response = login(cast.pastoral).get(url)
     assert "Kwame Osei" in response.text
     assert "Byrne" not in response.text.split('name="raised_by"')[1].split("</select>")[0]
@@ -164,14 +165,14 @@ def _edit_data(complaint, cast, **overrides):
 
 
 def test_pastoral_resolves_a_complaint_and_shares_what_changed(cast, login, complaint):
-    url = reverse("meetings:complaint-edit", args=[complaint.pk])
+    url = reverse("complaints:complaint-edit", args=[complaint.pk])
     response = login(cast.pastoral).post(url, _edit_data(complaint, cast))
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.RESOLVED
     assert complaint.what_changed_shared_on == datetime.date(2026, 11, 14)
     assert complaint.apology_given
-    detail = login(cast.pastoral).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    detail = login(cast.pastoral).get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert "Shared back with the parent on 14 November 2026" in detail.text
     assert "0.3 days after it was received" in detail.text
 
@@ -191,7 +192,7 @@ def test_pastoral_resolves_a_complaint_and_shares_what_changed(cast, login, comp
     ],
 )
 def test_bad_edits_get_a_message_and_change_nothing(cast, login, complaint, overrides, message):
-    url = reverse("meetings:complaint-edit", args=[complaint.pk])
+    url = reverse("complaints:complaint-edit", args=[complaint.pk])
     response = login(cast.pastoral).post(url, _edit_data(complaint, cast, **overrides))
     assert response.status_code == 200
     assert message in response.text
@@ -202,7 +203,7 @@ def test_bad_edits_get_a_message_and_change_nothing(cast, login, complaint, over
 
 def test_family_cannot_be_changed_on_edit(cast, login, complaint, setup):
     other = factories.SchoolFamilyFactory(school=cast.school)
-    url = reverse("meetings:complaint-edit", args=[complaint.pk])
+    url = reverse("complaints:complaint-edit", args=[complaint.pk])
     login(cast.pastoral).post(url, _edit_data(complaint, cast, family=other.family.pk))
     complaint.refresh_from_db()
     assert complaint.family == setup.family
@@ -212,7 +213,7 @@ def test_family_cannot_be_changed_on_edit(cast, login, complaint, setup):
 
 
 def test_point_of_contact_records_their_reply(cast, login, complaint):
-    url = reverse("meetings:complaint-reply", args=[complaint.pk])
+    url = reverse("complaints:complaint-reply", args=[complaint.pk])
     client = login(cast.teacher)
     form = client.get(url)
     assert 'value="2026-11-18T15:00"' in form.text  # first response prefilled with now
@@ -232,7 +233,7 @@ def test_point_of_contact_records_their_reply(cast, login, complaint):
 
 
 def test_reply_before_receipt_is_refused(cast, login, complaint):
-    url = reverse("meetings:complaint-reply", args=[complaint.pk])
+    url = reverse("complaints:complaint-reply", args=[complaint.pk])
     response = login(cast.teacher).post(
         url,
         {"first_response_at": "2026-11-09T10:00", "reply": "Sorry.", "replied_on": "2026-11-09"},
@@ -246,7 +247,7 @@ def test_reply_before_receipt_is_refused(cast, login, complaint):
 
 
 def test_empty_reply_is_refused(cast, login, complaint):
-    url = reverse("meetings:complaint-reply", args=[complaint.pk])
+    url = reverse("complaints:complaint-reply", args=[complaint.pk])
     response = login(cast.teacher).post(url, {"first_response_at": "2026-11-11T10:00"})
     assert "This field is required" in response.text
     complaint.refresh_from_db()
@@ -269,7 +270,7 @@ def _meeting(cast, family, **kwargs):
 
 
 def test_detail_offers_a_prefilled_complaint_resolution_meeting(cast, login, complaint):
-    response = login(cast.pastoral).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    response = login(cast.pastoral).get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert "kind=complaint_resolution" in response.text
     assert f"complaint={complaint.pk}" in response.text
 
@@ -306,7 +307,7 @@ def test_linking_an_unknown_complaint_is_refused_without_an_error_page(cast, set
 
 
 def test_edit_form_shows_saved_dates_in_the_browsers_format(cast, login, complaint):
-    response = login(cast.pastoral).get(reverse("meetings:complaint-edit", args=[complaint.pk]))
+    response = login(cast.pastoral).get(reverse("complaints:complaint-edit", args=[complaint.pk]))
     assert 'value="2026-11-10T09:00"' in response.text
     assert 'type="datetime-local"' in response.text
     assert "The Osei family" in response.text
@@ -315,7 +316,7 @@ def test_edit_form_shows_saved_dates_in_the_browsers_format(cast, login, complai
 def test_detail_links_to_the_meeting_that_followed(cast, login, complaint, setup):
     meeting = _meeting(cast, setup.family)
     complaint_link_meeting(complaint_id=complaint.pk, meeting=meeting, user=cast.pastoral)
-    response = login(cast.pastoral).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    response = login(cast.pastoral).get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert reverse("meetings:meeting-detail", args=[meeting.pk]) in response.text
     assert "Complaint resolution on 20 Nov 2026" in response.text
     assert "Arrange a meeting to resolve it" not in response.text

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import Complaint
+from complaints.models import Complaint
 from tests import factories
 
 
@@ -33,8 +33,8 @@ def test_pastoral_team_sees_the_familys_complaints_and_can_record_one(
     response = _page(login(getattr(cast, role)), family)
     assert response.status_code == 200
     assert "Swimming kit went missing" in response.text
-    assert reverse("meetings:complaint-detail", args=[complaint.pk]) in response.text
-    assert f"{reverse('meetings:complaint-add')}?family={family.pk}" in response.text
+    assert reverse("complaints:complaint-detail", args=[complaint.pk]) in response.text
+    assert f"{reverse('complaints:complaint-add')}?family={family.pk}" in response.text
 
 
 def test_key_contact_teacher_does_not_see_a_colleagues_complaint(
@@ -54,4 +54,4 @@ def test_teacher_who_is_point_of_contact_sees_it_without_the_add_button(
     Complaint.objects.filter(pk=complaint.pk).update(point_of_contact=cast.teacher)
     response = _page(login(cast.teacher), family)
     assert "Swimming kit went missing" in response.text
-    assert reverse("meetings:complaint-add") not in response.text
+    assert reverse("complaints:complaint-add") not in response.text

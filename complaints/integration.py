@@ -1,120 +1,19 @@
-"""Complaints: linking a complaint to its meeting, the headteacher's response-time overview,
-and the point of contact's home panel."""
+"""How complaints show up elsewhere: the nav link, the point of contact's home panel, the
+family page's Complaints block and chronology entries, and the meeting-add form's link to the
+complaint it resolves. Registered from ComplaintsConfig.ready()."""
 
 from __future__ import annotations
 
-import datetime
-import statistics
-from dataclasses import dataclass
+import functools
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from complaints import services
+from complaints.models import Complaint
 from families import extensions
-from meetings.models import Complaint
+from meetings import extensions as meeting_extensions
 from portal import access, shell
-from portal.lib.terms import term_containing
-
-DAY = datetime.timedelta(days=1)
-
-
-def complaint_link_meeting(*, complaint_id: int, meeting, user) -> Complaint:
-    """Record that `meeting` was arranged to resolve the complaint (same school and family).
-
-    Raises ValidationError, never a 500 or 403, so the meeting-add view can show a warning
-    after the meeting itself is saved; a complaint the user may not see reads as not found.
-    """
-    not_found = ValidationError(
-        {"meeting": "The complaint could not be found, so the meeting is not linked to it."}
-    )
-    with transaction.atomic():
-        complaint = (
-            Complaint.objects.select_for_update(of=("self",))
-            .filter(pk=complaint_id)
-            .select_related("school")
-        ).first()
-        if complaint is None or not access.may_see_complaint(
-            user, complaint.school, point_of_contact_id=complaint.point_of_contact_id
-        ):
-            raise not_found
-        if meeting.school_id != complaint.school_id:
-            raise not_found
-        if meeting.family_id != complaint.family_id:
-            raise ValidationError(
-                {"meeting": "The complaint is from another family, so the meeting is not linked."}
-            )
-        complaint.meeting = meeting
-        complaint.full_clean()
-        complaint.save(update_fields=["meeting", "updated_at"])
-    return complaint
-
-
-# --- The response-time overview -------------------------------------------------------------
-
-
-def term_of(when: datetime.datetime) -> tuple[int, int, str]:
-    """The school term a moment falls in, as (sort year, sort order, label)."""
-    day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
-    term = term_containing(day)
-    return (term.start.year, term.order, term.label.replace(" term", ""))
-
-
-@dataclass
-class TermFigures:
-    label: str
-    received: int
-    responded: int
-    median_days: float | None
-    average_days: float | None
-    resolved: int
-
-
-def _days(duration: datetime.timedelta) -> float:
-    return duration / DAY
-
-
-def response_overview(school, *, terms: int = 6) -> dict:
-    """Open complaints, and per term the median and average days from receipt to first
-    personal response (the durations are worked out by the database)."""
-    rows = list(
-        Complaint.objects.filter(school=school)
-        .with_response_time()
-        .values_list("received_at", "response_time", "status")
-    )
-    by_term: dict[tuple, dict] = {}
-    for received_at, response_time, status in rows:
-        key = term_of(received_at)
-        bucket = by_term.setdefault(key, {"received": 0, "resolved": 0, "days": []})
-        bucket["received"] += 1
-        bucket["resolved"] += status == Complaint.Status.RESOLVED
-        if response_time is not None:
-            bucket["days"].append(_days(response_time))
-    figures = [
-        TermFigures(
-            label=key[2],
-            received=bucket["received"],
-            responded=len(bucket["days"]),
-            median_days=round(statistics.median(bucket["days"]), 1) if bucket["days"] else None,
-            average_days=round(statistics.fmean(bucket["days"]), 1) if bucket["days"] else None,
-            resolved=bucket["resolved"],
-        )
-        for key, bucket in sorted(by_term.items(), reverse=True)[:terms]
-    ]
-    all_days = [d for bucket in by_term.values() for d in bucket["days"]]
-    open_count = sum(1 for _r, _t, status in rows if status != Complaint.Status.RESOLVED)
-    waiting_first = sum(
-        1 for _r, t, status in rows if t is None and status != Complaint.Status.RESOLVED
-    )
-    return {
-        "open_count": open_count,
-        "waiting_first_response": waiting_first,
-        "median_days": round(statistics.median(all_days), 1) if all_days else None,
-        "average_days": round(statistics.fmean(all_days), 1) if all_days else None,
-        "terms": figures,
-    }
-
+from portal.lib.staff import staff_name
 
 # --- The family page ------------------------------------------------------------------------
 
@@ -141,7 +40,7 @@ def _complaint_rows(complaint: Complaint) -> list[extensions.ExportRow]:
         extensions.ExportRow(
             kind=KIND_LABEL,
             when=complaint.received_at,
-            who=contact.get_full_name() or contact.get_username(),
+            who=staff_name(contact),
             with_=_raised_by(complaint),
             channel=complaint.get_received_how_display(),
             summary=summary,
@@ -172,9 +71,9 @@ def _timeline(request, school_family, limit: int, period=None) -> list[extension
                     when=c.received_at,
                     kind=KIND,
                     kind_label=KIND_LABEL,
-                    template="meetings/includes/timeline_complaint.html",
+                    template="complaints/includes/timeline_complaint.html",
                     obj=c,
-                    export=lambda c=c: _complaint_rows(c),
+                    export=functools.partial(_complaint_rows, c),
                 )
             )
     return entries
@@ -209,7 +108,7 @@ def _panel_context(request) -> dict | None:
     return {
         "complaints": shown[:PANEL_LIMIT],
         "more": len(shown) > PANEL_LIMIT,
-        "list_url": reverse("meetings:complaint-list") + "?mine=1",
+        "list_url": reverse("complaints:complaint-list") + "?mine=1",
     }
 
 
@@ -223,7 +122,7 @@ def _family_complaints(
     period = period or extensions.Period()
     return extensions.page_rows(
         request,
-        f"meetings.complaints.{school_family.family_id}{period.key()}",
+        f"complaints.{school_family.family_id}{period.key()}",
         limit,
         lambda n: (
             period.narrow(
@@ -260,23 +159,29 @@ def _nav_allowed(request) -> bool:
     return school is not None and access.handles_complaints(request.user, school)
 
 
+def _link_meeting(*, record_id: int, meeting, user) -> None:
+    """A meeting planned from a complaint's page is linked to it (looked up at call time, so a
+    test can stand in for the service)."""
+    services.complaint_link_meeting(complaint_id=record_id, meeting=meeting, user=user)
+
+
 def register() -> None:
-    """Called from MeetingsConfig.ready(): the nav link for those who handle complaints, the
-    home panel for points of contact, and the complaints block and chronology entries on the
-    family page."""
+    """Called from ComplaintsConfig.ready(): the nav link for those who handle complaints, the
+    home panel for points of contact, the complaints block and chronology entries on the family
+    page, and the `?complaint=` link of the meeting-add form."""
     shell.register_nav(
         shell.NavItem(
-            label="Complaints", url_name="meetings:complaint-list", allowed=_nav_allowed, order=60
+            label="Complaints", url_name="complaints:complaint-list", allowed=_nav_allowed, order=60
         )
     )
     shell.register_panel(
         shell.HomePanel(
-            template="meetings/complaint_home_panel.html", render=_panel_context, order=20
+            template="complaints/complaint_home_panel.html", render=_panel_context, order=20
         )
     )
     extensions.register_section(
         extensions.FamilySection(
-            template="meetings/complaint_family_section.html", context=_family_section, order=35
+            template="complaints/complaint_family_section.html", context=_family_section, order=35
         )
     )
     extensions.register_timeline_source(
@@ -288,4 +193,7 @@ def register() -> None:
             takes_period=True,
             shown=_offered,
         )
+    )
+    meeting_extensions.register_plan_link(
+        meeting_extensions.PlanLink(param="complaint", link=_link_meeting)
     )

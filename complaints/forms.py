@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from complaints.models import Complaint
 from families import choosers
 from families.labels import label_children
 from families.models import Family, ParentCarer
-from meetings.models import Complaint
 from portal.lib import conflicts
 from portal.lib.limits import BoundedModelForm, IdChoiceField
 from portal.lib.staff import StaffChoiceField, family_workers
@@ -26,6 +28,10 @@ class ParentChoiceField(IdChoiceField):
 
 class _ComplaintChecks:
     """Date and consistency checks shared by the complaint form and the reply form."""
+
+    if TYPE_CHECKING:
+
+        def add_error(self, field: str | None, error) -> None: ...
 
     def _check_not_future(self, name, value):
         if value is None:
@@ -160,7 +166,7 @@ class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm)
             families = Family.objects.filter(school_links__school=school).prefetch_related(
                 label_children(school)
             )
-        self.fields["family"].queryset = families
+        cast(forms.ModelChoiceField, self.fields["family"]).queryset = families
         fixed_family = self.instance.family if not adding else family
         if adding and fixed_family is not None:
             self.fields["family"].initial = fixed_family.pk
@@ -175,12 +181,14 @@ class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm)
         if not adding:
             # A complaint stays with the family it came from.
             self.fields["family"].disabled = True
-        self.fields["raised_by"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["raised_by"]).queryset = (
             parents.select_related("family")
             .prefetch_related(label_children(school, "family__children"))
             .order_by("family__name", "last_name", "first_name")
         )
-        self.fields["point_of_contact"].queryset = family_workers(school)
+        cast(forms.ModelChoiceField, self.fields["point_of_contact"]).queryset = family_workers(
+            school
+        )
         self.fields[
             "first_response_at"
         ].help_text = "When someone first spoke or wrote to the parent personally about it."
@@ -195,7 +203,8 @@ class ComplaintForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModelForm)
         return self.cleaned_data["raised_by_name"].strip()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         family = cleaned.get("family")
         raised_by = cleaned.get("raised_by")
         if raised_by and family and raised_by.family_id != family.pk:
@@ -274,6 +283,7 @@ class ComplaintReplyForm(_ComplaintChecks, conflicts.VersionedForm, BoundedModel
                 self.initial["first_response_at"] = now.replace(second=0, microsecond=0)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._check_response_dates(cleaned, self.instance.received_at)
         return cleaned

@@ -1,4 +1,4 @@
-"""Reads for complaint pages, as chainable QuerySet methods (attached in meetings.models)."""
+"""Reads for complaint pages, as chainable QuerySet methods (attached in complaints.models)."""
 
 from __future__ import annotations
 

@@ -3,9 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from complaints.models import Complaint
 from demo import complaints as demo_complaints
 from demo import schools as demo_schools
-from meetings.models import Complaint, Meeting
+from meetings.models import Meeting
 from tests import factories
 
 

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from meetings.models import Complaint, Meeting
+from complaints.models import Complaint
+from meetings.models import Meeting
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,7 +36,7 @@ def complaint(cast, household):
 
 def _meeting_link(client, complaint):
     """The href of the complaint page's "Arrange a meeting" button, as the browser follows it."""
-    detail = client.get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    detail = client.get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     url = detail.context["meeting_add_url"]
     assert f'href="{html.escape(url)}">Arrange a meeting to resolve it' in detail.text
     return url
@@ -72,11 +73,11 @@ def test_saving_the_meeting_links_it_to_the_complaint(cast, login, complaint, ho
     complaint.refresh_from_db()
     assert complaint.meeting is not None
     assert complaint.meeting.kind == Meeting.Kind.COMPLAINT_RESOLUTION
-    detail = client.get(reverse("meetings:complaint-detail", args=[complaint.pk])).text
+    detail = client.get(reverse("complaints:complaint-detail", args=[complaint.pk])).text
     assert reverse("meetings:meeting-detail", args=[complaint.meeting.pk]) in detail
 
 
 def test_teacher_is_not_offered_a_meeting_for_a_complaint(cast, login, complaint):
     Complaint.objects.filter(pk=complaint.pk).update(point_of_contact=cast.teacher)
-    detail = login(cast.teacher).get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+    detail = login(cast.teacher).get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert "Arrange a meeting" not in detail.text

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings.complaints import response_overview, term_of
-from meetings.models import Complaint
+from complaints.models import Complaint
+from complaints.overview import response_overview, term_of
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
@@ -72,7 +72,7 @@ def test_overview_measures_days_to_first_response_per_term(cast):
 def test_headteacher_sees_the_figures(cast, login):
     _complaint(cast, _at(2), _at(4))
     _complaint(cast, _at(16))
-    response = login(cast.headteacher).get(reverse("meetings:complaint-overview"))
+    response = login(cast.headteacher).get(reverse("complaints:complaint-overview"))
     assert '<p class="display-6 mb-0" data-testid="open-count">2</p>' in response.text
     assert '<p class="display-6 mb-0" data-testid="median-days">2.0</p>' in response.text
     assert "Autumn 2026" in response.text
@@ -80,7 +80,7 @@ def test_headteacher_sees_the_figures(cast, login):
 
 
 def test_overview_without_complaints_says_so(cast, login):
-    response = login(cast.headteacher).get(reverse("meetings:complaint-overview"))
+    response = login(cast.headteacher).get(reverse("complaints:complaint-overview"))
     assert "No complaints have been recorded yet" in response.text
 
 
@@ -99,8 +99,8 @@ def test_point_of_contact_sees_complaints_waiting_for_their_reply_on_home(cast, 
     )
     response = login(cast.teacher).get(reverse("home"))
     assert "Complaints waiting for your personal reply" in response.text
-    assert reverse("meetings:complaint-reply", args=[waiting.pk]) in response.text
-    assert reverse("meetings:complaint-reply", args=[replied.pk]) not in response.text
+    assert reverse("complaints:complaint-reply", args=[waiting.pk]) in response.text
+    assert reverse("complaints:complaint-reply", args=[replied.pk]) not in response.text
 
 
 def test_no_panel_for_staff_with_nothing_waiting(cast, login):
@@ -110,7 +110,7 @@ def test_no_panel_for_staff_with_nothing_waiting(cast, login):
 
 
 def test_nav_link_only_for_those_who_handle_complaints(cast, login):
-    url = reverse("meetings:complaint-list")
+    url = reverse("complaints:complaint-list")
     assert f'href="{url}"' in login(cast.pastoral).get(reverse("home")).text
     assert f'href="{url}"' not in login(cast.teacher).get(reverse("home")).text
 
@@ -132,7 +132,7 @@ def test_list_query_count_does_not_grow_with_rows(cast, login, django_assert_max
     family = factories.SchoolFamilyFactory(school=cast.school).family
     parent = factories.ParentCarerFactory(family=family)
     client = login(cast.pastoral)
-    url = reverse("meetings:complaint-list")
+    url = reverse("complaints:complaint-list")
     counts = []
     for rows in (2, 12):
         for i in range(rows - Complaint.objects.count()):
@@ -151,7 +151,7 @@ def test_overview_and_home_query_counts_do_not_grow(cast, login, django_assert_m
             _complaint(cast, _at(1 + i), _at(2 + i), point_of_contact=cast.headteacher)
         with django_assert_max_num_queries(BUDGET):
             counts["overview"].append(
-                _count_queries(client, reverse("meetings:complaint-overview"))
+                _count_queries(client, reverse("complaints:complaint-overview"))
             )
         counts["home"].append(_count_queries(client, reverse("home")))
     assert counts["overview"][0] == counts["overview"][1]
@@ -162,5 +162,5 @@ def test_detail_query_budget(cast, login, django_assert_max_num_queries):
     complaint = _complaint(cast, _at(2), _at(3))
     client = login(cast.pastoral)
     with django_assert_max_num_queries(BUDGET):
-        response = client.get(reverse("meetings:complaint-detail", args=[complaint.pk]))
+        response = client.get(reverse("complaints:complaint-detail", args=[complaint.pk]))
     assert response.status_code == 200

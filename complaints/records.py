@@ -3,7 +3,7 @@ and the subject access copy (portal.family_records)."""
 
 from __future__ import annotations
 
-from meetings.models import Complaint
+from complaints.models import Complaint
 from portal import access
 from portal.family_records import (
     ROUTINE,
@@ -57,13 +57,13 @@ def complaints_export(asker: Asker) -> ExportPart:
 def register_records() -> None:
     register(
         FamilyRecord(
-            Complaint._meta.label,
+            "complaints.Complaint",
             "Complaint",
             family_lookup="family_id",
             school_lookup="school_id",
             order=40,
             name=lambda r: f"Complaint received {day(r.received_at)}",
-            page=("meetings:complaint-detail", "id"),
+            page=("complaints:complaint-detail", "id"),
             # Complaints are sensitive: only those who handle them read their values.
             readers=access.handles_complaints,
             erasures=(
