@@ -18,6 +18,7 @@ from audit.forms import AuditFilter
 from audit.models import AccessLog
 from audit.readable import USER_LABEL, Named, Names, in_words, raw_value
 from portal import access, family_records
+from portal.http import SchoolRequest
 from portal.lib.staff import staff_name
 
 # Edit-history rows read per kind of record (the changes are worked out in memory, each
@@ -70,7 +71,7 @@ def _restricted_details_hidden(family, school, user) -> set[int]:
     return set(links.exclude(restriction="").values_list("parent_id", flat=True))
 
 
-def _get_family_for_audit(request, pk: int):
+def _get_family_for_audit(request: SchoolRequest, pk: int):
     """The family `pk` if it is a family of the current school (404 otherwise, as if absent);
     403 for those who may not see its audit."""
     school_family_model = apps.get_model("families", "SchoolFamily")
@@ -205,7 +206,7 @@ def _people(school, family, changes) -> list[tuple[int, str]]:
 
 
 @require_GET
-def family_audit(request, pk: int):
+def family_audit(request: SchoolRequest, pk: int):
     """Who has viewed, printed or exported the family's records, and who has changed them,
     30 rows at a time, for everyone or one person."""
     family = _get_family_for_audit(request, pk)

@@ -17,6 +17,7 @@ from families.access import family_for
 from families.models import adults_linked_to
 from guidance import hints
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 from portal.lib.limits import parse_id
 from portal.lib.urls import local_next
@@ -24,7 +25,7 @@ from portal.lib.withdrawing import withdraw_page
 
 
 @require_GET
-def family_compass(request, family_pk: int):
+def family_compass(request: SchoolRequest, family_pk: int):
     """One family's compass: where it sits now, its path, per parent, and what to try next."""
     school_family = family_for(request, family_pk)
     return render(
@@ -33,7 +34,7 @@ def family_compass(request, family_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def placement_add(request, family_pk: int):
+def placement_add(request: SchoolRequest, family_pk: int):
     """Place the family's relationship on the compass: a new dated point, never an edit."""
     school_family = family_for(request, family_pk)
     family = school_family.family
@@ -89,7 +90,9 @@ def placement_add(request, family_pk: int):
     )
 
 
-def _get_placement_for_user(request, pk: int, *, withdraw: bool = False) -> Placement:
+def _get_placement_for_user(
+    request: SchoolRequest, pk: int, *, withdraw: bool = False
+) -> Placement:
     """A current placement of a family this user works with (404 otherwise, another school's
     too); a role that never sees families gets 403, and so does, with `withdraw`, someone who
     may not withdraw it (only its author, pastoral staff and headteachers may)."""
@@ -114,7 +117,7 @@ def _get_placement_for_user(request, pk: int, *, withdraw: bool = False) -> Plac
 
 
 @require_http_methods(["GET", "POST"])
-def placement_withdraw_view(request, pk: int):
+def placement_withdraw_view(request: SchoolRequest, pk: int):
     """Withdraw a placement made in error, with a reason (it is never deleted). GET asks for
     the reason; POST withdraws."""
     placement = _get_placement_for_user(request, pk, withdraw=True)

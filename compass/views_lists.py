@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET
 
 from compass import prompts
 from portal import access
+from portal.http import SchoolRequest
 
 PER_PAGE = 30
 
 
 @require_GET
-def placement_reviews(request):
+def placement_reviews(request: SchoolRequest):
     """Every family of mine whose compass placement needs a look, oldest first."""
     school = request.school
     if school is None or not access.works_with_families(request.user, school):

@@ -24,6 +24,7 @@ from families.labels import label_children
 from families.models import Family, SchoolFamily
 from meetings.models import Meeting
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import conflicts, once, saving
 from portal.lib.search import search_recall, search_remember
 from portal.lib.withdrawing import withdraw_page
@@ -32,7 +33,7 @@ LIST_LIMIT = 50  # complaints a page
 SEARCH_SESSION_KEY = "complaints_search"
 
 
-def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complaint:
+def _get_complaint_for_user(request: SchoolRequest, pk: int, *, write: bool = False) -> Complaint:
     """The complaint, if this user may see it (write: may edit it).
 
     Another school's complaint is a 404, as if it did not exist; a colleague's complaint the
@@ -53,7 +54,7 @@ def _get_complaint_for_user(request, pk: int, *, write: bool = False) -> Complai
     return complaint
 
 
-def _require_school_perm(request, perm: str):
+def _require_school_perm(request: SchoolRequest, perm: str):
     if request.school is None or not request.user.has_perm(perm, request.school):
         raise PermissionDenied
     return request.school
@@ -80,7 +81,7 @@ def _meeting_url(meeting) -> str | None:
 
 
 @require_GET
-def complaint_list(request):
+def complaint_list(request: SchoolRequest):
     """Pastoral staff and headteachers see all the school's complaints; others their own."""
     school = require_family_worker(request)
     complaints = Complaint.objects.visible_to(request.user, school)
@@ -120,7 +121,7 @@ def complaint_list(request):
 
 
 @require_POST
-def complaint_search(request):
+def complaint_search(request: SchoolRequest):
     """Remember the words searched for (they may be a parent's name) and show the list."""
     require_family_worker(request)
     term = "" if "clear" in request.POST else request.POST.get("q", "").strip()[:100]
@@ -132,7 +133,7 @@ def complaint_search(request):
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_add(request):
+def complaint_add(request: SchoolRequest):
     """Record a complaint as soon as it is received (pastoral staff and headteachers)."""
     school = _require_school_perm(request, "portal.manage_complaints")
     family = None
@@ -169,7 +170,7 @@ def complaint_add(request):
 
 
 @require_GET
-def complaint_detail(request, pk: int):
+def complaint_detail(request: SchoolRequest, pk: int):
     complaint = _get_complaint_for_user(request, pk)
     audit.record(request, action=audit.VIEW, obj=complaint, family=complaint.family_id)
     school = request.school
@@ -193,7 +194,7 @@ def complaint_detail(request, pk: int):
     )
 
 
-def _family_url_for(request, complaint) -> str | None:
+def _family_url_for(request: SchoolRequest, complaint) -> str | None:
     """The family's page, for a way back from the complaint, if this user may open it (a point
     of contact need not teach the family's children)."""
     visible = SchoolFamily.objects.visible_to(request.user, request.school)
@@ -203,7 +204,7 @@ def _family_url_for(request, complaint) -> str | None:
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_edit(request, pk: int):
+def complaint_edit(request: SchoolRequest, pk: int):
     complaint = _get_complaint_for_user(request, pk, write=True)
     form = ComplaintForm(request.POST or None, instance=complaint, school=request.school)
     conflict = None
@@ -225,7 +226,7 @@ def complaint_edit(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_reply(request, pk: int):
+def complaint_reply(request: SchoolRequest, pk: int):
     """The point of contact (or the pastoral team) records the personal reply."""
     complaint = _get_complaint_for_user(request, pk)
     form = ComplaintReplyForm(request.POST or None, instance=complaint)
@@ -253,7 +254,7 @@ def complaint_reply(request, pk: int):
 
 
 @require_GET
-def complaint_overview(request):
+def complaint_overview(request: SchoolRequest):
     """For the headteacher: open complaints and how quickly parents hear back, per term."""
     school = _require_school_perm(request, "portal.view_complaints_overview")
     return render(
@@ -264,7 +265,7 @@ def complaint_overview(request):
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_withdraw_view(request, pk: int):
+def complaint_withdraw_view(request: SchoolRequest, pk: int):
     """Withdraw a complaint recorded in error, with a reason (never delete it): those who
     handle complaints (pastoral staff and headteachers). GET asks for the reason."""
     complaint = _get_complaint_for_user(request, pk, write=True)

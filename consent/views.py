@@ -16,6 +16,7 @@ from consent.services import consent_record, consent_withdraw
 from families.access import family_for
 from families.models import SchoolFamily
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 
 
@@ -23,7 +24,7 @@ def _family_url(family_id: int) -> str:
     return reverse("families:family-detail", args=[family_id]) + "#consent"
 
 
-def _get_consent_for_user(request, pk: int) -> Consent:
+def _get_consent_for_user(request: SchoolRequest, pk: int) -> Consent:
     """A consent of a family this user works with at the current school (404 otherwise; 403
     for a role that never sees families); recording its withdrawal needs may_record_consent."""
     if request.school is None or not access.works_with_families(request.user, request.school):
@@ -42,7 +43,7 @@ def _get_consent_for_user(request, pk: int) -> Consent:
 
 
 @require_http_methods(["GET", "POST"])
-def consent_add(request, family_pk: int):
+def consent_add(request: SchoolRequest, family_pk: int):
     """Pastoral staff and the headteacher record a consent to share given by a parent or carer,
     or by the young person."""
     school_family = family_for(request, family_pk, may=access.may_record_consent)
@@ -90,7 +91,7 @@ def consent_add(request, family_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def consent_withdraw_view(request, pk: int):
+def consent_withdraw_view(request: SchoolRequest, pk: int):
     """Record that consent was withdrawn: when, by whom, why. The consent is kept."""
     consent = _get_consent_for_user(request, pk)
     consent.state_now = consent.state()

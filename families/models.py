@@ -65,7 +65,7 @@ class Family(models.Model):
 
 
 class SchoolFamilyQuerySet(models.QuerySet):
-    def visible_to(self, user, school: School) -> SchoolFamilyQuerySet:
+    def visible_to(self, user, school: School | None) -> SchoolFamilyQuerySet:
         """The families of `school` this user works with (see portal.access for the rules)."""
         if school is None or not access.works_with_families(user, school):
             return self.none()

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from guidance.hints import FIELD_NAME, matcher_for, not_yet_counted
 from guidance.services import hints_shown
 from portal import access
+from portal.http import SchoolRequest
 
 
 @require_POST
-def hint_check(request):
+def hint_check(request: SchoolRequest):
     """Phrases to reconsider in one field, with suggestions. Staff who write about families only;
     no object is involved, so there is nothing of another school's to hide (403, not 404)."""
     if request.school is None or not access.works_with_families(request.user, request.school):

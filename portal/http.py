@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
 
     from portal.models import School
 
@@ -19,3 +20,4 @@ if TYPE_CHECKING:
 class SchoolRequest(HttpRequest):
     school: School | None
     user: User  # type: ignore[assignment]  # signed in: never AnonymousUser in a staff view
+    htmx: HtmxDetails  # django-htmx's middleware: whether htmx sent the request, and how

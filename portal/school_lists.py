@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal import services
+from portal.http import SchoolRequest
 from portal.lib import saving
 from portal.lib.staff import StaffChoiceField, family_workers, staff_name
 from portal.models import School, StaffAccessChange
@@ -42,7 +43,7 @@ class SchoolListsForm(forms.ModelForm):
 
 
 @require_http_methods(["GET", "POST"])
-def school_lists(request, pk: int):
+def school_lists(request: SchoolRequest, pk: int):
     """The headteacher names the school's subjects and its designated teacher."""
     school = _get_school_for_user(request, pk, perm="portal.set_school_lists")
     before = school.designated_teacher

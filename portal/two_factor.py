@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib.urls import local_next
 from portal.middleware import school_optional
 
@@ -67,7 +68,7 @@ def _qr_svg(device: TOTPDevice) -> str:
 
 @require_http_methods(["GET", "POST"])
 @school_optional
-def otp_setup(request):
+def otp_setup(request: SchoolRequest):
     """Set up two-factor sign-in: scan a QR code, then confirm with the first code."""
     user = request.user
     confirmed = _confirmed_device(user)
@@ -109,7 +110,7 @@ def otp_setup(request):
 
 @require_http_methods(["GET", "POST"])
 @school_optional
-def otp_verify(request):
+def otp_verify(request: SchoolRequest):
     """Confirm this sign-in with a code from the authenticator app."""
     device = _confirmed_device(request.user)
     if device is None:

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import lockout
 from portal.forms import UnlockByCodeForm, UnlockRequestForm
+from portal.http import SchoolRequest
 from portal.security import client_ip
 
 LOCK_MINUTES = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
@@ -22,7 +23,7 @@ OPEN_AGAIN = (
 )
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(request: SchoolRequest, original_response=None, credentials=None):
     """django-axes's answer to a locked username and address (AXES_LOCKOUT_CALLABLE): the same
     page for every username, known or not."""
     return render(
@@ -35,7 +36,7 @@ def locked_out(request, original_response=None, credentials=None):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def unlock_request(request):
+def unlock_request(request: SchoolRequest):
     """Ask for a link by e-mail that opens signing in again from this connection."""
     form = UnlockRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,13 +49,13 @@ def unlock_request(request):
 
 @login_not_required
 @require_GET
-def unlock_sent(request):
+def unlock_sent(request: SchoolRequest):
     return render(request, "registration/unlock_sent.html")
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def unlock_confirm(request, token: str):
+def unlock_confirm(request: SchoolRequest, token: str):
     """The e-mailed link: a button to press (a GET changes nothing, as mail scanners open links)."""
     if request.method == "POST":
         if lockout.unlock_link_use(token=token) is not None:
@@ -82,7 +83,7 @@ def _code_unlocks(username: str, code: str) -> bool:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def unlock_by_code(request):
+def unlock_by_code(request: SchoolRequest):
     """Open signing in again with a code from the authenticator app."""
     form = UnlockByCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access, services, shell
+from portal.http import SchoolRequest
 from portal.lib import outage
 from portal.lib.urls import local_next
 from portal.middleware import SESSION_KEY, school_optional
@@ -24,7 +25,9 @@ from portal.models import Authority, Membership, Role, School, StaffAccessChange
 STAFF_ACCESS_CHANGES_SHOWN = 200
 
 
-def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") -> School:
+def _get_school_for_user(
+    request: SchoolRequest, pk: int, *, perm: str = "portal.view_school"
+) -> School:
     """The school, if the user belongs to it; another school's id is a 404, as if absent."""
     membership = access.membership_in(request.user, pk)
     if membership is None:
@@ -34,7 +37,7 @@ def _get_school_for_user(request, pk: int, *, perm: str = "portal.view_school") 
     return membership.school
 
 
-def _authority_home(request) -> dict:
+def _authority_home(request: SchoolRequest) -> dict:
     """An authority officer's home: their authorities and how many schools each has, never one
     school's panels (one query, however many schools)."""
     authorities = list(
@@ -52,7 +55,7 @@ def _authority_home(request) -> dict:
 # Not school_optional: someone with several schools who has not chosen one is sent to choose
 # (portal.middleware), never told that they have no school.
 @require_GET
-def home(request):
+def home(request: SchoolRequest):
     """What needs this person's attention today, by role."""
     if request.school is not None and access.is_authority_officer(request.user, request.school):
         return render(request, "portal/home_authority.html", _authority_home(request))
@@ -78,7 +81,7 @@ def _same_place(a: Membership, b: Membership) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @school_optional
-def school_switch(request):
+def school_switch(request: SchoolRequest):
     """Choose which of the user's schools to work in; kept in the session."""
     mine = access.memberships(request.user)
     next_url = local_next(request)
@@ -111,7 +114,7 @@ def school_switch(request):
 
 
 @require_GET
-def school_team(request, pk: int):
+def school_team(request: SchoolRequest, pk: int):
     """The school's staff and their roles, so everyone knows who to ask."""
     school = _get_school_for_user(request, pk, perm="portal.view_team")
     team = (
@@ -126,7 +129,7 @@ def school_team(request, pk: int):
 
 
 @require_GET
-def staff_access(request, pk: int):
+def staff_access(request: SchoolRequest, pk: int):
     """For the headteacher: roles awaiting their confirmation, and every change to who may do
     what at the school (roles, groups, permissions, staff and superuser status)."""
     school = _get_school_for_user(request, pk, perm="portal.review_staff_access")
@@ -148,7 +151,7 @@ def staff_access(request, pk: int):
     )
 
 
-def _get_waiting_membership(request, pk: int, membership_pk: int) -> Membership:
+def _get_waiting_membership(request: SchoolRequest, pk: int, membership_pk: int) -> Membership:
     """A role awaiting confirmation at the headteacher's school; another school's is a 404."""
     school = _get_school_for_user(request, pk, perm="portal.review_staff_access")
     membership = get_object_or_404(
@@ -162,7 +165,7 @@ def _get_waiting_membership(request, pk: int, membership_pk: int) -> Membership:
 
 
 @require_POST
-def staff_access_confirm(request, pk: int, membership_pk: int):
+def staff_access_confirm(request: SchoolRequest, pk: int, membership_pk: int):
     membership = _get_waiting_membership(request, pk, membership_pk)
     services.membership_confirm(membership=membership, by=request.user)
     messages.success(
@@ -174,7 +177,7 @@ def staff_access_confirm(request, pk: int, membership_pk: int):
 
 
 @require_POST
-def staff_access_decline(request, pk: int, membership_pk: int):
+def staff_access_decline(request: SchoolRequest, pk: int, membership_pk: int):
     membership = _get_waiting_membership(request, pk, membership_pk)
     services.membership_decline(membership=membership, by=request.user)
     messages.success(
@@ -187,7 +190,7 @@ def staff_access_decline(request, pk: int, membership_pk: int):
 
 @login_not_required
 @require_GET
-def admin_login(request):
+def admin_login(request: SchoolRequest):
     """Django admin signs in through the portal's own login page (one login for everything)."""
     if request.user.is_authenticated:
         if request.user.is_staff:
@@ -197,22 +200,22 @@ def admin_login(request):
 
 
 @login_not_required
-def error_400(request, exception=None):
+def error_400(request: SchoolRequest, exception=None):
     return render(request, "errors/400.html", status=400)
 
 
 @login_not_required
-def error_403(request, exception=None):
+def error_403(request: SchoolRequest, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
 @login_not_required
-def error_404(request, exception=None):
+def error_404(request: SchoolRequest, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
 @login_not_required
-def error_500(request):
+def error_500(request: SchoolRequest):
     # Called while the exception is being handled. A database outage in a middleware (the
     # session saved, the school looked up) gets the busy page, as one in a view does.
     if outage.is_unavailable(sys.exception()):

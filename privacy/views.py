@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import audit
 from families.models import ParentCarer, SchoolFamily
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import letterhead, once, saving
 from privacy import services
 from privacy.forms import ErasureConfirmForm, LegalHoldForm, LiftHoldForm, RetentionPolicyForm
@@ -22,7 +23,7 @@ from privacy.retention import school_review
 from privacy.subject_access import REVIEW_FLAG, subject_access_build
 
 
-def _require_data_protection(request, *, manage: bool = False) -> None:
+def _require_data_protection(request: SchoolRequest, *, manage: bool = False) -> None:
     """403 unless this user handles data protection at the current school (with `manage`: sets
     retention and legal holds, the headteacher only)."""
     school = request.school
@@ -32,7 +33,7 @@ def _require_data_protection(request, *, manage: bool = False) -> None:
         raise PermissionDenied
 
 
-def _get_school_family(request, pk: int, *, manage: bool = False) -> SchoolFamily:
+def _get_school_family(request: SchoolRequest, pk: int, *, manage: bool = False) -> SchoolFamily:
     """The family `pk` at the current school (404 for another school's, as if absent), if this
     user handles data protection there (403 otherwise)."""
     school_family = (
@@ -48,7 +49,7 @@ def _get_school_family(request, pk: int, *, manage: bool = False) -> SchoolFamil
     return school_family
 
 
-def _get_parent(request, pk: int) -> ParentCarer:
+def _get_parent(request: SchoolRequest, pk: int) -> ParentCarer:
     """A parent or carer of a family at the current school (404 otherwise), for those who
     handle data protection there (403 otherwise)."""
     parent = (
@@ -65,7 +66,7 @@ def _get_parent(request, pk: int) -> ParentCarer:
 
 
 @require_http_methods(["GET", "POST"])
-def retention(request):
+def retention(request: SchoolRequest):
     """The school's retention periods and the families whose records are past them."""
     _require_data_protection(request, manage=request.method == "POST")
     school = request.school
@@ -102,7 +103,7 @@ FAMILIES_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "POST"])
-def erase(request):
+def erase(request: SchoolRequest):
     """What an erasure would remove now, and the headteacher's typed confirmation to erase it:
     the same checks, erasure and log as `manage.py retention_review --erase --confirm`."""
     _require_data_protection(request, manage=True)
@@ -145,7 +146,7 @@ def erase(request):
 
 
 @require_GET
-def erasure(request, pk: int):
+def erasure(request: SchoolRequest, pk: int):
     """What one erasure at this school removed: counts per kind, who ran it and when."""
     run = (
         ErasureRun.objects.filter(pk=pk, school=request.school)
@@ -164,7 +165,7 @@ def erasure(request, pk: int):
     )
 
 
-def _family_page(request, school_family, *, hold_form=None, status=200):
+def _family_page(request: SchoolRequest, school_family, *, hold_form=None, status=200):
     family = school_family.family
     holds = list(
         LegalHold.objects.filter(family=family, school=request.school).select_related(
@@ -189,13 +190,13 @@ def _family_page(request, school_family, *, hold_form=None, status=200):
 
 
 @require_GET
-def family(request, pk: int):
+def family(request: SchoolRequest, pk: int):
     """One family's data protection page: legal holds and each parent's subject access."""
     return _family_page(request, _get_school_family(request, pk))
 
 
 @require_POST
-def hold_set(request, pk: int):
+def hold_set(request: SchoolRequest, pk: int):
     school_family = _get_school_family(request, pk, manage=True)
     form = LegalHoldForm(request.POST)
     if form.is_valid():
@@ -215,7 +216,7 @@ def hold_set(request, pk: int):
 
 
 @require_POST
-def hold_lift(request, pk: int):
+def hold_lift(request: SchoolRequest, pk: int):
     hold = (
         LegalHold.objects.filter(pk=pk, school=request.school).first()
         if request.school is not None
@@ -240,7 +241,7 @@ def hold_lift(request, pk: int):
 
 
 @require_GET
-def subject_access(request, pk: int):
+def subject_access(request: SchoolRequest, pk: int):
     """What a subject access export of this parent or carer will hold, and what it leaves out."""
     parent = _get_parent(request, pk)
     result = subject_access_build(parent=parent, school=request.school)
@@ -254,7 +255,7 @@ def subject_access(request, pk: int):
 
 
 @require_GET
-def subject_access_json(request, pk: int):
+def subject_access_json(request: SchoolRequest, pk: int):
     parent = _get_parent(request, pk)
     result = subject_access_build(parent=parent, school=request.school)
     audit.record(request, action=audit.EXPORT, obj=parent, family=parent.family_id)
@@ -274,7 +275,7 @@ def _rows(record: dict) -> list[tuple[str, object, list]]:
 
 
 @require_GET
-def subject_access_print(request, pk: int):
+def subject_access_print(request: SchoolRequest, pk: int):
     parent = _get_parent(request, pk)
     result = subject_access_build(parent=parent, school=request.school)
     audit.record(request, action=audit.PRINT, obj=parent, family=parent.family_id)

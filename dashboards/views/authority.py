@@ -11,10 +11,11 @@ from dashboards import figures
 from dashboards.charts import bars
 from dashboards.filters import PeriodForm
 from dashboards.views.common import _get_authority_ids
+from portal.http import SchoolRequest
 
 
 @require_GET
-def authority(request):
+def authority(request: SchoolRequest):
     """Each school of the officer's authority and the total: counts only, small ones hidden."""
     ids = _get_authority_ids(request)
     period_form = PeriodForm(request.GET or None)

@@ -18,6 +18,7 @@ from dashboards.filters import DashboardFilter
 from dashboards.models import SelfEvaluation
 from families.labels import family_labels
 from portal import access
+from portal.http import SchoolRequest
 from portal.models import School
 
 DASHBOARD = "portal.view_school_dashboard"
@@ -30,14 +31,14 @@ ATTENTION_LISTS = [
 ]
 
 
-def _get_dashboard_school(request, perm: str = DASHBOARD) -> School:
+def _get_dashboard_school(request: SchoolRequest, perm: str = DASHBOARD) -> School:
     """The current school, if this user may see this dashboard there (403 otherwise)."""
     if request.school is None or not request.user.has_perm(perm, request.school):
         raise PermissionDenied
     return request.school
 
 
-def _get_authority_ids(request) -> set[int]:
+def _get_authority_ids(request: SchoolRequest) -> set[int]:
     """The authorities whose figures this user may see; none means 403."""
     ids = access.authority_ids(request.user)
     if not ids:
@@ -61,14 +62,14 @@ def _label_families(school, *row_lists) -> None:
             row["label"] = labels.get(row["family"], row["family__name"])
 
 
-def _render(request, template: str, context: dict):
+def _render(request: SchoolRequest, template: str, context: dict):
     """The full page, or only its figures for an htmx refresh of the filters."""
     if request.htmx and not request.htmx.boosted:
         template += "#figures"
     return render(request, template, context)
 
 
-def _base(request, school: School) -> dict:
+def _base(request: SchoolRequest, school: School) -> dict:
     filters = DashboardFilter(request.GET or None, school=school)
     return {
         "school": school,
@@ -130,7 +131,7 @@ def _is_filtered(filters) -> bool:
     return any(value not in (None, "") for value in filters.form.cleaned_data.values())
 
 
-def _balances(request, school: School, context: dict, period) -> dict:
+def _balances(request: SchoolRequest, school: School, context: dict, period) -> dict:
     contacts = figures.contacts_in(school, period, context["families"])
     by_month = figures.balance_by_month(contacts)
     by_year = figures.balance_by_year_group(contacts, school)

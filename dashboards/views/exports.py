@@ -18,6 +18,7 @@ from dashboards.views.common import (
     _region_figures,
 )
 from families import rhythm
+from portal.http import SchoolRequest
 from portal.lib.spreadsheets import csv_response
 
 BALANCE_HEADER = ["positive", "neutral", "concern", "formal", "informal", "total"]
@@ -36,7 +37,7 @@ def _blank(value):
 
 
 @require_GET
-def dashboard_csv(request, table: str):
+def dashboard_csv(request: SchoolRequest, table: str):
     """One dashboard table as CSV, with the same filters as the page."""
     if table == "mine":
         school = _get_dashboard_school(request, "portal.view_own_contact_balance")
@@ -136,7 +137,7 @@ def _suppressed(value) -> str | int:
 
 
 @require_GET
-def authority_csv(request, table: str):
+def authority_csv(request: SchoolRequest, table: str):
     ids = _get_authority_ids(request)
     tables = authority_figures.authority_tables(
         ids, figures.period_for(PeriodForm(request.GET or None).chosen())

@@ -17,10 +17,11 @@ from dashboards.views.common import (
     _label_families,
 )
 from families import rhythm
+from portal.http import SchoolRequest
 
 
 @require_GET
-def dashboard_attention_list(request, which: str):
+def dashboard_attention_list(request: SchoolRequest, which: str):
     """One of the dashboard's "Needing attention" lists in full, with its filters."""
     titles = dict(ATTENTION_LISTS)
     school = _get_dashboard_school(request)

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET
 from dashboards import by_class, figures
 from dashboards.filters import PeriodForm
 from dashboards.views.common import _balance_charts, _get_dashboard_school
+from portal.http import SchoolRequest
 
 
 @require_GET
-def my_contacts(request):
+def my_contacts(request: SchoolRequest):
     """A member of staff's own contact balance, month by month."""
     school = _get_dashboard_school(request, "portal.view_own_contact_balance")
     period_form = PeriodForm(request.GET or None)

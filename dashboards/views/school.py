@@ -25,6 +25,7 @@ from dashboards.views.common import (
 from families import rhythm
 from families.models import SchoolFamily
 from families.patterns import concern_clusters
+from portal.http import SchoolRequest
 
 
 def _region_chart(rows, *, title: str, description: str):
@@ -36,7 +37,7 @@ def _region_chart(rows, *, title: str, description: str):
 
 
 @require_GET
-def dashboard(request):
+def dashboard(request: SchoolRequest):
     """The school on one compass: families in each region now, and progress to the target."""
     school = _get_dashboard_school(request)
     context = _base(request, school)
@@ -91,7 +92,7 @@ def dashboard(request):
 
 
 @require_GET
-def dashboard_movement(request):
+def dashboard_movement(request: SchoolRequest):
     """How relationships moved since the start of this term or school year."""
     school = _get_dashboard_school(request)
     context = _base(request, school)
@@ -123,7 +124,7 @@ def dashboard_movement(request):
 
 
 @require_GET
-def dashboard_contacts(request):
+def dashboard_contacts(request: SchoolRequest):
     """The balance of positive, neutral and concern contacts, and of formal and informal."""
     school = _get_dashboard_school(request)
     context = _base(request, school)
@@ -138,7 +139,7 @@ def dashboard_contacts(request):
 
 
 @require_GET
-def dashboard_attention(request):
+def dashboard_attention(request: SchoolRequest):
     """Families no one has brought good news to, not heard from, or not reviewed; overdue
     follow-ups."""
     school = _get_dashboard_school(request)
@@ -171,7 +172,7 @@ def dashboard_attention(request):
 
 
 @require_GET
-def dashboard_patterns(request):
+def dashboard_patterns(request: SchoolRequest):
     """Where the school's concerns arose in the chosen period, in one grouped query.
 
     Only on the school's own dashboard, never the authority's figures (which show no subject,

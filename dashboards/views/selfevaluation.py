@@ -13,11 +13,12 @@ from dashboards import figures
 from dashboards import selfevaluation as evaluations
 from dashboards.filters import SelfEvaluationForm
 from dashboards.views.common import _get_dashboard_school
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 
 
 @require_http_methods(["GET", "POST"])
-def selfevaluation(request):
+def selfevaluation(request: SchoolRequest):
     """The senior team's reflection questions and target distribution, kept as dated records."""
     school = _get_dashboard_school(request)
     may_record = request.user.has_perm("portal.record_self_evaluation", school)

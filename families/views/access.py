@@ -7,10 +7,11 @@ from django.http import Http404
 
 from families.models import Contact
 from portal import access
+from portal.http import SchoolRequest
 
 
 def _get_contact_for_user(
-    request,
+    request: SchoolRequest,
     pk: int,
     *,
     write: bool = False,

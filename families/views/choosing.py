@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from families.access import require_family_worker
 from families.choosers import families_to_choose, matches
+from portal.http import SchoolRequest
 from portal.lib.limits import parse_id
 
 FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
 @require_POST
-def family_choose(request):
+def family_choose(request: SchoolRequest):
     """The families this user may see matching what was typed, as radio buttons."""
     require_family_worker(request)
     school = request.school

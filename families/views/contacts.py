@@ -18,6 +18,7 @@ from families.services import contact_amend, contact_edit, contact_log, contact_
 from families.views.access import _get_contact_for_user
 from guidance import hints
 from portal.forms import amendment_form
+from portal.http import SchoolRequest
 from portal.lib import conflicts, once, saving
 from portal.lib.limits import parse_id
 from portal.lib.withdrawing import withdraw_page
@@ -26,7 +27,7 @@ from portal.lib.withdrawing import withdraw_page
 PRESETS = {"tone", "purpose", "channel"}
 
 
-def _follow_up_being_completed(request, school_family) -> Contact | None:
+def _follow_up_being_completed(request: SchoolRequest, school_family) -> Contact | None:
     """The open follow-up named by ?completes=, if this user may see it and it is this family's."""
     raw = request.GET.get("completes")
     if not raw:
@@ -45,7 +46,7 @@ def _follow_up_being_completed(request, school_family) -> Contact | None:
     return contact
 
 
-def _wording_hints(request, form) -> None:
+def _wording_hints(request: SchoolRequest, form) -> None:
     """After the save (never instead of it): note any phrase that labels or blames."""
     data = form.cleaned_data
     hints.save_messages(request, hints.check_on_save(request, data["summary"], data["agreed"]))
@@ -56,7 +57,7 @@ def _chronology_url(family_id: int) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_add(request, pk: int):
+def contact_add(request: SchoolRequest, pk: int):
     """Log a contact with family `pk`: today, me and the family's parents filled in already."""
     school_family = family_for(request, pk, for_page=True)
     family = school_family.family
@@ -102,7 +103,7 @@ def contact_add(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def contact_edit_view(request, pk: int):
+def contact_edit_view(request: SchoolRequest, pk: int):
     """Correct a logged contact: its author alone, within a day of writing it (later, and for
     anyone else, a correction is an amendment); the earlier version stays in the history."""
     contact = _get_contact_for_user(request, pk, write=True)
@@ -156,7 +157,7 @@ def _change(change) -> dict:
 
 
 @require_GET
-def contact_history(request, pk: int):
+def contact_history(request: SchoolRequest, pk: int):
     """Every version of a contact: who changed what, and when (a withdrawn one's too)."""
     contact = _get_contact_for_user(request, pk, include_withdrawn=True)
     audit.record(request, action=audit.VIEW, obj=contact, family=contact.family_id)
@@ -177,7 +178,7 @@ def contact_history(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def contact_withdraw_view(request, pk: int):
+def contact_withdraw_view(request: SchoolRequest, pk: int):
     """Withdraw a contact with a reason (never delete it): its author, pastoral staff and
     headteachers may. GET asks for the reason; POST withdraws."""
     contact = _get_contact_for_user(request, pk, write=True, perm="families.withdraw_contact")
@@ -198,7 +199,7 @@ ContactAmendmentForm = amendment_form(ContactAmendment)
 
 
 @require_http_methods(["GET", "POST"])
-def contact_amend_view(request, pk: int):
+def contact_amend_view(request: SchoolRequest, pk: int):
     """Add a correction (or a parent's dispute) beside a contact, leaving the original as it
     was: its author, pastoral staff and headteachers may."""
     contact = _get_contact_for_user(request, pk, write=True, perm="families.amend_contact")

@@ -23,6 +23,7 @@ from families.models import ChildParent, Contact, ParentCarer, Restriction, Tone
 from families.services import key_contact_set
 from families.views.upkeep import upkeep_context
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
 from portal.lib.spreadsheets import csv_response
@@ -63,14 +64,14 @@ class ChronologyFilter:
         return urlencode({k: v for k, v in params.items() if v})
 
 
-def _kinds(request) -> list[tuple[str, str]]:
+def _kinds(request: SchoolRequest) -> list[tuple[str, str]]:
     return [
         (CONTACT_KIND, "Contact"),
         *((s.kind, s.kind_label) for s in extensions.timeline_sources() if s.offered_to(request)),
     ]
 
 
-def _chronology_filter(request, children=None) -> ChronologyFilter:
+def _chronology_filter(request: SchoolRequest, children=None) -> ChronologyFilter:
     """Read the chronology's filters from the query string, ignoring anything unknown; a date
     that cannot be used is left out, with a message to show beside its field. Without `children`
     (the exports) any child id is taken: one of another family's matches none of these entries.
@@ -91,7 +92,7 @@ def _chronology_filter(request, children=None) -> ChronologyFilter:
     return chosen
 
 
-def _visible_contacts(request, school_family):
+def _visible_contacts(request: SchoolRequest, school_family):
     """This family's contacts the user may read. Callers hold a school_family from
     family_for, so the family is already visible: only confidentiality is left to
     check (repeating the family check added a semi-join whose cost grew with the authority)."""
@@ -100,7 +101,7 @@ def _visible_contacts(request, school_family):
     )
 
 
-def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
+def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFilter) -> list:
     """The family's contacts the user may read, newest first; withdrawn ones (read in the
     same query) become collapsed entries with who withdrew them, when and why."""
     contacts = (
@@ -158,7 +159,7 @@ def _contact_entries(request, school_family, chosen: ChronologyFilter) -> list:
     return entries
 
 
-def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list:
+def chronology_entries(request: SchoolRequest, school_family, chosen: ChronologyFilter) -> list:
     """Contacts and every registered source's entries, newest first, filtered as chosen."""
     entries = []
     if chosen.kind in ("", CONTACT_KIND):
@@ -179,7 +180,7 @@ def chronology_entries(request, school_family, chosen: ChronologyFilter) -> list
     return entries[: chosen.limit]
 
 
-def _balance(request, school_family, entries=()) -> dict:
+def _balance(request: SchoolRequest, school_family, entries=()) -> dict:
     """Positive, neutral and concern contacts among those this user may see: from the window
     counts on the chronology's contacts when it read the whole family's, else one aggregate.
     (Three correlated counts on the family's own row saved a round trip too, but took the ORM
@@ -223,7 +224,7 @@ def _children(school_family):
     return _current_children(school_family)[0]
 
 
-def _chronology_context(request, school_family, children) -> dict:
+def _chronology_context(request: SchoolRequest, school_family, children) -> dict:
     chosen = _chronology_filter(request, children)
     entries = chronology_entries(request, school_family, chosen)
     more = len(entries) >= chosen.limit
@@ -237,7 +238,7 @@ def _chronology_context(request, school_family, children) -> dict:
     }
 
 
-def _log_views(request, school_family, entries) -> None:
+def _log_views(request: SchoolRequest, school_family, entries) -> None:
     """The access log: the family page itself, and each confidential contact it showed."""
     family = school_family.family
     confidential = [
@@ -251,7 +252,7 @@ def _log_views(request, school_family, entries) -> None:
 
 
 @require_GET
-def family_detail(request, pk: int):
+def family_detail(request: SchoolRequest, pk: int):
     """Strengths first, then the family's shape and preferences, then the chronology."""
     school_family = family_for(request, pk, for_page=True)
     children, elsewhere_count = _current_children(school_family)
@@ -305,7 +306,7 @@ def _family_changed(school_family) -> dict | None:
     return {"at": school_family.family_changed_at, "by": f"{first} {last}".strip()}
 
 
-def _back_to_the_dates(request, pk: int, chosen: ChronologyFilter, done: str):
+def _back_to_the_dates(request: SchoolRequest, pk: int, chosen: ChronologyFilter, done: str):
     """An export asked for with a date it cannot use: back to the family page, which shows the
     filter with a message beside that date."""
     messages.error(request, f"The chronology was not {done}: check the dates.")
@@ -314,7 +315,7 @@ def _back_to_the_dates(request, pk: int, chosen: ChronologyFilter, done: str):
 
 
 @require_GET
-def family_export_csv(request, pk: int):
+def family_export_csv(request: SchoolRequest, pk: int):
     """The chronology as a spreadsheet, as filtered on the page, holding only what this user
     may see: one row per entry (and per amendment), in plain text."""
     school_family = family_for(request, pk, for_page=True)
@@ -334,7 +335,7 @@ def family_export_csv(request, pk: int):
 
 
 @require_GET
-def family_print(request, pk: int):
+def family_print(request: SchoolRequest, pk: int):
     """A printable chronology (the print stylesheet hides the site's chrome)."""
     school_family = family_for(request, pk, for_page=True)
     children = _children(school_family)
@@ -360,7 +361,7 @@ def family_print(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def family_key_contact(request, pk: int):
+def family_key_contact(request: SchoolRequest, pk: int):
     """Pastoral staff and headteachers name the family's key member of staff."""
     school_family = family_for(
         request,
@@ -394,7 +395,7 @@ def family_key_contact(request, pk: int):
     )
 
 
-def _may_edit_strengths(request, school_family) -> bool:
+def _may_edit_strengths(request: SchoolRequest, school_family) -> bool:
     # The key contact stands in for the "author" of a family's strengths.
     return access.may_edit_record(
         request.user, request.school, author_id=school_family.key_contact_id
@@ -402,7 +403,7 @@ def _may_edit_strengths(request, school_family) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-def parent_preferences(request, pk: int, parent_pk: int):
+def parent_preferences(request: SchoolRequest, pk: int, parent_pk: int):
     """The key contact, pastoral staff and headteachers keep a parent's preferences current."""
     school_family = family_for(request, pk, for_page=True)
     if not _may_edit_strengths(request, school_family):
@@ -434,7 +435,7 @@ def parent_preferences(request, pk: int, parent_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def family_strengths(request, pk: int):
+def family_strengths(request: SchoolRequest, pk: int):
     """The key contact, pastoral staff and headteachers record strengths and exceptions."""
     school_family = family_for(request, pk, for_page=True)
     if not _may_edit_strengths(request, school_family):

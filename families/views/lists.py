@@ -14,13 +14,14 @@ from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily
 from families.views.paging import page_of
+from portal.http import SchoolRequest
 from portal.lib.search import search_recall, search_remember
 
 SEARCH_SESSION_KEY = "families_search"
 PER_PAGE = 25
 
 
-def _search_term(request) -> str:
+def _search_term(request: SchoolRequest) -> str:
     return search_recall(request, SEARCH_SESSION_KEY)
 
 
@@ -40,7 +41,7 @@ def _name_search(queryset, school, term: str):
 
 
 @require_GET
-def family_list(request):
+def family_list(request: SchoolRequest):
     """The families this person works with, filtered and sorted, their own pupils' first."""
     require_family_worker(request)
     school = request.school
@@ -71,7 +72,7 @@ def family_list(request):
 
 
 @require_POST
-def family_search(request):
+def family_search(request: SchoolRequest):
     """Keep the name searched for in the session and show the list; an empty term clears it."""
     require_family_worker(request)
     form = FamilySearchForm(request.POST)

@@ -11,11 +11,12 @@ from django.utils import timezone
 from families.models import Child, Contact, SchoolFamily
 from families.views.paging import rows_and_total
 from portal import access
+from portal.http import SchoolRequest
 
 SHOWN = 8
 
 
-def follow_ups_panel(request) -> dict | None:
+def follow_ups_panel(request: SchoolRequest) -> dict | None:
     """The user's open follow-ups that are overdue or due within the week."""
     school = request.school
     if school is None or not access.works_with_families(request.user, school):
@@ -36,7 +37,7 @@ def follow_ups_panel(request) -> dict | None:
     return {"follow_ups": rows, "today": today, "more": total - len(rows)}
 
 
-def good_news_panel(request) -> dict | None:
+def good_news_panel(request: SchoolRequest) -> dict | None:
     """The user's families (key contact for, or taught) with no recent positive contact."""
     school = request.school
     if school is None or not access.works_with_families(request.user, school):

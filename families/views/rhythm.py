@@ -18,12 +18,13 @@ from families.models import Level, SchoolFamily
 from families.rhythm_forms import ContactRhythmForm
 from families.views.paging import rows_and_total
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 
 SHOWN = 8
 
 
-def _get_rhythm_school(request):
+def _get_rhythm_school(request: SchoolRequest):
     """The current school, if this user may read its rhythm (403 otherwise)."""
     school = request.school
     if school is None or not request.user.has_perm(rhythm.VIEW_PERM, school):
@@ -53,7 +54,7 @@ def _levels_now(school, current) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_rhythm(request):
+def contact_rhythm(request: SchoolRequest):
     """How often families at each communication level should hear from us: the headteacher
     sets it; pastoral leads read it."""
     school = _get_rhythm_school(request)
@@ -92,7 +93,7 @@ def contact_rhythm(request):
     )
 
 
-def due_contact_panel(request) -> dict | None:
+def due_contact_panel(request: SchoolRequest) -> dict | None:
     """The families this user is key contact for who are due a contact for their level."""
     school = request.school
     if school is None or not access.works_with_families(request.user, school):

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from families.forms_starting import ChildBeforeStartForm
 from families.starting import child_record_before_start
+from portal.http import SchoolRequest
 from portal.lib import saving
 
 PERM = "families.record_child_before_start"
 
 
 @require_http_methods(["GET", "POST"])
-def child_before_start_add(request):
+def child_before_start_add(request: SchoolRequest):
     """A new family with a child still to start, so transition work can be logged now."""
     school = request.school
     if school is None or not request.user.has_perm(PERM, school):

@@ -22,16 +22,17 @@ from families.upkeep_forms import (
     RestrictionLiftForm,
 )
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 
 
-def _children_here(request, school_family):
+def _children_here(request: SchoolRequest, school_family):
     return Child.objects.filter(
         family_id=school_family.family_id, school=request.school, left_on__isnull=True
     ).select_related("class_group")
 
 
-def _taught_ids(request, school_family) -> set[int]:
+def _taught_ids(request: SchoolRequest, school_family) -> set[int]:
     return set(
         _children_here(request, school_family)
         .filter(class_group__staff=request.user)
@@ -39,7 +40,7 @@ def _taught_ids(request, school_family) -> set[int]:
     )
 
 
-def keepable_children(request, school_family):
+def keepable_children(request: SchoolRequest, school_family):
     """The family's current pupils here whose who-is-who this user may change (none: 403)."""
     children = _children_here(request, school_family).order_by("first_name", "pk")
     if access.may_keep_child_up_to_date(request.user, request.school, teaches_child=False):
@@ -50,7 +51,7 @@ def keepable_children(request, school_family):
     return children.none()
 
 
-def _family_for_upkeep(request, pk: int):
+def _family_for_upkeep(request: SchoolRequest, pk: int):
     """The family (404 as for its page), and the children this user may keep up to date; 403
     if none."""
     school_family = family_for(request, pk, for_page=True)
@@ -60,7 +61,7 @@ def _family_for_upkeep(request, pk: int):
     return school_family, children
 
 
-def _page(request, template, school_family, **context):
+def _page(request: SchoolRequest, template, school_family, **context):
     return render(
         request,
         template,
@@ -69,7 +70,7 @@ def _page(request, template, school_family, **context):
 
 
 @require_http_methods(["GET", "POST"])
-def parent_add(request, pk: int):
+def parent_add(request: SchoolRequest, pk: int):
     """A parent or carer new to the portal, linked to one or more of the family's children."""
     school_family, children = _family_for_upkeep(request, pk)
     form = ParentAddForm(
@@ -95,7 +96,7 @@ def parent_add(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def link_edit(request, pk: int, link_pk: int):
+def link_edit(request: SchoolRequest, pk: int, link_pk: int):
     """Who a parent or carer is to one child: relationship, parental responsibility, whether
     the child lives with them, and which home they live in."""
     school_family, children = _family_for_upkeep(request, pk)
@@ -141,7 +142,7 @@ def link_edit(request, pk: int, link_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def child_add(request, pk: int):
+def child_add(request: SchoolRequest, pk: int):
     """A brother or sister joining (or already at) the school, in the same family."""
     school_family, children = _family_for_upkeep(request, pk)
     adults = ParentCarer.objects.filter(family_id=school_family.family_id).order_by(
@@ -173,7 +174,7 @@ def _common_last_name(children) -> str:
     return names.pop() if len(names) == 1 else ""
 
 
-def _restriction_target(request, pk: int, parent_pk: int):
+def _restriction_target(request: SchoolRequest, pk: int, parent_pk: int):
     """The family, and one of its adults, for those who may record or lift a restriction."""
     school_family = family_for(request, pk, may=access.may_record_restriction, for_page=True)
     parent = get_object_or_404(ParentCarer, pk=parent_pk, family_id=school_family.family_id)
@@ -188,7 +189,7 @@ def _restriction_target(request, pk: int, parent_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def restriction_add(request, pk: int, parent_pk: int):
+def restriction_add(request: SchoolRequest, pk: int, parent_pk: int):
     """Pastoral staff and the headteacher record a restriction on a parent or carer."""
     school_family, parent, links = _restriction_target(request, pk, parent_pk)
     open_links = links.filter(restriction="")
@@ -221,7 +222,7 @@ def restriction_add(request, pk: int, parent_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def restriction_lift(request, pk: int, parent_pk: int):
+def restriction_lift(request: SchoolRequest, pk: int, parent_pk: int):
     """Pastoral staff and the headteacher lift a restriction: when, why and by whom are kept."""
     school_family, parent, links = _restriction_target(request, pk, parent_pk)
     restricted = links.exclude(restriction="")
@@ -256,7 +257,7 @@ def _restrictions_of(parent) -> list[Restriction]:
     )
 
 
-def upkeep_context(request, school_family, children) -> dict:
+def upkeep_context(request: SchoolRequest, school_family, children) -> dict:
     """What the family page offers this user for keeping the family up to date: the ids of
     the shown children whose who-is-who they may change, and whether they may record or lift
     a restriction. No query for pastoral staff and headteachers, one for a teacher whose

@@ -8,9 +8,10 @@ from django.http import Http404
 
 from meetings.models import ActionPoint, FollowUp, Meeting
 from portal import access
+from portal.http import SchoolRequest
 
 
-def _may_change(request, meeting: Meeting) -> bool:
+def _may_change(request: SchoolRequest, meeting: Meeting) -> bool:
     return access.may_change_meeting(
         request.user,
         request.school,
@@ -19,7 +20,7 @@ def _may_change(request, meeting: Meeting) -> bool:
     )
 
 
-def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
+def _get_meeting_for_user(request: SchoolRequest, pk: int, *, write: bool = False) -> Meeting:
     """A meeting this user may see (another school's, or a confidential one they are not part
     of, is a 404); with `write`, one they may change (403 for other staff who only read it)."""
     if request.school is None or not access.works_with_families(request.user, request.school):
@@ -39,7 +40,9 @@ def _get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
     return meeting
 
 
-def _get_action_point_for_user(request, pk: int, *, write: bool = False) -> ActionPoint:
+def _get_action_point_for_user(
+    request: SchoolRequest, pk: int, *, write: bool = False
+) -> ActionPoint:
     """A step of a meeting this user may see (404 otherwise); with `write`, one they may update:
     those who may change the meeting, and the member of staff who owns the step (403)."""
     point = (
@@ -62,7 +65,7 @@ def _get_action_point_for_user(request, pk: int, *, write: bool = False) -> Acti
     return point
 
 
-def _get_follow_up_for_user(request, pk: int, *, write: bool = False) -> FollowUp:
+def _get_follow_up_for_user(request: SchoolRequest, pk: int, *, write: bool = False) -> FollowUp:
     meeting_id = FollowUp.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
     if meeting_id is None:
         raise Http404("No such follow-up.")

@@ -17,6 +17,7 @@ from meetings.forms import FollowUpLogForm
 from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
+from portal.http import SchoolRequest
 from portal.lib import letterhead, once, saving
 
 
@@ -55,7 +56,7 @@ def summary_context(meeting: Meeting) -> dict:
     }
 
 
-def _for_parent(request, meeting: Meeting, context: dict):
+def _for_parent(request: SchoolRequest, meeting: Meeting, context: dict):
     """With ?parent=, the summary made for one parent or carer: refused (a plain page) for one a
     recorded restriction protects, unless a member of staff decided to invite them with a
     reason. Returns (context, refusal response or None)."""
@@ -84,7 +85,7 @@ def _for_parent(request, meeting: Meeting, context: dict):
 RECORDED = (Meeting.Status.HELD, Meeting.Status.REVIEWED)
 
 
-def _summary_not_ready(request, meeting: Meeting):
+def _summary_not_ready(request: SchoolRequest, meeting: Meeting):
     """Before the meeting is recorded there is no summary to give: a plain page saying so
     (409, the meeting is not in a state to have one), never a half-empty summary."""
     if meeting.status in RECORDED:
@@ -98,7 +99,7 @@ def _summary_not_ready(request, meeting: Meeting):
 
 
 @require_GET
-def meeting_summary(request, pk: int):
+def meeting_summary(request: SchoolRequest, pk: int):
     """The family's summary, in plain words, to print or send (with ?parent=, made for one
     parent or carer)."""
     meeting = _get_meeting_for_user(request, pk)
@@ -112,7 +113,7 @@ def meeting_summary(request, pk: int):
 
 
 @require_GET
-def meeting_summary_pdf(request, pk: int):
+def meeting_summary_pdf(request: SchoolRequest, pk: int):
     meeting = _get_meeting_for_user(request, pk)
     if (not_ready := _summary_not_ready(request, meeting)) is not None:
         return not_ready
@@ -129,7 +130,7 @@ def meeting_summary_pdf(request, pk: int):
 
 
 @require_POST
-def follow_up_schedule(request, pk: int):
+def follow_up_schedule(request: SchoolRequest, pk: int):
     """One click: a follow-up call to check the open steps, owned by whoever clicked."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     after_url = reverse("meetings:meeting-detail", args=[meeting.pk]) + "#after"
@@ -158,7 +159,7 @@ def follow_up_schedule(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up_log(request, pk: int):
+def follow_up_log(request: SchoolRequest, pk: int):
     """Log the follow-up contact and say how each step it checks is going."""
     follow_up = _get_follow_up_for_user(request, pk, write=True)
     meeting = follow_up.meeting

@@ -16,6 +16,7 @@ from meetings.forms_held import AttendanceForm, HeldMeetingForm, SummarySentForm
 from meetings.views.access import _get_meeting_for_user
 from meetings.views.after import _summary_not_ready
 from meetings.views.planning import _apply_errors
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 from portal.lib.limits import parse_id
 
@@ -25,7 +26,7 @@ def _detail_url(meeting, anchor: str = "") -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_add_held(request, family_pk: int):
+def meeting_add_held(request: SchoolRequest, family_pk: int):
     """Record a meeting already held with the family, with who was there; what each person
     said, scaling and next steps follow on the meeting's record, as for a planned meeting."""
     school_family = family_for(request, family_pk)
@@ -84,7 +85,7 @@ def meeting_add_held(request, family_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(request, pk: int):
+def meeting_attendance(request: SchoolRequest, pk: int):
     """Who actually attended: staff, parents and carers, partner agencies (not who was
     invited). Shown on the record and on the family's summary."""
     meeting = _get_meeting_for_user(request, pk, write=True)
@@ -121,7 +122,7 @@ def meeting_attendance(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def summary_sent_add(request, pk: int):
+def summary_sent_add(request: SchoolRequest, pk: int):
     """Record that the family's summary was given or sent to someone: when and how."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     if (not_ready := _summary_not_ready(request, meeting)) is not None:

@@ -21,6 +21,7 @@ from meetings.forms import AgencyForm, CancelForm, MeetingForm
 from meetings.models import ActionPoint, AgencyAttendee, Meeting
 from meetings.views.access import _get_meeting_for_user
 from portal import access
+from portal.http import SchoolRequest
 from portal.lib import conflicts, letterhead, once, saving
 from portal.lib.limits import parse_id
 from portal.lib.staff import staff_name
@@ -39,7 +40,7 @@ MEETINGS_A_PAGE = 50
 
 
 @require_GET
-def meeting_list(request):
+def meeting_list(request: SchoolRequest):
     """Meetings this person may see: coming up first, then those held, newest first."""
     require_family_worker(request)
     visible = Meeting.objects.visible_to(request.user, request.school)
@@ -76,7 +77,7 @@ def meeting_list(request):
     )
 
 
-def _links_asked(request) -> dict[str, int]:
+def _links_asked(request: SchoolRequest) -> dict[str, int]:
     """The records the new meeting is to be linked to, e.g. {"complaint": 12}, from the URL or
     the form (see meetings.extensions)."""
     asked = {}
@@ -88,7 +89,7 @@ def _links_asked(request) -> dict[str, int]:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_add(request, family_pk: int):
+def meeting_add(request: SchoolRequest, family_pk: int):
     """Plan a meeting with a family; clashes are shown as warnings after saving."""
     school_family = family_for(request, family_pk)
     family = school_family.family
@@ -169,13 +170,13 @@ def _key_contact_id(meeting: Meeting) -> int | None:
     )
 
 
-def _may_override(request, key_contact_id: int | None) -> bool:
+def _may_override(request: SchoolRequest, key_contact_id: int | None) -> bool:
     return access.may_override_restriction(
         request.user, request.school, key_contact_id=key_contact_id
     )
 
 
-def _saved(request, meeting, message: str):
+def _saved(request: SchoolRequest, meeting, message: str):
     """After saving a plan: say so, warn of any clash (never a block), show the plan."""
     messages.success(request, message)
     for warning in services.meeting_conflicts(
@@ -186,7 +187,7 @@ def _saved(request, meeting, message: str):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk: int):
+def meeting_edit(request: SchoolRequest, pk: int):
     """Change a planned meeting's time, place and people."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = MeetingForm(
@@ -228,7 +229,7 @@ def meeting_edit(request, pk: int):
     )
 
 
-def visible_last_steps(request, meeting: Meeting) -> list[ActionPoint]:
+def visible_last_steps(request: SchoolRequest, meeting: Meeting) -> list[ActionPoint]:
     """The steps of the meeting this one reviews, in the order to go through them; none if it
     reviews no meeting, or one this person may not see."""
     if not meeting.previous_id or not (
@@ -240,7 +241,7 @@ def visible_last_steps(request, meeting: Meeting) -> list[ActionPoint]:
     return meeting.steps_from_last_meeting()
 
 
-def _plan_context(request, meeting: Meeting) -> dict:
+def _plan_context(request: SchoolRequest, meeting: Meeting) -> dict:
     invitations = list(meeting.invitations.select_related("parent", "override_by"))
     restrictions = services.restrictions_by_parent(meeting.family_id)
     for inv in invitations:
@@ -279,7 +280,7 @@ def _plan_context(request, meeting: Meeting) -> dict:
 
 
 @require_GET
-def meeting_plan(request, pk: int):
+def meeting_plan(request: SchoolRequest, pk: int):
     """The plan: when, where, who, and the preparation checklist shown done / not done."""
     meeting = _get_meeting_for_user(request, pk)
     audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
@@ -287,7 +288,7 @@ def meeting_plan(request, pk: int):
 
 
 @require_POST
-def preparation_toggle(request, pk: int):
+def preparation_toggle(request: SchoolRequest, pk: int):
     """Tick or untick one preparation item; htmx gets the checklist back, others a redirect."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     try:
@@ -306,7 +307,7 @@ def preparation_toggle(request, pk: int):
 
 
 @require_POST
-def agency_add(request, pk: int):
+def agency_add(request: SchoolRequest, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     people_url = reverse("meetings:meeting-plan", args=[meeting.pk]) + "#people"
     if done := once.earlier(request, fallback=people_url):  # sent twice: added already
@@ -328,7 +329,7 @@ def agency_add(request, pk: int):
 
 
 @require_POST
-def agency_remove(request, pk: int, agency_pk: int):
+def agency_remove(request: SchoolRequest, pk: int, agency_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     agency = get_object_or_404(AgencyAttendee, meeting=meeting, pk=agency_pk)
     agency.meeting = meeting
@@ -342,7 +343,7 @@ def agency_remove(request, pk: int, agency_pk: int):
 
 
 @require_POST
-def meeting_cancel(request, pk: int):
+def meeting_cancel(request: SchoolRequest, pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -357,7 +358,7 @@ def meeting_cancel(request, pk: int):
     return render(request, "meetings/meeting_plan.html", context, status=400)
 
 
-def refused_for_restriction(request, meeting: Meeting, message: str):
+def refused_for_restriction(request: SchoolRequest, meeting: Meeting, message: str):
     """The plain answer when something would go to a parent or carer a recorded restriction
     protects from it (403: the member of staff may see the meeting, not send this)."""
     return render(
@@ -368,7 +369,7 @@ def refused_for_restriction(request, meeting: Meeting, message: str):
     )
 
 
-def chosen_recipient(request, meeting: Meeting, people: sending.Recipients):
+def chosen_recipient(request: SchoolRequest, meeting: Meeting, people: sending.Recipients):
     """The parent or carer named by ?parent= (None if none is named); one not in the
     meeting's family is a 404."""
     raw = request.GET.get("parent")
@@ -380,7 +381,7 @@ def chosen_recipient(request, meeting: Meeting, people: sending.Recipients):
     return parent
 
 
-def _invited_recipient(request, meeting: Meeting, people: sending.Recipients):
+def _invited_recipient(request: SchoolRequest, meeting: Meeting, people: sending.Recipients):
     """The invited parent or carer named by ?parent= (None if none is named), and the refusal
     page to answer instead when a recorded restriction stops anything going to them; a parent
     or carer not invited is a 404."""
@@ -395,7 +396,7 @@ def _invited_recipient(request, meeting: Meeting, people: sending.Recipients):
 
 
 @require_GET
-def meeting_ics(request, pk: int):
+def meeting_ics(request: SchoolRequest, pk: int):
     """A calendar invitation (.ics): for staff, or with ?parent= for one parent or carer (never
     for one a recorded restriction protects, unless a member of staff decided so)."""
     meeting = _get_meeting_for_user(request, pk)
@@ -420,7 +421,7 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 @require_GET
-def meeting_letter(request, pk: int):
+def meeting_letter(request: SchoolRequest, pk: int):
     """A plain-language invitation letter for each invited parent or carer (or, with ?parent=,
     for one), ready to print. None goes to someone a recorded restriction protects unless a
     member of staff decided so; no letter gives another adult's address or number."""

@@ -26,6 +26,7 @@ from meetings.models import ActionPoint, Contribution, Meeting, ScalingAnswer
 from meetings.views import trust
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, visible_last_steps
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 
 SECTION_HINTS = {
@@ -73,7 +74,7 @@ def _scaling_rows(meeting: Meeting, answers: list[ScalingAnswer]) -> list[dict]:
     return rows
 
 
-def last_steps(request, meeting: Meeting, failed_form=None) -> list[ActionPoint]:
+def last_steps(request: SchoolRequest, meeting: Meeting, failed_form=None) -> list[ActionPoint]:
     """The steps from the meeting this one reviews, if this person may see that meeting; each
     with a status form when they may change this one (`failed_form` in place of its own)."""
     steps = visible_last_steps(request, meeting)
@@ -89,7 +90,7 @@ def last_steps(request, meeting: Meeting, failed_form=None) -> list[ActionPoint]
     return steps
 
 
-def _room_context(request, meeting: Meeting, **forms) -> dict:
+def _room_context(request: SchoolRequest, meeting: Meeting, **forms) -> dict:
     contributions = list(meeting.contributions.all())
     sections = []
     for number, key in enumerate(SECTION_ORDER, 1):
@@ -128,14 +129,16 @@ def _room_context(request, meeting: Meeting, **forms) -> dict:
 
 
 @require_GET
-def meeting_detail(request, pk: int):
+def meeting_detail(request: SchoolRequest, pk: int):
     """The record of the meeting, in the order the room works through it."""
     meeting = _get_meeting_for_user(request, pk)
     audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
     return render(request, "meetings/meeting_detail.html", _room_context(request, meeting))
 
 
-def _section_response(request, meeting, partial: str, anchor: str, *, ok: bool, **forms):
+def _section_response(
+    request: SchoolRequest, meeting, partial: str, anchor: str, *, ok: bool, **forms
+):
     if request.htmx:
         context = _room_context(request, meeting, **forms)
         if partial == "section":
@@ -153,7 +156,7 @@ def _section_response(request, meeting, partial: str, anchor: str, *, ok: bool, 
     )
 
 
-def _add_once(request, form, add, url: str) -> bool:
+def _add_once(request: SchoolRequest, form, add, url: str) -> bool:
     """Save one new line of the record: once, however often the form is sent (the one-time
     token), and only while the record is open. False, with the reason on the form, if refused."""
     try:
@@ -167,7 +170,7 @@ def _add_once(request, form, add, url: str) -> bool:
     return True
 
 
-def _removal_refused(request, meeting: Meeting, exc: ValidationError, anchor: str):
+def _removal_refused(request: SchoolRequest, meeting: Meeting, exc: ValidationError, anchor: str):
     """A line that may no longer be taken out: say why on the meeting page, change nothing."""
     messages.error(request, " ".join(exc.messages))
     if request.htmx:
@@ -176,7 +179,7 @@ def _removal_refused(request, meeting: Meeting, exc: ValidationError, anchor: st
 
 
 @require_POST
-def contribution_add(request, pk: int, section: str):
+def contribution_add(request: SchoolRequest, pk: int, section: str):
     """Record what one person said in one section (best hopes, strengths, exceptions)."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     if section not in Contribution.Section.values:
@@ -203,7 +206,7 @@ def contribution_add(request, pk: int, section: str):
 
 
 @require_POST
-def contribution_remove(request, pk: int, item_pk: int):
+def contribution_remove(request: SchoolRequest, pk: int, item_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     item = get_object_or_404(Contribution, meeting=meeting, pk=item_pk)
     item.meeting = meeting
@@ -215,7 +218,7 @@ def contribution_remove(request, pk: int, item_pk: int):
 
 
 @require_POST
-def scaling_add(request, pk: int):
+def scaling_add(request: SchoolRequest, pk: int):
     """One party's 0–10 and what one point higher would look like."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     if once.earlier(request):  # sent twice: the answer is there already
@@ -233,7 +236,7 @@ def scaling_add(request, pk: int):
 
 
 @require_POST
-def scaling_remove(request, pk: int, item_pk: int):
+def scaling_remove(request: SchoolRequest, pk: int, item_pk: int):
     meeting = _get_meeting_for_user(request, pk, write=True)
     answer = get_object_or_404(ScalingAnswer, meeting=meeting, pk=item_pk)
     answer.meeting = meeting
@@ -245,7 +248,7 @@ def scaling_remove(request, pk: int, item_pk: int):
 
 
 @require_POST
-def action_add(request, pk: int):
+def action_add(request: SchoolRequest, pk: int):
     """A next small step with its owner and date."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     if once.earlier(request):  # sent twice: the step is there already
@@ -268,7 +271,7 @@ def action_add(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request, pk: int):
+def action_edit(request: SchoolRequest, pk: int):
     """Change a step's owner, date or status: inline in the table with htmx, or as a page."""
     point = _get_action_point_for_user(request, pk, write=True)
     meeting = point.meeting
@@ -298,7 +301,7 @@ def action_edit(request, pk: int):
 
 
 @require_POST
-def meeting_record(request, pk: int):
+def meeting_record(request: SchoolRequest, pk: int):
     """Save the plain-language summary and review date, and mark the meeting as held."""
     meeting = _get_meeting_for_user(request, pk, write=True)
     form = RecordForm(request.POST, instance=meeting)
@@ -329,7 +332,7 @@ def meeting_record(request, pk: int):
 
 
 @require_POST
-def last_step_update(request, pk: int, step_pk: int):
+def last_step_update(request: SchoolRequest, pk: int, step_pk: int):
     """While recording a review: say how a step from the last meeting went (its status and how
     it is going), through the same service as any step change, so its history is kept."""
     meeting = _get_meeting_for_user(request, pk, write=True)

@@ -15,13 +15,14 @@ from meetings.models import Meeting, MeetingAmendment
 from meetings.views.access import _get_action_point_for_user, _get_meeting_for_user
 from portal import access
 from portal.forms import amendment_form
+from portal.http import SchoolRequest
 from portal.lib import once, saving
 from portal.lib.withdrawing import withdraw_page
 
 MeetingAmendmentForm = amendment_form(MeetingAmendment)
 
 
-def may_withdraw_meeting(request, meeting: Meeting) -> bool:
+def may_withdraw_meeting(request: SchoolRequest, meeting: Meeting) -> bool:
     """Its chair, whoever planned it, pastoral staff and headteachers."""
     return access.may_withdraw_record(
         request.user, request.school, author_ids=[meeting.chair_id, meeting.created_by_id]
@@ -34,7 +35,7 @@ def _detail_url(meeting_id: int, anchor: str = "") -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_withdraw_view(request, pk: int):
+def meeting_withdraw_view(request: SchoolRequest, pk: int):
     """Withdraw a meeting recorded in error, with a reason. GET asks for the reason."""
     meeting = _get_meeting_for_user(request, pk)
     if not may_withdraw_meeting(request, meeting):
@@ -55,7 +56,7 @@ def meeting_withdraw_view(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def action_point_withdraw_view(request, pk: int):
+def action_point_withdraw_view(request: SchoolRequest, pk: int):
     """Withdraw one agreed step, with a reason: those who may change its meeting."""
     point = _get_action_point_for_user(request, pk)
     if not point.meeting.may_change:
@@ -74,7 +75,7 @@ def action_point_withdraw_view(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_amend_view(request, pk: int):
+def meeting_amend_view(request: SchoolRequest, pk: int):
     """Add a correction (or a parent's dispute) beside a meeting's recorded summary: those who
     may change the meeting."""
     meeting = _get_meeting_for_user(request, pk, write=True)

@@ -47,7 +47,7 @@ def test_headteacher_sees_who_viewed_and_who_changed(login, cast, family):
     body = response.content.decode()
     assert "Pastoral" in body  # who printed
     assert "Printed" in body
-    # Named in words, with a link (issue #16: no longer "Contact #12").
+    # Named in words, with a link (no longer "Contact #12").
     history_url = reverse("families:contact-history", args=[contact.pk])
     assert f'<a href="{history_url}">Contact on' in body
     assert "203.0.113.44" in body

@@ -1,4 +1,4 @@
-"""The family audit page reads as words (issue #16 point 9): records named with links, values
+"""The family audit page reads as words: records named with links, values
 as people read them, 30 rows a page, a filter by person, and the school's pastoral lead."""
 
 import pytest

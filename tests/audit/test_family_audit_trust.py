@@ -44,7 +44,7 @@ def _records(cast, family, chair):
 def test_changes_to_placements_meetings_steps_and_complaints_are_listed(login, cast, family):
     placement, meeting, point, complaint = _records(cast, family, cast.pastoral)
     body = login(cast.headteacher).get(_url(family)).text
-    # Named in words, with a link (issue #16: no longer "Meeting #12").
+    # Named in words, with a link (no longer "Meeting #12").
     compass_url = reverse("compass:family-compass", args=[family.family_id])
     meeting_url = reverse("meetings:meeting-detail", args=[meeting.pk])
     complaint_url = reverse("complaints:complaint-detail", args=[complaint.pk])

@@ -1,4 +1,4 @@
-"""Issue 16 point 4 in a real browser, at a phone's width (390 px) and a tablet's (768 px): the
+"""The contact rhythm in a real browser, at a phone's width (390 px) and a tablet's (768 px): the
 key contact's "Due a contact" panel on the home page, and the headteacher setting the rhythm,
 which then changes who the panel lists. Each page passes the per-page checks (axe-core, no
 sideways scrolling) at both widths, with a screenshot of each in test-artifacts/."""

@@ -1,4 +1,4 @@
-"""The pages issue 15 added, in a real browser at a phone's width (390 px) and a tablet's (768 px):
+"""The safeguarding pages, in a real browser at a phone's width (390 px) and a tablet's (768 px):
 the headteacher's Staff access page, the sign-in pause and getting back in, a restricted parent
 on a meeting's pages, the family page and subject access copy held back for a restriction, the
 busy page when the database cannot answer, and an edit conflict shown side by side. Each page

@@ -1,6 +1,6 @@
 """The compass drawing read back as SVG: a laptop-sized drawing with readable text, every marker
 inside the region of its own point and clear of the region labels, for every point a family or a
-parent can be placed on (issue #16, point 7)."""
+parent can be placed on."""
 
 import datetime
 import itertools

@@ -1,4 +1,4 @@
-"""The compass tells the truth (issue #16, point 7): the family's "Now" is its whole-family
+"""The compass tells the truth: the family's "Now" is its whole-family
 placement, a placement about one parent is theirs, movement words never contradict themselves,
 and the dashboard draws the school on the same compass, in the same colours as its bars."""
 

@@ -104,8 +104,8 @@ def test_each_parent_has_own_point_with_shape_and_label(cast, login, family):
         placed_at=NOW - datetime.timedelta(days=2),
     )
     text = login(cast.pastoral).get(_url(family)).text
-    # Placements about one parent are theirs: none of them is the family's "Now" (issue #16
-    # point 7; this test used to expect Sami's placement as the family's Now).
+    # Placements about one parent are theirs: none of them is the family's "Now" (this test
+    # used to expect Sami's placement as the family's Now).
     assert "Now:" not in text
     assert "The family as a whole has not been placed yet" in text
     assert "Amira Haddad, shown as a square marked AH: Positive partners" in text

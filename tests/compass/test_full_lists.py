@@ -1,4 +1,4 @@
-"""Every "and N more" leads to the full list (issue #16 point 9): the home page's good-news
+"""Every "and N more" leads to the full list: the home page's good-news
 and review-placement panels, and the dashboard's "Needing attention" lists."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Placements are sensitive too (issue #16, point 15): a placement carries a confidentiality
+"""Placements are sensitive too: a placement carries a confidentiality
 level like a contact; what is written (evidence, next steps, the parent's words) is hidden from
 staff the level leaves out, wherever placements show; the point and region stay; the evidence
 gets the contact summary's wording hints."""

@@ -1,4 +1,4 @@
-"""The dashboard by class (issue #16 point 9): each class's families on the compass with small
+"""The dashboard by class: each class's families on the compass with small
 numbers hidden, the balance of contacts with them; and a class teacher's own class's balance."""
 
 import datetime as dt
@@ -132,7 +132,7 @@ def test_a_member_of_staff_with_no_class_sees_no_class_section(login, cast):
 
 def test_a_brother_or_sister_still_to_start_counts_in_no_class(login, cast):
     """A family with one pupil in P5 Oak and a younger child recorded before they start in P1
-    Elm counts in Oak only, until the start date (issue #16 point 2)."""
+    Elm counts in Oak only, until the start date."""
     oak, elm = _class(cast, "P5 Oak"), _class(cast, "P1 Elm")
     families = _families(cast, oak, 5, (4, 4, 4))
     for school_family in families:

@@ -1,5 +1,5 @@
 """Earlier self-evaluations stay visible and comparable, and progress is measured from each
-target's own baseline, the figure when it was set (issue #16 point 9)."""
+target's own baseline, the figure when it was set."""
 
 import datetime as dt
 

@@ -237,7 +237,7 @@ def test_the_service_refuses_a_teacher(cast, fam):
 
 
 def test_the_family_audit_names_consent_given_and_withdrawn(cast, fam, login):
-    """The family's audit page (issue #16 point 9) shows consent records in words, with who
+    """The family's audit page shows consent records in words, with who
     recorded and withdrew them: a change to what may be shared is as much the family's history
     as a change of address."""
     consent = _record(cast, fam)

@@ -197,8 +197,9 @@ def test_staff_add_a_brother_or_sister_linked_as_to_the_other_child(cast, fam, l
 
 
 def test_a_younger_brother_or_sister_can_be_added_before_they_start(cast, fam, login):
-    """Issue #16 points 1 and 2 together: the sibling starting next August is recorded from
-    the family page, shown as starting on that day, and on no roll until then."""
+    """Keeping the family up to date and a child before they start, together: the sibling
+    starting next August is recorded from the family page, shown as starting on that day, and
+    on no roll until then."""
     client = login(cast.pastoral)
     starts = timezone.localdate() + datetime.timedelta(days=200)
     base = {

@@ -187,7 +187,7 @@ def test_the_family_audit_shows_who_changed_a_link_and_recorded_and_lifted_a_res
         },
     )
     page = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam.family.pk])).text
-    # Each record named in words beside its kind (issue #16 point 9's audit page).
+    # Each record named in words beside its kind, as the audit page names it.
     assert "How a parent or carer is linked to a child (Father)" in page
     dated = Restriction.objects.get().dated
     assert f"Restriction dated {dated.day} {dated:%b %Y}" in page

@@ -1,4 +1,4 @@
-"""The complaint page and the full compass page lead back to the family (issue #16 point 9)."""
+"""The complaint page and the full compass page lead back to the family."""
 
 import pytest
 from django.urls import reverse

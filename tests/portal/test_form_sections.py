@@ -36,7 +36,7 @@ def test_the_contact_form_opens_with_links_to_each_of_its_fieldsets(cast, login,
     html = login(cast.teacher).get(reverse("families:contact-add", args=[fam.family.pk])).text
     name, ids = _index(html)
     assert name == "Parts of this form"
-    # Where in school it happened (issue #16 point 16) follows what happened.
+    # Where in school it happened follows what happened.
     assert ids[:3] == ["part-what-happened", "part-in-school-optional", "part-kind-of-contact"]
     assert "part-follow-up" in ids and "part-who-may-see-this" in ids
     _targets(html, ids, "fieldset")
@@ -61,7 +61,7 @@ def test_the_meeting_plan_form_is_in_sections_with_an_index(cast, login, fam):
         assert f'name="{field}"' in html
     who_comes = html[html.index('id="part-who-comes"') : html.index('id="part-what-the-family')]
     assert 'name="invited"' in who_comes
-    # Each adult's own "why not invited" (issue #16 point 13) is asked beside the invitations.
+    # Each adult's own "why not invited" is asked beside the invitations.
     for parent in (fam.mum, fam.dad):
         assert f'name="not_invited_reason_{parent.pk}"' in who_comes
 

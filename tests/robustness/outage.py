@@ -1,6 +1,6 @@
-"""Issue 15.4: the saving forms, each with words typed into it, for the outage tests (one with
-the database's answers made to fail, on either database; one with PostgreSQL really stopped
-or a table really locked)."""
+"""When the database is away: the saving forms, each with words typed into it, for the outage tests
+(one with the database's answers made to fail, on either database; one with PostgreSQL really
+stopped or a table really locked)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 15, point 7: strengths, a parent's preferences and complaints (the update and the
+"""Edit conflicts everywhere: strengths, a parent's preferences and complaints (the update and the
 personal reply) detect a conflicting edit as contacts and meetings do. A second editor who
 loaded the old version sees both versions side by side; nothing is silently overwritten."""
 

@@ -1,4 +1,4 @@
-"""Issue 15, point 7: sent twice, saved once, everywhere. The meeting's lines (what was said,
+"""Sent twice, saved once, everywhere. The meeting's lines (what was said,
 scaling answers, partner agencies), follow-ups, amendments and self-evaluations carry the
 one-time token: four submissions of one form make one row (today they made four)."""
 

@@ -1,4 +1,4 @@
-"""Issue 15, point 6: no 500 from any input. Numbers past what the database holds (page numbers,
+"""No 500 from any input. Numbers past what the database holds (page numbers,
 ids in URLs and in choice fields, numeric settings) get a 404 or a plain message, on SQLite and
 PostgreSQL alike; a contact with no history rows has a history page."""
 

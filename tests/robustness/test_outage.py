@@ -1,8 +1,8 @@
-"""Issue 15.4 on either database: when the database's answers fail as a stopped server or a
-lock timeout makes them fail, every saving form answers 503 with the portal's own message and
-the user's words, nothing is saved, reading pages say the service is busy, and a failure in
-the session or a middleware is the busy page too, never a 500. (test_outage_postgres.py does
-it with PostgreSQL really stopped and a table really locked.)"""
+"""When the database is away, on either database: when the database's answers fail as a stopped
+server or a lock timeout makes them fail, every saving form answers 503 with the portal's own
+message and the user's words, nothing is saved, reading pages say the service is busy, and a
+failure in the session or a middleware is the busy page too, never a 500.
+(test_outage_postgres.py does it with PostgreSQL really stopped and a table really locked.)"""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore

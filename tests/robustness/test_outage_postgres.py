@@ -1,6 +1,6 @@
-"""Issue 15.4 against a real PostgreSQL: the server stopped mid-run, a server that never
-answers, and a table held locked by another connection. Every saving form answers within a few
-seconds with the portal's own message and the user's words, and nothing is saved.
+"""When the database is away, against a real PostgreSQL: the server stopped mid-run, a server that
+never answers, and a table held locked by another connection. Every saving form answers within a
+few seconds with the portal's own message and the user's words, and nothing is saved.
 
 The test's own connection is what stops: its backend is terminated and it is pointed at a
 socket directory with no server in it (or at one that accepts and never answers), exactly what

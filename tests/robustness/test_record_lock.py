@@ -1,4 +1,4 @@
-"""Issue 15, point 7: a meeting's record is locked a day after it was recorded as held. Its
+"""A meeting's record is locked a day after it was recorded as held. Its
 lines (what was said, scaling answers, partner agencies) can then be neither added nor taken
 out: the request is refused with a plain message and nothing changes (corrections are
 amendments). Within the day they can."""
