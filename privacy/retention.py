@@ -111,6 +111,7 @@ def school_review(
     routine_cutoff = years_before(as_of, policy.routine_years)
     protection_cutoff = years_before(as_of, policy.protection_years)
     pupils = Q(family__children__school=school)
+    protected = _protected(school)
     rows = (
         SchoolFamily._base_manager.filter(school=school)
         .annotate(
@@ -124,7 +125,7 @@ def school_review(
         .filter(pupils__gt=0, still_here=0, last_left_on__lte=routine_cutoff)
         .annotate(
             held=Exists(LegalHold.objects.active().filter(family=OuterRef("family"))),
-            protected=_protected(school) if _protected(school) is not None else Value(False),
+            protected=protected if protected is not None else Value(False),
         )
         .values("family_id", "family__name", "last_left_on", "youngest_born", "held", "protected")
         .order_by("last_left_on", "family_id")
