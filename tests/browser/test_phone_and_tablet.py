@@ -176,7 +176,7 @@ def test_headteachers_dashboard_and_erase_pages_fit(cast, sign_in, page, screens
     _sweep(page, screenshot, "dashboard", js_budget=checks.DASHBOARD_JS_BUDGET)
     assert page.locator("main svg").count() >= 1
     for name in ("dashboard-movement", "dashboard-contacts", "dashboard-attention"):
-        page.goto(reverse(f"compass:{name}"))
+        page.goto(reverse(f"dashboards:{name}"))
         _sweep(page, screenshot, name.replace("-", " "), js_budget=checks.DASHBOARD_JS_BUDGET)
 
     page.goto(reverse("complaints:complaint-overview"))
