@@ -51,6 +51,19 @@ class School(models.Model):
         "or sister, and change who is who for the pupils they teach or support (never a "
         "restriction: that stays with pastoral staff and the headteacher).",
     )
+    parent_link_days = models.PositiveSmallIntegerField(
+        "days a parent's link lasts",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="A link sent to a parent or carer stops working after this many days.",
+    )
+    parent_check_by_birth_date = models.BooleanField(
+        "parents may confirm a link with their child's date of birth",
+        default=False,
+        help_text="If ticked, a parent opening a link that shows anything about a child may "
+        "confirm it is them with the child's date of birth, as well as with a code sent by "
+        "e-mail.",
+    )
     good_news_weeks = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],

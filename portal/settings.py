@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meetings",
     "dashboards",
     "complaints",
+    "family_voice",
     "consent",
     "audit",
     "privacy",

@@ -50,6 +50,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("guidance/", include("guidance.urls")),
+    # Parents' links (/p/<token>/, no account) and the staff pages that make and stop them.
+    path("", include("family_voice.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,8 @@ BUNDLES: dict[str, list] = {
         "css/portal.css",
         ("print", "css/print.css"),
     ],
+    # The parent's pages (family_voice): small, no framework, for the cheapest phone.
+    "parent.css": ["css/parent.css"],
     # Every page: htmx and the portal's small enhancements (its own navigation toggle stands in
     # for Bootstrap's 80 KB script, of which the portal used only the collapse).
     "portal.js": ["vendor/htmx/htmx.min.js", "js/portal.js"],

@@ -20,6 +20,20 @@ print()
 print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
 for r in logins():
     print("  {username:<22} {role:<30} {school}".format(**r))
+from families.models import ChildParent, ParentCarer
+from family_voice.services import link_create
+from portal.models import School
+school = School.objects.order_by("pk").first()
+restricted = ChildParent.objects.exclude(restriction="").values("parent")
+parent = (
+    ParentCarer.objects.filter(family__school_links__school=school)
+    .exclude(pk__in=restricted).order_by("pk").first()
+)
+if parent is not None:
+    made = link_create(school=school, parent=parent, purpose="preferences", created_by=None)
+    print()
+    print(f"  A link for a parent (no account), as {parent.full_name} would get it:")
+    print("  " + made.url.replace("localhost", "127.0.0.1"))
 '
 echo
 echo "  Stop it with Ctrl+C."

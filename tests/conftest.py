@@ -126,3 +126,13 @@ def phrase_defaults(db):
     from guidance.services import phrase_defaults_install
 
     phrase_defaults_install()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: counters kept there (e.g. the throttle on parents'
+    links tried at random) never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -15,6 +15,7 @@ from django.utils import timezone
 from consent.models import Consent
 from families.importer import ImportResult, RowError
 from families.models import ChildParent, Contact, ImportRun
+from family_voice import services
 from meetings.models import Meeting
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Role
@@ -77,6 +78,7 @@ class Side:
     untaught_family: object = None
     met_note: object = None  # a pastoral-level note of met_family
     consent: object = None  # a consent to share given by the parent (consent.Consent)
+    parent_link: object = None  # a link made by pastoral staff for the parent (family_voice)
     twin: Side | None = None  # the other side, for URLs that mix two schools' ids
     sibling: Side | None = None  # the records of the own family at a third school
 
@@ -182,6 +184,9 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
         organisation=f"Health centre {marker}",
         recorded_by=pastoral,
     )
+    side.parent_link = services.link_create(
+        school=school, parent=side.parent, purpose="preferences", created_by=pastoral
+    ).link
     side.import_run = _import_run(school, marker)
     side.erasure_run = factories.ErasureRunFactory(
         school=school, started_by=f"manage.py ({marker})", erased=1

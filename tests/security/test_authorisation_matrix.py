@@ -747,6 +747,29 @@ CONSENT_ROWS = [
     ),
 ]
 
+# Parents' links: made by whoever works with the family, stopped by whoever made it, pastoral
+# staff and the headteacher. The parent's pages open with a link, not a login: a link that was
+# changed opens nothing, for anyone, signed in or not (tests/family_voice has the working ones).
+FAMILY_VOICE_ROWS = [
+    R("family_voice:link-add", family_pk, FAMILY_READ, method="FORM", data={}),
+    R(
+        "family_voice:link-stop",
+        lambda s: {"pk": s.parent_link.pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={},
+    ),
+    R("family_voice:open", {"token": "not-a-link"}, "404 404 404 404 404", anonymous=404),
+    R(
+        "family_voice:check",
+        {"token": "not-a-link"},
+        "404 404 404 404 404",
+        anonymous=404,
+        method="POST",
+        data={"birth_date": "2016-09-14"},
+    ),
+]
+
 GROUPS = {
     "portal": PORTAL_ROWS,
     "families": FAMILIES_ROWS,
@@ -754,6 +777,7 @@ GROUPS = {
     "dashboards": DASHBOARDS_ROWS,
     "meetings": MEETINGS_ROWS,
     "consent": CONSENT_ROWS,
+    "family_voice": FAMILY_VOICE_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
     "guidance": GUIDANCE_ROWS,

@@ -1,0 +1,81 @@
+"""Making a parent's link (staff), and the second check (the parent)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+
+from family_voice.models import ABOUT_A_MEETING, Purpose
+from portal.lib.limits import IdChoiceField
+from portal.lib.widgets import date_input
+
+
+class ParentChoiceField(IdChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class MeetingChoiceField(IdChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_kind_display()}, {obj.starts_at:%-d %b %Y}"
+
+
+class LinkForm(forms.Form):
+    """One parent or carer, one purpose (and the meeting, for a purpose about one)."""
+
+    parent = ParentChoiceField(
+        queryset=None,
+        label="For whom",
+        widget=forms.RadioSelect,
+        help_text="Each parent or carer gets their own link; a link is never for a family.",
+        error_messages={"required": "Choose the parent or carer this link is for."},
+    )
+    purpose = forms.ChoiceField(
+        label="What it is for",
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the link is for."},
+    )
+    meeting = MeetingChoiceField(
+        queryset=None,
+        label="Which meeting",
+        required=False,
+        help_text="For views before a meeting, or its summary.",
+    )
+
+    def __init__(self, *args, parents, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(ParentChoiceField, self.fields["parent"]).queryset = parents
+        cast(MeetingChoiceField, self.fields["meeting"]).queryset = meetings
+
+    def clean(self):
+        cleaned = super().clean()
+        purpose = self.cleaned_data.get("purpose")
+        if purpose in ABOUT_A_MEETING and not self.cleaned_data.get("meeting"):
+            self.add_error("meeting", "Choose the meeting this link is about.")
+        return cleaned
+
+
+class BirthDateCheckForm(forms.Form):
+    birth_date = forms.DateField(
+        label="Your child's date of birth",
+        widget=date_input(),
+        error_messages={
+            "required": "Enter the date of birth.",
+            "invalid": "Enter the date as day, month and year, for example 25/12/2015.",
+        },
+    )
+
+
+class CodeCheckForm(forms.Form):
+    code = forms.RegexField(
+        label="The 6-digit code we sent you",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={
+            "required": "Enter the code.",
+            "invalid": "The code is 6 numbers.",
+        },
+    )

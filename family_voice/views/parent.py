@@ -1,0 +1,164 @@
+"""The parent's side of a link: opened with no account, refused plainly when it no longer works,
+and, for a link that shows anything about a child, a second check first.
+
+Nothing here reads or writes a session: the second check is remembered in a signed cookie for
+this link alone (two hours), so a forwarded link still asks for it. Addresses tried at random
+are throttled per connection before the database is asked anything.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.signing import BadSignature
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from family_voice import services
+from family_voice.forms import BirthDateCheckForm, CodeCheckForm
+from family_voice.models import MAX_FAILED_CHECKS, ParentLink
+from portal.http import SchoolRequest
+
+CHECK_COOKIE_SALT = "family_voice.checked"
+CHECK_LASTS_SECONDS = 2 * 60 * 60
+# Addresses that open nothing, per connection, before it is asked to wait.
+BAD_TRIES = 20
+BAD_TRIES_WINDOW = 10 * 60
+
+
+def _cookie_name(link: ParentLink) -> str:
+    return f"pcl{link.pk}"
+
+
+def _checked(request: SchoolRequest, link: ParentLink) -> bool:
+    try:
+        value = request.get_signed_cookie(
+            _cookie_name(link), salt=CHECK_COOKIE_SALT, max_age=CHECK_LASTS_SECONDS
+        )
+    except (KeyError, BadSignature):
+        return False
+    return value == link.digest[:16]
+
+
+def _throttle_key(request: SchoolRequest) -> str:
+    return f"family_voice:bad:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _throttled(request: SchoolRequest) -> bool:
+    return cache.get(_throttle_key(request), 0) >= BAD_TRIES
+
+
+def _count_bad_try(request: SchoolRequest) -> None:
+    key = _throttle_key(request)
+    if cache.add(key, 1, BAD_TRIES_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, BAD_TRIES_WINDOW)
+
+
+def _refused(request: SchoolRequest, *, status: int = 404):
+    """The same plain page for a link that was changed, stopped or has run out: nothing about
+    what it was for, or whose it was."""
+    return render(request, "family_voice/refused.html", status=status)
+
+
+def _open_link(request: SchoolRequest, token: str):
+    """(link, None) for a link that works; (None, response) otherwise."""
+    if _throttled(request):
+        return None, render(request, "family_voice/wait.html", status=429)
+    link = services.link_for_token(token)
+    if link is None:
+        _count_bad_try(request)
+        return None, _refused(request)
+    state = link.state()
+    if state == "locked":
+        return None, render(
+            request, "family_voice/locked.html", {"until": link.locked_until}, status=429
+        )
+    if state != "open":
+        return None, _refused(request)
+    return link, None
+
+
+def _check_page(request: SchoolRequest, link: ParentLink, *, status: int = 200, **context):
+    return render(
+        request,
+        "family_voice/check.html",
+        {
+            "token": context.pop("token"),
+            "school_name": link.school.name,
+            "by_code": services.may_use_code(link),
+            "by_birth_date": services.may_use_birth_date(link),
+            "code_sent": link.code_sent_at is not None,
+            "code_form": context.pop("code_form", None) or CodeCheckForm(),
+            "date_form": context.pop("date_form", None) or BirthDateCheckForm(),
+            "tries_left": MAX_FAILED_CHECKS - link.failed_checks,
+            **context,
+        },
+        status=status,
+    )
+
+
+@login_not_required
+@require_GET
+def link_open(request: SchoolRequest, token: str):
+    """What the link is for, once it is known to be the parent's."""
+    link, refused = _open_link(request, token)
+    if link is None:
+        return refused
+    if link.needs_check and not _checked(request, link):
+        return _check_page(request, link, token=token)
+    services.link_opened(link)
+    return render(
+        request,
+        "family_voice/opened.html",
+        {"link": link, "school_name": link.school.name, "parent": link.parent},
+    )
+
+
+@login_not_required
+@require_POST
+def link_check(request: SchoolRequest, token: str):
+    """The second check: ask for a code, or answer with the code or a child's date of birth."""
+    link, refused = _open_link(request, token)
+    if link is None:
+        return refused
+    if not link.needs_check:
+        return redirect("family_voice:open", token=token)
+    if "send_code" in request.POST:
+        services.code_send(link)
+        link.refresh_from_db()
+        return _check_page(request, link, token=token, just_sent=True)
+    code_form = CodeCheckForm(request.POST) if "code" in request.POST else None
+    date_form = BirthDateCheckForm(request.POST) if "birth_date" in request.POST else None
+    form = code_form or date_form
+    if form is None or not form.is_valid():
+        return _check_page(
+            request, link, token=token, code_form=code_form, date_form=date_form, status=400
+        )
+    right = services.check_answer(
+        link,
+        code=form.cleaned_data.get("code", ""),
+        birth_date=form.cleaned_data.get("birth_date"),
+    )
+    link.refresh_from_db()
+    if not right:
+        if link.state() == "locked":
+            return render(
+                request, "family_voice/locked.html", {"until": link.locked_until}, status=429
+            )
+        return _check_page(request, link, token=token, wrong=True, status=400)
+    response = redirect("family_voice:open", token=token)
+    response.set_signed_cookie(
+        _cookie_name(link),
+        link.digest[:16],
+        salt=CHECK_COOKIE_SALT,
+        max_age=CHECK_LASTS_SECONDS,
+        path=request.path.rsplit("/check/", 1)[0] + "/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
