@@ -19,11 +19,14 @@ from meetings.models import Meeting
 from portal.lib.records import KeptHistoricalRecords
 from portal.models import School
 
-# Wrong answers to the second check before a link is locked, and for how long.
+# Wrong answers to the second check in a row before a link is locked, and for how long; and
+# wrong answers in all before it stops for good (a guesser waiting out each hour).
 MAX_FAILED_CHECKS = 5
 LOCK_FOR = datetime.timedelta(hours=1)
-# A code sent for the second check works for this long.
+MAX_WRONG_IN_ALL = 10
+# A code sent for the second check works for this long; a new one is sent at most once a minute.
 CODE_LASTS = datetime.timedelta(minutes=15)
+CODE_EVERY = datetime.timedelta(minutes=1)
 
 
 class Purpose(models.TextChoices):
@@ -33,10 +36,12 @@ class Purpose(models.TextChoices):
     COMPASS = "compass", "Say how things are between them and the school"
 
 
-# Purposes about a meeting (the link names one), and those that show something about a child,
-# so ask the second check before anything is shown.
+# Purposes about a meeting (the link names one); those that show something about a child; and
+# those that ask the second check before anything is shown: a child's, and the parent's own
+# contact details (where codes go).
 ABOUT_A_MEETING = frozenset({Purpose.VIEWS, Purpose.SUMMARY})
 SHOWS_A_CHILD = frozenset({Purpose.VIEWS, Purpose.SUMMARY})
+NEEDS_CHECK = SHOWS_A_CHILD | {Purpose.PREFERENCES}
 
 
 class ParentLinkQuerySet(models.QuerySet):
@@ -75,6 +80,7 @@ class ParentLink(models.Model):
     last_opened_at = models.DateTimeField("last opened", null=True, blank=True)
     times_opened = models.PositiveIntegerField(default=0)
     failed_checks = models.PositiveSmallIntegerField("wrong answers in a row", default=0)
+    wrong_answers = models.PositiveSmallIntegerField("wrong answers in all", default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     # The code for the second check, while one is out: its digest and when it was sent.
     code_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -93,7 +99,7 @@ class ParentLink(models.Model):
 
     @property
     def needs_check(self) -> bool:
-        return self.purpose in SHOWS_A_CHILD
+        return self.purpose in NEEDS_CHECK
 
     def state(self, now: datetime.datetime | None = None) -> str:
         """ "revoked", "expired", "locked" or "open"."""

@@ -4,6 +4,7 @@ check that a person opening a link about a child is the parent it was made for."
 from __future__ import annotations
 
 import datetime
+import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,9 +17,12 @@ from families.models import ChildParent, ParentCarer, SchoolFamily
 from family_voice import tokens
 from family_voice.models import (
     ABOUT_A_MEETING,
+    CODE_EVERY,
     CODE_LASTS,
     LOCK_FOR,
     MAX_FAILED_CHECKS,
+    MAX_WRONG_IN_ALL,
+    NEEDS_CHECK,
     SHOWS_A_CHILD,
     ParentLink,
     Purpose,
@@ -39,29 +43,54 @@ def link_url(token: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + reverse("family_voice:open", args=[token])
 
 
+def entitled_children(*, school: School, parent: ParentCarer, meeting: Meeting | None):
+    """The children a link may show this parent something about: for a meeting, the meeting's
+    own children; otherwise their children at the school. Each must be one they hold parental
+    responsibility for with no recorded restriction; see why_no_link."""
+    links = ChildParent.objects.filter(parent=parent, child__school=school)
+    if meeting is not None and meeting.children.exists():
+        links = links.filter(child__in=meeting.children.all())
+    return links
+
+
 def why_no_link(
     *, school: School, parent: ParentCarer, purpose: str, meeting: Meeting | None
 ) -> str | None:
-    """Why this parent may not be given a link for this purpose, in words; None if they may."""
+    """Why this parent may not be given (or may no longer use) a link for this purpose, in
+    words; None if they may. Asked when the link is made and again each time it is opened, so a
+    restriction recorded later stops it at once."""
+    if not SchoolFamily.objects.filter(school=school, family_id=parent.family_id).exists():
+        return "This parent or carer's family is not on this school's roll."
     if purpose in SHOWS_A_CHILD:
-        links = ChildParent.objects.filter(parent=parent, child__school=school)
-        if links.exclude(restriction="").exists():
+        links = entitled_children(school=school, parent=parent, meeting=meeting)
+        any_links = ChildParent.objects.filter(parent=parent, child__school=school)
+        if any_links.exclude(restriction="").exists():
             return (
                 f"{parent.full_name} has a recorded restriction, and this link would show "
                 "them something about a child. Talk to the pastoral lead about what they may "
                 "be told."
             )
-        if not links.filter(parental_responsibility=True).exists():
+        if not links.exists() or links.filter(parental_responsibility=False).exists():
             return (
-                f"{parent.full_name} holds parental responsibility for no child at this school, "
-                "and this link would show them something about a child."
+                f"{parent.full_name} does not hold parental responsibility for "
+                + ("every child this meeting is about" if meeting else "a child at this school")
+                + ", and this link would show them something about a child."
             )
-        if not parent.email and not school.parent_check_by_birth_date:
-            return (
-                f"{parent.full_name} has no e-mail address for the code that confirms it is "
-                "them, and the school does not use a child's date of birth instead. Add their "
-                "e-mail address first."
+    if (
+        purpose in NEEDS_CHECK
+        and not parent.email
+        and not (purpose in SHOWS_A_CHILD and school.parent_check_by_birth_date)
+    ):
+        return (
+            f"{parent.full_name} has no e-mail address for the code that confirms it is "
+            "them"
+            + (
+                ", and the school does not use a child's date of birth instead"
+                if purpose in SHOWS_A_CHILD
+                else ""
             )
+            + ". Add their e-mail address first."
+        )
     if purpose in ABOUT_A_MEETING:
         if meeting is None:
             return "Choose the meeting this link is about."
@@ -125,6 +154,14 @@ def link_revoke(*, link: ParentLink, by) -> ParentLink:
     return link
 
 
+def why_closed(link: ParentLink) -> str | None:
+    """Why a link that has not run out may still not be used now (the rules it was made under
+    no longer hold, e.g. a restriction recorded since); None if it may."""
+    return why_no_link(
+        school=link.school, parent=link.parent, purpose=link.purpose, meeting=link.meeting
+    )
+
+
 def link_for_token(token: str) -> ParentLink | None:
     """The link a token opens, if it was made by us, unchanged and its link still exists;
     whether it is still working is for the caller (ParentLink.state)."""
@@ -151,11 +188,12 @@ def link_opened(link: ParentLink) -> None:
     link.first_opened_at = link.first_opened_at or now
     link.last_opened_at = now
     link.times_opened += 1
+    records.history_by(link, None)  # the parent, through their link: never a staff member
     link.save(update_fields=["first_opened_at", "last_opened_at", "times_opened"])
 
 
 def may_use_birth_date(link: ParentLink) -> bool:
-    return link.school.parent_check_by_birth_date
+    return link.school.parent_check_by_birth_date and link.purpose in SHOWS_A_CHILD
 
 
 def may_use_code(link: ParentLink) -> bool:
@@ -164,12 +202,16 @@ def may_use_code(link: ParentLink) -> bool:
 
 @transaction.atomic
 def code_send(link: ParentLink) -> bool:
-    """E-mails a new 6-digit code to the parent for the second check; False if they have no
-    e-mail address. A code replaces any earlier one."""
-    if not may_use_code(link):
+    """E-mails a new 6-digit code to the parent for the second check (it replaces any earlier
+    one); False if they have no e-mail address or a code went less than a minute ago."""
+    link = ParentLink.objects.select_for_update().select_related("school", "parent").get(pk=link.pk)
+    now = timezone.now()
+    if not may_use_code(link) or (link.code_sent_at and now - link.code_sent_at < CODE_EVERY):
         return False
-    code, digest = tokens.new_code()
-    ParentLink.objects.filter(pk=link.pk).update(code_digest=digest, code_sent_at=timezone.now())
+    code, digest = tokens.new_code(link.pk)
+    link.code_digest, link.code_sent_at = digest, now
+    records.history_by(link, None)
+    link.save(update_fields=["code_digest", "code_sent_at"])
     mail.send_templated(
         template="family_voice/code_email",
         to=link.parent.email,
@@ -187,27 +229,32 @@ def check_answer(link: ParentLink, *, birth_date=None, code: str = "") -> bool:
     now = timezone.now()
     if link.state(now) != "open":
         return False
+    if why_closed(link):
+        return False
     right = False
+    records.history_by(link, None)  # the parent, through their link
     if code and link.code_digest and link.code_sent_at and now - link.code_sent_at <= CODE_LASTS:
-        right = tokens.matches(code.strip(), link.code_digest)
+        right = hmac.compare_digest(tokens.code_digest(link.pk, code.strip()), link.code_digest)
     elif birth_date is not None and may_use_birth_date(link):
-        right = ChildParent.objects.filter(
-            parent=link.parent,
-            child__school=link.school,
-            parental_responsibility=True,
-            restriction="",
-            child__date_of_birth=birth_date,
-        ).exists()
+        right = (
+            entitled_children(school=link.school, parent=link.parent, meeting=link.meeting)
+            .filter(parental_responsibility=True, child__date_of_birth=birth_date)
+            .exists()
+        )
     if right:
         link.failed_checks = 0
         link.code_digest = ""
         link.save(update_fields=["failed_checks", "code_digest"])
         return True
     link.failed_checks += 1
-    if link.failed_checks >= MAX_FAILED_CHECKS:
+    link.wrong_answers += 1
+    if link.wrong_answers >= MAX_WRONG_IN_ALL:
+        # Someone is guessing, an hour at a time: the link stops for good.
+        link.revoked_at = now
+    elif link.failed_checks >= MAX_FAILED_CHECKS:
         link.locked_until = now + LOCK_FOR
         link.failed_checks = 0
-    link.save(update_fields=["failed_checks", "locked_until"])
+    link.save(update_fields=["failed_checks", "wrong_answers", "locked_until", "revoked_at"])
     return False
 
 

@@ -12,8 +12,10 @@ import hmac
 import secrets
 
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 SALT = "family_voice.parent_link"
+CODE_SALT = "family_voice.check_code"
 
 
 def digest(secret: str) -> str:
@@ -52,7 +54,13 @@ def matches(secret: str, stored_digest: str) -> bool:
     return hmac.compare_digest(digest(secret), stored_digest)
 
 
-def new_code() -> tuple[str, str]:
-    """A 6-digit code for the second check, and its digest."""
+def code_digest(link_id: int, code: str) -> str:
+    """A code's digest, keyed with the site's secret (a million codes are too few to keep as a
+    plain hash: anyone reading the database could reverse one)."""
+    return salted_hmac(CODE_SALT, f"{link_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def new_code(link_id: int) -> tuple[str, str]:
+    """A 6-digit code for the second check of one link, and its digest."""
     code = f"{secrets.randbelow(1_000_000):06d}"
-    return code, digest(code)
+    return code, code_digest(link_id, code)

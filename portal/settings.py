@@ -319,10 +319,15 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A parent's link is a key: its token is taken out of every line (portal/log_filters.py).
+    "filters": {"hide_parent_links": {"()": "portal.log_filters.HideParentLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_parent_links"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Before any handler, Django's own (the admins' e-mail) included.
+        "django.request": {"filters": ["hide_parent_links"]},
+        "django.server": {"filters": ["hide_parent_links"]},
     },
 }
 

@@ -30,7 +30,7 @@ parent = (
     .exclude(pk__in=restricted).order_by("pk").first()
 )
 if parent is not None:
-    made = link_create(school=school, parent=parent, purpose="preferences", created_by=None)
+    made = link_create(school=school, parent=parent, purpose="compass", created_by=None)
     print()
     print(f"  A link for a parent (no account), as {parent.full_name} would get it:")
     print("  " + made.url.replace("localhost", "127.0.0.1"))

@@ -12,12 +12,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.signing import BadSignature
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from family_voice import services
+from family_voice import services, tokens
 from family_voice.forms import BirthDateCheckForm, CodeCheckForm
 from family_voice.models import MAX_FAILED_CHECKS, ParentLink
 from portal.http import SchoolRequest
+from portal.middleware import school_optional
+from portal.security import client_ip
 
 CHECK_COOKIE_SALT = "family_voice.checked"
 CHECK_LASTS_SECONDS = 2 * 60 * 60
@@ -41,7 +44,7 @@ def _checked(request: SchoolRequest, link: ParentLink) -> bool:
 
 
 def _throttle_key(request: SchoolRequest) -> str:
-    return f"family_voice:bad:{request.META.get('REMOTE_ADDR', '')}"
+    return f"family_voice:bad:{client_ip(request) or ''}"
 
 
 def _throttled(request: SchoolRequest) -> bool:
@@ -65,19 +68,24 @@ def _refused(request: SchoolRequest, *, status: int = 404):
 
 
 def _open_link(request: SchoolRequest, token: str):
-    """(link, None) for a link that works; (None, response) otherwise."""
-    if _throttled(request):
-        return None, render(request, "family_voice/wait.html", status=429)
+    """(link, None) for a link that works; (None, response) otherwise. Only addresses that are
+    not ours at all (a bad signature) count towards the throttle, and only they are slowed: a
+    real link, even a stopped one, is never held up by someone else's guessing."""
+    if tokens.read(token) is None:
+        if _throttled(request):
+            return None, render(request, "family_voice/wait.html", status=429)
+        _count_bad_try(request)
+        return None, _refused(request)
     link = services.link_for_token(token)
     if link is None:
-        _count_bad_try(request)
         return None, _refused(request)
     state = link.state()
     if state == "locked":
         return None, render(
             request, "family_voice/locked.html", {"until": link.locked_until}, status=429
         )
-    if state != "open":
+    if state != "open" or services.why_closed(link):
+        # Stopped, run out, or no longer allowed (e.g. a restriction recorded since it was made).
         return None, _refused(request)
     return link, None
 
@@ -102,6 +110,8 @@ def _check_page(request: SchoolRequest, link: ParentLink, *, status: int = 200, 
 
 
 @login_not_required
+@school_optional
+@never_cache
 @require_GET
 def link_open(request: SchoolRequest, token: str):
     """What the link is for, once it is known to be the parent's."""
@@ -119,6 +129,8 @@ def link_open(request: SchoolRequest, token: str):
 
 
 @login_not_required
+@school_optional
+@never_cache
 @require_POST
 def link_check(request: SchoolRequest, token: str):
     """The second check: ask for a code, or answer with the code or a child's date of birth."""
@@ -128,9 +140,9 @@ def link_check(request: SchoolRequest, token: str):
     if not link.needs_check:
         return redirect("family_voice:open", token=token)
     if "send_code" in request.POST:
-        services.code_send(link)
+        sent = services.code_send(link)
         link.refresh_from_db()
-        return _check_page(request, link, token=token, just_sent=True)
+        return _check_page(request, link, token=token, just_sent=sent, too_soon=not sent)
     code_form = CodeCheckForm(request.POST) if "code" in request.POST else None
     date_form = BirthDateCheckForm(request.POST) if "birth_date" in request.POST else None
     form = code_form or date_form
@@ -145,10 +157,13 @@ def link_check(request: SchoolRequest, token: str):
     )
     link.refresh_from_db()
     if not right:
-        if link.state() == "locked":
+        state = link.state()
+        if state == "locked":
             return render(
                 request, "family_voice/locked.html", {"until": link.locked_until}, status=429
             )
+        if state != "open":  # stopped after too many wrong answers in all
+            return _refused(request)
         return _check_page(request, link, token=token, wrong=True, status=400)
     response = redirect("family_voice:open", token=token)
     response.set_signed_cookie(

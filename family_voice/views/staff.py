@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from families.access import family_for
 from families.models import ParentCarer, SchoolFamily
 from family_voice.forms import LinkForm
-from family_voice.models import ParentLink
+from family_voice.models import ABOUT_A_MEETING, ParentLink
 from family_voice.services import link_create, link_revoke, may_stop
 from meetings.models import Meeting
 from portal import access
@@ -40,6 +40,20 @@ def link_add(request: SchoolRequest, family_pk: int):
     if (meeting_id := request.GET.get("meeting", "")).isdigit():
         initial["meeting"] = int(meeting_id)
     form = LinkForm(request.POST or None, parents=parents, meetings=meetings, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = data["meeting"] if data["purpose"] in ABOUT_A_MEETING else None
+        if meeting is not None and not access.may_change_meeting(
+            request.user,
+            school,
+            chair_id=meeting.chair_id,
+            staff_ids=[u.pk for u in meeting.staff.all()],
+        ):
+            form.add_error(
+                "meeting",
+                "Only the meeting's chair, its staff, pastoral staff and the headteacher send "
+                "a parent a link about it.",
+            )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with saving.kept_if_connection_lost(request, form):

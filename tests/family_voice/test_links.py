@@ -41,7 +41,7 @@ def fam(cast):
     return school_family, mum, dad, meeting
 
 
-def _make(cast, parent, purpose=Purpose.PREFERENCES, meeting=None, by=None):
+def _make(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
     return services.link_create(
         school=cast.school,
         parent=parent,
@@ -101,8 +101,9 @@ def test_a_link_without_a_child_opens_straight_away_and_counts_the_opening(cast,
     response = client.get(_path(made.url))
     assert response.status_code == 200
     assert "Hello Ailsa" in response.text
-    assert "keep their contact preferences up to date" in response.text
+    assert "say how things are between them and the school" in response.text
     assert "sessionid" not in response.cookies  # no parent page sets a session
+    assert "no-store" in response["Cache-Control"]
     made.link.refresh_from_db()
     assert made.link.times_opened == 1 and made.link.first_opened_at is not None
 
@@ -124,7 +125,7 @@ def test_a_link_that_no_longer_works_gets_one_plain_page(cast, fam, client, spoi
     assert response.status_code == 404
     assert "This link does not work" in response.text
     # Nothing about what it was for, or whose it was.
-    for detail in ("Ailsa", "Rowan", "preferences", cast.school.name):
+    for detail in ("Ailsa", "Rowan", "how things are", cast.school.name):
         assert detail not in response.text
 
 
@@ -197,14 +198,15 @@ def test_who_may_stop_a_link(cast, fam, login, client):
     assert client.get(_path(made.url)).status_code == 404
 
 
-def test_addresses_tried_at_random_are_throttled(cast, fam, client):
+def test_addresses_tried_at_random_are_throttled_but_never_a_real_link(cast, fam, client):
     made = _make(cast, fam[1])
-    for n in range(25):  # bounded: a guesser's loop
-        client.get(f"/p/not-a-token-{n}/")
-    response = client.get(_path(made.url))
-    assert response.status_code == 429 and "Please wait" in response.text
+    statuses = [client.get(f"/p/not-a-token-{n}/").status_code for n in range(25)]  # bounded
+    assert statuses[:20] == [404] * 20 and set(statuses[20:]) == {429}
+    assert "Please wait" in client.get("/p/still-guessing/").text
+    # The guessing (from the same connection, e.g. a shared proxy) never holds up a real link.
+    assert "Hello Ailsa" in client.get(_path(made.url)).text
     made.link.refresh_from_db()
-    assert made.link.times_opened == 0
+    assert made.link.times_opened == 1
 
 
 def test_the_command_prints_a_link_that_opens(cast, fam, client):
@@ -229,3 +231,83 @@ def test_the_family_audit_page_shows_links_made_and_opened(cast, fam, login, cli
     body = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam[0].family_id])).text
     assert "Link for a parent or carer, made" in body
     assert "Times opened" in body
+
+
+def test_a_restriction_recorded_after_the_link_was_made_stops_it(cast, fam, client):
+    cast.school.parent_check_by_birth_date = True
+    cast.school.save()
+    _sf, mum, _dad, meeting = fam
+    made = _make(cast, mum, Purpose.VIEWS, meeting)
+    url = _path(made.url)
+    assert client.post(url + "check/", {"birth_date": BORN.isoformat()}).status_code == 302
+    assert "Hello Ailsa" in client.get(url).text
+    mum.child_links.update(restriction="Court order: school reports only.")
+    assert client.get(url).status_code == 404
+
+
+def test_the_check_of_one_link_opens_no_other(cast, fam, client):
+    cast.school.parent_check_by_birth_date = True
+    cast.school.save()
+    _sf, mum, _dad, meeting = fam
+    first = _path(_make(cast, mum, Purpose.VIEWS, meeting).url)
+    second = _path(_make(cast, mum, Purpose.SUMMARY, meeting).url)
+    assert client.post(first + "check/", {"birth_date": BORN.isoformat()}).status_code == 302
+    assert "Hello Ailsa" in client.get(first).text
+    assert "Check it is you" in client.get(second).text
+
+
+def test_wrong_codes_count_and_ten_wrong_answers_stop_the_link_for_good(cast, fam, client):
+    _sf, mum, _dad, meeting = fam
+    made = _make(cast, mum, Purpose.SUMMARY, meeting)
+    check = _path(made.url) + "check/"
+    client.post(check, {"send_code": "1"})
+    for _ in range(4):
+        assert client.post(check, {"code": "000000"}).status_code == 400
+    assert client.post(check, {"code": "000000"}).status_code == 429  # paused for an hour
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
+        for _ in range(4):
+            client.post(check, {"code": "000000"})
+        # The tenth wrong answer in all: the link stops, and stays stopped.
+        assert client.post(check, {"code": "000000"}).status_code == 404
+    made.link.refresh_from_db()
+    assert made.link.revoked_at is not None and made.link.wrong_answers == 10
+
+
+def test_a_new_code_at_most_once_a_minute_and_a_code_lasts_fifteen_minutes(cast, fam, client):
+    _sf, mum, _dad, meeting = fam
+    check = _path(_make(cast, mum, Purpose.SUMMARY, meeting).url) + "check/"
+    client.post(check, {"send_code": "1"})
+    again = client.post(check, {"send_code": "1"})
+    assert "less than a minute ago" in again.text and len(mail.outbox) == 1
+    code = re.search(r"Your code is (\d{6})", mail.outbox[-1].body).group(1)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+        assert client.post(check, {"code": code}).status_code == 400
+
+
+def test_a_meeting_link_needs_responsibility_for_the_meetings_own_children(cast, fam):
+    school_family, mum, _dad, meeting = fam
+    stepchild = factories.ChildFactory(school=cast.school, family=school_family.family)
+    factories.ChildParentFactory(
+        child=stepchild, parent=mum, relationship="step_parent", parental_responsibility=False
+    )
+    meeting.children.set([stepchild])
+    with pytest.raises(Exception, match="parental responsibility"):
+        _make(cast, mum, Purpose.VIEWS, meeting)
+
+
+def test_a_parents_pages_leave_a_signed_in_member_of_staff_out_of_it(cast, fam, login):
+    client = login(cast.headteacher)
+    made = _make(cast, fam[1])
+    assert "Hello Ailsa" in client.get(_path(made.url)).text
+    opened = made.link.history.filter(history_type="~").get()
+    assert opened.history_user_id is None  # the parent opened it, not the headteacher
+
+
+def test_a_link_never_reaches_the_log(cast, fam, client, caplog):
+    made = _make(cast, fam[1])
+    token = _path(made.url).strip("/").rsplit("/", 1)[1]
+    services.link_revoke(link=made.link, by=cast.pastoral)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(_path(made.url)).status_code == 404
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "/p/" in logged and token not in logged

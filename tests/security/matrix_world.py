@@ -185,7 +185,7 @@ def _side(school, marker, *, teacher, pastoral, headteacher, family=None, parent
         recorded_by=pastoral,
     )
     side.parent_link = services.link_create(
-        school=school, parent=side.parent, purpose="preferences", created_by=pastoral
+        school=school, parent=side.parent, purpose="compass", created_by=pastoral
     ).link
     side.import_run = _import_run(school, marker)
     side.erasure_run = factories.ErasureRunFactory(
