@@ -70,7 +70,11 @@ def why_no_link(
                 "them something about a child. Talk to the pastoral lead about what they may "
                 "be told."
             )
-        if not links.exists() or links.filter(parental_responsibility=False).exists():
+        about = meeting.children.count() if meeting is not None and meeting.children.exists() else 1
+        if (
+            links.filter(parental_responsibility=True).count() < about
+            or links.filter(parental_responsibility=False).exists()
+        ):
             return (
                 f"{parent.full_name} does not hold parental responsibility for "
                 + ("every child this meeting is about" if meeting else "a child at this school")

@@ -293,6 +293,14 @@ def test_a_meeting_link_needs_responsibility_for_the_meetings_own_children(cast,
     meeting.children.set([stepchild])
     with pytest.raises(Exception, match="parental responsibility"):
         _make(cast, mum, Purpose.VIEWS, meeting)
+    # Nor a child of the meeting they have no link to at all (another adult's child).
+    theirs = factories.ChildFactory(school=cast.school, family=school_family.family)
+    isla = mum.child_links.get(parental_responsibility=True).child
+    meeting.children.set([isla, theirs])
+    with pytest.raises(Exception, match="parental responsibility"):
+        _make(cast, mum, Purpose.VIEWS, meeting)
+    meeting.children.set([isla])
+    assert _make(cast, mum, Purpose.VIEWS, meeting).link.pk
 
 
 def test_a_parents_pages_leave_a_signed_in_member_of_staff_out_of_it(cast, fam, login):
