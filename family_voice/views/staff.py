@@ -17,7 +17,7 @@ from family_voice.services import link_create, link_revoke, may_stop
 from meetings.models import Meeting
 from portal import access
 from portal.http import SchoolRequest
-from portal.lib import saving
+from portal.lib import once, saving
 
 
 def _family_url(family_id: int) -> str:
@@ -39,6 +39,8 @@ def link_add(request: SchoolRequest, family_pk: int):
     initial = {}
     if (meeting_id := request.GET.get("meeting", "")).isdigit():
         initial["meeting"] = int(meeting_id)
+    if done := once.earlier(request):  # sent twice: the first one made the link
+        return redirect(done)
     form = LinkForm(request.POST or None, parents=parents, meetings=meetings, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,13 +60,18 @@ def link_add(request: SchoolRequest, family_pk: int):
         data = form.cleaned_data
         with saving.kept_if_connection_lost(request, form):
             try:
-                made = link_create(
-                    school=school,
-                    parent=data["parent"],
-                    purpose=data["purpose"],
-                    meeting=data["meeting"],
-                    created_by=request.user,
-                )
+                with once.spend(request) as spent:
+                    made = link_create(
+                        school=school,
+                        parent=data["parent"],
+                        purpose=data["purpose"],
+                        meeting=data["meeting"],
+                        created_by=request.user,
+                    )
+                    # A repeat goes to the family's links: the address is shown only once.
+                    spent.made(made.link, _family_url(family.pk))
+            except once.AlreadySubmitted as exc:
+                return redirect(exc.url)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -5,6 +5,7 @@ whole page under 60 KB transferred; and the plain page for a link that does not 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from family_voice.services import link_create
 from tests import factories
@@ -70,3 +71,23 @@ def test_a_link_that_does_not_work_is_plain_on_a_small_phone(page, screenshot, l
     page.goto(link_url[:-5] + "xxxx/")
     assert page.get_by_role("heading", name="This link does not work").is_visible()
     _sound(page, screenshot, "refused")
+
+
+def test_staff_make_a_link_on_a_phone_and_a_tablet(cast, sign_in, page, screenshot, link_url):
+    from families.models import ParentCarer
+
+    mum = ParentCarer.objects.get(first_name="Ailsa")
+    sign_in(cast.pastoral)
+    page.goto(reverse("family_voice:link-add", args=[mum.family_id]))
+    for width in (checks.PHONE_WIDTH, checks.TABLET_WIDTH):
+        checks.page_is_sound(page, "make a parent's link")
+        checks.assert_fits(page, width)
+    screenshot("make a parent's link")
+    page.get_by_label(mum.full_name).check()
+    page.get_by_label("Say how things are between them and the school").check()
+    page.get_by_role("button", name="Make the link").click()
+    assert page.get_by_test_id("parent-link-url").input_value().startswith("http")
+    for width in (checks.PHONE_WIDTH, checks.TABLET_WIDTH):
+        checks.page_is_sound(page, "link made")
+        checks.assert_fits(page, width)
+    screenshot("parent's link made")

@@ -319,3 +319,15 @@ def test_a_link_never_reaches_the_log(cast, fam, client, caplog):
         assert client.get(_path(made.url)).status_code == 404
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "/p/" in logged and token not in logged
+
+
+def test_the_form_sent_twice_makes_one_link(cast, fam, login):
+    school_family, mum, *_ = fam
+    client = login(cast.pastoral)
+    add_url = reverse("family_voice:link-add", args=[school_family.family_id])
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get(add_url).text).group(1)
+    data = {"parent": mum.pk, "purpose": Purpose.COMPASS, "form_token": token}
+    assert client.post(add_url, data).status_code == 200
+    again = client.post(add_url, data)
+    assert again.status_code == 302 and again["Location"].endswith("#parent-links")
+    assert ParentLink.objects.count() == 1
