@@ -70,7 +70,8 @@ def why_no_link(
                 "them something about a child. Talk to the pastoral lead about what they may "
                 "be told."
             )
-        about = meeting.children.count() if meeting is not None and meeting.children.exists() else 1
+        # Every child the meeting is about (or, with none named or no meeting, one child).
+        about = (meeting.children.count() if meeting is not None else 0) or 1
         if (
             links.filter(parental_responsibility=True).count() < about
             or links.filter(parental_responsibility=False).exists()
@@ -117,8 +118,6 @@ def link_create(
 ) -> MadeLink:
     """A new link for one parent or carer and one purpose, lasting the school's number of days.
     Refused (ValidationError, with the reason) where the parent may not be given it."""
-    if not SchoolFamily.objects.filter(school=school, family_id=parent.family_id).exists():
-        raise ValidationError("This parent or carer's family is not on this school's roll.")
     if meeting is not None and (
         meeting.school_id != school.pk or meeting.family_id != parent.family_id
     ):

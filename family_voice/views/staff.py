@@ -56,8 +56,7 @@ def link_add(request: SchoolRequest, family_pk: int):
                 "Only the meeting's chair, its staff, pastoral staff and the headteacher send "
                 "a parent a link about it.",
             )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+            return _link_form(request, form, school_family)
         with saving.kept_if_connection_lost(request, form):
             try:
                 with once.spend(request) as spent:
@@ -80,10 +79,14 @@ def link_add(request: SchoolRequest, family_pk: int):
                     "family_voice/link_made.html",
                     {"family": family, "link": made.link, "url": made.url},
                 )
+    return _link_form(request, form, school_family)
+
+
+def _link_form(request: SchoolRequest, form: LinkForm, school_family: SchoolFamily):
     return render(
         request,
         "family_voice/link_form.html",
-        {"form": form, "family": family, "school_family": school_family},
+        {"form": form, "family": school_family.family, "school_family": school_family},
     )
 
 

@@ -331,3 +331,16 @@ def test_the_form_sent_twice_makes_one_link(cast, fam, login):
     again = client.post(add_url, data)
     assert again.status_code == 302 and again["Location"].endswith("#parent-links")
     assert ParentLink.objects.count() == 1
+
+
+def test_only_those_who_may_change_a_meeting_send_a_link_about_it(cast, fam, login):
+    school_family, mum, _dad, meeting = fam
+    school_family.key_contact = cast.teacher
+    school_family.save()
+    add_url = reverse("family_voice:link-add", args=[school_family.family_id])
+    data = {"parent": mum.pk, "purpose": Purpose.VIEWS, "meeting": meeting.pk}
+    refused = login(cast.teacher).post(add_url, data)
+    assert "Only the meeting&#x27;s chair" in refused.text
+    assert not ParentLink.objects.exists()
+    assert login(cast.pastoral).post(add_url, data).status_code == 200
+    assert ParentLink.objects.count() == 1
