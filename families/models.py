@@ -622,6 +622,7 @@ class Contact(Withdrawable):
         EMAIL = "email", "Email"
         LETTER = "letter", "Letter or note home"
         VIDEO = "video", "Video call"
+        LINK = "link", "Note through the parent's link"
 
     class InitiatedBy(models.TextChoices):
         SCHOOL = "school", "The school"

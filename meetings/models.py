@@ -627,6 +627,10 @@ class ActionPoint(Withdrawable):
     status = models.CharField(max_length=12, choices=Status, default=Status.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
     progress_note = models.CharField("how it is going", max_length=500, blank=True)
+    # Set when the parent who owns the step ticked it off through their link.
+    done_by_parent = models.ForeignKey(
+        ParentCarer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -763,6 +767,10 @@ class MeetingAmendment(Amendment):
     the original."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="amendments")
+    # A dispute the parent wrote themselves, through their link (then `by` is empty).
+    by_parent = models.ForeignKey(
+        ParentCarer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = KeptHistoricalRecords()
 

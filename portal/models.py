@@ -1,5 +1,6 @@
 """Schools, their classes, and staff memberships with roles."""
 
+import datetime
 import unicodedata
 
 from django.conf import settings
@@ -64,6 +65,13 @@ class School(models.Model):
         "confirm it is them with the child's date of birth, as well as with a code sent by "
         "e-mail.",
     )
+    quiet_from = models.TimeField(
+        "quiet hours start",
+        default=datetime.time(18, 0),
+        help_text="From this time, and at weekends, nobody is told of a new note from a "
+        "parent and no message goes to a parent until quiet hours end.",
+    )
+    quiet_until = models.TimeField("quiet hours end", default=datetime.time(7, 30))
     good_news_weeks = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
@@ -204,6 +212,30 @@ class School(models.Model):
             raise ValidationError(errors)
 
     @property
+    def quiet_ends(self, when: datetime.datetime | None = None) -> datetime.datetime | None:
+        """When quiet hours end if `when` (default now) falls in them, in local time; None if
+        it does not. Quiet hours run each evening from `quiet_from` to `quiet_until` the next
+        morning, and all weekend (to Monday's `quiet_until`)."""
+        local = timezone.localtime(when or timezone.now())
+        start, end = self.quiet_from, self.quiet_until
+        t = local.time()
+        if start > end:  # overnight: 18:00 to 07:30
+            quiet = t >= start or t < end
+            morning = local.date() if t < end else local.date() + datetime.timedelta(days=1)
+        else:  # e.g. 00:00 to 07:00
+            quiet = start <= t < end
+            morning = local.date()
+        # Saturday and Sunday are quiet all day; Friday evening runs on to Monday.
+        if local.weekday() >= 5 or (quiet and morning.weekday() >= 5):
+            quiet = True
+            morning = max(morning, local.date())
+            while morning.weekday() >= 5:
+                morning += datetime.timedelta(days=1)
+        if not quiet:
+            return None
+        ends = datetime.datetime.combine(morning, end)
+        return timezone.make_aware(ends, timezone.get_current_timezone())
+
     def address_lines(self) -> list[str]:
         return [line for line in self.postal_address.splitlines() if line.strip()]
 

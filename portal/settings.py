@@ -193,6 +193,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Staff pages are in English; the parent's pages (family_voice) are in the parent's language,
+# from these (catalogues in locale/; see README, "Languages"). Arabic and Urdu read right to left.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pl", "Polski"),
+    ("ar", "العربية"),
+    ("ur", "اردو"),
+    ("ro", "Română"),
+    ("uk", "Українська"),
+    ("gd", "Gàidhlig"),
+    ("cy", "Cymraeg"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

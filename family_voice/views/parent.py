@@ -8,19 +8,28 @@ are throttled per connection before the database is asked anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.signing import BadSignature
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from family_voice import services, tokens
+from family_voice import language, pages, services, tokens
 from family_voice.forms import BirthDateCheckForm, CodeCheckForm
 from family_voice.models import MAX_FAILED_CHECKS, ParentLink
 from portal.http import SchoolRequest
 from portal.middleware import school_optional
 from portal.security import client_ip
+
+# A page behind a link: (request, the link, its token, any URL arguments) -> response.
+PageView = Callable[..., HttpResponse]
 
 CHECK_COOKIE_SALT = "family_voice.checked"
 CHECK_LASTS_SECONDS = 2 * 60 * 60
@@ -63,8 +72,9 @@ def _count_bad_try(request: SchoolRequest) -> None:
 
 def _refused(request: SchoolRequest, *, status: int = 404):
     """The same plain page for a link that was changed, stopped or has run out: nothing about
-    what it was for, or whose it was."""
-    return render(request, "family_voice/refused.html", status=status)
+    what it was for, or whose it was (in the language chosen on this phone, if one was)."""
+    with translation.override(language.chosen(request) or language.ENGLISH):
+        return render(request, "family_voice/refused.html", status=status)
 
 
 def _open_link(request: SchoolRequest, token: str):
@@ -81,9 +91,10 @@ def _open_link(request: SchoolRequest, token: str):
         return None, _refused(request)
     state = link.state()
     if state == "locked":
-        return None, render(
-            request, "family_voice/locked.html", {"until": link.locked_until}, status=429
-        )
+        with translation.override(language.for_parent(request, link.parent)):
+            return None, render(
+                request, "family_voice/locked.html", {"until": link.locked_until}, status=429
+            )
     if state != "open" or services.why_closed(link):
         # Stopped, run out, or no longer allowed (e.g. a restriction recorded since it was made).
         return None, _refused(request)
@@ -109,23 +120,71 @@ def _check_page(request: SchoolRequest, link: ParentLink, *, status: int = 200, 
     )
 
 
+def parent_page(view: PageView) -> Callable[..., HttpResponse]:
+    """A page behind a parent's link (the link's own page, or one under it such as a PDF or a
+    note). The link must work; for a link that shows anything about a child the second check
+    must have been passed here, on this phone, within two hours. The page is then drawn in the
+    parent's language, and nothing about the link leaks to a page that refuses it."""
+
+    @login_not_required
+    @school_optional
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapped(request: SchoolRequest, token: str, *args, **kwargs) -> HttpResponse:
+        link, refused = _open_link(request, token)
+        if link is None:
+            return refused
+        with translation.override(language.for_parent(request, link.parent)):
+            if link.needs_check and not _checked(request, link):
+                if request.method != "GET" or args or kwargs or request.path != _link_path(token):
+                    return redirect("family_voice:open", token=token)
+                return _check_page(request, link, token=token)
+            response = view(request, link, token, *args, **kwargs)
+            response["Content-Language"] = translation.get_language()
+            return response
+
+    return wrapped
+
+
+def _link_path(token: str) -> str:
+    return reverse("family_voice:open", args=[token])
+
+
+@parent_page
+def link_open(request: SchoolRequest, link: ParentLink, token: str) -> HttpResponse:
+    """The link's own page: what it is for. Each opening (not each answer) is counted."""
+    if request.method == "GET":
+        services.link_opened(link)
+    return pages.for_purpose(link.purpose)(request, link, token)
+
+
 @login_not_required
 @school_optional
 @never_cache
-@require_GET
-def link_open(request: SchoolRequest, token: str):
-    """What the link is for, once it is known to be the parent's."""
+@require_POST
+def language_choose(request: SchoolRequest, token: str) -> HttpResponse:
+    """The parent picks the language of their pages (kept on this phone for a year); also on
+    the second check's page, before it is answered."""
     link, refused = _open_link(request, token)
     if link is None:
         return refused
-    if link.needs_check and not _checked(request, link):
-        return _check_page(request, link, token=token)
-    services.link_opened(link)
-    return render(
-        request,
-        "family_voice/opened.html",
-        {"link": link, "school_name": link.school.name, "parent": link.parent},
-    )
+    chosen = request.POST.get("language", "")
+    back = request.POST.get("next", "")
+    if not back.startswith(_link_path(token)):
+        back = _link_path(token)
+    response = redirect(back)
+    if chosen in language.codes():
+        response.set_cookie(
+            language.COOKIE,
+            chosen,
+            max_age=language.COOKIE_MAX_AGE,
+            path="/p/",
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @login_not_required
@@ -137,6 +196,11 @@ def link_check(request: SchoolRequest, token: str):
     link, refused = _open_link(request, token)
     if link is None:
         return refused
+    with translation.override(language.for_parent(request, link.parent)):
+        return _answer_check(request, link, token)
+
+
+def _answer_check(request: SchoolRequest, link: ParentLink, token: str) -> HttpResponse:
     if not link.needs_check:
         return redirect("family_voice:open", token=token)
     if "send_code" in request.POST:
