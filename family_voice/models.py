@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from compass.models import STEP_VALIDATORS
 from families.models import Family, ParentCarer
 from meetings.models import Meeting
 from portal.lib.records import KeptHistoricalRecords
-from compass.models import STEP_VALIDATORS
 from portal.models import School
 
 # Wrong answers to the second check in a row before a link is locked, and for how long; and

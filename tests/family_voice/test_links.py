@@ -21,26 +21,6 @@ from tests import factories
 BORN = datetime.date(2016, 9, 14)
 
 
-@pytest.fixture
-def fam(cast):
-    school_family = factories.SchoolFamilyFactory(school=cast.school, family__name="Family Rowan")
-    family = school_family.family
-    child = factories.ChildFactory(
-        school=cast.school, family=family, first_name="Isla", date_of_birth=BORN
-    )
-    mum = factories.ParentCarerFactory(
-        family=family, first_name="Ailsa", last_name="Rowan", email="ailsa@example.org"
-    )
-    dad = factories.ParentCarerFactory(
-        family=family, first_name="Euan", last_name="Rowan", email="euan@example.org"
-    )
-    factories.ChildParentFactory(child=child, parent=mum)
-    factories.ChildParentFactory(child=child, parent=dad, relationship="father")
-    meeting = factories.MeetingFactory(school=cast.school, family=family, chair=cast.pastoral)
-    factories.MeetingParentFactory(meeting=meeting, parent=mum)
-    return school_family, mum, dad, meeting
-
-
 def _make(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
     return services.link_create(
         school=cast.school,

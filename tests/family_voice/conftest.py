@@ -1,0 +1,64 @@
+"""Shared by the family-voice tests: a family with two parents and a meeting, making a link,
+and a phone that has passed a link's second check (through the real code e-mail)."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+
+from family_voice import services
+from family_voice.models import Purpose
+from tests import factories
+
+BORN = datetime.date(2016, 9, 14)
+
+
+@pytest.fixture
+def fam(cast):
+    """(school_family, mum, dad, meeting): Isla Rowan's family; mum is invited to a meeting
+    chaired by the pastoral lead."""
+    school_family = factories.SchoolFamilyFactory(school=cast.school, family__name="Family Rowan")
+    family = school_family.family
+    child = factories.ChildFactory(
+        school=cast.school, family=family, first_name="Isla", date_of_birth=BORN
+    )
+    mum = factories.ParentCarerFactory(
+        family=family, first_name="Ailsa", last_name="Rowan", email="ailsa@example.org"
+    )
+    dad = factories.ParentCarerFactory(
+        family=family, first_name="Euan", last_name="Rowan", email="euan@example.org"
+    )
+    factories.ChildParentFactory(child=child, parent=mum)
+    factories.ChildParentFactory(child=child, parent=dad, relationship="father")
+    meeting = factories.MeetingFactory(school=cast.school, family=family, chair=cast.pastoral)
+    meeting.children.add(child)
+    factories.MeetingParentFactory(meeting=meeting, parent=mum)
+    return school_family, mum, dad, meeting
+
+
+def make_link(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
+    """A new link (services.MadeLink: .link and .url)."""
+    return services.link_create(
+        school=cast.school,
+        parent=parent,
+        purpose=purpose,
+        meeting=meeting,
+        created_by=by or cast.pastoral,
+    )
+
+
+def link_path(url: str) -> str:
+    """The path of a link's full address (what a test client gets)."""
+    return url.split("localhost:8000", 1)[-1] if "://" in url else url
+
+
+def pass_check(client, url: str):
+    """Answers the link's second check on this client with the code e-mailed to the parent;
+    returns the link's page as the parent then sees it."""
+    path = link_path(url)
+    client.post(path + "check/", {"send_code": "1"})
+    code = re.search(r"Your code is (\d{6})", mail.outbox[-1].body).group(1)
+    answered = client.post(path + "check/", {"code": code})
+    assert answered.status_code == 302, answered.content[:500]
+    return client.get(path)
