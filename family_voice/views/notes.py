@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from family_voice.views.parent import parent_page
+
 
 def page(request, link, token):
     return render(
@@ -13,7 +15,8 @@ def page(request, link, token):
     )
 
 
-def write(request, token):
+@parent_page
+def write(request, link, token):
     from django.http import Http404
 
     raise Http404

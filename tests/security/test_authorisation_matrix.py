@@ -768,6 +768,23 @@ FAMILY_VOICE_ROWS = [
         method="POST",
         data={"birth_date": "2016-09-14"},
     ),
+    R(
+        "family_voice:language",
+        {"token": "not-a-link"},
+        "404 404 404 404 404",
+        anonymous=404,
+        method="POST",
+        data={"language": "pl"},
+    ),
+    R("family_voice:summary-pdf", {"token": "not-a-link"}, "404 404 404 404 404", anonymous=404),
+    R(
+        "family_voice:note",
+        {"token": "not-a-link"},
+        "404 404 404 404 404",
+        anonymous=404,
+        method="FORM",
+        data={"words": "Hello"},
+    ),
 ]
 
 GROUPS = {
