@@ -31,3 +31,33 @@ def register_plan_link(plan_link: PlanLink) -> None:
 
 def plan_links() -> list[PlanLink]:
     return list(_plan_links.values())
+
+
+# - A *meeting section* is a block on a meeting's plan page ("plan") or its record page
+#   ("detail"), e.g. the parents' own views given through their link (family_voice). Its
+#   `context(request, meeting)` returns a dict for its template, or None to hide it; it must
+#   read in a fixed number of queries and show only what the user may see.
+@dataclass(frozen=True)
+class MeetingSection:
+    template: str
+    context: Callable[..., dict | None]
+    pages: tuple[str, ...] = ("plan", "detail")
+    order: int = 50
+
+
+_sections: list[MeetingSection] = []
+
+
+def register_section(section: MeetingSection) -> None:
+    if section not in _sections:
+        _sections.append(section)
+        _sections.sort(key=lambda s: s.order)
+
+
+def sections_for(request, meeting, page: str) -> list[dict]:
+    """The registered blocks for one page of one meeting: each its context, with `template`."""
+    return [
+        {"template": section.template, **ctx}
+        for section in _sections
+        if page in section.pages and (ctx := section.context(request, meeting)) is not None
+    ]

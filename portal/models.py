@@ -211,7 +211,6 @@ class School(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
     def quiet_ends(self, when: datetime.datetime | None = None) -> datetime.datetime | None:
         """When quiet hours end if `when` (default now) falls in them, in local time; None if
         it does not. Quiet hours run each evening from `quiet_from` to `quiet_until` the next
@@ -236,6 +235,7 @@ class School(models.Model):
         ends = datetime.datetime.combine(morning, end)
         return timezone.make_aware(ends, timezone.get_current_timezone())
 
+    @property
     def address_lines(self) -> list[str]:
         return [line for line in self.postal_address.splitlines() if line.strip()]
 

@@ -259,6 +259,7 @@ def _plan_context(request: SchoolRequest, meeting: Meeting) -> dict:
     attach_to_agencies(meeting.school_id, meeting.family_id, agencies)
     done, applicable = meeting.preparation_counts()
     return {
+        "extra_sections": extensions.sections_for(request, meeting, "plan"),
         "meeting": meeting,
         "family": meeting.family,
         "children": list(meeting.children.all()),

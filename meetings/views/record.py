@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 import audit
 from guidance import hints
-from meetings import services
+from meetings import extensions, services
 from meetings.forms import (
     ActionPointForm,
     ContributionForm,
@@ -133,7 +133,9 @@ def meeting_detail(request: SchoolRequest, pk: int):
     """The record of the meeting, in the order the room works through it."""
     meeting = _get_meeting_for_user(request, pk)
     audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
-    return render(request, "meetings/meeting_detail.html", _room_context(request, meeting))
+    context = _room_context(request, meeting)
+    context["extra_sections"] = extensions.sections_for(request, meeting, "detail")
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 def _section_response(
