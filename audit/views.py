@@ -138,7 +138,11 @@ def _changes(family, school, user, names: Names) -> list[Change]:
             changes.append(
                 Change(
                     at=row.history_date,
-                    who=row.history_author,
+                    who=(
+                        row.history_author
+                        if row.history_user_id or row.history_username
+                        else source.unsigned_author
+                    ),
                     who_id=row.history_user_id,
                     kind=kind,
                     record=Named(title, None),

@@ -115,6 +115,8 @@ class FamilyRecord:
       no link. Beyond that, a record with a `confidentiality` level above the whole school
       never shows its values on the audit page.
     - `erasures` and `export`: its part in retention and in a subject access copy, if any.
+    - `unsigned_author`: who the audit page names for a change with no member of staff behind
+      it (a parent writing through their link, say), instead of "Unknown".
     """
 
     label: str
@@ -127,6 +129,8 @@ class FamilyRecord:
     readers: Callable[[Any, Any], bool] = _never_hidden
     erasures: tuple[Erasure, ...] = ()
     export: Export | None = None
+    # Who made a change with no member of staff behind it (e.g. a parent, through their link).
+    unsigned_author: str = "Unknown"
 
     @property
     def model(self) -> type[Model]:

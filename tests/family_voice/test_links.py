@@ -211,6 +211,9 @@ def test_the_family_audit_page_shows_links_made_and_opened(cast, fam, login, cli
     body = login(cast.headteacher).get(reverse("audit:family-audit", args=[fam[0].family_id])).text
     assert "Link for a parent or carer, made" in body
     assert "Times opened" in body
+    # An opening has no member of staff behind it: the page says whose link it was, not
+    # "Unknown".
+    assert "Whoever opened the parent" in body
 
 
 def test_a_restriction_recorded_after_the_link_was_made_stops_it(cast, fam, client):
