@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt types bench setup assets lock
+.PHONY: run test lint fmt types bench setup assets lock messages
 
 setup:
 	@scripts/bootstrap.sh
@@ -33,3 +33,9 @@ assets: setup
 # Re-make requirements/*.lock from pyproject.toml (pinned, hashed); see docs/development.md "Dependencies".
 lock:
 	scripts/lock.sh $(LOCK_ARGS)
+
+# The parent's pages in every language we offer: re-read the marked strings into locale/*/django.po
+# and compile them (the .mo files are committed; see README, "Languages").
+messages: setup
+	.venv/bin/python manage.py makemessages --no-obsolete --add-location file $(foreach l,pl ar ur ro uk gd cy,-l $(l)) -i ".venv/*" -i "node_modules/*" -i "staticfiles/*" -i "tests/*"
+	.venv/bin/python manage.py compilemessages -i ".venv" -i "node_modules"

@@ -18,4 +18,14 @@ def record_many(request, *, action, objs, family=None):
     return access_record_many(request, action=action, objs=objs, family=family)
 
 
-__all__ = ["EXPORT", "PRINT", "VIEW", "record", "record_many"]
+def record_unsigned(request, *, action, obj, family, school, who: str):
+    """Logs a view with no account behind it, e.g. a parent opening their link (`who` names
+    them in words); see audit.services."""
+    from audit.services import access_record_unsigned
+
+    return access_record_unsigned(
+        request, action=action, obj=obj, family=family, school=school, who=who
+    )
+
+
+__all__ = ["EXPORT", "PRINT", "VIEW", "record", "record_many", "record_unsigned"]

@@ -7,12 +7,21 @@ from audit.models import AccessLog
 from portal.security import client_ip
 
 
-def _row(request, action: str, obj: models.Model, family, *, validate: bool = True) -> AccessLog:
-    user = request.user
+def _row(
+    request,
+    action: str,
+    obj: models.Model,
+    family,
+    *,
+    validate: bool = True,
+    school=None,
+    who: str = "",
+) -> AccessLog:
+    user = request.user if not who else None
     row = AccessLog(
         user=user,
-        username=user.get_username(),
-        school=getattr(request, "school", None),
+        username=who or user.get_username(),
+        school=school or getattr(request, "school", None),
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
@@ -42,3 +51,13 @@ def access_record_many(
     checks (address, lengths) hold for all of them."""
     rows = [_row(request, action, obj, family, validate=i == 0) for i, obj in enumerate(objs)]
     return AccessLog.objects.bulk_create(rows) if rows else []
+
+
+def access_record_unsigned(
+    request, *, action: str, obj: models.Model, family: models.Model | int, school, who: str
+) -> AccessLog:
+    """Logs a view with no account behind it (a parent opening their link): `who` says whose
+    it was, in words, and the row names no user."""
+    row = _row(request, action, obj, family, school=school, who=who)
+    row.save()
+    return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from family_voice.models import ABOUT_A_MEETING, Purpose
 from portal.lib.limits import IdChoiceField
@@ -59,23 +60,23 @@ class LinkForm(forms.Form):
 
 class BirthDateCheckForm(forms.Form):
     birth_date = forms.DateField(
-        label="Your child's date of birth",
+        label=_("Your child's date of birth"),
         widget=date_input(),
         error_messages={
-            "required": "Enter the date of birth.",
-            "invalid": "Enter the date as day, month and year, for example 25/12/2015.",
+            "required": _("Enter the date of birth."),
+            "invalid": _("Enter the date as day, month and year, for example 25/12/2015."),
         },
     )
 
 
 class CodeCheckForm(forms.Form):
     code = forms.RegexField(
-        label="The 6-digit code we sent you",
+        label=_("The 6-digit code we sent you"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={
-            "required": "Enter the code.",
-            "invalid": "The code is 6 numbers.",
+            "required": _("Enter the code."),
+            "invalid": _("The code is 6 numbers."),
         },
     )

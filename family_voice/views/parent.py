@@ -21,6 +21,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+import audit
 from family_voice import language, pages, services, tokens
 from family_voice.forms import BirthDateCheckForm, CodeCheckForm
 from family_voice.models import MAX_FAILED_CHECKS, ParentLink
@@ -135,6 +136,11 @@ def parent_page(view: PageView) -> Callable[..., HttpResponse]:
         link, refused = _open_link(request, token)
         if link is None:
             return refused
+        # A language the school recorded that we have no catalogue for: the page says so.
+        recorded = (link.parent.language or "").strip()
+        request.language_missing = (  # type: ignore[attr-defined]
+            recorded if recorded and not language.has_catalogue(recorded) else ""
+        )
         with translation.override(language.for_parent(request, link.parent)):
             if link.needs_check and not _checked(request, link):
                 if request.method != "GET" or args or kwargs or request.path != _link_path(token):
@@ -156,6 +162,14 @@ def link_open(request: SchoolRequest, link: ParentLink, token: str) -> HttpRespo
     """The link's own page: what it is for. Each opening (not each answer) is counted."""
     if request.method == "GET":
         services.link_opened(link)
+        audit.record_unsigned(
+            request,
+            action=audit.VIEW,
+            obj=link,
+            family=link.family_id,
+            school=link.school,
+            who=f"{link.parent.full_name} (through their link)",
+        )
     return pages.for_purpose(link.purpose)(request, link, token)
 
 

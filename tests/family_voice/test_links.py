@@ -214,6 +214,8 @@ def test_the_family_audit_page_shows_links_made_and_opened(cast, fam, login, cli
     # An opening has no member of staff behind it: the page says whose link it was, not
     # "Unknown".
     assert "Whoever opened the parent" in body
+    # Each opening is in the access log too, under the parent's name and their link.
+    assert "Ailsa Rowan (through their link)" in body
 
 
 def test_a_restriction_recorded_after_the_link_was_made_stops_it(cast, fam, client):
