@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from families.access import family_for
 from families.models import ParentCarer, SchoolFamily
 from family_voice.forms import LinkForm
-from family_voice.models import ABOUT_A_MEETING, ParentLink
+from family_voice.models import ABOUT_A_MEETING, ParentLink, Purpose
 from family_voice.services import link_create, link_revoke, may_stop
 from meetings.models import Meeting
 from portal import access
@@ -39,6 +39,8 @@ def link_add(request: SchoolRequest, family_pk: int):
     initial = {}
     if (meeting_id := request.GET.get("meeting", "")).isdigit():
         initial["meeting"] = int(meeting_id)
+    if (purpose := request.GET.get("purpose", "")) in Purpose.values:
+        initial["purpose"] = purpose
     if done := once.earlier(request):  # sent twice: the first one made the link
         return redirect(done)
     form = LinkForm(request.POST or None, parents=parents, meetings=meetings, initial=initial)
