@@ -27,7 +27,7 @@ from family_voice.models import (
     ParentLink,
     Purpose,
 )
-from meetings.models import Meeting, MeetingParent
+from meetings.models import FollowUp, Meeting, MeetingParent
 from portal import access
 from portal.lib import mail, records
 from portal.models import School
@@ -37,6 +37,8 @@ from portal.models import School
 class MadeLink:
     link: ParentLink
     url: str  # the whole address, to copy and send: shown once, never stored
+    # For a parent who prefers things spoken: the phone call to go through the summary.
+    call: FollowUp | None = None
 
 
 def link_url(token: str) -> str:
@@ -142,7 +144,38 @@ def link_create(
     )
     records.history_by(link, created_by)
     link.save()
-    return MadeLink(link=link, url=link_url(tokens.make(link.pk, secret)))
+    call = _call_to_read_it(link) if purpose == Purpose.SUMMARY and meeting else None
+    return MadeLink(link=link, url=link_url(tokens.make(link.pk, secret)), call=call)
+
+
+SPOKEN = (ParentCarer.Reading.SPOKEN, ParentCarer.Reading.SUPPORT)
+
+
+def _call_to_read_it(link: ParentLink) -> FollowUp | None:
+    """For a parent who prefers things spoken (or read with them), a summary sent by link is
+    also a phone call for their key contact (else the meeting's chair) to go through it:
+    one open call per meeting, due the next day."""
+    meeting = link.meeting
+    if meeting is None or link.parent.reading not in SPOKEN:
+        return None
+    owner_id = (
+        SchoolFamily.objects.filter(school=link.school, family_id=link.family_id)
+        .values_list("key_contact_id", flat=True)
+        .first()
+    ) or meeting.chair_id
+    if owner_id is None:
+        return None
+    open_call = FollowUp.objects.filter(
+        meeting=meeting, owner_id=owner_id, channel=FollowUp.Channel.PHONE, done_at__isnull=True
+    ).first()
+    if open_call is not None:
+        return open_call
+    return FollowUp.objects.create(
+        meeting=meeting,
+        owner_id=owner_id,
+        channel=FollowUp.Channel.PHONE,
+        due_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
 
 
 @transaction.atomic

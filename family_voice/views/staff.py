@@ -79,7 +79,7 @@ def link_add(request: SchoolRequest, family_pk: int):
                 return render(
                     request,
                     "family_voice/link_made.html",
-                    {"family": family, "link": made.link, "url": made.url},
+                    {"family": family, "link": made.link, "url": made.url, "call": made.call},
                 )
     return _link_form(request, form, school_family)
 

@@ -329,3 +329,26 @@ def test_only_those_who_may_change_a_meeting_send_a_link_about_it(cast, fam, log
     assert not ParentLink.objects.exists()
     assert login(cast.pastoral).post(add_url, data).status_code == 200
     assert ParentLink.objects.count() == 1
+
+
+def test_a_summary_for_a_parent_who_prefers_things_spoken_is_also_a_phone_call(cast, fam, login):
+    from meetings.models import FollowUp
+
+    school_family, mum, dad, meeting = fam
+    school_family.key_contact = cast.teacher
+    school_family.save()
+    mum.reading = mum.Reading.SPOKEN
+    mum.save()
+    client = login(cast.pastoral)
+    made = client.post(
+        reverse("family_voice:link-add", args=[school_family.family_id]),
+        {"parent": mum.pk, "purpose": Purpose.SUMMARY, "meeting": meeting.pk},
+    )
+    assert "a phone call to go through the summary" in made.text
+    call = FollowUp.objects.get(meeting=meeting)
+    assert (call.owner, call.channel, call.done_at) == (cast.teacher, "phone", None)
+    # A second link for the same meeting does not make a second call; a reader gets none.
+    _make(cast, mum, Purpose.SUMMARY, meeting)
+    factories.MeetingParentFactory(meeting=meeting, parent=dad)
+    _make(cast, dad, Purpose.SUMMARY, meeting)
+    assert FollowUp.objects.filter(meeting=meeting).count() == 1
