@@ -79,16 +79,15 @@ def _refused(request: SchoolRequest, *, status: int = 404):
 
 
 def _open_link(request: SchoolRequest, token: str):
-    """(link, None) for a link that works; (None, response) otherwise. Only addresses that are
-    not ours at all (a bad signature) count towards the throttle, and only they are slowed: a
-    real link, even a stopped one, is never held up by someone else's guessing."""
-    if tokens.read(token) is None:
+    """(link, None) for a link that works; (None, response) otherwise. Only addresses that open
+    no link at all (a bad signature, or a secret that is not the link's) count towards the
+    throttle, and only they are slowed: a real link, even a stopped one, is never held up by
+    someone else's guessing."""
+    link = services.link_for_token(token) if tokens.read(token) is not None else None
+    if link is None:
         if _throttled(request):
             return None, render(request, "family_voice/wait.html", status=429)
         _count_bad_try(request)
-        return None, _refused(request)
-    link = services.link_for_token(token)
-    if link is None:
         return None, _refused(request)
     state = link.state()
     if state == "locked":
