@@ -20,7 +20,7 @@ def _row(
     user = request.user if not who else None
     row = AccessLog(
         user=user,
-        username=who or user.get_username(),
+        username=who or request.user.get_username(),
         school=school or getattr(request, "school", None),
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),

@@ -49,7 +49,7 @@ class ParentLinkQuerySet(models.QuerySet):
     def for_family(self, school, family_id: int) -> ParentLinkQuerySet:
         return (
             self.filter(school=school, family_id=family_id)
-            .select_related("parent", "meeting", "created_by")
+            .select_related("school", "parent", "meeting", "created_by")
             .order_by("-created_at", "-pk")
         )
 

@@ -112,7 +112,8 @@ def _family_meetings(
             .prefetch_related(
                 "children",
                 models.Prefetch(
-                    "amendments", MeetingAmendment.objects.select_related("by").order_by("at")
+                    "amendments",
+                    MeetingAmendment.objects.select_related("by", "by_parent").order_by("at"),
                 ),
             )
             .order_by("-starts_at")

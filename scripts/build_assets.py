@@ -26,6 +26,8 @@ BUNDLES: dict[str, list] = {
     ],
     # The parent's pages (family_voice): small, no framework, for the cheapest phone.
     "parent.css": ["css/parent.css"],
+    # The parent's pages: only the Listen button (the pages work without it).
+    "parent.js": ["js/listen.js"],
     # Every page: htmx and the portal's small enhancements (its own navigation toggle stands in
     # for Bootstrap's 80 KB script, of which the portal used only the collapse).
     "portal.js": ["vendor/htmx/htmx.min.js", "js/portal.js"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from compass.school_compass import school_drawing
-from dashboards import by_class, figures
+from dashboards import by_class, extensions, figures
 from dashboards.charts import bars, flow_grid
 from dashboards.filters import PeriodForm
 from dashboards.views.common import (
@@ -88,6 +88,8 @@ def dashboard(request: SchoolRequest):
             classes=context["filters"].classes,
         )
         context["by_class_period"] = term
+        # Panels from apps above dashboards (dashboards.extensions), on the full page only.
+        context["panels"] = extensions.panels_for(request)
     return _render(request, "dashboards/dashboard.html", context)
 
 

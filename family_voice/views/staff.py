@@ -36,7 +36,7 @@ def link_add(request: SchoolRequest, family_pk: int):
         .filter(family=family)
         .order_by("-starts_at")
     )
-    initial = {}
+    initial: dict[str, object] = {}
     if (meeting_id := request.GET.get("meeting", "")).isdigit():
         initial["meeting"] = int(meeting_id)
     if (purpose := request.GET.get("purpose", "")) in Purpose.values:

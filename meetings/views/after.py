@@ -70,8 +70,13 @@ def _for_parent(request: SchoolRequest, meeting: Meeting, context: dict):
         return context, None
     if refusal := people.refusal(parent):
         return context, refused_for_restriction(request, meeting, refusal)
+    return for_one_parent(context, people, parent), None
+
+
+def for_one_parent(context: dict, people: sending.Recipients, parent) -> dict:
+    """The summary made for one parent or carer (also what their own link shows): it names
+    only their own children, and no step owned by another child."""
     context["addressed_to"] = parent
-    # Made for one parent or carer, it names only their own children.
     context["children"] = people.children_of(parent, context["children"])
     mine = {c.pk for c in context["children"]}
     context["points"] = [
@@ -79,7 +84,7 @@ def _for_parent(request: SchoolRequest, meeting: Meeting, context: dict):
         for p in context["points"]
         if not (p.owner_kind == p.OwnerKind.CHILD and p.owner_child_id not in mine)
     ]
-    return context, None
+    return context
 
 
 RECORDED = (Meeting.Status.HELD, Meeting.Status.REVIEWED)

@@ -114,7 +114,7 @@ def _room_context(request: SchoolRequest, meeting: Meeting, **forms) -> dict:
     return {
         "meeting": meeting,
         "family": meeting.family,
-        "amendments": list(meeting.amendments.select_related("by").order_by("at")),
+        "amendments": list(meeting.amendments.select_related("by", "by_parent").order_by("at")),
         "summary_locked": services.summary_locked(meeting),
         "may_withdraw": trust.may_withdraw_meeting(request, meeting),
         "sections": sections,

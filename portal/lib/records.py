@@ -186,6 +186,9 @@ class Amendment(models.Model):
     def author(self) -> str:
         if self.by_id and self.by is not None:
             return staff_name(self.by)
+        # A parent's own dispute, written through their link (meetings' by_parent).
+        if getattr(self, "by_parent_id", None) and (parent := self.by_parent) is not None:
+            return f"{parent.full_name} (parent or carer), through their link"
         return f"{self.by_username} (account removed)" if self.by_username else "Unknown"
 
     def clean(self):

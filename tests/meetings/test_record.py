@@ -209,8 +209,10 @@ def test_meeting_page_query_count_does_not_grow(
         meeting.scaling.create(party=f"P{i}", score=5)
         meeting.follow_ups.create(due_on=timezone.localdate(), owner=cast.pastoral)
     client = login(cast.pastoral)
-    # 17 (one of them the record's amendments), plus the access log row
-    with django_assert_max_num_queries(18):
+    # 17 (one of them the record's amendments), plus the access log row, plus the blocks apps
+    # above meetings add (parents' views before it: one; read receipts once it is recorded):
+    # fixed, whatever the number of rows.
+    with django_assert_max_num_queries(20):
         response = client.get(_detail(meeting))
     assert response.status_code == 200
 

@@ -32,6 +32,8 @@ def test_admin_refuses_a_line_break_in_a_schools_name_next_to_the_field(login, c
         "good_news_weeks": 4,
         "placement_review_weeks": 12,
         "parent_link_days": 14,
+        "quiet_from": "18:00",
+        "quiet_until": "07:30",
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
         "memberships-MIN_NUM_FORMS": 0,

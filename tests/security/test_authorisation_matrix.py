@@ -747,6 +747,75 @@ CONSENT_ROWS = [
     ),
 ]
 
+
+def home_school_note(s, level="school"):
+    """A parent's note to pastoral staff, at a confidentiality level (made on first use)."""
+    from families.models import Contact
+    from family_voice.models import HomeSchoolNote
+
+    notes = s.__dict__.setdefault("_home_school_notes", {})
+    if level not in notes:
+        staff = s.contacts["school"].staff
+        words = f"A note from home {s.marker}"
+        contact = Contact.objects.create(
+            school=s.school,
+            family=s.family,
+            staff=staff,
+            channel=Contact.Channel.LINK,
+            initiated_by=Contact.InitiatedBy.FAMILY,
+            summary=words,
+            confidentiality=level,
+            confidentiality_reason="" if level == "school" else f"A worry {s.marker}",
+        )
+        contact.parents.add(s.parent)
+        notes[level] = HomeSchoolNote.objects.create(
+            school=s.school,
+            family=s.family,
+            parent=s.parent,
+            written_by=HomeSchoolNote.From.PARENT,
+            staff=staff,
+            words=words,
+            contact=contact,
+            tell_after=timezone.now(),
+        )
+    return notes[level]
+
+
+def parent_views(s, level="school"):
+    """A parent's views before a meeting at a confidentiality level, asking for another time
+    (made on first use)."""
+    from family_voice.models import ParentViews
+
+    made = s.__dict__.setdefault("_parent_views", {})
+    if level not in made:
+        made[level] = ParentViews.objects.create(
+            school=s.school,
+            family=s.family,
+            parent=s.parent,
+            meeting=s.meetings[level],
+            best_hopes=f"Calmer mornings {s.marker}",
+            time_suits="no",
+            other_times=f"Any morning {s.marker}",
+        )
+    return made[level]
+
+
+def preference_change(s):
+    """A change a parent asked for to their own details, waiting (made on first use)."""
+    from family_voice.models import PreferenceChange
+
+    if "_preference_change" not in s.__dict__:
+        s._preference_change = PreferenceChange.objects.create(
+            school=s.school,
+            family=s.family,
+            parent=s.parent,
+            link=s.parent_link,
+            proposed={"good_times": f"After three {s.marker}", "phone": "07700 900123"},
+            note=f"Texts are best {s.marker}",
+        )
+    return s._preference_change
+
+
 # Parents' links: made by whoever works with the family, stopped by whoever made it, pastoral
 # staff and the headteacher. The parent's pages open with a link, not a login: a link that was
 # changed opens nothing, for anyone, signed in or not (tests/family_voice has the working ones).
@@ -784,6 +853,76 @@ FAMILY_VOICE_ROWS = [
         anonymous=404,
         method="FORM",
         data={"words": "Hello"},
+    ),
+    R(
+        "family_voice:note-reply",
+        family_pk,
+        "302 302 302 403 404",
+        method="POST",
+        data=lambda s: {"parent": home_school_note(s).parent_id, "words": "We will ring you."},
+    ),
+    R(
+        "family_voice:note-reply",
+        family_pk,
+        "200 200 200 403 404",
+        method="POST",
+        data={},
+        variant="nothing written",
+        writes=False,
+    ),
+    R(
+        "family_voice:note-confidential",
+        lambda s: {"pk": home_school_note(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={"level": "pastoral", "reason": "A worry at home"},
+    ),
+    R(
+        "family_voice:note-confidential",
+        lambda s: {"pk": home_school_note(s, "pastoral").pk},
+        "404 302 302 403 404",
+        method="POST",
+        data={"level": "named", "reason": "A worry at home"},
+        variant="kept to the pastoral team",
+    ),
+    # A parent's request for another time, dealt with by those who may change the meeting.
+    R(
+        "family_voice:views-time-done",
+        lambda s: {"pk": parent_views(s).pk},
+        MEETING_WRITE,
+        method="POST",
+    ),
+    R(
+        "family_voice:views-time-done",
+        lambda s: {"pk": parent_views(s, "pastoral").pk},
+        "404 302 302 403 404",
+        method="POST",
+        variant="a meeting kept to the pastoral team",
+    ),
+    # A parent's change to their own details: the key contact (none here), pastoral staff and
+    # the headteacher, who may edit the family's parents, see it side by side and decide it.
+    R("family_voice:preference-review", lambda s: {"pk": preference_change(s).pk}, FAMILY_WRITE),
+    R(
+        "family_voice:preference-accept",
+        lambda s: {"pk": preference_change(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={},
+    ),
+    R(
+        "family_voice:preference-decline",
+        lambda s: {"pk": preference_change(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={"reason": "Phoned: the old number is right."},
+    ),
+    R(
+        "family_voice:preference-decline",
+        lambda s: {"pk": preference_change(s).pk},
+        "403 400 400 403 404",
+        method="POST",
+        data={"reason": ""},
+        variant="no reason",
     ),
 ]
 
