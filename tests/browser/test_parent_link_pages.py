@@ -1,6 +1,7 @@
 """A parent's link on the cheapest phone: the check page, a wrong answer, and the page it opens,
-at 320 px wide, working without JavaScript, each with no serious axe fault, no sideways scrolling and the
-whole page under 60 KB transferred; and the plain page for a link that does not work."""
+at 320 px wide, working without JavaScript, each with no serious axe fault, no sideways
+scrolling and the whole page under 60 KB transferred; and the plain page for a link that does
+not work."""
 
 import datetime
 
