@@ -763,6 +763,11 @@ class Contact(Withdrawable):
             ),
         ]
 
+    @property
+    def is_parents_own_words(self) -> bool:
+        """A note a parent wrote through their link (kept as they wrote it)."""
+        return self.channel == self.Channel.LINK and self.initiated_by == self.InitiatedBy.FAMILY
+
     def __str__(self):
         return f"{self.get_channel_display()} on {self.occurred_at:%d %b %Y}"
 

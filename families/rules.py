@@ -20,6 +20,9 @@ def contact_edit_window_open(contact) -> bool:
 def edits_contact(user, contact) -> bool:
     return (
         not contact.is_withdrawn
+        # A parent's own note, written through their link, stays in their words: staff amend
+        # it beside the original, never rewrite it.
+        and not contact.is_parents_own_words
         and user.pk == contact.staff_id
         and access.works_with_families(user, contact.school_id)
         and contact_edit_window_open(contact)

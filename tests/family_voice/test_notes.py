@@ -399,3 +399,18 @@ def test_line_breaks_count_as_one_letter_as_the_phone_counts_them(cast, fam, cli
     words = "lines\r\n" * 300  # 2,100 as sent; 1,799 as written
     assert _write(client, path, words).status_code == 302
     assert HomeSchoolNote.objects.get().words == ("lines\n" * 300).strip()
+
+
+def test_a_parents_note_cannot_be_rewritten_by_the_member_of_staff_it_went_to(
+    cast, fam, client, login
+):
+    school_family, mum, _dad, _meeting = fam
+    _key_contact(school_family, cast.teacher)
+    _write(client, link_path(make_link(cast, mum).url))
+    contact = HomeSchoolNote.objects.get().contact
+    teacher = login(cast.teacher)
+    edit = reverse("families:contact-edit", args=[contact.pk])
+    assert teacher.get(edit).status_code in (403, 404)
+    assert teacher.post(edit, {"summary": "Something else"}).status_code in (403, 404)
+    contact.refresh_from_db()
+    assert contact.summary == WORDS  # still the parent's own words
