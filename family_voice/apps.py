@@ -39,6 +39,15 @@ class FamilyVoiceConfig(AppConfig):
                 order=60,
             )
         )
+        from portal import shell
+
+        shell.register_panel(
+            shell.HomePanel(
+                template="family_voice/staff_disputes_panel.html",
+                render=summary.disputes_panel,
+                order=19,
+            )
+        )
 
     @staticmethod
     def _register_views_before():

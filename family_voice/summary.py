@@ -221,3 +221,28 @@ def meeting_section(request, meeting: Meeting) -> dict | None:
         "meeting": meeting,
         "may_make_link": bool(getattr(meeting, "may_change", False)),
     }
+
+
+# How long a parent's dispute of a meeting's record stays on its chair's home page.
+DISPUTES_SHOWN_FOR = datetime.timedelta(days=14)
+
+
+def disputes_panel(request) -> dict | None:
+    """Parents who said "this is not what I understood" about a meeting this user chairs, in
+    the last fortnight (one query): the chair gets in touch, as the parent was promised."""
+    from family_voice.before import works_here
+
+    if not works_here(request):
+        return None
+    disputes = list(
+        MeetingAmendment.objects.filter(
+            meeting__school=request.school,
+            meeting__chair=request.user,
+            meeting__withdrawn_at__isnull=True,
+            by_parent__isnull=False,
+            at__gte=timezone.now() - DISPUTES_SHOWN_FOR,
+        )
+        .select_related("by_parent", "meeting")
+        .order_by("-at", "-pk")[:5]
+    )
+    return {"disputes": disputes} if disputes else None

@@ -219,6 +219,10 @@ def test_a_dispute_becomes_an_amendment_disputed_by_the_parent(cast, held, login
     # The family's chronology shows it too, under the meeting.
     family_page = staff.get(reverse("families:family-detail", args=[meeting.family_id])).text
     assert "Disputed by parent" in family_page and "Ailsa Rowan (parent or carer)" in family_page
+    # The meeting's chair sees it on their home page, to get in touch as the parent was told.
+    home = staff.get(reverse("home")).text
+    assert 'data-testid="parents-disagree"' in home and "Ailsa Rowan, about the meeting" in home
+    assert 'data-testid="parents-disagree"' not in login(cast.teacher).get(reverse("home")).text
 
 
 @pytest.mark.parametrize("words", ["", "   ", "x" * 2001])
