@@ -20,20 +20,47 @@ print()
 print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
 for r in logins():
     print("  {username:<22} {role:<30} {school}".format(**r))
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from families.models import ChildParent, ParentCarer
 from family_voice.services import link_create
+from meetings.models import Meeting
 from portal.models import School
 school = School.objects.order_by("pk").first()
 restricted = ChildParent.objects.exclude(restriction="").values("parent")
-parent = (
+parents = (
     ParentCarer.objects.filter(family__school_links__school=school)
-    .exclude(pk__in=restricted).order_by("pk").first()
+    .exclude(pk__in=restricted).exclude(email="").order_by("pk")
 )
-if parent is not None:
-    made = link_create(school=school, parent=parent, purpose="compass", created_by=None)
+def _meeting(parent, held):
+    meetings = Meeting.objects.filter(school=school, invitations__parent=parent)
+    if held:
+        return meetings.filter(status__in=["held", "reviewed"]).order_by("-starts_at").first()
+    return meetings.filter(status="planned", starts_at__gt=timezone.now()).order_by("starts_at").first()
+shown = []
+for purpose, words in (
+    ("compass", "say how things are with the school"),
+    ("preferences", "keep their contact details up to date"),
+    ("views", "give their views before a meeting"),
+    ("summary", "read the summary of a meeting"),
+):
+    for parent in parents[:200]:
+        meeting = _meeting(parent, purpose == "summary") if purpose in ("views", "summary") else None
+        if purpose in ("views", "summary") and meeting is None:
+            continue
+        try:
+            made = link_create(school=school, parent=parent, purpose=purpose, meeting=meeting, created_by=None)
+        except ValidationError:
+            continue
+        shown.append((words, parent, made.url.replace("localhost", "127.0.0.1")))
+        break
+if shown:
     print()
-    print(f"  A link for a parent (no account), as {parent.full_name} would get it:")
-    print("  " + made.url.replace("localhost", "127.0.0.1"))
+    print("  Links for parents (no account), as they would get them; a code to confirm it is")
+    print("  them is printed here, in this window, as every e-mail is in this demo:")
+    for words, parent, url in shown:
+        print(f"  - {parent.full_name}, to {words}:")
+        print("    " + url)
 '
 echo
 echo "  Stop it with Ctrl+C."
