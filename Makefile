@@ -37,5 +37,5 @@ lock:
 # The parent's pages in every language we offer: re-read the marked strings into locale/*/django.po
 # and compile them (the .mo files are committed; see README, "Languages").
 messages: setup
-	.venv/bin/python manage.py makemessages --no-obsolete --add-location file $(foreach l,pl ar ur ro uk gd cy,-l $(l)) -i ".venv/*" -i "node_modules/*" -i "staticfiles/*" -i "tests/*"
-	.venv/bin/python manage.py compilemessages -i ".venv" -i "node_modules"
+	DEBUG=true SECRET_KEY=make-messages .venv/bin/python manage.py makemessages --no-obsolete --add-location file $(foreach l,pl ar ur ro uk gd cy,-l $(l)) -i ".venv/*" -i "node_modules/*" -i "staticfiles/*" -i "tests/*"
+	DEBUG=true SECRET_KEY=make-messages .venv/bin/python manage.py compilemessages -i ".venv" -i "node_modules"
