@@ -141,11 +141,27 @@ def note_from_parent(*, link: ParentLink, words: str) -> Note:
         purpose=Contact.Purpose.OTHER,
         summary=words,
     )
+    # A note about a meeting kept to some staff is kept to the same staff (it may speak of
+    # what the meeting is about); the one it is written to reads it too.
+    meeting = link.meeting if link.purpose in MEETING_PURPOSES else None
+    named: list = []
+    if meeting is not None and meeting.confidentiality != Contact.Confidentiality.SCHOOL:
+        contact.confidentiality = meeting.confidentiality
+        contact.confidentiality_reason = (
+            "About a meeting kept confidential"
+            + (f": {meeting.confidentiality_reason}" if meeting.confidentiality_reason else "")
+        )[:300]
+        if meeting.confidentiality == Contact.Confidentiality.NAMED:
+            named = list(
+                {u.pk: u for u in [meeting.chair, reader.user, *meeting.staff.all()] if u}.values()
+            )
     # contact_log would name the key contact as the record's author; the parent wrote it.
-    _contact_check(contact, parents=[parent], children=[], named_staff=[])
+    _contact_check(contact, parents=[parent], children=[], named_staff=named)
     records.history_by(contact, None)
     contact.save()
     contact.parents.set([parent])
+    if named:
+        contact.named_staff.set(named)
     _summary_refresh_one(school=school, family=link.family)
     note = Note(
         school=school,
@@ -154,7 +170,7 @@ def note_from_parent(*, link: ParentLink, words: str) -> Note:
         link=link,
         written_by=Note.From.PARENT,
         staff=reader.user,
-        meeting=link.meeting if link.purpose in MEETING_PURPOSES else None,
+        meeting=meeting,
         words=words,
         written_at=now,
         contact=contact,
@@ -240,6 +256,8 @@ def thread_for(link: ParentLink, *, limit: int = 20) -> list[Note]:
     # Each note is given `is_new` for the page.
     notes: list[Any] = list(
         Note.objects.filter(school=link.school, family_id=link.family_id, parent=link.parent)
+        # An answer withdrawn by staff (sent to the wrong parent, say) is taken back.
+        .exclude(contact__withdrawn_at__isnull=False)
         .select_related("staff")
         .order_by("-written_at", "-pk")[:limit]
     )

@@ -13,6 +13,7 @@ from family_voice.models import (
     PreferenceChange,
     SummaryReading,
 )
+from portal import access
 from portal.family_records import (
     ROUTINE,
     Asker,
@@ -181,6 +182,11 @@ def register_records() -> None:
                 name=name,
                 page=("families:family-detail", "family_id"),
                 erasures=(_given(model, key, plural, order),),
+                # What a parent said may touch a restriction or a confidential meeting, which
+                # the audit page cannot tell row by row: only pastoral staff and the
+                # headteacher read the values; others see that a record changed, and which
+                # fields.
+                readers=access.is_pastoral | access.is_headteacher,
                 unsigned_author="The parent or carer, through their link",
             )
         )

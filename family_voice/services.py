@@ -101,6 +101,8 @@ def why_no_link(
     if purpose in ABOUT_A_MEETING:
         if meeting is None:
             return "Choose the meeting this link is about."
+        if meeting.withdrawn_at is not None:
+            return "This meeting was withdrawn from the record."
         invited = MeetingParent.objects.filter(meeting=meeting, parent=parent).exclude(
             response=MeetingParent.Response.NOT_INVITED
         )

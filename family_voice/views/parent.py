@@ -167,7 +167,7 @@ def link_open(request: SchoolRequest, link: ParentLink, token: str) -> HttpRespo
             obj=link,
             family=link.family_id,
             school=link.school,
-            who=f"{link.parent.full_name} (through their link)",
+            who=f"{link.parent.full_name[:120]} (through their link)",
         )
     return pages.for_purpose(link.purpose)(request, link, token)
 
