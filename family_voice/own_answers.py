@@ -159,9 +159,19 @@ def compass_section(request, school_family) -> dict:
 
 
 def compass_dashboard_panel(request) -> dict | None:
-    """The school dashboard's "Where parents see it differently": per lever, how many families
-    answered and the average gap (parent minus school, the latest of each); and the families
-    with the largest gaps. Only families this user sees; small numbers hidden."""
+    """The school dashboard's "Where parents see it differently", drawn in its own request
+    once the dashboard is shown (it costs the dashboard itself no query; see
+    views.staff_answers.views_differ and compass_dashboard_figures)."""
+    school = request.school
+    if school is None or not request.user.has_perm(DASHBOARD, school):
+        return None
+    return {"lazy": True, "url": reverse("family_voice:views-differ")}
+
+
+def compass_dashboard_figures(request) -> dict | None:
+    """Per lever, how many families answered and the average gap (parent minus school, the
+    latest of each); and the families with the largest gaps. Only families this user sees;
+    small numbers hidden."""
     school = request.school
     if school is None or not request.user.has_perm(DASHBOARD, school):
         return None

@@ -48,4 +48,6 @@ urlpatterns = [
         staff_answers.preference_decline,
         name="preference-decline",
     ),
+    # The school dashboard's block "Where parents see it differently", loaded after the page.
+    path("family-voice/dashboard/views-differ/", staff_answers.views_differ, name="views-differ"),
 ]

@@ -119,3 +119,17 @@ def preference_decline(request: SchoolRequest, pk: int):
         request, f"The change {change.parent.full_name} asked for is not taken on now."
     )
     return redirect(family_url(change.family_id, "preference-changes"))
+
+
+@require_GET
+def views_differ(request: SchoolRequest):
+    """The school dashboard's block "Where parents see it differently" (the dashboard loads it
+    after it is shown; without script, its link opens this as a page)."""
+    from family_voice import own_answers
+
+    panel = own_answers.compass_dashboard_figures(request)
+    if panel is None:
+        raise PermissionDenied
+    if request.htmx:
+        return render(request, "family_voice/staff_compass_dashboard.html", {"panel": panel})
+    return render(request, "family_voice/views_differ_page.html", {"panel": panel})

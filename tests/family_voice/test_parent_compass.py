@@ -13,6 +13,7 @@ from tests.family_voice.conftest import link_path, make_link
 
 pytestmark = pytest.mark.usefixtures("compass_defaults")
 DASHBOARD = reverse("dashboards:dashboard")
+DIFFER = reverse("family_voice:views-differ")
 
 
 def _answer(communication=2, access=3, attitude=1, words=""):
@@ -205,7 +206,10 @@ def test_the_dashboard_shows_where_the_views_differ_most(cast, login):
     for n in range(4):
         _family(cast, f"Family Calm {n}", (3, 3, 3), (3, 3, 2))
     widest = _family(cast, "Family Apart", (4, 4, 4), (1, 2, 1), more_parents=[(4, 4, 4)])
-    panel = _panel(login(cast.headteacher).get(DASHBOARD).text)
+    client = login(cast.headteacher)
+    # The dashboard draws the block after it is shown (costing the dashboard no query).
+    assert DIFFER in client.get(DASHBOARD).text
+    panel = _panel(client.get(DIFFER, headers={"HX-Request": "true"}).text)
     assert "Where parents see it differently" in panel
     levers = panel.split('data-testid="views-differ-levers"', 1)[1].split("</table>", 1)[0]
     # Six parents' latest answers in five families, parent minus school: communication
@@ -223,7 +227,7 @@ def test_the_dashboard_shows_where_the_views_differ_most(cast, login):
 def test_the_dashboard_hides_small_numbers(cast, login):
     for n in range(3):
         _family(cast, f"Family Few {n}", (4, 4, 4), (1, 1, 1))
-    panel = _panel(login(cast.headteacher).get(DASHBOARD).text)
+    panel = _panel(login(cast.headteacher).get(DIFFER).text)
     assert HIDDEN in panel
     assert "Family Few" not in panel and ">-3<" not in panel
     assert 'data-testid="views-differ-families"' not in panel
@@ -235,7 +239,7 @@ def test_the_dashboard_counts_only_a_latest_answer_and_a_standing_placement(cast
     parent = school_family.family.parents.get()
     older = _give(cast, parent, steps=(4, 4, 4))
     ParentCompass.objects.filter(pk=older.pk).update(given_at=older.given_at.replace(year=2020))
-    panel = _panel(login(cast.headteacher).get(DASHBOARD).text)
+    panel = _panel(login(cast.headteacher).get(DIFFER).text)
     assert "+0.0" in panel
     assert 'data-testid="views-differ-families"' not in panel  # no gap anywhere
 
@@ -248,9 +252,9 @@ def test_the_dashboard_panel_keeps_to_its_query_budget(cast, login, django_asser
         while ParentCompass.objects.values("family").distinct().count() < total:
             _family(cast, f"Family Q{total}-{n}", (3, 3, 3), (n % 4 + 1, 2, 3))
             n += 1
-        client.get(DASHBOARD)
-        with django_assert_max_num_queries(60) as captured:
-            text = client.get(DASHBOARD).text
+        client.get(DIFFER)
+        with django_assert_max_num_queries(12) as captured:
+            text = client.get(DIFFER).text
         assert "Where parents see it differently" in text
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
@@ -259,3 +263,4 @@ def test_the_dashboard_panel_keeps_to_its_query_budget(cast, login, django_asser
 def test_a_member_of_staff_who_may_not_see_the_dashboard_gets_no_panel(cast, login):
     _family(cast, "Family Apart", (4, 4, 4), (1, 1, 1))
     assert login(cast.teacher).get(DASHBOARD).status_code == 403
+    assert login(cast.teacher).get(DIFFER).status_code == 403

@@ -845,6 +845,7 @@ FAMILY_VOICE_ROWS = [
         method="POST",
         data={"language": "pl"},
     ),
+    R("family_voice:views-differ", None, DASHBOARD),
     R("family_voice:summary-pdf", {"token": "not-a-link"}, "404 404 404 404 404", anonymous=404),
     R(
         "family_voice:note",
