@@ -830,6 +830,15 @@ FAMILY_VOICE_ROWS = [
     ),
     R("family_voice:open", {"token": "not-a-link"}, "404 404 404 404 404", anonymous=404),
     R(
+        "family_voice:open",
+        {"token": "not-a-link"},
+        "404 404 404 404 404",
+        anonymous=404,
+        method="FORM",
+        data={"communication": "2", "access": "3", "attitude": "2"},
+        variant="a parent's answer through a link that does not work",
+    ),
+    R(
         "family_voice:check",
         {"token": "not-a-link"},
         "404 404 404 404 404",
