@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
@@ -18,7 +20,7 @@ from meetings.models import Contribution, FollowUp, Meeting
 from meetings.views.access import _get_follow_up_for_user, _get_meeting_for_user
 from meetings.views.planning import _apply_errors, chosen_recipient, refused_for_restriction
 from portal.http import SchoolRequest
-from portal.lib import letterhead, once, saving
+from portal.lib import languages, letterhead, once, saving
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -114,6 +116,15 @@ def meeting_summary(request: SchoolRequest, pk: int):
     if refused is not None:
         return refused
     audit.record(request, action=audit.VIEW, obj=meeting, family=meeting.family_id)
+    # The summary made for one parent is in their language where we have it (its fixed
+    # words; what the school wrote stays as written, marked as English).
+    parent = context.get("addressed_to")
+    language = (parent and languages.code_for(parent.language)) or languages.ENGLISH
+    context["summary_language"] = language
+    with translation.override(language):
+        context["children_names"] = f" {gettext('and')} ".join(
+            c.first_name for c in context["children"]
+        )
     return render(request, "meetings/meeting_summary.html", context)
 
 

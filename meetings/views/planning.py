@@ -9,7 +9,8 @@ from django.db import models, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
@@ -22,7 +23,7 @@ from meetings.models import ActionPoint, AgencyAttendee, Meeting
 from meetings.views.access import _get_meeting_for_user
 from portal import access
 from portal.http import SchoolRequest
-from portal.lib import conflicts, letterhead, once, saving
+from portal.lib import conflicts, languages, letterhead, once, saving
 from portal.lib.limits import parse_id
 from portal.lib.staff import staff_name
 
@@ -446,6 +447,10 @@ def meeting_letter(request: SchoolRequest, pk: int):
     for inv in context["invited"]:
         inv.place = people.place_for(inv.parent)
         inv.children = people.children_of(inv.parent, context["children"])
+        # Each letter in its reader's language, where we have it (portal.lib.languages).
+        inv.language_code = languages.code_for(inv.parent.language) or languages.ENGLISH
+        with translation.override(inv.language_code):
+            inv.children_names = f" {gettext('and')} ".join(c.first_name for c in inv.children)
     # The chair leads the meeting and signs the letter: questions go to them.
     context["chair_name"] = staff_name(meeting.chair)
     context["chair_title"] = letterhead.job_title(meeting.chair, meeting.school)

@@ -98,9 +98,15 @@ def test_before_the_meeting_is_recorded_the_parent_reads_one_plain_sentence(cast
     if state == "withdrawn":
         _held(meeting)
         Meeting.objects.filter(pk=meeting.pk).update(withdrawn_at=timezone.now())
-    for response in (client.get(path), client.post(path, {"read": "1"})):
-        assert response.status_code == 200 and NOT_READY in response.text
-    assert client.get(path + "summary.pdf").status_code == 409
+    if state == "withdrawn":
+        # Withdrawn means recorded in error: the link itself closes (one plain refusal).
+        for response in (client.get(path), client.post(path, {"read": "1"})):
+            assert response.status_code == 404 and "This link does not work" in response.text
+        assert client.get(path + "summary.pdf").status_code == 404
+    else:
+        for response in (client.get(path), client.post(path, {"read": "1"})):
+            assert response.status_code == 200 and NOT_READY in response.text
+        assert client.get(path + "summary.pdf").status_code == 409
     assert not SummaryReading.objects.exists()
 
 

@@ -78,6 +78,8 @@ def test_ics_of_a_confidential_meeting_does_not_name_the_family(cast, login, mee
 
 
 def test_letter_is_one_per_invited_parent_in_plain_words(cast, login, meeting, household):
+    household.mum.language = "English"
+    household.mum.save()
     meeting.invitations.filter(parent=household.dad).update(
         response="not_invited", not_invited_reason="Restriction"
     )
@@ -88,6 +90,38 @@ def test_letter_is_one_per_invited_parent_in_plain_words(cast, login, meeting, h
     assert "bring someone with you" in text
     assert "about 45 minutes" in text
     assert "data-print" in text and "onclick" not in text
+
+
+def test_each_letter_is_in_its_readers_language(cast, login, meeting, household):
+    # Morven's language is Polish; Duncan's is English.
+    text = login(cast.pastoral).get(reverse("meetings:meeting-letter", args=[meeting.pk]))
+    letters = text.content.decode().split('<article class="letter"')[1:]
+    polish = next(letter for letter in letters if "Morven Rowan" in letter.split("</h1>")[0])
+    english = next(letter for letter in letters if "Duncan Rowan" in letter.split("</h1>")[0])
+    assert 'lang="pl"' in polish and "bring someone with you" not in polish
+    assert "Dear Morven Rowan," not in polish
+    # What the school wrote stays as written, marked as English, with the offer of help.
+    assert f'<p lang="en" dir="ltr">{meeting.purpose}</p>' in polish
+    assert 'lang="en-gb"' in english and "Dear Duncan Rowan," in english
+    assert "bring someone with you" in english
+
+
+def test_the_summary_made_for_one_parent_is_in_their_language(cast, login, meeting, household):
+    _held(meeting, cast, household)
+    client = login(cast.pastoral)
+    url = reverse("meetings:meeting-summary", args=[meeting.pk])
+    polish = client.get(url, {"parent": household.mum.pk}).content.decode()
+    article = polish.split('<article class="family-summary"', 1)[1]
+    assert 'lang="pl"' in article.split(">", 1)[0]
+    assert "What we agreed to do next" not in article and "Who to contact" not in article
+    # The school's own words stay as they were written, marked as English.
+    assert '<p lang="en" dir="ltr">We agreed to try a picture timetable for mornings.</p>' in (
+        article
+    )
+    # The whole family's copy, and Duncan's, are in English.
+    for english in (client.get(url), client.get(url, {"parent": household.dad.pk})):
+        body = english.content.decode().split('<article class="family-summary"', 1)[1]
+        assert 'lang="en-gb"' in body.split(">", 1)[0] and "What we agreed to do next" in body
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC), tick=False)
