@@ -83,7 +83,7 @@ def notes_section(request: SchoolRequest, school_family: SchoolFamily) -> dict |
         return context
     visible = _readable_notes(request, family_id)
     rows, total = rows_and_total(
-        visible.select_related("parent", "staff", "meeting", "contact")
+        visible.select_related("parent", "staff", "meeting", "contact", "link")
         .order_by("-written_at", "-pk")
         .fetch_mode(models.FETCH_PEERS),
         0,

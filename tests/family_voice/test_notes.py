@@ -82,6 +82,8 @@ def test_a_parent_writes_to_their_key_contact_and_it_is_a_contact_in_the_chronol
     )
     assert family_page.text.count(WORDS) == 2  # the notes block and the chronology
     assert "In Ailsa Rowan's own words, through their link" in family_page.text
+    # A compass link asks no check: staff are told whoever held it could have written it.
+    assert 'data-testid="unchecked-note"' in family_page.text
 
 
 def test_the_same_note_sent_twice_is_kept_once(cast, fam, client):
@@ -167,7 +169,9 @@ def test_a_staff_answer_shows_to_the_parent_on_a_views_link(cast, fam, client, l
 
     staff = login(cast.teacher)
     family_url = reverse("families:family-detail", args=[school_family.family_id])
-    assert "New" in staff.get(family_url).text
+    first_look = staff.get(family_url).text
+    assert "New" in first_look
+    assert 'data-testid="unchecked-note"' not in first_look  # a checked link: no warning
     reply_url = reverse("family_voice:note-reply", args=[school_family.family_id])
     answered = staff.post(reply_url, {"parent": mum.pk, "words": "Thank you. I rang PE."})
     assert answered.status_code == 302
