@@ -73,8 +73,11 @@ def test_a_link_about_a_meeting_withdrawn_from_the_record_opens_nothing(cast, fa
 
 def test_a_very_long_name_still_opens_its_link(cast, fam, client):
     mum = fam[1]
-    mum.last_name = "Riverbank Council Children and Families Service, " * 3
+    # A corporate parent's name can run to 200 letters (first and last names of 100 each).
+    mum.first_name = "Riverbank Council Children and Families Service, Looked After Children"
+    mum.last_name = "Team, Corporate Parenting (North and East Localities), Duty Desk"
     mum.save()
+    assert len(mum.full_name) > 130
     response = client.get(link_path(make_link(cast, mum).url))
     assert response.status_code == 200
 
