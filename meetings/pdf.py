@@ -1,13 +1,18 @@
 """The family's meeting summary as a PDF, drawn with fpdf2 and a Unicode font (DejaVu Sans,
-vendored in meetings/fonts) so every name and language prints."""
+vendored in meetings/fonts) so every name and language prints. Made for one parent, its fixed
+words are in their language (the same catalogue entries as the summary page); Arabic and Urdu
+are shaped with HarfBuzz and run right to left. What the school wrote stays as written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from portal.lib.clock import day_and_time
+from portal.lib.languages import ENGLISH
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -16,7 +21,7 @@ class _SummaryPDF(FPDF):
     def footer(self):
         self.set_y(-15)
         self.set_font("DejaVu", size=8)
-        self.cell(0, 10, f"Page {self.page_no()}", align="C")
+        self.cell(0, 10, _("Page %(number)s") % {"number": self.page_no()}, align="C")
 
 
 def _heading(doc: FPDF, text: str) -> None:
@@ -30,19 +35,45 @@ def _para(doc: FPDF, text: str) -> None:
     doc.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
 
+def _when(value, language: str) -> str:
+    if language == ENGLISH:
+        return day_and_time(value)
+    at = timezone.localtime(value)
+    return f"{formats.date_format(at, 'l j F Y')}, {formats.time_format(at, 'H:i')}"
+
+
+def _day(value, language: str) -> str:
+    return f"{value:%-d %B %Y}" if language == ENGLISH else formats.date_format(value, "j F Y")
+
+
 def summary_pdf(context: dict) -> bytes:
-    """The same content as the printable summary page, in the same order."""
+    """The same content as the printable summary page, in the same order, in the language of
+    the parent it is made for (context["summary_language"]), else the current one."""
+    language = context.get("summary_language") or translation.get_language() or ENGLISH
+    with translation.override(language):
+        return _summary_pdf(context, language)
+
+
+def _summary_pdf(context: dict, language: str) -> bytes:
     meeting, family, school = context["meeting"], context["family"], context["school"]
+    right_to_left = translation.get_language_bidi()
     doc = _SummaryPDF(format="A4")
     # Made for one parent or carer, the summary does not carry the household's name (it may
     # name another adult's child).
     parent = context.get("addressed_to")
-    heading = f"Our meeting — for {parent.full_name}" if parent else f"Our meeting — {family.name}"
+    heading = (
+        _("Our meeting — for %(name)s") % {"name": parent.full_name}
+        if parent
+        else f"Our meeting — {family.name}"
+    )
     doc.set_title(f"Meeting summary for {parent.full_name if parent else family.name}")
     doc.set_author(school.name)
     doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     doc.set_margins(18, 18, 18)
+    if right_to_left:
+        # Letters joined and runs ordered by the Unicode bidirectional rules, per paragraph.
+        doc.set_text_shaping(use_shaping_engine=True)
     doc.add_page()
     # The letterhead: the school's name (and website) above a rule, as on the printed page.
     doc.set_font("DejaVu", "B", 14)
@@ -55,52 +86,54 @@ def summary_pdf(context: dict) -> bytes:
     doc.set_font("DejaVu", "B", 16)
     doc.multi_cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
     doc.set_font("DejaVu", size=11)
-    _para(doc, f"{school.name}, {day_and_time(meeting.starts_at)}")
+    _para(doc, f"{school.name}, {_when(meeting.starts_at, language)}")
     children = context["children"]
+    names = f" {_('and')} ".join(c.first_name for c in children)
     if children:
-        _para(doc, "About: " + ", ".join(c.first_name for c in children))
+        _para(doc, _("About %(children)s") % {"children": names})
 
     if attended := context.get("attended"):
-        _heading(doc, "Who was there")
+        _heading(doc, _("Who was there"))
         if attended["parents"]:
             _para(doc, "• " + ", ".join(attended["parents"]))
         if meeting.child_attending and children:
-            _para(doc, "• " + " and ".join(c.first_name for c in children))
+            _para(doc, "• " + names)
         if attended["staff"]:
-            _para(doc, "• From the school: " + ", ".join(attended["staff"]))
+            staff = ", ".join(attended["staff"])
+            _para(doc, "• " + _("From the school: %(staff)s") % {"staff": staff})
         if attended["agencies"]:
             _para(doc, "• " + ", ".join(attended["agencies"]))
 
-    _heading(doc, "What is going well")
+    _heading(doc, _("What is going well"))
     if context["strengths"]:
         for item in context["strengths"]:
             _para(doc, f"• {item.party}: {item.words}")
     else:
-        _para(doc, "We did not write these down this time.")
+        _para(doc, _("We did not write these down this time."))
     if context["exceptions"]:
-        _heading(doc, "When things are already a bit better")
+        _heading(doc, _("When things are already a bit better"))
         for item in context["exceptions"]:
             _para(doc, f"• {item.party}: {item.words}")
     if meeting.summary:
-        _heading(doc, "What we talked about")
+        _heading(doc, _("What we talked about"))
         _para(doc, meeting.summary)
 
-    _heading(doc, "What we agreed to do next")
+    _heading(doc, _("What we agreed to do next"))
     if context["points"]:
         for point in context["points"]:
-            line = f"• {point.what} — {point.owner_name}, by {point.due_on:%-d %B %Y}"
+            by = _day(point.due_on, language)
+            line = f"• {point.what} — {point.owner_name}, " + _("by %(day)s") % {"day": by}
             if point.status == "done":
-                line += " (done)"
+                line += f" ({_('done')})"
             _para(doc, line)
     else:
-        _para(doc, "No next steps were written down.")
+        _para(doc, _("No next steps were written down."))
     if meeting.review_on:
-        _para(
-            doc, f"We will meet again to see how things are going on {meeting.review_on:%-d %B %Y}."
-        )
+        day = _day(meeting.review_on, language)
+        _para(doc, _("We will meet again to see how things are going on %(day)s.") % {"day": day})
 
-    _heading(doc, "Who to contact")
-    _para(doc, "Please get in touch if anything changes or you have a question.")
+    _heading(doc, _("Who to contact"))
+    _para(doc, _("Please get in touch if anything changes or you have a question."))
     for line in context["contact_lines"]:
         _para(doc, f"{line.label}: " + "\n".join(line.value.splitlines()))
     return bytes(doc.output())

@@ -137,6 +137,10 @@ def meeting_summary_pdf(request: SchoolRequest, pk: int):
     if refused is not None:
         return refused
     audit.record(request, action=audit.EXPORT, obj=meeting, family=meeting.family_id)
+    parent = context.get("addressed_to")
+    context["summary_language"] = (
+        parent and languages.code_for(parent.language)
+    ) or languages.ENGLISH
     body = pdf.summary_pdf(context)
     response = HttpResponse(body, content_type="application/pdf")
     suffix = f"-parent-{context['addressed_to'].pk}" if context.get("addressed_to") else ""

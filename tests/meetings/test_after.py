@@ -124,6 +124,32 @@ def test_the_summary_made_for_one_parent_is_in_their_language(cast, login, meeti
         assert 'lang="en-gb"' in body.split(">", 1)[0] and "What we agreed to do next" in body
 
 
+def _pdf_text(response) -> str:
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_made_for_one_parent_is_in_their_language(cast, login, meeting, household):
+    from django.utils import translation
+
+    _held(meeting, cast, household)
+    client = login(cast.pastoral)
+    url = reverse("meetings:meeting-summary-pdf", args=[meeting.pk])
+    with translation.override("pl"):
+        going_well = translation.gettext("What is going well")
+    assert going_well != "What is going well"
+    polish = _pdf_text(client.get(url, {"parent": household.mum.pk}))
+    assert going_well in polish and "What is going well" not in polish
+    assert "picture timetable" in polish  # the school's own words, as written
+    assert "What is going well" in _pdf_text(client.get(url, {"parent": household.dad.pk}))
+    # Arabic runs right to left, its letters joined (shaped): it is drawn, never an error.
+    household.mum.language = "Arabic"
+    household.mum.save()
+    arabic = client.get(url, {"parent": household.mum.pk})
+    assert arabic.status_code == 200 and "What is going well" not in _pdf_text(arabic)
+
+
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_one_click_follow_up_checks_the_open_steps(cast, login, meeting, household):
     _held(meeting, cast, household)
