@@ -24,19 +24,6 @@ from portal import access
 from portal.lib import records
 from portal.lib.words import day
 
-# What a parent may give (the form's fields, as the record keeps them).
-ANSWER_FIELDS = (
-    "best_hopes",
-    "going_well",
-    "to_talk_about",
-    "time_suits",
-    "other_times",
-    "interpreter",
-    "interpreter_language",
-    "supporter",
-    "supporter_who",
-    "take_part",
-)
 PANEL_ROWS = 8
 KIND = "parent_views"
 KIND_LABEL = "Parent's views before a meeting"
@@ -93,7 +80,7 @@ def views_give(*, link: ParentLink, answers: dict[str, Any]) -> tuple[ParentView
             meeting=meeting,
         )
     views.link = link
-    for name in ANSWER_FIELDS:
+    for name in ParentViews.ANSWERS:
         if name in answers:
             setattr(views, name, answers[name])
     if not views.interpreter:

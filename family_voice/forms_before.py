@@ -88,20 +88,12 @@ class ViewsForm(forms.Form):
             self.add_error(
                 "interpreter_language", _("Please tell us which language you would like.")
             )
+        # The interpreter's language is filled in from the recorded one: by itself it says
+        # nothing.
         said = [
             name
-            for name in (
-                "best_hopes",
-                "going_well",
-                "to_talk_about",
-                "time_suits",
-                "other_times",
-                "interpreter",
-                "supporter",
-                "supporter_who",
-                "take_part",
-            )
-            if cleaned.get(name)
+            for name in ParentViews.ANSWERS
+            if name != "interpreter_language" and cleaned.get(name)
         ]
         if not said and not self.errors:
             raise forms.ValidationError(

@@ -150,6 +150,20 @@ class ParentViews(_FromALink):
         PHONE = "phone", "By phone"
         VIDEO = "video", "By video call"
 
+    # What a parent may give (the form's fields, as the record keeps them).
+    ANSWERS = (
+        "best_hopes",
+        "going_well",
+        "to_talk_about",
+        "time_suits",
+        "other_times",
+        "interpreter",
+        "interpreter_language",
+        "supporter",
+        "supporter_who",
+        "take_part",
+    )
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="parent_views")
     best_hopes = models.TextField("their best hopes", max_length=1000, blank=True)
     going_well = models.TextField("what is going well", max_length=1000, blank=True)

@@ -25,19 +25,7 @@ from portal.family_records import (
 )
 from portal.lib.words import day, record_in_words, staff_name_or_blank
 
-VIEWS_FIELDS = [
-    "given_at",
-    "best_hopes",
-    "going_well",
-    "to_talk_about",
-    "time_suits",
-    "other_times",
-    "interpreter",
-    "interpreter_language",
-    "supporter",
-    "supporter_who",
-    "take_part",
-]
+VIEWS_FIELDS = ["given_at", *ParentViews.ANSWERS]
 COMPASS_FIELDS = ["given_at", "communication", "access", "attitude", "words"]
 PREFERENCE_FIELDS = ["asked_at", "note", "status", "decided_at", "decline_reason"]
 

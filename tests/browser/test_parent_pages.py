@@ -14,10 +14,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from family_voice.models import Purpose
-from family_voice.services import link_create
-from meetings.models import ActionPoint, Meeting
 from tests import factories
 from tests.browser import checks
+from tests.family_voice.conftest import links_of_each_purpose
 
 pytestmark = pytest.mark.browser
 
@@ -54,35 +53,9 @@ def paths(cast, server):
         chair=cast.pastoral,
         starts_at=timezone.now() + datetime.timedelta(days=5),
     )
-    held = factories.MeetingFactory(
-        school=cast.school,
-        family=family,
-        chair=cast.pastoral,
-        starts_at=timezone.now() - datetime.timedelta(days=7),
-        status=Meeting.Status.HELD,
-        held_at=timezone.now() - datetime.timedelta(days=7),
-        summary="We agreed to try a new morning routine, and to talk again in a month.",
-    )
-    for meeting in (coming, held):
-        meeting.children.add(child)
-        factories.MeetingParentFactory(meeting=meeting, parent=mum)
-    ActionPoint.objects.create(
-        meeting=held,
-        what="Try the new morning routine for a week",
-        owner_kind=ActionPoint.OwnerKind.PARENT,
-        owner_parent=mum,
-        due_on=timezone.localdate() + datetime.timedelta(days=7),
-    )
-    made = {
-        purpose: link_create(
-            school=cast.school,
-            parent=mum,
-            purpose=purpose,
-            meeting=held if purpose == Purpose.SUMMARY else coming,
-            created_by=cast.pastoral,
-        )
-        for purpose in Purpose.values
-    }
+    coming.children.add(child)
+    factories.MeetingParentFactory(meeting=coming, parent=mum)
+    made = links_of_each_purpose(cast, school_family, mum, coming)
     return {purpose: "/" + m.url.split("/", 3)[3] for purpose, m in made.items()}
 
 

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from family_voice import services
 from family_voice.models import Purpose
+from meetings.models import ActionPoint, Meeting
 from tests import factories
 
 BORN = datetime.date(2016, 9, 14)
@@ -46,6 +48,40 @@ def make_link(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
         meeting=meeting,
         created_by=by or cast.pastoral,
     )
+
+
+def links_of_each_purpose(cast, school_family, parent, coming):
+    """{purpose: MadeLink} for one parent: views before the coming meeting, the summary of one
+    held last week (with a step the parent owns), their details, and how they see things."""
+    held = factories.MeetingFactory(
+        school=cast.school,
+        family=school_family.family,
+        chair=cast.pastoral,
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+        status=Meeting.Status.HELD,
+        held_at=timezone.now() - datetime.timedelta(days=7),
+        summary="We agreed to try a new morning routine, and to talk again in a month.",
+    )
+    held.children.set(coming.children.all())
+    factories.MeetingParentFactory(meeting=held, parent=parent)
+    ActionPoint.objects.create(
+        meeting=held,
+        what="Try the new morning routine for a week",
+        owner_kind=ActionPoint.OwnerKind.PARENT,
+        owner_parent=parent,
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    return {
+        purpose: make_link(cast, parent, purpose, held if purpose == Purpose.SUMMARY else coming)
+        for purpose in Purpose.values
+    }
+
+
+@pytest.fixture
+def links(cast, fam):
+    """A link of each purpose for Ailsa (links_of_each_purpose)."""
+    school_family, mum, _dad, coming = fam
+    return links_of_each_purpose(cast, school_family, mum, coming)
 
 
 def link_path(url: str) -> str:

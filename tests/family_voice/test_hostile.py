@@ -5,18 +5,14 @@ opens a staff page."""
 
 from __future__ import annotations
 
-import datetime
 import secrets
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from family_voice import tokens
 from family_voice.models import ParentLink, Purpose
-from meetings.models import ActionPoint, Meeting
-from tests import factories
 from tests.family_voice.conftest import link_path, make_link, pass_check
 from tests.robustness.hostile import SCRIPT
 
@@ -86,35 +82,6 @@ def _forms(body: str, path: str):
         for action, data, texts in parser.forms
         if texts and "/language/" not in action
     ]
-
-
-@pytest.fixture
-def links(cast, fam):
-    """A link of each purpose for Ailsa: views about the coming meeting, the summary of one
-    held last week (with a step she owns), her preferences and her compass."""
-    school_family, mum, _dad, coming = fam
-    held = factories.MeetingFactory(
-        school=cast.school,
-        family=school_family.family,
-        chair=cast.pastoral,
-        starts_at=timezone.now() - datetime.timedelta(days=7),
-        status=Meeting.Status.HELD,
-        held_at=timezone.now() - datetime.timedelta(days=7),
-        summary="We agreed to try a new morning routine.",
-    )
-    held.children.set(coming.children.all())
-    factories.MeetingParentFactory(meeting=held, parent=mum)
-    ActionPoint.objects.create(
-        meeting=held,
-        what="Try the new routine for a week",
-        owner_kind=ActionPoint.OwnerKind.PARENT,
-        owner_parent=mum,
-        due_on=timezone.localdate() + datetime.timedelta(days=7),
-    )
-    return {
-        purpose: make_link(cast, mum, purpose, held if purpose == Purpose.SUMMARY else coming)
-        for purpose in Purpose.values
-    }
 
 
 @pytest.mark.parametrize("purpose", Purpose.values)

@@ -7,7 +7,6 @@ fixed English text reads at about a nine-year-old's level."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from html import unescape
 from pathlib import Path
@@ -18,12 +17,9 @@ import textstat
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from family_voice import language
 from family_voice.models import Purpose
-from meetings.models import ActionPoint, Meeting
-from tests import factories
 from tests.family_voice.conftest import link_path, make_link, pass_check
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -46,33 +42,6 @@ def _main_text(body: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # Sentences need their stops for the readability formulas; labels and buttons have none.
     return " ".join(line if line[-1] in ".?!:" else line + "." for line in lines)
-
-
-@pytest.fixture
-def links(cast, fam):
-    school_family, mum, _dad, coming = fam
-    held = factories.MeetingFactory(
-        school=cast.school,
-        family=school_family.family,
-        chair=cast.pastoral,
-        starts_at=timezone.now() - datetime.timedelta(days=7),
-        status=Meeting.Status.HELD,
-        held_at=timezone.now() - datetime.timedelta(days=7),
-        summary="We agreed to try a new morning routine.",
-    )
-    held.children.set(coming.children.all())
-    factories.MeetingParentFactory(meeting=held, parent=mum)
-    ActionPoint.objects.create(
-        meeting=held,
-        what="Try the new routine for a week",
-        owner_kind=ActionPoint.OwnerKind.PARENT,
-        owner_parent=mum,
-        due_on=timezone.localdate() + datetime.timedelta(days=7),
-    )
-    return {
-        purpose: make_link(cast, mum, purpose, held if purpose == Purpose.SUMMARY else coming)
-        for purpose in Purpose.values
-    }
 
 
 @pytest.mark.parametrize("code", OFFERED)

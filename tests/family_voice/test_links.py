@@ -17,22 +17,10 @@ from django.utils import timezone
 from family_voice import services
 from family_voice.models import ParentLink, Purpose
 from tests import factories
+from tests.family_voice.conftest import link_path as _path
+from tests.family_voice.conftest import make_link as _make
 
 BORN = datetime.date(2016, 9, 14)
-
-
-def _make(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
-    return services.link_create(
-        school=cast.school,
-        parent=parent,
-        purpose=purpose,
-        meeting=meeting,
-        created_by=by or cast.pastoral,
-    )
-
-
-def _path(url):
-    return url.split("localhost:8000", 1)[-1] if "://" in url else url
 
 
 def test_staff_make_a_link_from_the_family_page_and_copy_it(cast, fam, login):
