@@ -92,6 +92,8 @@ def test_summary_pdf_has_the_letterhead_and_the_contact_lines(
 def test_letter_has_the_letterhead_and_how_to_reach_the_chair(
     cast, login, meeting, household, letterhead
 ):
+    household.mum.language = "English"  # the letter in English (Polish has its own words)
+    household.mum.save()
     _at(meeting, 9, 30, status="planned")
     text = _letter(login(cast.pastoral), meeting)
     letter = _after(text, '<article class="letter"')
