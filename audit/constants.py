@@ -3,3 +3,4 @@
 VIEW = "view"
 EXPORT = "export"
 PRINT = "print"
+SEND = "send"

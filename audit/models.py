@@ -14,6 +14,7 @@ class AccessLog(models.Model):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
+        SEND = "send", "Sent a message"
 
     # The row outlives the account: the username is kept as it was when the record was seen.
     user = models.ForeignKey(

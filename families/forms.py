@@ -261,8 +261,16 @@ class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
             "transport_needs",
             "mobility_needs",
             "dates_to_avoid",
+            "no_contact_before",
+            "no_contact_after",
+            "postal_address",
             "household",
         ]
+        widgets = {
+            "no_contact_before": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "no_contact_after": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "preferred_channel": "Most parents would rather talk than get a letter: ask them.",
             "reading": "Offer a phone call or a spoken version where reading is hard.",

@@ -436,6 +436,25 @@ class ParentCarer(models.Model):
         blank=True,
         help_text="Cultural or religious dates, or other dates to avoid.",
     )
+    # When messages from the school may reach them (reaching_out holds an e-mail or text until
+    # then): e.g. not before 9:00 after a night shift, not after 20:00 once the children sleep.
+    no_contact_before = models.TimeField(
+        "no messages before",
+        null=True,
+        blank=True,
+        help_text="E-mails and texts wait until this time of day, e.g. 09:00 after a night shift.",
+    )
+    no_contact_after = models.TimeField(
+        "no messages after",
+        null=True,
+        blank=True,
+        help_text="E-mails and texts sent later wait until the next morning, e.g. 20:00.",
+    )
+    postal_address = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Where letters go, one line per row. Leave empty if letters go home by hand.",
+    )
     external_id = models.CharField(max_length=50, blank=True)
 
     # The version an edit form started from (portal.lib.conflicts).

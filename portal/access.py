@@ -439,6 +439,28 @@ def may_override_restriction(user, school, *, key_contact_id: int | None) -> boo
     return may_see_restricted_contact_details(user, school, key_contact_id=key_contact_id)
 
 
+def may_send_messages(user, school) -> bool:
+    """Whether this user may write to parents and carers from the portal (good news, a meeting
+    invitation, a summary, their own message): anyone who works with families, to the families
+    they see. Who each message may go to is the recipients' rules (reaching_out.planning)."""
+    return works_with_families(user, school)
+
+
+def sees_school_outbox(user, school) -> bool:
+    """Whether this user sees every message of the school and runs the outbox: prints and
+    posts the letters, makes or hands on the calls, tries a failed message another way:
+    pastoral staff and the headteacher. Others see and act on the messages they wrote."""
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES
+
+
+def may_handle_message(user, school, *, sent_by_id: int | None) -> bool:
+    """Whether this user may open one message and act on it: whoever wrote it (while they work
+    with families here), pastoral staff and the headteacher."""
+    if not works_with_families(user, school):
+        return False
+    return user.pk == sent_by_id or sees_school_outbox(user, school)
+
+
 def may_keep_child_up_to_date(user, school, *, teaches_child: bool) -> bool:
     """Whether this user may change who is who for one child of a family they see (add a
     parent or carer to them, change a relationship, parental responsibility, who the child

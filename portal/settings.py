@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dashboards",
     "complaints",
     "family_voice",
+    "reaching_out",
     "consent",
     "audit",
     "privacy",
@@ -252,6 +253,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parent Compass <no-reply
 # The portal's address as staff reach it, for links in e-mails sent by background tasks.
 PORTAL_URL = env("PORTAL_URL", default="http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Messages to parents and carers (reaching_out): e-mails by SMTP (EMAIL_URL) or GOV.UK Notify,
+# texts by Notify only. Notify needs two templates made in its own site, each of which just
+# says ((body)) (the e-mail's subject is ((subject))): the portal keeps the words.
+MESSAGES_EMAIL_VIA = env("MESSAGES_EMAIL_VIA", default="smtp")  # "smtp" or "notify"
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE = env("NOTIFY_EMAIL_TEMPLATE", default="")
+NOTIFY_TEXT_TEMPLATE = env("NOTIFY_TEXT_TEMPLATE", default="")
+# The bearer token set for callbacks (delivery receipts, received texts) in Notify's settings.
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", default="")
+# Whether texts may say "Reply STOP": only with a Notify number that receives texts.
+NOTIFY_TEXT_STOP = env.bool("NOTIFY_TEXT_STOP", default=False)
+# A message a worker claimed and did not finish within this many seconds is taken back.
+MESSAGES_CLAIM_SECONDS = env.int("MESSAGES_CLAIM_SECONDS", default=300)
 
 TASKS = {
     "default": {

@@ -52,6 +52,8 @@ urlpatterns = [
     path("guidance/", include("guidance.urls")),
     # Parents' links (/p/<token>/, no account) and the staff pages that make and stop them.
     path("", include("family_voice.urls")),
+    # Messages to parents and carers, the outbox, and the stop link in every e-mail.
+    path("", include("reaching_out.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -936,6 +936,119 @@ FAMILY_VOICE_ROWS = [
     ),
 ]
 
+
+def outbox_message(s, state="failed"):
+    """A message to the family's parent written by pastoral staff, in `state` (made on first
+    use): a failure, so it may be tried another way; a call to make; a letter."""
+    from django.utils import timezone
+
+    from reaching_out.models import Message
+
+    made = s.__dict__.setdefault("_outbox_messages", {})
+    if state not in made:
+        pastoral = s.contacts["school"].staff
+        made[state] = Message.objects.create(
+            school=s.school,
+            family=s.family,
+            parent=s.parent,
+            kind="good_news",
+            channel={"to_call": "call", "to_print": "letter"}.get(state, "email"),
+            subject=f"Good news {s.marker}",
+            body=f"Robin helped a classmate {s.marker}",
+            to="morven@example.org",
+            sent_by=pastoral,
+            send_after=timezone.now(),
+            state=state,
+            failure="The e-mail server refused the address." if state == "failed" else "",
+        )
+    return made[state]
+
+
+def letter_batch(s):
+    from reaching_out import services
+
+    if "_letter_batch" not in s.__dict__:
+        letter = outbox_message(s, "to_print")
+        s._letter_batch = services.letters_print(
+            school=s.school, by=letter.sent_by, messages=[letter]
+        )
+    return s._letter_batch
+
+
+def channel_stop(s):
+    from reaching_out.models import ChannelStop
+
+    if "_channel_stop" not in s.__dict__:
+        s._channel_stop = ChannelStop.objects.create(parent=s.parent, channel="email", how="link")
+    return s._channel_stop
+
+
+def stop_token(s):
+    from reaching_out.services import stop_url
+
+    return {"token": stop_url(s.parent, "email").rstrip("/").rsplit("/", 1)[-1]}
+
+
+OUTBOX = "200 200 200 403 403"  # whoever works with families; the page shows what is theirs
+MESSAGE = "404 200 200 403 404"  # its writer (pastoral here) and those who run the outbox
+MESSAGE_ACT = "404 302 302 403 404"
+RUNS_OUTBOX = "403 200 200 403 403"  # pastoral staff and the headteacher (letters, stops)
+
+REACHING_OUT_ROWS = [
+    R(
+        "reaching_out:write",
+        family_pk,
+        FAMILY_READ,
+        method="FORM",
+        data={"action": "preview", "kind": "free"},
+    ),
+    R("reaching_out:good-news", None, OUTBOX),
+    R("reaching_out:outbox", None, OUTBOX),
+    R("reaching_out:message", lambda s: {"pk": outbox_message(s).pk}, MESSAGE),
+    R(
+        "reaching_out:message-cancel",
+        lambda s: {"pk": outbox_message(s, "to_call").pk},
+        MESSAGE_ACT,
+        method="POST",
+        data={},
+    ),
+    R(
+        "reaching_out:another-way",
+        lambda s: {"pk": outbox_message(s).pk},
+        MESSAGE_ACT,
+        method="POST",
+        data={"channel": "letter"},
+    ),
+    R(
+        "reaching_out:call-made",
+        lambda s: {"pk": outbox_message(s, "to_call").pk},
+        MESSAGE_ACT,
+        method="POST",
+        data={"note": "Mum was pleased."},
+    ),
+    R(
+        "reaching_out:stop-restart",
+        lambda s: {"pk": channel_stop(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={"reason": "Mum asked at the gate on Monday."},
+    ),
+    R("reaching_out:letters", None, RUNS_OUTBOX),
+    R("reaching_out:batch-pdf", lambda s: {"pk": letter_batch(s).pk}, "403 200 200 403 404"),
+    R(
+        "reaching_out:batch-posted",
+        lambda s: {"pk": letter_batch(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={},
+    ),
+    # Without an account: the stop link's token is its own credential; Notify's callbacks are
+    # signed with a bearer token (none is set here, so they are not there at all).
+    R("reaching_out:stop", {"token": "not-a-token"}, NOBODY, anonymous=404),
+    R("reaching_out:notify-status", None, NOBODY, anonymous=404, method="POST", data={}),
+    R("reaching_out:notify-inbound", None, NOBODY, anonymous=404, method="POST", data={}),
+]
+
 GROUPS = {
     "portal": PORTAL_ROWS,
     "families": FAMILIES_ROWS,
@@ -944,6 +1057,7 @@ GROUPS = {
     "meetings": MEETINGS_ROWS,
     "consent": CONSENT_ROWS,
     "family_voice": FAMILY_VOICE_ROWS,
+    "reaching_out": REACHING_OUT_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
     "guidance": GUIDANCE_ROWS,
