@@ -10,10 +10,14 @@ family, and quotes no free text (a step's wording may hold names). Each item is 
 date and a family reference with a link to the family page, where the reader signs in and the
 usual access rules apply. The subject holds only the school's name and a count.
 
-Each item put in an e-mail is stored as a ReminderSent row for that day in the same transaction
-as the sending, so a second run the same day (a retry, a second worker) sends nothing again;
-if sending fails, the transaction rolls back and the next run tries again. All the e-mails of a
-school go through one connection (portal.lib.mail.send_all).
+How it is sent: on the same path as messages to parents. Each e-mail is written as a
+reaching_out Message (kind "staff_reminder", to the member of staff, no family) in the same
+transaction as a ReminderSent row for each item in it; the outbox worker is asked to send once
+that commits, and sends each message once, retrying while the mail server is away
+(reaching_out.services.send_due). So a second run the same day (a retry, a second worker) queues
+nothing again, and a mail server that is down delays the e-mails without losing or repeating
+them. Staff reminders are not held for parents' quiet hours and never become a contact with a
+family.
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from families.models import Contact
 from meetings.models import ActionPoint, FollowUp, Meeting
 from portal.lib import mail
 from portal.lib.mail import header_safe
 from portal.models import Membership, School
+from reaching_out import services as outbox
+from reaching_out.models import Channel, Message
+from reaching_out.models import Kind as MessageKind
 from reminders.models import ReminderSent
 
 KEEP_DAYS = 30  # ReminderSent rows older than this are deleted by the next run
@@ -51,9 +59,10 @@ class DueItem:
 @dataclass
 class ReminderRun:
     day: dt.date
-    emails: int = 0
+    emails: int = 0  # queued in the outbox (the worker sends them)
     items: int = 0
     skipped_staff: list[int] = field(default_factory=list)  # no e-mail address, or left
+    messages: list[Message] = field(default_factory=list)
 
 
 def _not_sent(school: School, day: dt.date, kind: str, user_field: str):
@@ -158,12 +167,36 @@ def email_for(user, school: School, items: list[DueItem], day: dt.date):
     )
 
 
+def message_for(user, school: School, items: list[DueItem], day: dt.date, now) -> Message:
+    """The reminder e-mail as a message for the outbox: the text part as its body, the HTML
+    part kept beside it, from no one (sent_by None) and to no family."""
+    email = email_for(user, school, items, day)
+    html = next((a[0] for a in email.alternatives if a[1] == "text/html"), "")
+    return Message(
+        school=school,
+        staff_recipient=user,
+        family=None,
+        parent=None,
+        kind=MessageKind.STAFF_REMINDER,
+        channel=Channel.EMAIL,
+        subject=email.subject[:200],
+        body=email.body,
+        html=html,
+        to=user.email,
+        sent_by=None,
+        state=Message.State.QUEUED,
+        send_after=now,  # not held for parents' quiet hours
+    )
+
+
 @transaction.atomic
 def reminders_send(*, school: School, day: dt.date | None = None) -> ReminderRun:
-    """Send today's reminder e-mails for one school: one per member of staff with something
-    due that has not been in a reminder today. Returns what was sent."""
+    """Queue today's reminder e-mails for one school in the outbox: one per member of staff
+    with something due that has not been in a reminder today. The outbox worker sends them once
+    this commits. Returns what was queued."""
     run = ReminderRun(day=day or timezone.localdate())
-    # One run per school at a time: a second worker waits here, then finds everything sent.
+    now = timezone.now()
+    # One run per school at a time: a second worker waits here, then finds everything queued.
     School.objects.select_for_update().filter(pk=school.pk).first()
     ReminderSent.objects.filter(
         school=school, sent_on__lt=run.day - dt.timedelta(days=KEEP_DAYS)
@@ -183,7 +216,7 @@ def reminders_send(*, school: School, day: dt.date | None = None) -> ReminderRun
         if user is None or not user.email:
             run.skipped_staff.append(user_id)
             continue
-        messages.append(email_for(user, school, items, run.day))
+        messages.append(message_for(user, school, items, run.day, now))
         for item in items:
             row = ReminderSent(
                 school=school,
@@ -195,6 +228,8 @@ def reminders_send(*, school: School, day: dt.date | None = None) -> ReminderRun
             row.full_clean(exclude=["school", "user"], validate_unique=False)
             sent.append(row)
     ReminderSent.objects.bulk_create(sent, batch_size=2000)
-    mail.send_all(messages)
+    if messages:
+        run.messages = bulk_create_with_history(messages, Message, batch_size=500)
+        outbox.ask_worker(run.messages)
     run.emails, run.items = len(messages), len(sent)
     return run

@@ -1,5 +1,6 @@
 """The reminders' background tasks: one school's e-mails for a day, and every school's queued
-(run each morning, e.g. from cron through `manage.py send_reminders`)."""
+(run each morning, e.g. from cron through `manage.py send_reminders`). The e-mails are written to
+the outbox; reaching_out's worker task sends them."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from reminders.services import reminders_send
 
 @task
 def reminders_send_school(school_id: int, day: str | None = None) -> int:
-    """Send one school's reminder e-mails for `day` (ISO date; today if None); returns how many
-    e-mails went. Safe to run twice: nothing is sent twice the same day (reminders.services)."""
+    """Queue one school's reminder e-mails for `day` (ISO date; today if None) in the outbox;
+    returns how many. Safe to run twice: nothing is queued twice the same day
+    (reminders.services)."""
     school = School.objects.filter(pk=school_id).first()
     if school is None:
         return 0

@@ -1,4 +1,5 @@
-"""Queue today's reminder e-mails to staff, one task per school (run each morning from cron)."""
+"""Queue today's reminder e-mails to staff, one task per school (run each morning from cron);
+the outbox worker (reaching_out) sends them."""
 
 import datetime as dt
 
@@ -13,9 +14,11 @@ class Command(BaseCommand):
     help = (
         "Queue the reminder e-mails (follow-ups, agreed steps and meeting reviews that are due) "
         "for every school, or one, through the tasks backend (TASKS_BACKEND); with the database "
-        "backend, `manage.py db_worker` sends them. Running it twice in a day sends nothing new. "
-        "A school whose reminders fail (sent at once, with the default backend) is reported and "
-        "the others are still tried; the command then exits with status 1."
+        "backend, `manage.py db_worker` runs them. Each e-mail goes into the outbox and is sent "
+        "by its worker, which retries while the mail server is away. Running it twice in a day "
+        "queues nothing new. A school whose reminders could not be queued (run at once, with "
+        "the default backend) is reported and the others are still tried; the command then "
+        "exits with status 1."
     )
 
     def add_arguments(self, parser):
@@ -44,13 +47,13 @@ class Command(BaseCommand):
                 continue
             if result.status == TaskResultStatus.FAILED:
                 failed.append(school_id)
-                self.stderr.write(f"School {school_id}: reminders not sent ({_reason(result)}).")
+                self.stderr.write(f"School {school_id}: reminders not queued ({_reason(result)}).")
         self.stdout.write(f"Queued reminders for {len(ids)} school(s).")
         if failed:
             raise CommandError(
                 f"Reminders failed for {len(failed)} of {len(ids)} school(s) (ids "
-                f"{', '.join(map(str, failed))}); nothing of theirs is marked as sent, so the "
-                "next run tries them again."
+                f"{', '.join(map(str, failed))}); nothing of theirs is queued or marked as sent, "
+                "so the next run tries them again."
             )
 
 
