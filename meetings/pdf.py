@@ -18,17 +18,49 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 class _SummaryPDF(FPDF):
+    family = "DejaVu"  # ARABIC_SCRIPT for a summary in Arabic or Urdu
+
     def footer(self):
         self.set_y(-15)
-        self.set_font("DejaVu", size=8)
+        self.set_font(self.family, size=8)
         self.cell(0, 10, _("Page %(number)s") % {"number": self.page_no()}, align="C")
+
+
+# Arabic script as Urdu writes it too: DejaVu Sans has Arabic but not Urdu's heh goal, yeh
+# barree or full stop (ہ ے ۔), so letters in Arabic and Urdu are set in Amiri (which also has
+# the Latin letters of names and links, so no fallback font is needed).
+ARABIC_SCRIPT = "Amiri"
+
+
+def add_fonts(doc: FPDF) -> None:
+    """The fonts every printout uses: "DejaVu" (Latin, Cyrillic, Arabic), regular and bold, and
+    ARABIC_SCRIPT (Arabic and Urdu) for reaching_out's letters in those languages."""
+    doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    doc.add_font(ARABIC_SCRIPT, "", str(FONTS / "Amiri-Regular.ttf"))
+    doc.add_font(ARABIC_SCRIPT, "B", str(FONTS / "Amiri-Bold.ttf"))
+
+
+def letterhead(doc: FPDF, school) -> None:
+    """The school's name (and website) above a rule, as on the printed page."""
+    doc.set_font("DejaVu", "B", 14)
+    doc.multi_cell(0, 8, school.name, new_x="LMARGIN", new_y="NEXT")
+    if school.website:
+        doc.set_font("DejaVu", size=9)
+        doc.multi_cell(0, 5, school.website, new_x="LMARGIN", new_y="NEXT")
+    doc.line(doc.l_margin, doc.get_y() + 1, doc.w - doc.r_margin, doc.get_y() + 1)
+    doc.ln(4)
 
 
 def _heading(doc: FPDF, text: str) -> None:
     doc.ln(3)
-    doc.set_font("DejaVu", "B", 13)
+    doc.set_font(_family(doc), "B", 13)
     doc.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("DejaVu", size=11)
+    doc.set_font(_family(doc), size=11)
+
+
+def _family(doc: FPDF) -> str:
+    return getattr(doc, "family", "DejaVu")
 
 
 def _para(doc: FPDF, text: str) -> None:
@@ -68,24 +100,18 @@ def _summary_pdf(context: dict, language: str) -> bytes:
     )
     doc.set_title(f"Meeting summary for {parent.full_name if parent else family.name}")
     doc.set_author(school.name)
-    doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_fonts(doc)
     doc.set_margins(18, 18, 18)
     if right_to_left:
-        # Letters joined and runs ordered by the Unicode bidirectional rules, per paragraph.
+        # Letters joined and runs ordered by the Unicode bidirectional rules, per paragraph,
+        # in a font with Urdu's own letters.
         doc.set_text_shaping(use_shaping_engine=True)
+        doc.family = ARABIC_SCRIPT
     doc.add_page()
-    # The letterhead: the school's name (and website) above a rule, as on the printed page.
-    doc.set_font("DejaVu", "B", 14)
-    doc.multi_cell(0, 8, school.name, new_x="LMARGIN", new_y="NEXT")
-    if school.website:
-        doc.set_font("DejaVu", size=9)
-        doc.multi_cell(0, 5, school.website, new_x="LMARGIN", new_y="NEXT")
-    doc.line(doc.l_margin, doc.get_y() + 1, doc.w - doc.r_margin, doc.get_y() + 1)
-    doc.ln(4)
-    doc.set_font("DejaVu", "B", 16)
+    letterhead(doc, school)
+    doc.set_font(doc.family, "B", 16)
     doc.multi_cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("DejaVu", size=11)
+    doc.set_font(doc.family, size=11)
     _para(doc, f"{school.name}, {_when(meeting.starts_at, language)}")
     children = context["children"]
     names = f" {_('and')} ".join(c.first_name for c in children)

@@ -16,6 +16,12 @@ print()
 print("  Parent Compass is running at  http://127.0.0.1:8000/")
 print(f"  Demo password for every login: {DEMO_PASSWORD}")
 print("  Two-factor sign-in is off for this demo (TWO_FACTOR_REQUIRED=true to try it).")
+import os
+if os.environ.get("EMAIL_URL", "consolemail://").startswith("consolemail:"):
+    print("  Messages to parents and staff are printed in this window (EMAIL_URL=consolemail://);")
+    print("  set EMAIL_URL to use a mail server. Printed letters are PDFs from the outbox.")
+else:
+    print("  Messages to parents and staff go to the mail server in EMAIL_URL.")
 print()
 print("  {:<22} {:<30} {}".format("Username", "Role", "School"))
 for r in logins():

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from demo import compass, complaints, dashboard, families, meetings, schools, trust
+from demo import compass, complaints, dashboard, families, meetings, messages, schools, trust
 
 
 class Command(BaseCommand):
@@ -32,4 +32,5 @@ def _steps():
         meetings.load,
         complaints.load,
         trust.load,
+        messages.load,
     ]
