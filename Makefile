@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt types bench setup assets lock messages
+.PHONY: run test lint fmt types bench bench-messages setup assets lock messages
 
 setup:
 	@scripts/bootstrap.sh
@@ -25,6 +25,11 @@ fmt: setup
 # Two data sizes in one throwaway PostgreSQL; prints the table, writes bench/results.json.
 bench: setup
 	scripts/with-postgres.sh .venv/bin/python bench/run.py $(BENCH_ARGS)
+
+# The outbox: 2,000 e-mails by one task worker to an SMTP server on loopback (target < 60 s), and
+# a year group's good-news preview (< 2 s); writes bench/results-messages.json (docs/messages.md).
+bench-messages: setup
+	scripts/with-postgres.sh .venv/bin/python bench/messages.py $(BENCH_ARGS)
 
 # The one stylesheet and the script bundles in static/dist/ (committed; see docs/development.md).
 assets: setup

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from families.models import (
@@ -77,9 +79,39 @@ def summaries_refresh(*, school: School) -> int:
     return SchoolFamily.objects.filter(school=school).update(**_summary_values(school))
 
 
+_SUMMARY_SQL: dict[tuple[str, int], tuple[str, list, int]] = {}
+_ANY_FAMILY = -7071071  # stands for the family's id while the statement is built
+
+
 def _summary_refresh_one(*, school: School, family: Family) -> None:
     # A queryset update: the summary is derived data and keeps no edit history of its own.
-    SchoolFamily.objects.filter(school=school, family=family).update(**_summary_values(school))
+    # The statement differs between a school's families only in the family's id, and Django
+    # takes far longer to build it than the database to run it (the outbox logs a contact for
+    # each e-mail it sends): it is built once per school and database, then reused.
+    using = router.db_for_write(SchoolFamily)
+    key = (using, school.pk)
+    if key not in _SUMMARY_SQL:
+        query = cast(
+            UpdateQuery,
+            SchoolFamily.objects.using(using)
+            .filter(school=school, family_id=_ANY_FAMILY)
+            .query.chain(UpdateQuery),
+        )
+        query.add_update_values(_summary_values(school))
+        compiler = query.get_compiler(using)
+        compiler.pre_sql_setup()
+        sql, built = compiler.as_sql()
+        if list(built).count(_ANY_FAMILY) != 1:  # not the simple statement expected: no reuse
+            SchoolFamily.objects.filter(school=school, family=family).update(
+                **_summary_values(school)
+            )
+            return
+        _SUMMARY_SQL[key] = (sql, list(built), list(built).index(_ANY_FAMILY))
+    sql, template, at = _SUMMARY_SQL[key]
+    params = list(template)
+    params[at] = family.pk
+    with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _is_family_worker(user, school: School) -> bool:
@@ -197,9 +229,10 @@ def contact_log(
         raise ValidationError("That follow-up is not open for this family.")
     records.history_by(contact, staff)
     contact.save()
-    contact.parents.set(parents)
-    contact.children.set(children)
-    contact.named_staff.set(named_staff)
+    # A new contact has no links yet: add (one insert each, none when empty), not set.
+    contact.parents.add(*parents)
+    contact.children.add(*children)
+    contact.named_staff.add(*named_staff)
     if completes is not None:
         # A queryset update: completing a follow-up is shown by the link, not as an edit.
         Contact.objects.filter(pk=completes.pk).update(

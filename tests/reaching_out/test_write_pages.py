@@ -273,8 +273,12 @@ def test_a_polish_invitation_gives_the_day_in_polish(cast, rowans, templates, sc
     meeting.children.add(isla)
     factories.MeetingParentFactory(meeting=meeting, parent=mum)
     result = services.drafting(
-        school=cast.school, sender=cast.pastoral, kind="invitation", parents=[mum],
-        children=[isla], meeting=meeting,
+        school=cast.school,
+        sender=cast.pastoral,
+        kind="invitation",
+        parents=[mum],
+        children=[isla],
+        meeting=meeting,
     )
     [draft] = result.drafts
     assert draft.plan.language == "pl"
