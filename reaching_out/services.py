@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -467,7 +467,13 @@ def _read_with(message: Message, known: dict[tuple[str, int], Any]) -> None:
                 known[name, pk] = model.objects.get(pk=pk)
             setattr(message, name, known[name, pk])
     if message.parent_id is not None:
-        message.parent = ParentCarer.objects.select_related("family").get(pk=message.parent_id)
+        # Whether a restriction is recorded comes with them (its words are read only if so).
+        restricted = ChildParent.objects.filter(parent=OuterRef("pk")).exclude(restriction="")
+        message.parent = (
+            ParentCarer.objects.select_related("family")
+            .annotate(restricted=Exists(restricted))
+            .get(pk=message.parent_id)
+        )
 
 
 def restrictions_on(parent: ParentCarer) -> list[str]:
@@ -481,7 +487,11 @@ def _send_one(message: Message, sender: channels.Sender) -> str:
     body, attachments, stop, link = message.body, [], "", None
     # A restriction recorded while the message waited (held for the weekend) is honoured too.
     parent = message.parent
-    words = restrictions_on(parent) if parent is not None else []
+    words = (
+        restrictions_on(parent)
+        if parent is not None and getattr(parent, "restricted", True)
+        else []
+    )
     if parent is not None and words and message.meeting_id is not None:
         # The meeting's rule: a restriction a member of staff set aside, with a reason, to
         # invite this person lets this meeting's messages go to them.
