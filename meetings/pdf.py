@@ -32,13 +32,14 @@ class _SummaryPDF(FPDF):
 ARABIC_SCRIPT = "Amiri"
 
 
-def add_fonts(doc: FPDF) -> None:
-    """The fonts every printout uses: "DejaVu" (Latin, Cyrillic, Arabic), regular and bold, and
-    ARABIC_SCRIPT (Arabic and Urdu) for reaching_out's letters in those languages."""
+def add_fonts(doc: FPDF, *, arabic_script: bool = True) -> None:
+    """The fonts a printout uses: "DejaVu" (Latin, Cyrillic, Arabic), regular and bold, and,
+    where a page is in Arabic or Urdu, ARABIC_SCRIPT (read only then: it is a large font)."""
     doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    doc.add_font(ARABIC_SCRIPT, "", str(FONTS / "Amiri-Regular.ttf"))
-    doc.add_font(ARABIC_SCRIPT, "B", str(FONTS / "Amiri-Bold.ttf"))
+    if arabic_script:
+        doc.add_font(ARABIC_SCRIPT, "", str(FONTS / "Amiri-Regular.ttf"))
+        doc.add_font(ARABIC_SCRIPT, "B", str(FONTS / "Amiri-Bold.ttf"))
 
 
 def letterhead(doc: FPDF, school) -> None:
@@ -100,7 +101,7 @@ def _summary_pdf(context: dict, language: str) -> bytes:
     )
     doc.set_title(f"Meeting summary for {parent.full_name if parent else family.name}")
     doc.set_author(school.name)
-    add_fonts(doc)
+    add_fonts(doc, arabic_script=right_to_left)
     doc.set_margins(18, 18, 18)
     if right_to_left:
         # Letters joined and runs ordered by the Unicode bidirectional rules, per paragraph,

@@ -25,6 +25,13 @@ SIZES = {"DejaVu": (11, 14, 9), ARABIC_SCRIPT: (13, 16, 11)}
 LINK = "{link}"
 
 
+def _right_to_left(language: str) -> bool:
+    try:
+        return bool(translation.get_language_info(language or ENGLISH)["bidi"])
+    except KeyError:
+        return False
+
+
 def batch_pdf(batch: LetterBatch, *, links: dict[int, str] | None = None) -> bytes:
     """The batch's letters, one a page (a very long letter runs on to the next), ordered by
     the recipient's name. `links` gives each letter's link by message id."""
@@ -39,7 +46,10 @@ def batch_pdf(batch: LetterBatch, *, links: dict[int, str] | None = None) -> byt
     doc.set_title(f"Letters from {school.name}")
     doc.set_author(school.name)
     doc.set_creator("Parent Compass")
-    add_fonts(doc)
+    add_fonts(
+        doc,
+        arabic_script=any(_right_to_left(m.language) for m in letters),
+    )
     doc.set_margins(20, 18, 20)
     doc.set_auto_page_break(True, margin=18)
     today = timezone.localdate(batch.made_at) if batch.made_at else timezone.localdate()

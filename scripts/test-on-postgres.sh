@@ -12,7 +12,7 @@ DEBUG=false SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | od -An -tx1 | t
     TASKS_BACKEND=django_tasks_db.DatabaseBackend \
     $py manage.py check --deploy --fail-level WARNING
 
-# The suite runs in parallel, one worker per core (at most four; TEST_WORKERS overrides), each
+# The suite runs in parallel (the 25 slowest tests are listed at the end, to keep it quick), one worker per core (at most four; TEST_WORKERS overrides), each
 # with its own test database on this server.
 workers=(--numprocesses "${TEST_WORKERS:-auto}" --maxprocesses 4)
 status=0
@@ -21,5 +21,5 @@ status=0
 # (in values PostgreSQL shows back as written: 120s would read 2min).
 DEBUG=false SECRET_KEY=test-only-secret-key DB_STATEMENT_TIMEOUT="${DB_STATEMENT_TIMEOUT:-100s}" \
     DB_LOCK_TIMEOUT="${DB_LOCK_TIMEOUT:-30s}" \
-    $py -m pytest "${workers[@]}" "$@" || status=$?
+    $py -m pytest "${workers[@]}" --durations=25 "$@" || status=$?
 exit "$status"
