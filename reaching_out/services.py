@@ -197,7 +197,6 @@ class Drafting:
     kind: str
     drafts: list[Draft] = field(default_factory=list)
     refused: list[planning.Plan] = field(default_factory=list)
-    missing_language: bool = False
 
 
 def drafting(
@@ -476,21 +475,13 @@ def _read_with(message: Message, known: dict[tuple[str, int], Any]) -> None:
         )
 
 
-def restrictions_on(parent: ParentCarer) -> list[str]:
-    """The words of each restriction recorded on this adult's links to children (one query)."""
-    rows = ChildParent.objects.filter(parent=parent).exclude(restriction="")
-    return list(dict.fromkeys(w.strip() for w in rows.values_list("restriction", flat=True)))
-
-
 def _send_one(message: Message, sender: channels.Sender) -> str:
     """Sends one claimed message (see _read_with for what is read with it)."""
     body, attachments, stop, link = message.body, [], "", None
     # A restriction recorded while the message waited (held for the weekend) is honoured too.
     parent = message.parent
     words = (
-        restrictions_on(parent)
-        if parent is not None and getattr(parent, "restricted", True)
-        else []
+        parent.restrictions if parent is not None and getattr(parent, "restricted", True) else []
     )
     if parent is not None and words and message.meeting_id is not None:
         # The meeting's rule: a restriction a member of staff set aside, with a reason, to

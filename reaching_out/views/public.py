@@ -63,14 +63,22 @@ def _signed(request: SchoolRequest) -> bool:
     return hmac.compare_digest(given[len("Bearer ") :].encode(), expected.encode())
 
 
-def _payload(request: SchoolRequest) -> dict | None:
-    if len(request.body) > MAX_CALLBACK_BYTES:
-        return None
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+def _callback(request: SchoolRequest, *, needs: str, what: str) -> dict | JsonResponse:
+    """A Notify callback's JSON, once it is known to be signed and to carry `needs` (a string);
+    otherwise the answer to give (404 where callbacks are not set up, 401, 400)."""
+    if not settings.NOTIFY_CALLBACK_TOKEN:
+        raise Http404("Not set up.")
+    if not _signed(request):
+        return JsonResponse({"result": "error", "message": "Not signed."}, status=401)
+    data = None
+    if len(request.body) <= MAX_CALLBACK_BYTES:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            data = None
+    if not isinstance(data, dict) or not isinstance(data.get(needs), str):
+        return JsonResponse({"result": "error", "message": f"Not {what}."}, status=400)
+    return data
 
 
 @login_not_required
@@ -78,13 +86,9 @@ def _payload(request: SchoolRequest) -> dict | None:
 @require_POST
 def notify_status(request: SchoolRequest):
     """GOV.UK Notify's delivery receipt for one e-mail or text."""
-    if not settings.NOTIFY_CALLBACK_TOKEN:
-        raise Http404("Not set up.")
-    if not _signed(request):
-        return JsonResponse({"result": "error", "message": "Not signed."}, status=401)
-    data = _payload(request)
-    if data is None or not isinstance(data.get("status"), str):
-        return JsonResponse({"result": "error", "message": "Not a delivery receipt."}, status=400)
+    data = _callback(request, needs="status", what="a delivery receipt")
+    if isinstance(data, JsonResponse):
+        return data
     found = services.delivery_report(
         provider_id=str(data.get("id", ""))[:100],
         reference=str(data.get("reference") or "")[:100],
@@ -101,13 +105,9 @@ STOP_WORDS = {"stop", "stop all", "unsubscribe", "end", "cancel", "quit"}
 @require_POST
 def notify_inbound(request: SchoolRequest):
     """A text received on the school's Notify number: STOP stops texts to that number."""
-    if not settings.NOTIFY_CALLBACK_TOKEN:
-        raise Http404("Not set up.")
-    if not _signed(request):
-        return JsonResponse({"result": "error", "message": "Not signed."}, status=401)
-    data = _payload(request)
-    if data is None or not isinstance(data.get("source_number"), str):
-        return JsonResponse({"result": "error", "message": "Not a received text."}, status=400)
+    data = _callback(request, needs="source_number", what="a received text")
+    if isinstance(data, JsonResponse):
+        return data
     words = " ".join(str(data.get("message", "")).lower().split())
     stopped = 0
     if words in STOP_WORDS:
