@@ -367,3 +367,54 @@ def _parent_page_is_sound(page, screenshot, name):
         assert "dist/parent" in scripts.get_attribute("src")
     page.set_viewport_size({"width": PHONE, "height": 800})
     screenshot(f"parent {name} 320")
+
+
+def test_the_staff_pages_of_messages_fit_a_phone(
+    cast, sign_in, page, screenshot, rowans, taught, templates, school_day
+):
+    """At 390 px wide: the write form and its preview, the good news for a class and its
+    preview, the outbox, one message and the letters page, with nothing scrolling sideways."""
+    school_family, isla, mum, dad = rowans
+    mum.postal_address = "12 Rowan Road\nRiverside"
+    mum.save()
+    letter = Message.objects.create(
+        school=cast.school,
+        family=school_family.family,
+        parent=mum,
+        kind="good_news",
+        channel="letter",
+        subject="Good news about Isla",
+        body="Isla read to the class.",
+        to=mum.postal_address,
+        sent_by=cast.pastoral,
+        send_after=timezone.now(),
+        state=Message.State.TO_PRINT,
+    )
+
+    def fits(name):
+        page.set_viewport_size({"width": checks.PHONE_WIDTH, "height": 900})
+        checks.assert_accessible(page)
+        checks.assert_fits(page, checks.PHONE_WIDTH, height=900)
+        screenshot(f"messages {name} 390")
+
+    sign_in(cast.pastoral)
+    page.set_viewport_size({"width": checks.PHONE_WIDTH, "height": 900})
+    page.goto(f"/messages/family/{school_family.family_id}/new/?kind=good_news&child={isla.pk}")
+    fits("write form")
+    page.get_by_label("Your words").fill("Isla read her story to the whole class.")
+    page.get_by_role("button", name="See the messages before sending").click()
+    page.wait_for_load_state()
+    fits("write preview")
+    page.goto(f"/messages/good-news/?class={taught.pk}")
+    fits("good news form")
+    page.get_by_label("Isla Rowan").check()
+    page.get_by_label("News for Isla").fill("A lovely painting.")
+    page.get_by_role("button", name="See the messages before sending").click()
+    page.wait_for_load_state()
+    fits("good news preview")
+    page.goto("/messages/")
+    fits("outbox")
+    page.goto(f"/messages/{letter.pk}/")
+    fits("message")
+    page.goto("/messages/letters/")
+    fits("letters")
