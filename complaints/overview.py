@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from complaints.models import Complaint
-from portal.lib.terms import term_containing
+from portal.lib.terms import TermCalendar, calendar_for, term_containing
 
 DAY = datetime.timedelta(days=1)
 
 
-def term_of(when: datetime.datetime) -> tuple[int, int, str]:
-    """The school term a moment falls in, as (sort year, sort order, label)."""
+def term_of(when: datetime.datetime, calendar: TermCalendar | None = None) -> tuple[int, int, str]:
+    """The school term a moment falls in, as (sort year, sort order, label): the school's own
+    terms where its calendar is given."""
     day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
-    term = term_containing(day)
+    term = calendar.term(day) if calendar is not None else term_containing(day)
     return (term.start.year, term.order, term.label.replace(" term", ""))
 
 
@@ -45,8 +46,9 @@ def response_overview(school, *, terms: int = 6) -> dict:
         .values_list("received_at", "response_time", "status")
     )
     by_term: dict[tuple, dict] = {}
+    calendar = calendar_for(school)
     for received_at, response_time, status in rows:
-        key = term_of(received_at)
+        key = term_of(received_at, calendar)
         bucket = by_term.setdefault(key, {"received": 0, "resolved": 0, "days": []})
         bucket["received"] += 1
         bucket["resolved"] += status == Complaint.Status.RESOLVED

@@ -50,9 +50,10 @@ LIST_LIMIT = 50  # names shown on a page; the CSV download has them all
 PERIOD_CHOICES = [("term", "This term"), ("year", "This school year")]
 
 
-def period_for(key: str, today: dt.date | None = None) -> Period:
+def period_for(key: str, today: dt.date | None = None, school: School | None = None) -> Period:
+    """This term or school year: the school's own term where one school is shown."""
     today = today or timezone.localdate()
-    return year_containing(today) if key == "year" else term_containing(today)
+    return year_containing(today) if key == "year" else term_containing(today, school)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +309,7 @@ def balance_total(contacts) -> dict:
 
 def _attention_filters(school: School, *, today: dt.date) -> dict[str, Q]:
     now = timezone.now()
-    term = term_containing(today)
+    term = term_containing(today, school)
     return {
         "no_positive": Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=term.starts_at),
         # How long is too long depends on the family's communication level (families.rhythm).

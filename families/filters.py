@@ -153,7 +153,7 @@ class FamilyFilter(django_filters.FilterSet):
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:
             return queryset
-        start = term_containing(timezone.localdate()).start
+        start = term_containing(timezone.localdate(), self.school).start
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__date__lt=start)
         )

@@ -436,6 +436,13 @@ class ParentCarer(models.Model):
         blank=True,
         help_text="Cultural or religious dates, or other dates to avoid.",
     )
+    # Festivals by key (portal.lib.festivals), whose dates the library works out each year.
+    avoid_festivals = models.JSONField(
+        "festivals to avoid",
+        default=list,
+        blank=True,
+        help_text="Festivals the family would rather nothing was planned on.",
+    )
     # When messages from the school may reach them (reaching_out holds an e-mail or text until
     # then): e.g. not before 9:00 after a night shift, not after 20:00 once the children sleep.
     no_contact_before = models.TimeField(
@@ -493,6 +500,47 @@ class ParentCarer(models.Model):
     @property
     def restriction_text(self) -> str:
         return " ".join(self.restrictions)
+
+
+class DateToAvoid(models.Model):
+    """A stretch of days a parent or carer asked the school to avoid (a trip abroad, a hospital
+    stay, an anniversary), with their own words for why, if they gave any."""
+
+    parent = models.ForeignKey(ParentCarer, on_delete=models.CASCADE, related_name="dates_avoided")
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to (the last day)")
+    words = models.CharField("why, in their words", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = "date to avoid"
+        verbose_name_plural = "dates to avoid"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="date_to_avoid_in_order"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day must be on or after the first day."})
+
+
+def avoided_because(parent: ParentCarer, day) -> str | None:
+    """Why `day` is one the parent asked to avoid (a festival or a range they gave), in words;
+    None if it is not. Reads `parent.dates_avoided` (prefetch it where many are checked)."""
+    from portal.lib.festivals import festival_on
+
+    festival = festival_on(parent.avoid_festivals, day)
+    if festival:
+        return festival
+    for row in parent.dates_avoided.all():
+        if row.starts_on <= day <= row.ends_on:
+            return row.words or f"{row.starts_on:%-d %b} to {row.ends_on:%-d %b}"
+    return None
 
 
 class ChildParent(models.Model):

@@ -35,13 +35,14 @@ class Purpose(models.TextChoices):
     SUMMARY = "summary", "Read and answer the summary of a meeting"
     PREFERENCES = "preferences", "Keep their contact preferences up to date"
     COMPASS = "compass", "Say how things are between them and the school"
+    EVENING = "evening", "Book a parents' evening appointment"
 
 
 # Purposes about a meeting (the link names one); those that show something about a child; and
 # those that ask the second check before anything is shown: a child's, and the parent's own
 # contact details (where codes go).
 ABOUT_A_MEETING = frozenset({Purpose.VIEWS, Purpose.SUMMARY})
-SHOWS_A_CHILD = frozenset({Purpose.VIEWS, Purpose.SUMMARY})
+SHOWS_A_CHILD = frozenset({Purpose.VIEWS, Purpose.SUMMARY, Purpose.EVENING})
 NEEDS_CHECK = SHOWS_A_CHILD | {Purpose.PREFERENCES}
 
 

@@ -10,10 +10,19 @@ from django.http import HttpResponse
 
 from family_voice.models import Purpose
 
+# Pages for purposes served by apps above this one (evenings), registered in their ready().
+_REGISTERED: dict[str, Callable[..., HttpResponse]] = {}
+
+
+def register_page(purpose: str, page: Callable[..., HttpResponse]) -> None:
+    _REGISTERED[purpose] = page
+
 
 def for_purpose(purpose: str) -> Callable[..., HttpResponse]:
     from family_voice.views import before, compass, preferences, summary
 
+    if purpose in _REGISTERED:
+        return _REGISTERED[purpose]
     return {
         Purpose.VIEWS: before.page,
         Purpose.SUMMARY: summary.page,

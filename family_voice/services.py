@@ -119,9 +119,11 @@ def link_create(
     purpose: str,
     created_by,
     meeting: Meeting | None = None,
+    until: datetime.datetime | None = None,
 ) -> MadeLink:
-    """A new link for one parent or carer and one purpose, lasting the school's number of days.
-    Refused (ValidationError, with the reason) where the parent may not be given it."""
+    """A new link for one parent or carer and one purpose, lasting the school's number of days
+    (or `until`, e.g. the end of a parents' evening). Refused (ValidationError, with the reason)
+    where the parent may not be given it."""
     if meeting is not None and (
         meeting.school_id != school.pk or meeting.family_id != parent.family_id
     ):
@@ -142,7 +144,7 @@ def link_create(
         meeting=meeting,
         digest=digest,
         created_by=created_by,
-        expires_at=timezone.now() + datetime.timedelta(days=school.parent_link_days),
+        expires_at=until or timezone.now() + datetime.timedelta(days=school.parent_link_days),
     )
     records.history_by(link, created_by)
     link.save()

@@ -13,7 +13,7 @@ from portal.models import School
 
 
 def _bump(*, school: School, on: dt.date, phrase: str, shown: int = 0, taken: int = 0) -> None:
-    term_start = term_containing(on).start
+    term_start = term_containing(on, school).start
     key = phrase.strip().lower()[:100]
     tally = HintTally.objects.filter(school=school, term_start=term_start, phrase=key).first()
     if tally is None:

@@ -138,3 +138,16 @@ def clashes_with_dates_to_avoid(dates_to_avoid: str, day: datetime.date) -> bool
         if (int(m.group(1)), int(m.group(2))) == (day.day, day.month):
             return True
     return False
+
+
+def avoid_reason(parent, day: datetime.date) -> str | None:
+    """Why a day is one this parent asked to avoid, in words (a festival, a range of dates they
+    gave, or their own words read as naming the day); None if nothing says so."""
+    from families.models import avoided_because
+
+    reason = avoided_because(parent, day)
+    if reason:
+        return reason
+    if clashes_with_dates_to_avoid(parent.dates_to_avoid, day):
+        return f"“{parent.dates_to_avoid}”"
+    return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from families.models import Child, ChildParent, Contact, Level, ParentCarer
 from families.services import contact_log
-from meetings.availability import clashes_with_dates_to_avoid, outside_good_times
+from meetings.availability import avoid_reason, outside_good_times
 from meetings.models import (
     ActionPoint,
     AgencyAttendee,
@@ -26,6 +26,7 @@ from meetings.models import (
 from portal.lib import records
 from portal.lib.clock import time_of_day
 from portal.lib.staff import staff_name
+from portal.lib.terms import closed_on
 
 # How long after a meeting is recorded its summary may still be rewritten; after that, a
 # correction is an amendment beside it.
@@ -92,7 +93,8 @@ def _overlapping_for_staff(meeting: Meeting, people) -> list[Meeting]:
 
 def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> list[str]:
     """Warnings (never blocks) about a planned time: the chair or a staff attendee already in
-    another meeting, a time outside a parent's stated good times, a date to avoid."""
+    another meeting, a school holiday or in-service day, a time outside a parent's stated good
+    times, a date to avoid (a festival, a range they gave, their own words)."""
     warnings: list[str] = []
     if not meeting.starts_at:
         return warnings
@@ -106,22 +108,28 @@ def meeting_conflicts(meeting: Meeting, *, staff_ids: Iterable[int] = ()) -> lis
             f"from {time_of_day(local)} to {time_of_day(other.ends_at)} that day."
         )
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    for closed in closed_on(meeting.school_id, local_start.date()):
+        warnings.append(
+            f"{local_start:%A %-d %B} is in the school's {closed.name} "
+            f"({closed.get_kind_display().lower()}): the building may be closed."
+        )
     invited = (
         ParentCarer.objects.filter(invitations__meeting=meeting)
         .exclude(invitations__response=MeetingParent.Response.NOT_INVITED)
         .distinct()
         if meeting.pk
         else ParentCarer.objects.filter(family_id=meeting.family_id)
-    )
+    ).prefetch_related("dates_avoided")
     for parent in invited:
         if outside_good_times(parent.good_times, local_start, local_end):
             warnings.append(
                 f"{parent.full_name} said good times are “{parent.good_times}”; this meeting is "
                 f"on {local_start:%A} at {time_of_day(local_start)}."
             )
-        if clashes_with_dates_to_avoid(parent.dates_to_avoid, local_start.date()):
+        reason = avoid_reason(parent, local_start.date())
+        if reason:
             warnings.append(
-                f"{parent.full_name} asked to avoid “{parent.dates_to_avoid}”; this meeting is "
+                f"{parent.full_name} asked to avoid {reason}; this meeting is "
                 f"on {local_start:%A %-d %B}."
             )
     return warnings

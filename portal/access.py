@@ -461,6 +461,43 @@ def may_handle_message(user, school, *, sent_by_id: int | None) -> bool:
     return user.pk == sent_by_id or sees_school_outbox(user, school)
 
 
+def may_keep_calendar(user, school) -> bool:
+    """Whether this user keeps the school's calendar (terms, holidays, in-service days, the
+    council's .ics imported): the headteacher."""
+    return role_in(user, school) == Role.HEADTEACHER
+
+
+def may_set_up_evenings(user, school) -> bool:
+    """Whether this user sets up parents' evenings (sittings, staff, slots, who is invited,
+    the office), sends the invitations and sees every one: the headteacher."""
+    return role_in(user, school) == Role.HEADTEACHER
+
+
+def may_run_evening(user, school, *, office_ids) -> bool:
+    """Whether this user sees one whole evening (every timetable, every booking, who has not
+    booked) and books, moves or cancels for a parent who phones: the headteacher, pastoral
+    staff, and the office staff the evening names."""
+    if not works_with_families(user, school):
+        return False
+    return role_in(user, school) in WHOLE_SCHOOL_ROLES or user.pk in set(office_ids)
+
+
+def may_see_evening(user, school, *, office_ids, staff_ids) -> bool:
+    """Whether this user sees an evening at all: those who run it, and the staff taking part
+    (their own timetable, and who has not booked among the families they see)."""
+    if may_run_evening(user, school, office_ids=office_ids):
+        return True
+    return works_with_families(user, school) and user.pk in set(staff_ids)
+
+
+def may_act_on_appointment(user, school, *, slot_staff_id: int, office_ids) -> bool:
+    """Whether this user records what happened at one appointment (came, did not come, a
+    contact): the member of staff it was with, and those who run the evening."""
+    if may_run_evening(user, school, office_ids=office_ids):
+        return True
+    return works_with_families(user, school) and user.pk == slot_staff_id
+
+
 def may_keep_child_up_to_date(user, school, *, teaches_child: bool) -> bool:
     """Whether this user may change who is who for one child of a family they see (add a
     parent or carer to them, change a relationship, parental responsibility, who the child

@@ -270,6 +270,45 @@ class ClassGroup(models.Model):
         return self.name
 
 
+class CalendarEntry(models.Model):
+    """A stretch of the school's year: a term, a holiday, or an in-service day (pupils off,
+    staff in). Entered by the school or imported from the council's published calendar; every
+    "this term" in the portal reads the terms (portal.lib.terms)."""
+
+    class Kind(models.TextChoices):
+        TERM = "term", "Term"
+        HOLIDAY = "holiday", "Holiday"
+        INSERVICE = "inservice", "In-service day"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="calendar")
+    kind = models.CharField(max_length=10, choices=Kind)
+    name = models.CharField(max_length=100, help_text="e.g. Autumn term, October holiday.")
+    starts_on = models.DateField("first day")
+    ends_on = models.DateField("last day")
+    # Where an imported entry came from (the calendar's event id), so importing again updates it.
+    source_uid = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["starts_on", "kind"]
+        verbose_name = "school calendar entry"
+        verbose_name_plural = "school calendar entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="calendar_entry_in_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "kind", "starts_on"], name="calendar_school_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%-d %b %Y}–{self.ends_on:%-d %b %Y})"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day must be on or after the first day."})
+
+
 class Role(models.TextChoices):
     STAFF = "staff", "Teacher or support staff"
     PASTORAL = "pastoral", "Pastoral or guidance"

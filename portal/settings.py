@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "complaints",
     "family_voice",
     "reaching_out",
+    "evenings",
     "consent",
     "audit",
     "privacy",

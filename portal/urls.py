@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("family_voice.urls")),
     # Messages to parents and carers, the outbox, and the stop link in every e-mail.
     path("", include("reaching_out.urls")),
+    path("", include("evenings.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     HEAR_FROM_YOU = "hear_from_you", "We would like to hear from you"
     FREE = "free", "Your own message"
     STAFF_REMINDER = "staff_reminder", "Daily reminder to staff"
+    EVENING_INVITE = "evening_invite", "Parents' evening invitation"
+    EVENING_BOOKED = "evening_booked", "Parents' evening booking"
+    EVENING_REMINDER = "evening_reminder", "Parents' evening reminder"
 
 
 PARENT_KINDS = [k for k in Kind if k != Kind.STAFF_REMINDER]
@@ -37,12 +40,18 @@ CONTACT_PURPOSE: dict[str, str] = {
     Kind.STEP_REMINDER: Contact.Purpose.FOLLOW_UP,
     Kind.HEAR_FROM_YOU: Contact.Purpose.INFORMATION,
     Kind.FREE: Contact.Purpose.INFORMATION,
+    Kind.EVENING_INVITE: Contact.Purpose.INFORMATION,
+    Kind.EVENING_BOOKED: Contact.Purpose.INFORMATION,
+    Kind.EVENING_REMINDER: Contact.Purpose.INFORMATION,
 }
 # Which parent's link a kind carries ({link}), by family_voice's purposes.
 LINK_PURPOSE: dict[str, str] = {
     Kind.INVITATION: "views",
     Kind.SUMMARY: "summary",
     Kind.HEAR_FROM_YOU: "compass",
+    Kind.EVENING_INVITE: "evening",
+    Kind.EVENING_BOOKED: "evening",
+    Kind.EVENING_REMINDER: "evening",
 }
 
 
@@ -222,6 +231,9 @@ class Message(models.Model):
     step = models.ForeignKey(
         ActionPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # What an app above this one sent it about ("evening:12", "booking:40"), for its own link
+    # and calendar file (reaching_out.extensions) and to find its messages again.
+    topic = models.CharField(max_length=40, blank=True, db_index=True)
     link = models.ForeignKey(
         ParentLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )

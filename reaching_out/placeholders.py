@@ -35,6 +35,22 @@ BY_KIND: dict[str, dict[str, str]] = {
     "hear_from_you": {"link": "the parent's own link to tell the school how things are"},
     "free": {"words": "the sender's own words"},
     "staff_reminder": {},
+    "evening_invite": {
+        "evening_name": "the parents' evening's name, e.g. Spring parents' evening",
+        "evening_when": "its days and times",
+        "book_by": "the last day to book or change",
+        "link": "the parent's own link to book",
+    },
+    "evening_booked": {
+        "evening_name": "the parents' evening's name",
+        "appointments": "each appointment: when, with whom, about which child, and how",
+        "link": "the parent's own link to change or cancel",
+    },
+    "evening_reminder": {
+        "evening_name": "the parents' evening's name",
+        "appointments": "each appointment: when, with whom, about which child, and how",
+        "link": "the parent's own link to change or cancel",
+    },
 }
 
 

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,7 @@ from portal.lib import records
 from portal.lib.languages import ENGLISH, code_for
 from portal.lib.words import staff_name
 from portal.models import School
-from reaching_out import channels, placeholders, planning
+from reaching_out import channels, extensions, placeholders, planning
 from reaching_out.models import (
     CONTACT_CHANNEL,
     CONTACT_PURPOSE,
@@ -213,9 +214,11 @@ def drafting(
     must_send: bool = False,
     home: planning.Household | None = None,
     templates: dict[str, MessageTemplate] | None = None,
+    extra: Callable[[ParentCarer, str], dict[str, str]] | None = None,
 ) -> Drafting:
     """Each adult's plan and words. Refusals (a restriction, no link to the child, not invited
-    to the meeting) are kept with their reason so the sender sees who was left out and why."""
+    to the meeting) are kept with their reason so the sender sees who was left out and why.
+    `extra(parent, language)` gives an app's own placeholders for one adult (evenings)."""
     templates = templates if templates is not None else templates_for(school, kind)
     result = Drafting(kind=kind)
     if ENGLISH not in templates:
@@ -263,6 +266,8 @@ def drafting(
             words=words,
             language=plan.language,
         )
+        if extra is not None:
+            values.update(extra(parent, plan.language))
         keep = ("link",) if kind in LINK_PURPOSE else ()
         draft = Draft(plan=plan, children=mine or children)
         draft.subject = placeholders.fill(template.subject, values)
@@ -303,6 +308,7 @@ def queue(
     step: ActionPoint | None = None,
     despite_stop: str = "",
     now: dt.datetime | None = None,
+    topic: str = "",
 ) -> list[Message]:
     """The drafts as messages in the outbox, in the caller's transaction (so they exist only if
     what caused them is saved); the worker is asked to send them once it commits. `edits` are
@@ -343,6 +349,7 @@ def queue(
             interpreter_line=planning.needs_interpreter_line(parent, plan.language),
             meeting=meeting,
             step=step,
+            topic=topic,
             despite_stop=despite_stop if set(plan.stopped) & {plan.channel} else "",
         )
         if plan.channel in (Channel.EMAIL, Channel.TEXT):
@@ -531,12 +538,17 @@ def _final_words(message: Message):
     purpose = LINK_PURPOSE.get(message.kind)
     if purpose and "{link}" in body:
         try:
-            made = link_create(
-                school=message.school,
-                parent=parent,
-                purpose=purpose,
-                created_by=message.sent_by,
-                meeting=message.meeting,
+            maker = extensions.LINK_MAKERS.get(message.kind)
+            made = (
+                maker(message)
+                if maker is not None
+                else link_create(
+                    school=message.school,
+                    parent=parent,
+                    purpose=purpose,
+                    created_by=message.sent_by,
+                    meeting=message.meeting,
+                )
             )
         except ValidationError:
             # No link for them (a restriction a meeting set aside, no e-mail for the code):
@@ -562,6 +574,8 @@ def _final_words(message: Message):
             attachments.append(
                 (f"meeting-{meeting.pk}.ics", parent_ics(meeting, place=place), "text/calendar")
             )
+        if message.kind in extensions.ATTACHMENTS:
+            attachments.extend(extensions.ATTACHMENTS[message.kind](message))
     elif message.channel == Channel.TEXT and settings.NOTIFY_TEXT_STOP:
         with translation.override(message.language):
             body += "\n" + _("Reply STOP to stop texts.")

@@ -41,13 +41,13 @@ def dashboard_csv(request: SchoolRequest, table: str):
     """One dashboard table as CSV, with the same filters as the page."""
     if table == "mine":
         school = _get_dashboard_school(request, "portal.view_own_contact_balance")
-        period = figures.period_for(PeriodForm(request.GET or None).chosen())
+        period = figures.period_for(PeriodForm(request.GET or None).chosen(), None, school)
         rows = figures.balance_by_month(figures.contacts_in(school, period, staff=request.user))
         return csv_response("my-contact-balance", ["month", *BALANCE_HEADER], _balance_rows(rows))
     school = _get_dashboard_school(request)
     context = _base(request, school)
     families, today = context["families"], context["today"]
-    period = figures.period_for(PeriodForm(request.GET or None).chosen(), today)
+    period = figures.period_for(PeriodForm(request.GET or None).chosen(), today, school)
     if table == "regions":
         regions, _evaluation = _region_figures(school, families, context["filters"])
         return csv_response(

@@ -16,7 +16,7 @@ def my_contacts(request: SchoolRequest):
     """A member of staff's own contact balance, month by month."""
     school = _get_dashboard_school(request, "portal.view_own_contact_balance")
     period_form = PeriodForm(request.GET or None)
-    period = figures.period_for(period_form.chosen())
+    period = figures.period_for(period_form.chosen(), None, school)
     contacts = figures.contacts_in(school, period, staff=request.user)
     by_month = figures.balance_by_month(contacts)
     return render(

@@ -79,7 +79,7 @@ def dashboard(request: SchoolRequest):
         # whatever the filters, and a filter's quick repaint leaves it alone (it is outside
         # #figures), keeping the repaint within its time budget.
         everyone = SchoolFamily.objects.filter(school=school)
-        term = figures.period_for("term", context["today"])
+        term = figures.period_for("term", context["today"], school)
         context["by_class"] = by_class.by_class(
             school,
             regions,
@@ -99,7 +99,7 @@ def dashboard_movement(request: SchoolRequest):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     period_form = PeriodForm(request.GET or None)
-    period = figures.period_for(period_form.chosen(), context["today"])
+    period = figures.period_for(period_form.chosen(), context["today"], school)
     regions = figures.regions_for(school)
     moves = figures.movement(context["families"], regions, period)
     away = figures.moved_away(context["families"], period)
@@ -131,7 +131,7 @@ def dashboard_contacts(request: SchoolRequest):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     period_form = PeriodForm(request.GET or None)
-    period = figures.period_for(period_form.chosen(), context["today"])
+    period = figures.period_for(period_form.chosen(), context["today"], school)
     balances = _balances(request, school, context, period)
     context.update(period_form=period_form, period=period, **balances)
     context["month_charts"] = _balance_charts(balances["by_month"], "month")
@@ -184,7 +184,7 @@ def dashboard_patterns(request: SchoolRequest):
     school = _get_dashboard_school(request)
     context = _base(request, school)
     period_form = PeriodForm(request.GET or None)
-    period = figures.period_for(period_form.chosen(), context["today"])
+    period = figures.period_for(period_form.chosen(), context["today"], school)
     contacts = figures.contacts_in(school, period, context["families"])
     clusters = concern_clusters(
         contacts, staff_only=None if context["may_see_staff"] else request.user.pk

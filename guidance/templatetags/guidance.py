@@ -3,7 +3,7 @@ from django.db.models import Sum
 
 from guidance.help import FORM_GUIDANCE
 from guidance.models import HintTally
-from portal.lib.terms import term_containing
+from portal.lib.terms import calendar_for
 
 register = template.Library()
 
@@ -17,9 +17,10 @@ def hint_terms(school) -> list[dict]:
         .annotate(shown=Sum("shown"), taken=Sum("taken"))
         .order_by("-term_start")
     )
+    calendar = calendar_for(school)
     return [
         {
-            "label": term_containing(row["term_start"]).label,
+            "label": calendar.term(row["term_start"]).label,
             "shown": row["shown"],
             "taken": row["taken"],
             "percent": round(100 * row["taken"] / row["shown"]) if row["shown"] else 0,

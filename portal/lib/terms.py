@@ -1,8 +1,10 @@
 """School terms and years, shared by every "this term" figure in the portal.
 
-Schools do not record their own term dates here yet, so terms follow the usual UK school
-year: autumn August–December, spring January–March, summer April–July; the school year
-starts on 1 August.
+A school's own terms come from its calendar (portal.models.CalendarEntry, entered or imported
+from the council's .ics): a term runs from its first day to the day before the next term starts,
+so the holiday after a term still counts as that term. Where a school has recorded no term for a
+day (or for figures across many schools), terms follow the usual UK school year: autumn
+August–December, spring January–March, summer April–July; the school year starts on 1 August.
 """
 
 import datetime as dt
@@ -32,7 +34,53 @@ def midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def term_containing(day: dt.date) -> Period:
+# A recorded term still "contains" a day this long after its last day when no next term is
+# recorded yet (the summer holiday); past that, the usual terms are used.
+TERM_REACH = dt.timedelta(days=70)
+
+
+def term_containing(day: dt.date, school=None) -> Period:
+    """The term a day falls in: the school's own, where its calendar says, else the usual."""
+    if school is None:
+        return usual_term(day)
+    return calendar_for(school, around=day).term(day)
+
+
+class TermCalendar:
+    """A school's recorded terms, read once, for pages that place many days in terms."""
+
+    def __init__(self, rows):
+        self.rows = sorted(rows, key=lambda row: row[1])
+
+    def term(self, day: dt.date) -> Period:
+        terms = self.rows
+        for index, (name, starts_on, ends_on) in enumerate(terms):
+            if starts_on > day:
+                break
+            following = terms[index + 1][1] if index + 1 < len(terms) else None
+            end = following if following is not None else ends_on + TERM_REACH
+            if day < end:
+                label = name if str(starts_on.year) in name else f"{name} {starts_on.year}"
+                order = 1 if starts_on.month <= 3 else 2 if starts_on.month <= 7 else 3
+                return Period("term", label, starts_on, end, order)
+        return usual_term(day)
+
+
+def calendar_for(school, *, around: dt.date | None = None) -> TermCalendar:
+    """The school's terms (within a year either side of `around`, if given): one query."""
+    from portal.models import CalendarEntry
+
+    rows = CalendarEntry.objects.filter(school=school, kind=CalendarEntry.Kind.TERM)
+    if around is not None:
+        rows = rows.filter(
+            starts_on__lte=around + dt.timedelta(days=400),
+            starts_on__gte=around - dt.timedelta(days=400),
+        )
+    return TermCalendar(list(rows.values_list("name", "starts_on", "ends_on")))
+
+
+def usual_term(day: dt.date) -> Period:
+    """The usual UK term for a day, for a school with no calendar of its own."""
     if day.month >= 8:
         start, end, name, order = dt.date(day.year, 8, 1), dt.date(day.year + 1, 1, 1), "Autumn", 3
     elif day.month >= 4:
@@ -46,3 +94,19 @@ def year_containing(day: dt.date) -> Period:
     first = day.year if day.month >= 8 else day.year - 1
     label = f"School year {first}–{str(first + 1)[2:]}"
     return Period("year", label, dt.date(first, 8, 1), dt.date(first + 1, 8, 1))
+
+
+def closed_on(school, first: dt.date, last: dt.date | None = None) -> list:
+    """The school's holidays and in-service days that touch first..last (inclusive), for a
+    warning when something is planned on one."""
+    from portal.models import CalendarEntry
+
+    last = last or first
+    return list(
+        CalendarEntry.objects.filter(
+            school=school,
+            kind__in=[CalendarEntry.Kind.HOLIDAY, CalendarEntry.Kind.INSERVICE],
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+    )
