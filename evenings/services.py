@@ -459,6 +459,8 @@ def booking_log_contact(*, booking: Booking, by, summary: str = "") -> Contact:
         return locked.contact
     if locked.cancelled_at is not None:
         raise ValidationError("This appointment was cancelled.")
+    if locked.starts_at > timezone.now():
+        raise ValidationError("This appointment has not happened yet.")
     evening = booking.evening
     parents = [booking.parent] + ([booking.together_with] if booking.together_with else [])
     words = summary.strip() or (
