@@ -6,7 +6,7 @@ class EveningsConfig(AppConfig):
     verbose_name = "Parents' evenings"
 
     def ready(self):
-        from evenings import messages
+        from evenings import messages, records
         from evenings.views import parent
         from family_voice import pages
         from family_voice.models import Purpose
@@ -14,6 +14,7 @@ class EveningsConfig(AppConfig):
         from reaching_out import extensions
         from reaching_out.models import Kind
 
+        records.register_records()
         pages.register_page(Purpose.EVENING, parent.page)
         for kind in (Kind.EVENING_INVITE, Kind.EVENING_BOOKED, Kind.EVENING_REMINDER):
             extensions.register_link_maker(kind, messages.link_make)

@@ -8,7 +8,11 @@ from icalendar import Calendar, Event
 from evenings.models import Booking, Way
 from portal.lib.words import staff_name
 
-WAYS = {Way.IN_PERSON: "In person", Way.PHONE: "Phone call", Way.VIDEO: "Video call"}
+WAYS: dict[str, str] = {
+    Way.IN_PERSON: "In person",
+    Way.PHONE: "Phone call",
+    Way.VIDEO: "Video call",
+}
 
 
 def bookings_ics(bookings: list[Booking]) -> bytes:

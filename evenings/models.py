@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from families.models import Child, Contact, Family, ParentCarer
 from family_voice.models import ParentLink
+from portal.lib.records import KeptHistoricalRecords
 from portal.models import ClassGroup, School
 
 
@@ -325,6 +326,8 @@ class Booking(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="evening_booking"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    history = KeptHistoricalRecords()
 
     class Meta:
         ordering = ["starts_at"]

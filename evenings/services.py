@@ -206,37 +206,64 @@ def invitations_make(*, evening: Evening) -> InviteRun:
         .select_related("parent", "child")
         .order_by("parent_id")
     )
-    by_parent: dict[int, tuple[ParentCarer, list[Child], list[str]]] = {}
+    by_parent: dict[int, tuple[ParentCarer, list[Child]]] = {}
     for cp in links:
-        parent, children, words = by_parent.setdefault(cp.parent_id, (cp.parent, [], []))
-        children.append(cp.child)
+        by_parent.setdefault(cp.parent_id, (cp.parent, []))[1].append(cp.child)
     # A restriction on any of a parent's links to a child at this school stops a link to them.
     restricted: dict[int, list[str]] = {}
-    for parent_id, words in (
+    for parent_id, restriction in (
         ChildParent.objects.filter(parent_id__in=list(by_parent), child__school=evening.school)
         .exclude(restriction="")
         .values_list("parent_id", "restriction")
     ):
-        restricted.setdefault(parent_id, []).append(words.strip())
+        restricted.setdefault(parent_id, []).append(restriction.strip())
     existing = {
         i.parent_id: i
         for i in Invitation.objects.filter(evening=evening, parent_id__in=list(by_parent))
     }
-    for parent_id, (parent, children, _words) in by_parent.items():
-        invitation = existing.get(parent_id) or Invitation(
-            evening=evening, family_id=parent.family_id, parent=parent
-        )
-        invitation.not_sent_because = (
+    made, changed = [], []
+    for parent_id, (parent, _children) in by_parent.items():
+        reason = (
             "A recorded restriction: " + " ".join(restricted[parent_id])
             if parent_id in restricted
             else ""
         )[:300]
-        invitation.save()
-        invitation.children.set(children)
-        if invitation.not_sent_because:
-            run.not_invited.append((parent, invitation.not_sent_because))
+        invitation = existing.get(parent_id)
+        if invitation is None:
+            made.append(
+                Invitation(
+                    evening=evening,
+                    family_id=parent.family_id,
+                    parent=parent,
+                    not_sent_because=reason,
+                )
+            )
+        elif invitation.not_sent_because != reason:
+            invitation.not_sent_because = reason
+            changed.append(invitation)
+        if reason:
+            run.not_invited.append((parent, reason))
         else:
             run.invited += 1
+    # A few statements whatever the number of families: the children of each invitation are
+    # written afresh in one insert.
+    Invitation.objects.bulk_create(made)
+    Invitation.objects.bulk_update(changed, ["not_sent_because"])
+    ids = {
+        parent_id: pk
+        for parent_id, pk in Invitation.objects.filter(
+            evening=evening, parent_id__in=list(by_parent)
+        ).values_list("parent_id", "pk")
+    }
+    through = Invitation.children.through
+    through.objects.filter(invitation_id__in=list(ids.values())).delete()
+    through.objects.bulk_create(
+        [
+            through(invitation_id=ids[parent_id], child_id=child.pk)
+            for parent_id, (_parent, children) in by_parent.items()
+            for child in {c.pk: c for c in children}.values()
+        ]
+    )
     return run
 
 
@@ -256,7 +283,7 @@ def staff_for_children(evening: Evening, children: Iterable[Child]) -> dict[int,
         class_staff.setdefault(class_id, set()).add(user_id)
     found = {}
     for child in children:
-        teachers = class_staff.get(child.class_group_id, set())
+        teachers = class_staff.get(child.class_group_id or 0, set())
         found[child.pk] = [t for t in takings if t.for_everyone or t.staff_id in teachers]
     return found
 
@@ -366,6 +393,7 @@ def booking_make(
         booked_by=by,
         booked_through=link,
     )
+    records.history_by(booking, by)
     try:
         with transaction.atomic():
             booking.save()
@@ -443,7 +471,7 @@ def outcome_record(*, booking: Booking, outcome: str, by) -> Booking:
     return booking
 
 
-CONTACT_CHANNEL = {
+CONTACT_CHANNEL: dict[str, str] = {
     Way.IN_PERSON: Contact.Channel.MEETING,
     Way.PHONE: Contact.Channel.PHONE,
     Way.VIDEO: Contact.Channel.VIDEO,
@@ -455,7 +483,7 @@ def booking_log_contact(*, booking: Booking, by, summary: str = "") -> Contact:
     """The appointment as a contact in the family's chronology (once), by the member of staff
     who saw them, as a planned, general-level meeting about progress."""
     locked = Booking.objects.select_for_update().get(pk=booking.pk)
-    if locked.contact_id:
+    if locked.contact is not None:
         return locked.contact
     if locked.cancelled_at is not None:
         raise ValidationError("This appointment was cancelled.")

@@ -109,10 +109,10 @@ def test_queries_do_not_grow_with_the_new_sources(
 ):
     client = login(cast.headteacher)
     _records(cast, family, cast.pastoral)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         small = client.get(_url(family))
     for _ in range(4):
         _records(cast, family, cast.pastoral)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         large = client.get(_url(family))
     assert large.text.count("<tr>") > small.text.count("<tr>")
