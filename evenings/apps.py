@@ -6,7 +6,7 @@ class EveningsConfig(AppConfig):
     verbose_name = "Parents' evenings"
 
     def ready(self):
-        from evenings import messages, records
+        from evenings import home, messages, records
         from evenings.views import parent
         from family_voice import pages
         from family_voice.models import Purpose
@@ -20,6 +20,9 @@ class EveningsConfig(AppConfig):
             extensions.register_link_maker(kind, messages.link_make)
         for kind in (Kind.EVENING_BOOKED, Kind.EVENING_REMINDER):
             extensions.register_attachments(kind, messages.calendar_file)
+        shell.register_panel(
+            shell.HomePanel(template="evenings/home_panel.html", render=home.home_panel, order=7)
+        )
         shell.register_nav(
             shell.NavItem(
                 label="Parents' evenings", url_name="evenings:list", allowed=_sees, order=38

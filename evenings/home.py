@@ -1,0 +1,65 @@
+"""The home page's panel for parents' evenings: each coming evening a member of staff takes
+part in or runs, with their own appointments so far and, for those who run it, how many
+invited families have not booked (a fixed number of queries whatever the evenings' size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from evenings.models import Booking, Evening, Invitation
+from portal import access
+
+
+def home_panel(request) -> dict | None:
+    school = getattr(request, "school", None)
+    if school is None or not access.works_with_families(request.user, school):
+        return None
+    today = timezone.localdate()
+    user = request.user
+    runs_all = access.may_set_up_evenings(user, school) or access.sees_school_outbox(user, school)
+    evenings = (
+        Evening.objects.filter(school=school, last_day__gte=today, first_day__isnull=False)
+        .filter(
+            Q(takings__staff=user) | Q(office=user) if not runs_all else Q(),
+        )
+        .distinct()
+        .annotate(
+            mine=Count(
+                "bookings",
+                filter=Q(bookings__slot__staff=user, bookings__cancelled_at=None),
+                distinct=True,
+            )
+        )
+        .order_by("first_day")[:3]
+    )
+    rows = []
+    for evening in evenings:
+        runs = runs_all or evening.office.filter(pk=user.pk).exists()
+        waiting = None
+        if runs:
+            waiting = (
+                Invitation.objects.filter(evening=evening, not_sent_because="")
+                .filter(
+                    ~Exists(
+                        Booking.objects.filter(
+                            evening=evening, family=OuterRef("family"), cancelled_at=None
+                        )
+                    )
+                )
+                .values("family")
+                .distinct()
+                .count()
+            )
+        rows.append(
+            {
+                "evening": evening,
+                "mine": evening.mine,
+                "runs": runs,
+                "waiting": waiting,
+                "soon": evening.first_day <= today + dt.timedelta(days=1),
+            }
+        )
+    return {"rows": rows} if rows else None
