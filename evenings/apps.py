@@ -6,7 +6,7 @@ class EveningsConfig(AppConfig):
     verbose_name = "Parents' evenings"
 
     def ready(self):
-        from evenings import home, messages, records
+        from evenings import home, messages, records, sections
         from evenings.views import parent
         from family_voice import pages
         from family_voice.models import Purpose
@@ -15,6 +15,7 @@ class EveningsConfig(AppConfig):
         from reaching_out.models import Kind
 
         records.register_records()
+        sections.register()
         pages.register_page(Purpose.EVENING, parent.page)
         for kind in (Kind.EVENING_INVITE, Kind.EVENING_BOOKED, Kind.EVENING_REMINDER):
             extensions.register_link_maker(kind, messages.link_make)
