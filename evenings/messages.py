@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from evenings.models import Booking, Evening, Invitation, Taking, Way
 from families.models import ParentCarer
@@ -23,10 +24,11 @@ from reaching_out import services as outbox
 from reaching_out.models import Kind, Message
 
 TOPIC = "evening:{}"
+# Marked for the catalogues (translated where used, in the parent's language).
 WAY_WORDS = {
-    Way.IN_PERSON: "in person",
-    Way.PHONE: "by phone (the teacher will call you)",
-    Way.VIDEO: "by video call",
+    Way.IN_PERSON: gettext_noop("in person"),
+    Way.PHONE: gettext_noop("by phone (the teacher will call you)"),
+    Way.VIDEO: gettext_noop("by video call"),
 }
 
 
@@ -62,8 +64,9 @@ def link_make(message: Message):
 def _when(evening: Evening, language: str) -> str:
     with translation.override(language):
         return "; ".join(
+            # A hyphen, not a dash: texts stay in the cheaper GSM alphabet.
             f"{date_format(timezone.localtime(s.starts_at), 'l j E')}, "
-            f"{timezone.localtime(s.starts_at):%H:%M}–{timezone.localtime(s.ends_at):%H:%M}"
+            f"{timezone.localtime(s.starts_at):%H:%M}-{timezone.localtime(s.ends_at):%H:%M}"
             for s in evening.sittings.all()
         )
 
@@ -210,9 +213,15 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     for booking in due:
         grouped[(booking.evening_id, booking.parent_id)].append(booking)
     sent = 0
-    for bookings in grouped.values():
-        evening, parent = bookings[0].evening, bookings[0].parent
-        bookings = _parent_bookings(evening, parent)
+    for reminding in grouped.values():
+        evening, parent = reminding[0].evening, reminding[0].parent
+        # Tomorrow's appointments only (an evening may run over several days), each marked
+        # reminded only if this run reminds of it (not one another run holds, nor a later day).
+        bookings = [
+            b
+            for b in _parent_bookings(evening, parent)
+            if start <= b.starts_at < start + dt.timedelta(days=1)
+        ]
         children = {c for b in bookings for c in b.children.all()}
         sent += len(
             _send(
@@ -223,7 +232,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 extra=_about_bookings(evening, bookings),
             )
         )
-        Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(reminded_at=now)
+        Booking.objects.filter(pk__in=[b.pk for b in reminding]).update(reminded_at=now)
     return sent
 
 

@@ -51,6 +51,27 @@ DEFAULT_WORDS = {
         "Dear {parent_name},\n\n{words}\n\n{staff_name}, {school_name}",
         "{words} {staff_name}, {school_name}",
     ),
+    Kind.EVENING_INVITE: (
+        "{evening_name}: book a time to talk about {child_name}",
+        "Dear {parent_name},\n\nYou are invited to {evening_name}: {evening_when}.\n\n"
+        "Choose a time here: {link} (you can book until {book_by}).\n\n"
+        "Questions? Call {school_phone}.\n\n{staff_name}, {school_name}",
+        "{school_name}: {evening_name}, {evening_when}. Book by {book_by}: {link} {staff_name}",
+    ),
+    Kind.EVENING_BOOKED: (
+        "Your times at {evening_name}",
+        "Dear {parent_name},\n\nYour times at {evening_name}:\n\n{appointments}\n\n"
+        "To change or cancel: {link}\n\nQuestions? Call {school_phone}.\n\n"
+        "{staff_name}, {school_name}",
+        "{school_name}: your times:\n{appointments}\nChange or cancel: {link} {staff_name}",
+    ),
+    Kind.EVENING_REMINDER: (
+        "A reminder: {evening_name} is tomorrow",
+        "Dear {parent_name},\n\nYour times tomorrow at {evening_name}:\n\n{appointments}\n\n"
+        "To change or cancel: {link}\n\nQuestions? Call {school_phone}.\n\n"
+        "{staff_name}, {school_name}",
+        "{school_name}: tomorrow:\n{appointments}\nChange or cancel: {link} {staff_name}",
+    ),
 }
 
 

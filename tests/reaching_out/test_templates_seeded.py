@@ -1,4 +1,4 @@
-"""The portal's default words (migration 0002): every parent kind in every language, each
+"""The portal's default words (migrations 0002 and 0004): every parent kind in every language, each
 valid for its kind (the placeholders admin would accept), with what each kind must carry, and
 a way back that removes only these defaults. And the templates' admin: placeholders listed and
 checked, a preview, the portal's words kept by superusers, a school's by its administrator, and
@@ -27,6 +27,7 @@ from reaching_out.services import segments
 from tests import factories
 
 seeded = importlib.import_module("reaching_out.migrations.0002_default_templates")
+evenings = importlib.import_module("reaching_out.migrations.0004_evening_templates")
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 SAMPLE = {
     "parent_name": "Ailsa Rowan",
@@ -41,6 +42,10 @@ SAMPLE = {
     "step": "Read together for ten minutes at bedtime",
     "step_due": "19 December",
     "link": "https://portal.example.org/p/abcdefghijkl/",
+    "evening_name": "Spring parents' evening",
+    "evening_when": "Tuesday 24 November, 15:30–19:00",
+    "book_by": "Monday 23 November, 18:00",
+    "appointments": "- Tuesday 24 November, 15:30: Ms Reid (Robin), in person, Room 4",
 }
 MUST_CARRY = {
     Kind.GOOD_NEWS: {"news", "child_name"},
@@ -49,13 +54,23 @@ MUST_CARRY = {
     Kind.STEP_REMINDER: {"step"},
     Kind.HEAR_FROM_YOU: {"link"},
     Kind.FREE: {"words"},
+    Kind.EVENING_INVITE: {"evening_name", "evening_when", "book_by", "link"},
+    Kind.EVENING_BOOKED: {"appointments", "link"},
+    Kind.EVENING_REMINDER: {"appointments", "link"},
+}
+# Whom to call with a question: the evenings' words give the school's number.
+MUST_CARRY_IN_BODY = {
+    Kind.EVENING_INVITE: {"school_phone"},
+    Kind.EVENING_BOOKED: {"school_phone"},
+    Kind.EVENING_REMINDER: {"school_phone"},
 }
 
 
 @pytest.fixture(autouse=True)
 def _defaults(db):
-    """The migration's words (a test that flushed the database may have removed them)."""
+    """The migrations' words (a test that flushed the database may have removed them)."""
     seeded.seed(apps, None)
+    evenings.seed(apps, None)
 
 
 def test_every_parent_kind_has_words_in_every_language():
@@ -63,7 +78,7 @@ def test_every_parent_kind_has_words_in_every_language():
     found = {(t.kind, t.language) for t in rows}
     wanted = {(kind.value, code) for kind in PARENT_KINDS for code in LANGUAGES}
     assert wanted <= found
-    assert len(wanted) == 6 * 8
+    assert len(wanted) == 9 * 8
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -75,6 +90,7 @@ def test_each_seeded_template_is_valid_and_carries_what_its_kind_needs(language)
             assert not placeholders.problems(getattr(template, field), kind), field
         assert MUST_CARRY[kind] <= placeholders.used(template.body), (kind, language)
         assert MUST_CARRY[kind] <= placeholders.used(template.text), (kind, language)
+        assert MUST_CARRY_IN_BODY.get(kind, set()) <= placeholders.used(template.body)
         # Signed by a person, in the school's voice, and addressed to the one parent.
         assert {"staff_name", "school_name", "parent_name"} <= placeholders.used(template.body)
         assert "{staff_name}" in template.text
@@ -104,17 +120,23 @@ def test_going_back_removes_only_the_defaults():
         body="Dear {parent_name}, {news} {staff_name}",
     )
 
+    evenings.unseed(apps, None)
+    assert MessageTemplate.objects.filter(school__isnull=True).count() == 48
+    assert not MessageTemplate.objects.filter(kind__startswith="evening_").exists()
     seeded.unseed(apps, None)
 
     assert list(MessageTemplate.objects.all()) == [own]
     seeded.seed(apps, None)
     assert MessageTemplate.objects.filter(school__isnull=True).count() == 48
+    evenings.seed(apps, None)
+    assert MessageTemplate.objects.filter(school__isnull=True).count() == 72
     # Seeding again changes nothing (an administrator's edits to a default are kept).
     MessageTemplate.objects.filter(school=None, kind=Kind.FREE, language="pl").update(
         subject="Wiadomość ze szkoły: {school_name}"
     )
     seeded.seed(apps, None)
-    assert MessageTemplate.objects.filter(school__isnull=True).count() == 48
+    evenings.seed(apps, None)
+    assert MessageTemplate.objects.filter(school__isnull=True).count() == 72
     assert MessageTemplate.objects.get(school=None, kind=Kind.FREE, language="pl").subject == (
         "Wiadomość ze szkoły: {school_name}"
     )
