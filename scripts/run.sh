@@ -60,6 +60,12 @@ for purpose, words in (
             continue
         shown.append((words, parent, made.url.replace("localhost", "127.0.0.1")))
         break
+from demo.evenings import booking_link
+found = booking_link(school)
+if found:
+    parent, url = found
+    words = "book appointments at the parents’ evening"
+    shown.append((words, parent, url.replace("localhost", "127.0.0.1")))
 if shown:
     print()
     print("  Links for parents (no account), as they would get them; a code to confirm it is")

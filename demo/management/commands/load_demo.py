@@ -2,7 +2,17 @@
 
 from django.core.management.base import BaseCommand
 
-from demo import compass, complaints, dashboard, families, meetings, messages, schools, trust
+from demo import (
+    compass,
+    complaints,
+    dashboard,
+    evenings,
+    families,
+    meetings,
+    messages,
+    schools,
+    trust,
+)
 
 
 class Command(BaseCommand):
@@ -33,4 +43,5 @@ def _steps():
         complaints.load,
         trust.load,
         messages.load,
+        evenings.load,
     ]
