@@ -140,11 +140,34 @@ def timetable(request: SchoolRequest, pk: int):
 
 @require_GET
 def timetable_print(request: SchoolRequest, pk: int):
+    """One timetable to print; for those who run the evening and choose no one, every
+    timetable of the evening, one to a page (the office's folder for the night)."""
     seen = evening_for(request, pk)
     taking = _whose(request, seen)
-    if taking is None:
+    if taking is not None:
+        context = _timetable_context(request, seen, taking)
+        context["sheets"] = [context["times"]]
+    elif seen.runs:
+        evening = seen.evening
+        context = {"evening": evening, "seen": seen, "taking": None, "own": False}
+        takings = list(evening.takings.select_related("staff"))
+        slots = list(
+            Slot.objects.filter(evening=evening).select_related("sitting").order_by("starts_at")
+        )
+        bookings = list(live_bookings(evening).select_related("slot"))
+        context["sheets"] = [
+            StaffTimes(
+                taking=t,
+                rows=rows_for(
+                    evening,
+                    [s for s in slots if s.staff_id == t.staff_id],
+                    [b for b in bookings if b.slot.staff_id == t.staff_id],
+                ),
+            )
+            for t in takings
+        ]
+    else:
         raise Http404("Choose whose timetable to print.")
-    context = _timetable_context(request, seen, taking)
     context["printed_at"] = timezone.now()
     audit.record(request, action=audit.PRINT, obj=seen.evening)
     return render(request, "evenings/timetable_print.html", context)

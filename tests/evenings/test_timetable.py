@@ -127,6 +127,20 @@ def test_the_print_page_has_a_row_per_slot(cast, spring, booked, login):
     assert "site-header" not in page
 
 
+def test_the_office_prints_every_timetable_one_to_a_page(cast, spring, booked, login):
+    # Pastoral staff run the evening and take no part: they print every timetable.
+    page = login(cast.pastoral).get(_url("timetable-print", spring)).content.decode()
+    assert page.count('class="timetable-sheet"') == 3  # the teacher, Mrs Reid, the headteacher
+    assert "Samira Khan" in page
+    assert (
+        login(cast.teacher)
+        .get(_url("timetable-print", spring))
+        .content.decode()
+        .count('class="timetable-sheet"')
+        == 1
+    )
+
+
 def test_a_teacher_keeps_a_free_time_free_and_frees_it_again(cast, spring, booked, login):
     slot = _slot(spring, cast.teacher, 16, 0)
     client = login(cast.teacher)
