@@ -178,7 +178,10 @@ def family_parents(request: HttpRequest, school_family) -> list:
         10_000,
         # With their links to children: a recorded restriction on any of them changes who
         # may see their contact details (ParentCarer.restrictions).
-        lambda n: school_family.family.parents.prefetch_related("child_links")[:n],
+        # And the ranges of dates each asked the school to avoid.
+        lambda n: school_family.family.parents.prefetch_related("child_links", "dates_avoided")[
+            :n
+        ],
     )
 
 

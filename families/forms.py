@@ -14,7 +14,7 @@ from families.labels import child_label
 from families.models import Contact, Family, ParentCarer, SchoolFamily, adults_linked_to
 from families.services import CONTACT_FIELDS
 from guidance import hints
-from portal.lib import conflicts
+from portal.lib import conflicts, festivals
 from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
 from portal.lib.widgets import date_input, datetime_input
@@ -243,6 +243,16 @@ class KeyContactForm(BoundedModelForm):
         pass
 
 
+def _festival_label(key: str, label: str, today) -> str:
+    """ "Diwali (next: 28 October 2027)"; a festival of several days gives its first and last."""
+    span = festivals.next_dates(key, today)
+    if span is None:
+        return label
+    first, last = span
+    when = f"{first:%-d %B %Y}" if first == last else f"{first:%-d %B} to {last:%-d %B %Y}"
+    return f"{label} (next: {when})"
+
+
 class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
     """How to reach a parent or carer: what works for them, and what gets in the way."""
 
@@ -261,6 +271,7 @@ class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
             "transport_needs",
             "mobility_needs",
             "dates_to_avoid",
+            "avoid_festivals",
             "no_contact_before",
             "no_contact_after",
             "postal_address",
@@ -275,6 +286,27 @@ class ParentPreferencesForm(conflicts.VersionedForm, BoundedModelForm):
             "preferred_channel": "Most parents would rather talk than get a letter: ask them.",
             "reading": "Offer a phone call or a spoken version where reading is hard.",
         }
+
+    avoid_festivals = forms.MultipleChoiceField(
+        label="Festivals to avoid",
+        choices=festivals.CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Days they would rather nothing was planned on. Planning a meeting on one "
+        "gives a warning.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each festival with when it next falls, so no one needs to look it up.
+        today = timezone.localdate()
+        self.fields["avoid_festivals"].choices = [
+            (key, _festival_label(key, label, today)) for key, label in festivals.CHOICES
+        ]
+
+    def clean_avoid_festivals(self):
+        chosen = set(self.cleaned_data["avoid_festivals"])
+        return [key for key, _ in festivals.CHOICES if key in chosen]
 
     def clean_language(self):
         language = self.cleaned_data["language"].strip()

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from families.views import choosing, contacts, family, lists, rhythm, starting, upkeep
+from families.views import (
+    choosing,
+    contacts,
+    dates_avoid,
+    family,
+    lists,
+    rhythm,
+    starting,
+    upkeep,
+)
 
 app_name = "families"
 
@@ -19,6 +28,16 @@ urlpatterns = [
         "<id:pk>/parents/<id:parent_pk>/preferences/",
         family.parent_preferences,
         name="parent-preferences",
+    ),
+    path(
+        "<id:pk>/parents/<id:parent_pk>/dates-to-avoid/",
+        dates_avoid.dates_avoid,
+        name="dates-avoid",
+    ),
+    path(
+        "<id:pk>/parents/<id:parent_pk>/dates-to-avoid/<id:date_pk>/remove/",
+        dates_avoid.dates_avoid_remove,
+        name="dates-avoid-remove",
     ),
     path("<id:pk>/parents/new/", upkeep.parent_add, name="parent-add"),
     path("<id:pk>/children/new/", upkeep.child_add, name="child-add"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import school_lists, two_factor, unlocking, views
+from portal import school_lists, two_factor, unlocking, views, views_calendar
 from portal.forms import LimitedPasswordResetForm, LoginForm
 
 urlpatterns = [
@@ -11,6 +11,14 @@ urlpatterns = [
     path("schools/<id:pk>/team/", views.school_team, name="school-team"),
     path("schools/<id:pk>/staff-access/", views.staff_access, name="staff-access"),
     path("schools/<id:pk>/lists/", school_lists.school_lists, name="school-lists"),
+    # The school calendar (terms, holidays, in-service days) of the school being worked in.
+    path("school/calendar/", views_calendar.calendar, name="calendar"),
+    path("school/calendar/import/", views_calendar.calendar_import_file, name="calendar-import"),
+    path(
+        "school/calendar/<id:pk>/delete/",
+        views_calendar.calendar_entry_delete,
+        name="calendar-entry-delete",
+    ),
     path(
         "schools/<id:pk>/staff-access/<id:membership_pk>/confirm/",
         views.staff_access_confirm,
