@@ -50,9 +50,44 @@ def make_link(cast, parent, purpose=Purpose.COMPASS, meeting=None, by=None):
     )
 
 
+def _evening_for(cast, parent):
+    """A parents' evening next week, open for booking, with the headteacher, the parent invited
+    for their children."""
+    from evenings import services as evening_services
+    from evenings.models import Evening, Invitation, Sitting
+
+    now = timezone.now()
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    evening = evening_services.evening_save(
+        evening=Evening(
+            school=cast.school,
+            name="Parents' evening",
+            opens_at=now - datetime.timedelta(days=1),
+            changes_until=now + datetime.timedelta(days=5),
+        ),
+        by=cast.headteacher,
+    )
+    evening_services.taking_set(
+        evening=evening, staff=[cast.headteacher], for_everyone=[cast.headteacher]
+    )
+    evening_services.sitting_add(
+        evening=evening,
+        sitting=Sitting(
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 30))),
+            ends_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
+        ),
+    )
+    invitation = Invitation.objects.create(
+        evening=evening, family_id=parent.family_id, parent=parent
+    )
+    invitation.children.set([cp.child for cp in parent.child_links.all()])
+
+
 def links_of_each_purpose(cast, school_family, parent, coming):
     """{purpose: MadeLink} for one parent: views before the coming meeting, the summary of one
-    held last week (with a step the parent owns), their details, and how they see things."""
+    held last week (with a step the parent owns), their details, how they see things, and
+    booking a parents' evening they are invited to."""
+    _evening_for(cast, parent)
     held = factories.MeetingFactory(
         school=cast.school,
         family=school_family.family,
