@@ -10,6 +10,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,11 +40,12 @@ def _get_school_for_calendar(request: SchoolRequest, *, write: bool = False) -> 
 
 
 def _get_entry_for_user(request: SchoolRequest, pk: int) -> CalendarEntry:
-    """One entry of the school's calendar; another school's is a 404, as if absent."""
-    school = _get_school_for_calendar(request)
-    entry = get_object_or_404(CalendarEntry, pk=pk, school=school)
-    if not access.may_keep_calendar(request.user, school):
-        raise PermissionDenied
+    """One entry of the school's calendar to change: another school's (or, with no school, any)
+    is a 404, as if absent; for someone who may not keep the calendar, 403."""
+    if request.school is None:
+        raise Http404("No such calendar entry.")
+    entry = get_object_or_404(CalendarEntry, pk=pk, school=request.school)
+    _get_school_for_calendar(request, write=True)
     return entry
 
 

@@ -103,6 +103,56 @@ def calendar_entry(s):
     return s._calendar_entry
 
 
+def date_avoided(s):
+    from families.models import DateToAvoid
+
+    if "_date_avoided" not in s.__dict__:
+        day = timezone.localdate() + datetime.timedelta(days=20)
+        s._date_avoided = DateToAvoid.objects.create(
+            parent=s.parent, starts_on=day, ends_on=day, words=f"Away {s.marker}"
+        )
+    return s._date_avoided
+
+
+CALENDAR_ROWS = [
+    R(
+        "calendar",
+        None,
+        "200 200 200 403 403",
+        method="FORM",
+        data={
+            "kind": "holiday",
+            "name": "Snow day",
+            "starts_on": "2027-01-05",
+            "ends_on": "2027-01-05",
+        },
+        post="403 403 302 403 403",
+    ),
+    R("calendar-import", None, "403 403 200 403 403", method="POST", data={}),
+    R(
+        "calendar-entry-delete",
+        lambda s: {"pk": calendar_entry(s).pk},
+        "403 403 302 403 404",
+        method="POST",
+        data={},
+    ),
+    R(
+        "families:dates-avoid",
+        lambda s: {"pk": s.family.pk, "parent_pk": s.parent.pk},
+        "403 200 200 403 404",  # as a parent's preferences: key contact, pastoral, headteacher
+        method="FORM",
+        data={"starts_on": "2027-02-01", "ends_on": "2027-02-03", "words": "Away"},
+        post="302",
+    ),
+    R(
+        "families:dates-avoid-remove",
+        lambda s: {"pk": s.family.pk, "parent_pk": s.parent.pk, "date_pk": date_avoided(s).pk},
+        "403 302 302 403 404",
+        method="POST",
+        data={},
+    ),
+]
+
 EVENINGS_ROWS = [
     R("evenings:list", None, "200 200 200 403 403"),
     R("evenings:add", None, "403 403 200 403 403"),

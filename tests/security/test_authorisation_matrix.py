@@ -53,7 +53,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.security import matrix_world
-from tests.security.matrix_evenings import EVENINGS_ROWS
+from tests.security.matrix_evenings import CALENDAR_ROWS, EVENINGS_ROWS
 from tests.security.matrix import REDIRECT, R, leaked, request, run_row, url_patterns
 from tests.security.matrix_world import OTHER_MARKER, OWN_MARKER, SIBLING_MARKER
 
@@ -1060,6 +1060,7 @@ GROUPS = {
     "family_voice": FAMILY_VOICE_ROWS,
     "reaching_out": REACHING_OUT_ROWS,
     "evenings": EVENINGS_ROWS,
+    "calendar": CALENDAR_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
     "guidance": GUIDANCE_ROWS,
