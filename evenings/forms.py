@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -71,11 +72,13 @@ class EveningForm(BoundedModelForm):
             .values_list("year_group", flat=True)
             .distinct()
         )
-        self.fields["year_groups"].choices = [(g, g) for g in groups]
-        self.fields["classes"].queryset = ClassGroup.objects.filter(school=school).order_by(
-            "year_group", "name"
+        cast(forms.ChoiceField, self.fields["year_groups"]).choices = [(g, g) for g in groups]
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["classes"]
+        ).queryset = ClassGroup.objects.filter(school=school).order_by("year_group", "name")
+        cast(forms.ModelMultipleChoiceField, self.fields["office"]).queryset = family_workers(
+            school
         )
-        self.fields["office"].queryset = family_workers(school)
         for name in ("opens_at", "changes_until"):
             self.fields[name].widget = datetime_input()
         if self.instance.pk:
@@ -98,7 +101,7 @@ class EveningForm(BoundedModelForm):
         return minutes
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         opens, until = data.get("opens_at"), data.get("changes_until")
         if opens and until and until <= opens:
             self.add_error("changes_until", "The last moment to book must be after booking opens.")
@@ -109,7 +112,7 @@ class EveningForm(BoundedModelForm):
     def _post_clean(self):
         # The year groups are a JSON list on the model: set them before the model's checks.
         self.instance.year_groups = list(self.cleaned_data.get("year_groups") or [])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 def _parse_breaks(text: str) -> list[tuple[dt.time, dt.time]]:
@@ -160,7 +163,7 @@ class SittingForm(forms.Form):
         return _parse_breaks(self.cleaned_data.get("breaks", ""))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("in_person") or data.get("phone") or data.get("video")):
             self.add_error(
                 "in_person", "Offer at least one way to meet: in person, phone or video."

@@ -59,7 +59,7 @@ def home_panel(request) -> dict | None:
                 "mine": evening.mine,
                 "runs": runs,
                 "waiting": waiting,
-                "soon": evening.first_day <= today + dt.timedelta(days=1),
+                "soon": (evening.first_day or today) <= today + dt.timedelta(days=1),
             }
         )
     return {"rows": rows} if rows else None

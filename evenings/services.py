@@ -44,6 +44,22 @@ def evening_save(*, evening: Evening, by, classes: Iterable = (), office: Iterab
     """A new or changed evening, checked and saved, with its invited classes and office staff."""
     if evening.pk is None:
         evening.created_by = by
+    else:
+        before = Evening.objects.filter(pk=evening.pk).values("slot_minutes", "gap_minutes").first()
+        if (
+            before
+            and (before["slot_minutes"], before["gap_minutes"])
+            != (evening.slot_minutes, evening.gap_minutes)
+            and Booking.objects.filter(evening=evening, cancelled_at=None).exists()
+        ):
+            # Every slot of an evening starts on one grid (models.py): changing it under live
+            # bookings would put new times between booked ones, and a parent in two places.
+            raise ValidationError(
+                {
+                    "slot_minutes": "Parents have already booked, so the length of appointments "
+                    "and the time between them cannot change now."
+                }
+            )
     evening.full_clean(exclude=["created_by"])
     records_by(evening, by)
     evening.save()
@@ -62,6 +78,18 @@ def sitting_add(*, evening: Evening, sitting: Sitting, breaks: Iterable[tuple] =
     """A sitting of the evening (with its breaks for everyone); its slots are made at once."""
     sitting.evening = evening
     sitting.full_clean(exclude=["evening"])
+    overlap = (
+        Sitting.objects.filter(
+            evening=evening, starts_at__lt=sitting.ends_at, ends_at__gt=sitting.starts_at
+        )
+        .exclude(pk=sitting.pk)
+        .first()
+    )
+    if overlap is not None:
+        raise ValidationError(
+            f"This overlaps the sitting {overlap}: choose times that do not overlap, or change "
+            "that sitting instead."
+        )
     sitting.save()
     for starts_at, ends_at in breaks:
         Break.objects.create(sitting=sitting, starts_at=starts_at, ends_at=ends_at)
@@ -129,11 +157,15 @@ def slots_build(evening: Evening) -> int:
             "id", "staff_id", "starts_at", "sitting_id", "ends_at"
         )
     }
-    booked = set(
-        Booking.objects.filter(evening=evening, cancelled_at=None).values_list("slot_id", flat=True)
-    )
-    gone = [s.pk for key, s in existing.items() if key not in wanted and s.pk not in booked]
-    Slot.objects.filter(pk__in=gone).delete()
+    off_grid = [s.pk for key, s in existing.items() if key not in wanted]
+    if off_grid:
+        # Lock the slots to go first (a parent booking one waits, or is waited for), then ask
+        # afresh which have ever been booked: those stay, with their history.
+        list(Slot.objects.select_for_update().filter(pk__in=off_grid).values_list("pk"))
+        ever_booked = set(
+            Booking.objects.filter(slot_id__in=off_grid).values_list("slot_id", flat=True)
+        )
+        Slot.objects.filter(pk__in=[pk for pk in off_grid if pk not in ever_booked]).delete()
     Slot.objects.bulk_create(
         [
             Slot(
@@ -247,14 +279,21 @@ def invitations_make(*, evening: Evening) -> InviteRun:
             run.invited += 1
     # A few statements whatever the number of families: the children of each invitation are
     # written afresh in one insert.
-    Invitation.objects.bulk_create(made)
+    # A second press of "Send" at the same moment inserts the same rows: ignored, not a 500.
+    Invitation.objects.bulk_create(made, ignore_conflicts=True)
     Invitation.objects.bulk_update(changed, ["not_sent_because"])
-    ids = {
-        parent_id: pk
-        for parent_id, pk in Invitation.objects.filter(
-            evening=evening, parent_id__in=list(by_parent)
-        ).values_list("parent_id", "pk")
-    }
+    # Adults no longer invited (a class taken off, a child who left) lose their invitation,
+    # unless they have booked: the office sees those appointments and decides.
+    Invitation.objects.filter(evening=evening).exclude(parent_id__in=list(by_parent)).exclude(
+        Exists(
+            Booking.objects.filter(evening=evening, parent=OuterRef("parent"), cancelled_at=None)
+        )
+    ).delete()
+    ids = dict(
+        Invitation.objects.filter(evening=evening, parent_id__in=list(by_parent)).values_list(
+            "parent_id", "pk"
+        )
+    )
     through = Invitation.children.through
     through.objects.filter(invitation_id__in=list(ids.values())).delete()
     through.objects.bulk_create(
@@ -347,6 +386,17 @@ def booking_make(
     children = list(children)
     if slot.evening_id != evening.pk:
         raise _refuse("That time is not part of this evening.")
+    # The slot as it is now, locked until this booking commits: a block, a rebuild or another
+    # booking of it at the same moment waits for this one (or this one for it).
+    locked = (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("sitting")
+        .filter(pk=slot.pk)
+        .first()
+    )
+    if locked is None:
+        raise _refuse(TAKEN)
+    slot = locked
     if by is None:
         state = evening.state(now)
         if state == "not_open":
@@ -371,9 +421,19 @@ def booking_make(
         .exists()
     ):
         raise _refuse("A video call is not offered with this teacher. Please choose another way.")
+    if Booking.objects.filter(
+        evening=evening, together_with=parent, starts_at=slot.starts_at, cancelled_at=None
+    ).exists():
+        raise _refuse(BUSY)  # the other parent booked this time with them coming too
     if together_with is not None:
         if together_with.family_id != parent.family_id or together_with.pk == parent.pk:
             raise _refuse("Choose the other parent from your own family.")
+        if (
+            ChildParent.objects.filter(parent=together_with, child__school=evening.school)
+            .exclude(restriction="")
+            .exists()
+        ):
+            raise _refuse("Please talk to the school about who comes with you.")
         if Booking.objects.filter(
             evening=evening, parent=together_with, starts_at=slot.starts_at, cancelled_at=None
         ).exists():

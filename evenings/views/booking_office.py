@@ -18,7 +18,9 @@ from evenings.views.staff_access import Seen, back, booking_for, evening_for, ti
 from evenings.views.timetable import live_bookings
 from families.models import Child
 from families.views.paging import page_of
+from portal import access
 from portal.http import SchoolRequest
+from portal.lib.limits import parse_id
 from portal.lib.urls import local_next
 from portal.lib.words import staff_name
 
@@ -50,11 +52,12 @@ def _found(seen: Seen, words: str):
 
 
 def _invitation(seen: Seen, asked: str) -> Invitation | None:
-    if not asked.isdigit() or len(asked) > 18:
+    pk = parse_id(asked)
+    if pk is None:
         return None
     return (
         Invitation.objects.select_related("parent", "family")
-        .filter(evening=seen.evening, pk=int(asked))
+        .filter(evening=seen.evening, pk=pk)
         .first()
     )
 
@@ -76,7 +79,8 @@ def _booking_step(request: SchoolRequest, seen: Seen, invitation: Invitation) ->
         "held": list(live_bookings(evening).filter(parent=parent).select_related("slot__staff")),
     }
     asked = request.POST.get("staff") or request.GET.get("staff", "")
-    chosen = takings.get(int(asked)) if asked.isdigit() and len(asked) < 19 else None
+    staff_id = parse_id(asked)
+    chosen = takings.get(staff_id) if staff_id is not None else None
     if chosen is None:
         return step
     seen_by = [c.pk for c in children if any(t.staff_id == chosen.staff_id for t in allowed[c.pk])]
@@ -108,7 +112,14 @@ def book(request: SchoolRequest, pk: int):
     seen = evening_for(request, pk, runs=True)
     evening = seen.evening
     search = FindParentForm(request.GET or None)
-    context: dict = {"evening": evening, "seen": seen, "search": search, "page": None}
+    context: dict = {
+        "evening": evening,
+        "seen": seen,
+        "search": search,
+        "page": None,
+        # A restriction's own words are for pastoral staff and the headteacher, not the office.
+        "sees_words": access.sees_school_outbox(request.user, evening.school),
+    }
     invitation = _invitation(
         seen, request.POST.get("invitation") or request.GET.get("invitation", "")
     )
@@ -151,6 +162,11 @@ def book(request: SchoolRequest, pk: int):
             notices.error(request, "Choose a member of staff first.")
     elif request.method == "POST":
         notices.error(request, "Find the parent or carer first.")
+    elif (family_id := parse_id(request.GET.get("family"))) is not None:
+        # "Book for them" from the not-booked list: that family's invited adults.
+        context["page"] = page_of(
+            _found(seen, "").filter(family_id=family_id), PER_PAGE, request.GET.get("page")
+        )
     elif search.is_valid() and search.cleaned_data["q"]:
         context["page"] = page_of(
             _found(seen, search.cleaned_data["q"]), PER_PAGE, request.GET.get("page")

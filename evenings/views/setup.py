@@ -5,6 +5,8 @@ headteacher's (portal.access.may_set_up_evenings)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages as notices
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -161,7 +163,7 @@ def evening_edit(request: SchoolRequest, pk: int):
     return _evening_form_page(request, evening)
 
 
-def _closures(evening: Evening, sittings: list[Sitting]) -> dict[int, list]:
+def _closures(evening: Evening, sittings: Sequence[Sitting]) -> dict[int, list]:
     """For each sitting, the school holidays and in-service days on its day (one query)."""
     days = {s.pk: timezone.localtime(s.starts_at).date() for s in sittings}
     if not days:
@@ -170,7 +172,7 @@ def _closures(evening: Evening, sittings: list[Sitting]) -> dict[int, list]:
     return {pk: [e for e in entries if e.starts_on <= day <= e.ends_on] for pk, day in days.items()}
 
 
-def _avoiding(evening: Evening, sittings: list[Sitting]) -> dict[int, int]:
+def _avoiding(evening: Evening, sittings: Sequence[Sitting]) -> dict[int, int]:
     """For each sitting, how many invited parents asked to avoid its day."""
     days = {s.pk: timezone.localtime(s.starts_at).date() for s in sittings}
     if not days:
@@ -196,7 +198,7 @@ def evening_detail(request: SchoolRequest, pk: int):
         .fetch_mode(models.FETCH_PEERS)
     )
     for taking in takings:
-        taking.name = staff_name(taking.staff)
+        taking.name = staff_name(taking.staff)  # type: ignore[attr-defined]
     live = Booking.objects.filter(evening=evening, cancelled_at=None)
     slots = Slot.objects.filter(evening=evening)
     counts = slots.aggregate(
@@ -210,10 +212,10 @@ def evening_detail(request: SchoolRequest, pk: int):
     )
     counts["families_booked"] = live.values("family_id").distinct().count()
     closures = _closures(evening, sittings)
-    avoiding = _avoiding(evening, sittings) if evening.may_run else {}
+    avoiding = _avoiding(evening, sittings) if evening.may_run else {}  # type: ignore[attr-defined]
     for sitting in sittings:
-        sitting.closures = closures.get(sitting.pk, [])
-        sitting.avoiding = avoiding.get(sitting.pk, 0)
+        sitting.closures = closures.get(sitting.pk, [])  # type: ignore[attr-defined]
+        sitting.avoiding = avoiding.get(sitting.pk, 0)  # type: ignore[attr-defined]
     audit.record(request, action=audit.VIEW, obj=evening)
     return render(
         request,

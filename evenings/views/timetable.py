@@ -22,6 +22,7 @@ from evenings.models import Booking, Evening, Sitting, Slot, Taking
 from evenings.views.staff_access import Seen, back, evening_for, timetable_url
 from families.models import Child
 from portal.http import SchoolRequest
+from portal.lib.limits import parse_id
 
 
 @dataclass
@@ -98,9 +99,10 @@ def _whose(request: SchoolRequest, seen: Seen) -> Taking | None:
     if asked and asked != str(request.user.pk):
         if not seen.runs:
             raise PermissionDenied
-        if not asked.isdigit() or len(asked) > 18:
+        staff_id = parse_id(asked)
+        if staff_id is None:
             raise Http404("No such member of staff.")
-        return _taking_of(seen.evening, int(asked))
+        return _taking_of(seen.evening, staff_id)
     if seen.takes_part:
         return _taking_of(seen.evening, request.user.pk)
     return None

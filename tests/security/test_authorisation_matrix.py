@@ -53,8 +53,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.security import matrix_world
-from tests.security.matrix_evenings import CALENDAR_ROWS, EVENINGS_ROWS
 from tests.security.matrix import REDIRECT, R, leaked, request, run_row, url_patterns
+from tests.security.matrix_evenings import CALENDAR_ROWS, EVENINGS_ROWS
 from tests.security.matrix_world import OTHER_MARKER, OWN_MARKER, SIBLING_MARKER
 
 
