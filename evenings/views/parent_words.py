@@ -41,6 +41,10 @@ REFUSALS = {
     "Choose the other parent from your own family.": gettext_lazy(
         "Please choose again who is coming."
     ),
+    # A restriction on the other adult: the parent is not told why.
+    "Please talk to the school about who comes with you.": gettext_lazy(
+        "Please choose again who is coming."
+    ),
     "The other parent already has an appointment at that time.": gettext_lazy(
         "The other parent already has an appointment at that time. Please choose another time."
     ),

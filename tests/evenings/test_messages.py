@@ -114,7 +114,7 @@ def test_each_invited_adult_gets_one_invitation_on_their_own_channel(cast, ready
     assert mum.subject == "Spring parents' evening: book a time to talk about Isla and Finn" or (
         mum.subject == "Spring parents' evening: book a time to talk about Finn and Isla"
     )
-    assert "Tuesday 24 November, 15:30–17:30; Tuesday 24 November, 18:00–19:00" in mum.body
+    assert "Tuesday 24 November, 15:30-17:30; Tuesday 24 November, 18:00-19:00" in mum.body
     assert "you can book until Monday 23 November, 18:00" in mum.body
     assert "{link}" in mum.body  # made at sending: no secret waits in the outbox
     spring.evening.refresh_from_db()
@@ -365,7 +365,7 @@ def test_a_parent_who_reads_urdu_gets_the_portals_urdu_words(cast, ready, time_m
     assert not invite.interpreter_line  # her own language: no offer of an interpreter needed
     with translation.override("ur"):
         day = date_format(timezone.localtime(at(EVENING_DAY, 15, 30)), "l j E")
-    assert f"کب: {day}, 15:30–17:30" in invite.body
+    assert f"کب: {day}, 15:30-17:30" in invite.body
     # Everyone else still gets English.
     assert Message.objects.get(kind=Kind.EVENING_INVITE, parent=spring.mum).language == "en-gb"
 
