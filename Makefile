@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt types bench bench-messages setup assets lock messages
+.PHONY: run test lint fmt types bench bench-messages bench-evenings setup assets lock messages
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,11 @@ bench: setup
 # a year group's good-news preview (< 2 s); writes bench/results-messages.json (docs/messages.md).
 bench-messages: setup
 	scripts/with-postgres.sh .venv/bin/python bench/messages.py $(BENCH_ARGS)
+
+# The 18:00 rush: 300 parents book a parents' evening in its first minute, against gunicorn on
+# loopback (no slot given twice, no 5xx, p95 <= 500 ms); writes bench/results-evenings.json.
+bench-evenings: setup
+	scripts/with-postgres.sh .venv/bin/python bench/evenings.py $(BENCH_ARGS)
 
 # The one stylesheet and the script bundles in static/dist/ (committed; see docs/development.md).
 assets: setup
