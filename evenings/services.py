@@ -471,9 +471,11 @@ def booking_make(
 
 
 def _confirm_later(booking_id: int) -> None:
-    from evenings import messages
+    """The confirmation, as a task once the booking is committed: in production the worker
+    writes it, so the parent's page does not wait for it (and cannot fail because of it)."""
+    from evenings.tasks import evening_confirmation_send
 
-    messages.confirmation_send(booking_id)
+    evening_confirmation_send.enqueue(booking_id)
 
 
 @transaction.atomic

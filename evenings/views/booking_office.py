@@ -158,7 +158,7 @@ def book(request: SchoolRequest, pk: int):
                     f"{slot_label(made.slot)}. They will get a confirmation.",
                 )
                 return back(request, timetable_url(evening, made.slot.staff_id))
-        elif request.method == "POST":
+        elif request.method == "POST" and form is None:
             notices.error(request, "Choose a member of staff first.")
     elif request.method == "POST":
         notices.error(request, "Find the parent or carer first.")

@@ -204,3 +204,131 @@ def test_an_attended_appointment_becomes_one_contact(cast, spring, time_machine)
     assert first.channel == "meeting" and list(first.children.all()) == [spring.isla]
     booking.refresh_from_db()
     assert booking.outcome == Booking.Outcome.ATTENDED
+
+
+def test_the_length_of_appointments_cannot_change_once_parents_have_booked(cast, spring):
+    services.booking_make(
+        evening=spring.evening,
+        slot=_slot(spring, cast.teacher, 15, 40),
+        parent=spring.mum,
+        children=[spring.isla],
+        confirm=False,
+    )
+    spring.evening.slot_minutes = 15
+    with pytest.raises(ValidationError) as refused:
+        services.evening_save(evening=spring.evening, by=cast.headteacher)
+    assert "cannot change now" in str(refused.value)
+
+
+def test_a_sitting_that_overlaps_another_is_refused(cast, spring):
+    from evenings.models import Sitting
+    from tests.evenings.conftest import EVENING_DAY, at
+
+    with pytest.raises(ValidationError):
+        services.sitting_add(
+            evening=spring.evening,
+            sitting=Sitting(starts_at=at(EVENING_DAY, 17, 5), ends_at=at(EVENING_DAY, 17, 45)),
+        )
+    assert spring.evening.sittings.count() == 2
+
+
+def test_rebuilding_slots_keeps_every_slot_that_was_ever_booked(cast, spring):
+    slot = _slot(spring, cast.teacher, 15, 30)
+    booking = services.booking_make(
+        evening=spring.evening,
+        slot=slot,
+        parent=spring.mum,
+        children=[spring.isla],
+        confirm=False,
+    )
+    services.booking_cancel(booking=booking)
+    # The teacher stops taking part: their free slots go, the once-booked one stays.
+    services.taking_set(
+        evening=spring.evening,
+        staff=[spring.p5_teacher, cast.headteacher],
+        for_everyone=[cast.headteacher],
+    )
+    assert list(Slot.objects.filter(evening=spring.evening, staff=cast.teacher)) == [slot]
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+def test_a_class_taken_off_loses_its_invitations_unless_someone_booked(cast, spring):
+    services.booking_make(
+        evening=spring.evening,
+        slot=_slot(spring, spring.p5_teacher, 15, 30),
+        parent=spring.mum,
+        children=[spring.finn],
+        confirm=False,
+    )
+    spring.evening.year_groups = ["P3"]
+    spring.evening.save()
+    services.invitations_make(evening=spring.evening)
+    invited = set(
+        Invitation.objects.filter(evening=spring.evening).values_list("parent_id", flat=True)
+    )
+    # Isla is still in P3, so her parents stay; nothing else changes for the Khans and Byrnes.
+    assert {spring.mum.pk, spring.dad.pk, spring.samira.pk, spring.niamh.pk} <= invited
+    spring.evening.year_groups = ["P5"]
+    spring.evening.save()
+    services.invitations_make(evening=spring.evening)
+    invited = set(
+        Invitation.objects.filter(evening=spring.evening).values_list("parent_id", flat=True)
+    )
+    assert spring.samira.pk not in invited and spring.niamh.pk not in invited
+    assert spring.mum.pk in invited  # Finn is in P5 (and mum has booked)
+
+
+def test_inviting_twice_at_once_is_not_an_error(cast, spring):
+    Invitation.objects.filter(evening=spring.evening).delete()
+    services.invitations_make(evening=spring.evening)
+    services.invitations_make(evening=spring.evening)
+    assert Invitation.objects.filter(evening=spring.evening).count() == 5
+
+
+def test_a_restricted_parent_cannot_be_named_as_coming_too(cast, spring):
+    with pytest.raises(services.BookingRefused):
+        services.booking_make(
+            evening=spring.evening,
+            slot=_slot(spring, cast.teacher, 16, 20),
+            parent=spring.niamh,
+            children=[spring.kai],
+            together_with=spring.sean,
+            confirm=False,
+        )
+
+
+def test_the_other_parent_cannot_book_elsewhere_at_a_time_they_are_coming_to(cast, spring):
+    services.booking_make(
+        evening=spring.evening,
+        slot=_slot(spring, cast.teacher, 16, 30),
+        parent=spring.mum,
+        children=[spring.isla],
+        together_with=spring.dad,
+        confirm=False,
+    )
+    with pytest.raises(services.BookingRefused) as refused:
+        services.booking_make(
+            evening=spring.evening,
+            slot=_slot(spring, spring.p5_teacher, 16, 30),
+            parent=spring.dad,
+            children=[spring.finn],
+            confirm=False,
+        )
+    assert refused.value.messages == [services.BUSY]
+
+
+def test_a_booking_stands_when_its_confirmation_cannot_be_written(
+    cast, spring, django_capture_on_commit_callbacks
+):
+    from reaching_out.models import Message, MessageTemplate
+
+    MessageTemplate.objects.all().delete()  # no words for any kind of message
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.booking_make(
+            evening=spring.evening,
+            slot=_slot(spring, cast.teacher, 17, 20),
+            parent=spring.mum,
+            children=[spring.isla],
+        )
+    assert Booking.objects.filter(pk=booking.pk, cancelled_at=None).exists()
+    assert not Message.objects.filter(parent=spring.mum).exists()
