@@ -610,6 +610,7 @@ def server_cpu(server: subprocess.Popen | None) -> float | None:
 def check(evening, log: Log) -> dict:
     """What the database holds, against what the parents were told."""
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from evenings.messages import TOPIC
     from evenings.models import Booking
@@ -641,9 +642,11 @@ def check(evening, log: Log) -> dict:
         "acknowledged_stored_exactly_once": all(stored.get(k) == 1 for k in told),
         "stored_not_acknowledged": sum(1 for k in stored if k not in told),
         "acknowledged_twice": sum(1 for n in told.values() if n > 1),
+        # Each booking's confirmation is a task for the worker (evenings.tasks), none run here.
         "confirmations_queued": Message.objects.filter(
             topic=TOPIC.format(evening.pk), kind=Kind.EVENING_BOOKED
-        ).count(),
+        ).count()
+        + DBTaskResult.objects.filter(task_path="evenings.tasks.evening_confirmation_send").count(),
     }
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     # Who has not booked, and whom the evening reached.
     path("evenings/<id:pk>/not-booked/", reach.not_booked, name="not-booked"),
     path("evenings/<id:pk>/reach/", reach.reach, name="reach"),
+    path("evenings/dashboard/reach/", reach.dashboard_reach, name="dashboard-reach"),
     # The parent's side, behind their link (family_voice.views.parent.parent_page).
     path("p/<str:token>/evening/<id:pk>/", parent.evening, name="parent-evening"),
     path("p/<str:token>/evening/<id:pk>/book/", parent.book, name="parent-book"),

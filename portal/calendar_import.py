@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from portal.lib.terms import calendar_changed
 from portal.models import CalendarEntry, School
 
 DAY = dt.timedelta(days=1)
@@ -280,4 +281,6 @@ def calendar_import(*, school: School, data: bytes, dry_run: bool = False) -> Im
                 entry.save()
         else:
             result.unchanged += 1
+    if not dry_run and (result.created or result.updated):
+        calendar_changed(school)
     return result

@@ -19,6 +19,7 @@ from portal import access
 from portal.calendar_import import CalendarFileError, calendar_import
 from portal.forms_calendar import CalendarEntryForm, CalendarUploadForm
 from portal.http import SchoolRequest
+from portal.lib import terms
 from portal.lib.terms import TermCalendar, term_containing, year_containing
 from portal.models import CalendarEntry, School
 
@@ -98,6 +99,7 @@ def calendar(request: SchoolRequest):
     entry = form.save(commit=False)
     entry.school = school
     entry.save()
+    terms.calendar_changed(entry.school_id)
     logger.info("%s added calendar entry %s at school %s", request.user.pk, entry.pk, school.pk)
     messages.success(request, f"Added to the calendar: {entry}.")
     return redirect("calendar")
@@ -109,6 +111,7 @@ def calendar_entry_delete(request: SchoolRequest, pk: int):
     words = str(entry)
     logger.info("%s removed calendar entry %s at school %s", request.user.pk, pk, entry.school_id)
     entry.delete()
+    terms.calendar_changed(entry.school_id)
     messages.success(request, f"Removed from the calendar: {words}.")
     return redirect("calendar")
 

@@ -47,6 +47,17 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     stage = School.Stage.PRIMARY
 
 
+class CalendarEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portal.CalendarEntry"
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = "holiday"
+    name = "October holiday"
+    starts_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=4))
+
+
 class ClassGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ClassGroup
@@ -121,6 +132,16 @@ class ParentCarerFactory(factory.django.DjangoModelFactory):
     family = factory.SubFactory(FamilyFactory)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
+
+
+class DateToAvoidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.DateToAvoid"
+
+    parent = factory.SubFactory(ParentCarerFactory)
+    starts_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=2))
+    words = "Visiting family"
 
 
 class ChildParentFactory(factory.django.DjangoModelFactory):

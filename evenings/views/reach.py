@@ -159,3 +159,18 @@ def _csv_rows(figures: dict):
                     for m in queries.MEASURES
                 ],
             ]
+
+
+@require_GET
+def dashboard_reach(request: SchoolRequest):
+    """The school dashboard's block for the latest evening (the dashboard loads it after it is
+    shown; without script, its link opens this as a page)."""
+    from evenings.sections import DASHBOARD, latest_reach
+
+    school = request.school
+    if school is None or not request.user.has_perm(DASHBOARD, school):
+        raise PermissionDenied
+    panel = latest_reach(request)
+    if request.htmx:
+        return render(request, "evenings/dashboard_panel.html", {"panel": panel or {"none": True}})
+    return render(request, "evenings/dashboard_reach_page.html", {"panel": panel or {"none": True}})

@@ -3,9 +3,10 @@ library's lunar and lunisolar calendars (Islamic, Hindu, Hebrew, Chinese) and by
 one, so that Eid or Diwali next year needs no one to look it up.
 
 Islamic dates are the library's estimates: the day can move by one with the sighting of the
-moon, so a warning covers the day either side. The library's calendar classes are marked
-internal; `tests/portal/test_festivals.py` holds known dates so an upgrade that changes them
-fails a test rather than a warning.
+moon, so a warning covers the day either side (Diwali too, whose day differs by region).
+Diwali, Holi and Guru Nanak's birthday come from the library's public calendar of India; the
+other calendar classes are marked internal; `tests/portal/test_festivals.py` holds known dates
+so an upgrade that changes them fails a test rather than a warning.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ class Festival:
     label: str
     faith: str
     spans: Callable[[int], list[Span]]  # the festival's days in a Gregorian year
+    # Days either side a warning also covers, where the date is an estimate (the moon's sighting).
+    fuzz: int = 0
 
 
-def _islamic(method: str, *, days: int = 1, fuzz: int = 1) -> Callable[[int], list[Span]]:
+def _islamic(method: str, *, days: int = 1) -> Callable[[int], list[Span]]:
     def spans(year: int) -> list[Span]:
         found = []
         for day, _estimated in getattr(_IslamicLunar(), method)(year):
-            found.append((day - fuzz * DAY, day + (days - 1 + fuzz) * DAY))
+            found.append((day, day + (days - 1) * DAY))
         return found
 
     return spans
@@ -61,6 +64,19 @@ def _hindu(method: str, *, days: int = 1) -> Callable[[int], list[Span]]:
         found = getattr(_HinduLunisolar(), method)(year)
         day = found[0] if isinstance(found, tuple) else found
         return [(day, day + (days - 1) * DAY)] if day else []
+
+    return spans
+
+
+def _india(name: str) -> Callable[[int], list[Span]]:
+    """A festival from the library's public calendar of India (its holiday names in English),
+    which has Diwali right where the internal Hindu calendar is a day or weeks out."""
+
+    def spans(year: int) -> list[Span]:
+        import holidays
+
+        found = holidays.country_holidays("IN", years=year)
+        return [(day, day) for day, label in found.items() if label.startswith(name)]
 
     return spans
 
@@ -96,14 +112,18 @@ def _easter(year: int) -> list[Span]:
 FESTIVALS: dict[str, Festival] = {
     f.key: f
     for f in (
-        Festival("ramadan", "Ramadan", "Muslim", _ramadan),
-        Festival("eid_al_fitr", "Eid al-Fitr", "Muslim", _islamic("eid_al_fitr_dates", days=3)),
-        Festival("eid_al_adha", "Eid al-Adha", "Muslim", _islamic("eid_al_adha_dates", days=4)),
-        Festival("diwali", "Diwali", "Hindu, Sikh and Jain", _hindu("diwali_date")),
-        Festival("holi", "Holi", "Hindu", _hindu("holi_date")),
+        Festival("ramadan", "Ramadan", "Muslim", _ramadan, fuzz=1),
+        Festival(
+            "eid_al_fitr", "Eid al-Fitr", "Muslim", _islamic("eid_al_fitr_dates", days=3), fuzz=1
+        ),
+        Festival(
+            "eid_al_adha", "Eid al-Adha", "Muslim", _islamic("eid_al_adha_dates", days=4), fuzz=1
+        ),
+        Festival("diwali", "Diwali", "Hindu, Sikh and Jain", _india("Diwali"), fuzz=1),
+        Festival("holi", "Holi", "Hindu", _india("Holi")),
         Festival("navratri", "Navratri", "Hindu", _hindu("sharad_navratri_date", days=9)),
         Festival("vaisakhi", "Vaisakhi", "Sikh", _hindu("vaisakhi_date")),
-        Festival("guru_nanak", "Guru Nanak's birthday", "Sikh", _hindu("guru_nanak_jayanti_date")),
+        Festival("guru_nanak", "Guru Nanak's birthday", "Sikh", _india("Guru Nanak")),
         Festival("rosh_hashanah", "Rosh Hashanah", "Jewish", _hebrew("rosh_hashanah_date", days=2)),
         Festival("yom_kippur", "Yom Kippur", "Jewish", _hebrew("yom_kippur_date")),
         Festival("passover", "Passover", "Jewish", _hebrew("passover_date", days=8)),
@@ -130,9 +150,14 @@ def spans_in(key: str, year: int) -> tuple[Span, ...]:
 def festival_on(keys, day: dt.date) -> str | None:
     """The label of the first of `keys` that falls on `day`, or None."""
     for key in keys or ():
-        for first, last in spans_in(key, day.year):
-            if first <= day <= last:
-                return FESTIVALS[key].label
+        festival = FESTIVALS.get(key)
+        if festival is None:
+            continue
+        fuzz = festival.fuzz * DAY
+        for year in (day.year - 1, day.year, day.year + 1) if fuzz else (day.year,):
+            for first, last in spans_in(key, year):
+                if first - fuzz <= day <= last + fuzz:
+                    return festival.label
     return None
 
 

@@ -35,15 +35,17 @@ def midnight(day: dt.date) -> dt.datetime:
 
 
 # A recorded term still "contains" a day this long after its last day when no next term is
-# recorded yet (the summer holiday); past that, the usual terms are used.
-TERM_REACH = dt.timedelta(days=70)
+# recorded yet: the summer holiday after a summer term, a fortnight after any other; past that,
+# the usual terms are used.
+SUMMER_REACH = dt.timedelta(days=70)
+TERM_REACH = dt.timedelta(days=14)
 
 
 def term_containing(day: dt.date, school=None) -> Period:
     """The term a day falls in: the school's own, where its calendar says, else the usual."""
     if school is None:
         return usual_term(day)
-    return calendar_for(school, around=day).term(day)
+    return calendar_for(school).term(day)
 
 
 class TermCalendar:
@@ -58,7 +60,8 @@ class TermCalendar:
             if starts_on > day:
                 break
             following = terms[index + 1][1] if index + 1 < len(terms) else None
-            end = following if following is not None else ends_on + TERM_REACH
+            reach = SUMMER_REACH if 4 <= starts_on.month <= 7 else TERM_REACH
+            end = following if following is not None else ends_on + reach
             if day < end:
                 label = name if str(starts_on.year) in name else f"{name} {starts_on.year}"
                 order = 1 if starts_on.month <= 3 else 2 if starts_on.month <= 7 else 3
@@ -66,17 +69,39 @@ class TermCalendar:
         return usual_term(day)
 
 
-def calendar_for(school, *, around: dt.date | None = None) -> TermCalendar:
-    """The school's terms (within a year either side of `around`, if given): one query."""
+# A school's terms are read once and kept this long (they change a few times a year; the
+# calendar's own pages forget them at once in the process that changed them), so "this term"
+# costs a dashboard no query of its own.
+CACHE_SECONDS = 300
+
+
+def _cache_key(school) -> str:
+    return f"portal.terms:{school if isinstance(school, int) else school.pk}"
+
+
+def calendar_for(school) -> TermCalendar:
+    """The school's recorded terms."""
+    from django.core.cache import cache
+
     from portal.models import CalendarEntry
 
-    rows = CalendarEntry.objects.filter(school=school, kind=CalendarEntry.Kind.TERM)
-    if around is not None:
-        rows = rows.filter(
-            starts_on__lte=around + dt.timedelta(days=400),
-            starts_on__gte=around - dt.timedelta(days=400),
+    key = _cache_key(school)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            CalendarEntry.objects.filter(school=school, kind=CalendarEntry.Kind.TERM).values_list(
+                "name", "starts_on", "ends_on"
+            )
         )
-    return TermCalendar(list(rows.values_list("name", "starts_on", "ends_on")))
+        cache.set(key, rows, CACHE_SECONDS)
+    return TermCalendar(rows)
+
+
+def calendar_changed(school) -> None:
+    """Forget the school's terms after its calendar changed (read again on next use)."""
+    from django.core.cache import cache
+
+    cache.delete(_cache_key(school))
 
 
 def usual_term(day: dt.date) -> Period:

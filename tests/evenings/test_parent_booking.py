@@ -146,7 +146,7 @@ def test_times_next_to_a_brother_or_sisters_are_offered_first(cast, spring, clie
     assert {int(first), int(second)} == near
     assert text.index("Next to your other times") < text.index("15:30")
     # The time they already have is not offered with anyone else.
-    assert f'value="{_slot(spring, spring.p5_teacher, 16, 0).pk}"' not in text
+    assert f'name="slot" value="{_slot(spring, spring.p5_teacher, 16, 0).pk}"' not in text
 
 
 def test_cancelling_frees_the_time(cast, spring, client):

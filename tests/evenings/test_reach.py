@@ -298,15 +298,31 @@ def test_the_dashboard_shows_the_latest_evenings_reach_to_the_headteacher(
     cast, spring, login, time_machine
 ):
     time_machine.move_to(at(EVENING_DAY + dt.timedelta(days=1), 10), tick=False)
-    response = login(cast.headteacher).get(reverse("dashboards:dashboard"))
+    client = login(cast.headteacher)
+    response = client.get(reverse("dashboards:dashboard"))
     assert response.status_code == 200
-    assert 'data-testid="evening-reach-panel"' in response.text
-    assert reverse("evenings:reach", args=[spring.evening.pk]) in response.text
+    # The dashboard draws a placeholder that loads the block after it is shown.
+    block_url = reverse("evenings:dashboard-reach")
+    assert f'hx-get="{block_url}"' in response.text
+    block = client.get(block_url, headers={"HX-Request": "true"})
+    assert 'data-testid="evening-reach-panel"' in block.text
+    assert reverse("evenings:reach", args=[spring.evening.pk]) in block.text
+    page = client.get(block_url)  # without script: a page of its own
+    assert "Back to the school dashboard" in page.text
 
 
-def test_the_dashboard_has_no_panel_before_any_evening(cast, spring, login):
-    response = login(cast.headteacher).get(reverse("dashboards:dashboard"))
-    assert 'data-testid="evening-reach-panel"' not in response.text
+def test_the_dashboard_block_says_so_before_any_evening(cast, spring, login):
+    block = login(cast.headteacher).get(
+        reverse("evenings:dashboard-reach"), headers={"HX-Request": "true"}
+    )
+    assert "No parents&#x27; evening has begun yet" in block.text or (
+        "No parents' evening has begun yet" in block.text
+    )
+    assert reverse("evenings:reach", args=[spring.evening.pk]) not in block.text
+
+
+def test_a_teacher_gets_no_dashboard_block(cast, spring, login):
+    assert login(cast.teacher).get(reverse("evenings:dashboard-reach")).status_code == 403
 
 
 def test_the_family_page_shows_the_booking_and_invited_not_booked(cast, spring, login):
