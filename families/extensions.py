@@ -179,9 +179,7 @@ def family_parents(request: HttpRequest, school_family) -> list:
         # With their links to children: a recorded restriction on any of them changes who
         # may see their contact details (ParentCarer.restrictions).
         # And the ranges of dates each asked the school to avoid.
-        lambda n: school_family.family.parents.prefetch_related("child_links", "dates_avoided")[
-            :n
-        ],
+        lambda n: school_family.family.parents.prefetch_related("child_links", "dates_avoided")[:n],
     )
 
 
