@@ -214,7 +214,8 @@ def build(*, parents: int, seed: int):
             sitting=Sitting(starts_at=starts, ends_at=ends, in_person=True, phone=True),
         )
     run = services.invitations_make(evening=evening)
-    assert run.invited == parents, run
+    if run.invited != parents:
+        raise SystemExit(f"Expected {parents} parents invited, got {run.invited}: {run}")
 
     # The times each member of staff offers, in the order the two kinds of parent want them.
     grid: dict[int, list[tuple[dt.datetime, int]]] = {}

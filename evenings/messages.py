@@ -99,7 +99,9 @@ def appointment_lines(bookings, language: str) -> str:
     return "\n".join(lines)
 
 
-def _send(*, evening: Evening, kind: str, parent: ParentCarer, children, extra) -> list[Message]:
+def _send(
+    *, evening: Evening, kind: str, parent: ParentCarer, children, own_values
+) -> list[Message]:
     sender = evening.created_by
     drafting = outbox.drafting(
         school=evening.school,
@@ -107,7 +109,7 @@ def _send(*, evening: Evening, kind: str, parent: ParentCarer, children, extra) 
         kind=kind,
         parents=[parent],
         children=list(children),
-        extra=extra,
+        own_values=own_values,
     )
     return outbox.queue(
         school=evening.school, sender=sender, drafting=drafting, topic=TOPIC.format(evening.pk)
@@ -131,7 +133,7 @@ def invitations_send(*, evening: Evening, by) -> tuple[int, list[tuple[ParentCar
         .prefetch_related("children")
     )
 
-    def extra(parent, language):
+    def own_values(parent, language):
         with translation.override(language):
             book_by = date_format(timezone.localtime(evening.changes_until), "l j E, H:i")
         return {
@@ -146,7 +148,7 @@ def invitations_send(*, evening: Evening, by) -> tuple[int, list[tuple[ParentCar
             kind=Kind.EVENING_INVITE,
             parent=invitation.parent,
             children=invitation.children.all(),
-            extra=extra,
+            own_values=own_values,
         )
         if made:
             queued += len(made)
@@ -166,10 +168,10 @@ def _parent_bookings(evening: Evening, parent: ParentCarer) -> list[Booking]:
 
 
 def _about_bookings(evening: Evening, bookings):
-    def extra(parent, language):
+    def own_values(parent, language):
         return {"evening_name": evening.name, "appointments": appointment_lines(bookings, language)}
 
-    return extra
+    return own_values
 
 
 @transaction.atomic
@@ -188,7 +190,7 @@ def confirmation_send(booking_id: int) -> list[Message]:
         kind=Kind.EVENING_BOOKED,
         parent=booking.parent,
         children=children,
-        extra=_about_bookings(evening, bookings),
+        own_values=_about_bookings(evening, bookings),
     )
 
 
@@ -229,7 +231,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 kind=Kind.EVENING_REMINDER,
                 parent=parent,
                 children=children,
-                extra=_about_bookings(evening, bookings),
+                own_values=_about_bookings(evening, bookings),
             )
         )
         Booking.objects.filter(pk__in=[b.pk for b in reminding]).update(reminded_at=now)

@@ -214,11 +214,11 @@ def drafting(
     must_send: bool = False,
     home: planning.Household | None = None,
     templates: dict[str, MessageTemplate] | None = None,
-    extra: Callable[[ParentCarer, str], dict[str, str]] | None = None,
+    own_values: Callable[[ParentCarer, str], dict[str, str]] | None = None,
 ) -> Drafting:
     """Each adult's plan and words. Refusals (a restriction, no link to the child, not invited
     to the meeting) are kept with their reason so the sender sees who was left out and why.
-    `extra(parent, language)` gives an app's own placeholders for one adult (evenings)."""
+    `own_values(parent, language)` gives an app's own placeholders for one adult (evenings)."""
     templates = templates if templates is not None else templates_for(school, kind)
     result = Drafting(kind=kind)
     if ENGLISH not in templates:
@@ -266,8 +266,8 @@ def drafting(
             words=words,
             language=plan.language,
         )
-        if extra is not None:
-            values.update(extra(parent, plan.language))
+        if own_values is not None:
+            values.update(own_values(parent, plan.language))
         keep = ("link",) if kind in LINK_PURPOSE else ()
         draft = Draft(plan=plan, children=mine or children)
         draft.subject = placeholders.fill(template.subject, values)
