@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evenings.models import Slot, Way
+from family_voice.forms import parent_text
 from portal.lib.limits import IdChoiceField
 
 WAY_WORDS = {
@@ -17,22 +18,6 @@ WAY_WORDS = {
     Way.PHONE: _("By phone"),
     Way.VIDEO: _("By video call"),
 }
-
-
-def _text(label, *, max_length: int, help_text="", rows: int = 0) -> forms.CharField:
-    attrs = {"maxlength": max_length}
-    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs)
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        help_text=help_text,
-        widget=widget,
-        error_messages={
-            "max_length": _("Please keep this shorter (%(limit_value)d letters at most)."),
-            "null_characters_not_allowed": _("Please take out the odd characters."),
-        },
-    )
 
 
 class _SlotField(IdChoiceField):
@@ -82,17 +67,17 @@ class BookForm(forms.Form):
             "invalid_choice": _("Please choose one of the ways."),
         },
     )
-    interpreter = _text(
+    interpreter = parent_text(
         _("Would you like an interpreter? Which language?"),
         max_length=60,
         help_text=_("Leave it empty if you do not need one."),
     )
-    supporter = _text(
+    supporter = parent_text(
         _("Will you bring someone for support? Who?"),
         max_length=200,
         help_text=_("For example: a friend, someone in your family, or a support worker."),
     )
-    note = _text(
+    note = parent_text(
         _("Is there anything you want to add?"),
         max_length=300,
         help_text=_("Only if you want to. One or two sentences."),

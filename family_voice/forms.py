@@ -12,6 +12,23 @@ from portal.lib.limits import IdChoiceField
 from portal.lib.widgets import date_input
 
 
+def parent_text(label, *, max_length: int, help_text="", rows: int = 0) -> forms.CharField:
+    """A parent's own words, optional: a line, or a box of `rows`, with errors in plain words
+    (the field sets the browser's maxlength itself)."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        help_text=help_text,
+        widget=widget,
+        error_messages={
+            "max_length": _("Please keep this shorter (%(limit_value)d letters at most)."),
+            "null_characters_not_allowed": _("Please take out the odd characters."),
+        },
+    )
+
+
 class ParentChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name

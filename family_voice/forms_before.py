@@ -5,38 +5,24 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from family_voice.forms import parent_text
 from family_voice.models import ParentViews
 
 
-def _text(label, *, max_length: int, help_text="", rows: int = 0) -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        help_text=help_text,
-        widget=widget,
-        error_messages={
-            "max_length": _("Please keep this shorter (%(limit_value)d letters at most)."),
-            "null_characters_not_allowed": _("Please take out the odd characters."),
-        },
-    )
-
-
 class ViewsForm(forms.Form):
-    best_hopes = _text(
+    best_hopes = parent_text(
         _("What do you hope will come from the meeting?"),
         max_length=1000,
         help_text=_("For example: calmer mornings, or a plan we all agree on."),
         rows=4,
     )
-    going_well = _text(
+    going_well = parent_text(
         _("What is going well?"),
         max_length=1000,
         help_text=_("At home or at school. Small things count too."),
         rows=4,
     )
-    to_talk_about = _text(_("What would you like to talk about?"), max_length=1000, rows=4)
+    to_talk_about = parent_text(_("What would you like to talk about?"), max_length=1000, rows=4)
     time_suits = forms.ChoiceField(
         label=_("Does the time suit you?"),
         required=False,
@@ -47,17 +33,17 @@ class ViewsForm(forms.Form):
         ],
         error_messages={"invalid_choice": _("Please choose yes or no.")},
     )
-    other_times = _text(
+    other_times = parent_text(
         _("If not, which days and times would suit you?"),
         max_length=300,
         help_text=_("For example: after 3pm on weekdays."),
     )
     interpreter = forms.BooleanField(label=_("I would like an interpreter"), required=False)
-    interpreter_language = _text(_("Which language?"), max_length=60)
+    interpreter_language = parent_text(_("Which language?"), max_length=60)
     supporter = forms.BooleanField(
         label=_("I would like to bring someone with me for support"), required=False
     )
-    supporter_who = _text(
+    supporter_who = parent_text(
         _("Who will you bring?"),
         max_length=200,
         help_text=_("For example: a friend, someone in your family, or a support worker."),
