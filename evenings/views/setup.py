@@ -191,7 +191,11 @@ def _avoiding(evening: Evening, sittings: Sequence[Sitting]) -> dict[int, int]:
 def evening_detail(request: SchoolRequest, pk: int):
     """The event page: its sittings, who takes part, how booking is going, and warnings."""
     evening = _get_evening_for_user(request, pk)
-    sittings = list(evening.sittings.prefetch_related("breaks").annotate(slot_count=Count("slots")))
+    sittings = list(
+        evening.sittings.prefetch_related("breaks")
+        .annotate(slot_count=Count("slots"))
+        .order_by("starts_at")
+    )
     takings = list(
         Taking.objects.filter(evening=evening)
         .select_related("staff")
