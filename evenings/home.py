@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from evenings.models import Booking, Evening, Invitation
+from evenings.models import Evening, Invitation
 from portal import access
 
 
@@ -33,22 +33,17 @@ def home_panel(request) -> dict | None:
                 distinct=True,
             )
         )
-        .order_by("first_day")[:3]
+        .order_by("first_day", "name", "pk")[:3]
     )
     rows = []
     for evening in evenings:
         runs = runs_all or evening.office.filter(pk=user.pk).exists()
         waiting = None
         if runs:
+            # As the list it links to counts them: every invited family with no appointment.
             waiting = (
-                Invitation.objects.filter(evening=evening, not_sent_because="")
-                .filter(
-                    ~Exists(
-                        Booking.objects.filter(
-                            evening=evening, family=OuterRef("family"), cancelled_at=None
-                        )
-                    )
-                )
+                Invitation.objects.filter(evening=evening)
+                .not_booked()
                 .values("family")
                 .distinct()
                 .count()

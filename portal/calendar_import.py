@@ -186,6 +186,7 @@ def read_calendar(data: bytes) -> Reading:
     reading = Reading()
     starts: list[tuple[dt.date, str, str]] = []  # a term's first day, its name, its uid
     ends: list[tuple[dt.date, str]] = []
+    seen_uids: set[str] = set()
     for event in events:
         summary = re.sub(r"\s+", " ", str(event.get("SUMMARY", ""))).strip()
         if "DTSTART" not in event:
@@ -193,7 +194,7 @@ def read_calendar(data: bytes) -> Reading:
             continue
         try:
             starts_on, ends_on = _span(event)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, OverflowError):
             reading.skipped.append(f"“{summary or 'An event'}”: its dates could not be read.")
             continue
         if not summary:
@@ -211,6 +212,11 @@ def read_calendar(data: bytes) -> Reading:
             )
             continue
         uid = _uid(event, summary, starts_on)
+        if uid in seen_uids:
+            # The same id twice in one file (an override of a repeating event, or events with
+            # no id, one title and one day): each is its own entry.
+            uid = f"{uid}#{starts_on.isoformat()}#{len(seen_uids)}"[:255]
+        seen_uids.add(uid)
         if marker == "start":
             starts.append((starts_on, _term_name(summary), uid))
         elif marker == "end":
@@ -246,10 +252,44 @@ def _pair_terms(reading: Reading, starts, ends) -> None:
             reading.skipped.append(f"“{summary}” ({day:%-d %B %Y}) has no start to pair with.")
 
 
+def found_to_keep(found: list[Found]) -> list[dict]:
+    """What a preview found, small enough to keep in the session until "Import"."""
+    return [
+        {
+            "uid": f.uid,
+            "kind": f.kind,
+            "name": f.name,
+            "starts_on": f.starts_on.isoformat(),
+            "ends_on": f.ends_on.isoformat(),
+        }
+        for f in found
+    ]
+
+
+def found_kept(rows: list[dict]) -> list[Found]:
+    return [
+        Found(
+            row["uid"],
+            row["kind"],
+            row["name"],
+            dt.date.fromisoformat(row["starts_on"]),
+            dt.date.fromisoformat(row["ends_on"]),
+        )
+        for row in rows
+    ]
+
+
 @transaction.atomic
-def calendar_import(*, school: School, data: bytes, dry_run: bool = False) -> ImportResult:
-    """Read the file and add or update the school's entries (by UID); a dry run only counts."""
-    reading = read_calendar(data)
+def calendar_import(
+    *,
+    school: School,
+    data: bytes | None = None,
+    found: list[Found] | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Read the file (or take what a preview of it found) and add or update the school's entries
+    (by UID); a dry run only counts."""
+    reading = read_calendar(data or b"") if found is None else Reading(found=found)
     result = ImportResult(reading.found, reading.skipped, reading.notes, dry_run=dry_run)
     existing = {
         e.source_uid: e

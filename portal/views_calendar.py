@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access
-from portal.calendar_import import CalendarFileError, calendar_import
+from portal.calendar_import import (
+    CalendarFileError,
+    calendar_import,
+    found_kept,
+    found_to_keep,
+)
 from portal.forms_calendar import CalendarEntryForm, CalendarUploadForm
 from portal.http import SchoolRequest
 from portal.lib import terms
@@ -127,8 +132,8 @@ def calendar_import_file(request: SchoolRequest):
             messages.error(request, "Choose the council's file again: it was not kept.")
             return redirect("calendar")
         try:
-            result = calendar_import(school=school, data=kept["data"].encode("latin-1"))
-        except CalendarFileError as error:
+            result = calendar_import(school=school, found=found_kept(kept["found"]))
+        except (CalendarFileError, KeyError, ValueError, TypeError) as error:
             messages.error(request, str(error))
             return redirect("calendar")
         del request.session[UPLOAD_SESSION_KEY]
@@ -146,8 +151,12 @@ def calendar_import_file(request: SchoolRequest):
         return _page(request, school, upload_form=upload_form)
     data = upload_form.data_bytes
     result = calendar_import(school=school, data=data, dry_run=True)
-    # Kept until "Import", so the file need not be chosen twice (latin-1 keeps every byte).
-    request.session[UPLOAD_SESSION_KEY] = {"school": school.pk, "data": data.decode("latin-1")}
+    # What it found is kept until "Import" (a few lines per entry, never the file itself), so
+    # the file need not be chosen twice.
+    request.session[UPLOAD_SESSION_KEY] = {
+        "school": school.pk,
+        "found": found_to_keep(result.found),
+    }
     return render(
         request,
         "portal/calendar_import.html",

@@ -30,7 +30,7 @@ from evenings.ics import bookings_ics
 from evenings.models import Booking, Invitation, Slot, Taking, Way
 from evenings.views import parent_words as words
 from families.models import Child, ChildParent, ParentCarer
-from family_voice.models import ParentLink
+from family_voice.models import ParentLink, Purpose
 from family_voice.views.parent import parent_page
 from portal.http import SchoolRequest
 from portal.lib.limits import parse_id
@@ -49,7 +49,11 @@ def _refused(request: SchoolRequest) -> HttpResponse:
 
 
 def _invitation_for(link: ParentLink, pk) -> Invitation | None:
-    """The parent's own invitation to this evening of their school, made for a link."""
+    """The parent's own invitation to this evening of their school, through an evening link
+    (a link for another purpose, e.g. the compass, asks no second check: it opens nothing
+    here)."""
+    if link.purpose != Purpose.EVENING:
+        return None
     return (
         Invitation.objects.filter(
             evening_id=pk,
@@ -63,7 +67,10 @@ def _invitation_for(link: ParentLink, pk) -> Invitation | None:
 
 
 def _booking_for(link: ParentLink, pk) -> Booking | None:
-    """One of the parent's own appointments, at an evening they were invited to."""
+    """One of the parent's own appointments, at an evening they were invited to, through an
+    evening link."""
+    if link.purpose != Purpose.EVENING:
+        return None
     return (
         Booking.objects.filter(
             pk=pk,

@@ -346,3 +346,26 @@ def test_the_choose_page_is_small_and_its_queries_do_not_grow(
     with django_assert_max_num_queries(22):  # 12 are the link's own (check, count, log)
         page = client.get(f"/p/{token}/")
     assert page.text.count("Cancel this time") == 3 and len(page.content) < 30_000
+
+
+def test_a_link_for_another_purpose_opens_no_evening_page(cast, spring, client):
+    """A compass link asks no second check: it must open nothing of an evening."""
+    from family_voice import services as link_services
+
+    booking = _make(spring, spring.mum, _slot(spring, cast.teacher, 15, 30), [spring.isla])
+    made = link_services.link_create(
+        school=cast.school, parent=spring.mum, purpose="compass", created_by=cast.headteacher
+    )
+    token = link_path(made.url).strip("/").split("/")[1]
+    evening = spring.evening.pk
+    assert client.get(reverse("evenings:parent-evening", args=[token, evening])).status_code == 404
+    ics = client.get(reverse("evenings:parent-ics", args=[token, evening]))
+    assert ics.status_code == 404 and b"Isla" not in ics.content
+    cancel = client.post(reverse("evenings:parent-cancel", args=[token, booking.pk]))
+    assert cancel.status_code == 404
+    booked = client.post(
+        _book_url(token, spring),
+        _form(_slot(spring, cast.teacher, 15, 40), spring.isla, cast.teacher),
+    )
+    assert booked.status_code in (303, 404)
+    assert Booking.objects.filter(parent=spring.mum, cancelled_at=None).count() == 1

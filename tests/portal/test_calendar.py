@@ -243,6 +243,9 @@ def test_import_shows_what_the_file_holds_then_imports(cast, login):
     assert "Nothing has changed yet. Would add 15" in preview.text
     assert "Parents&#x27; evening (P1 to P3)" in preview.text  # left out, and said so
     assert not CalendarEntry.objects.exists()
+    # Only what it found waits in the session until "Import", never the file itself.
+    kept = client.session["portal.calendar_upload"]
+    assert "data" not in kept and len(kept["found"]) == 15
     done = client.post(_url("calendar-import"), {"confirm": "1"}, follow=True)
     assert "Imported the council&#x27;s calendar. Added 15" in done.text
     assert CalendarEntry.objects.filter(school=cast.school).count() == 15
@@ -273,3 +276,32 @@ def test_the_page_reads_entries_in_a_fixed_number_of_queries(
 def test_the_team_page_links_to_the_calendar(cast, login):
     page = login(cast.teacher).get(reverse("school-team", args=[cast.school.pk])).text
     assert reverse("calendar") in page
+
+
+def _ics(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{e}END:VEVENT\r\n" for e in events)
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n" + body + "END:VCALENDAR\r\n"
+    ).encode()
+
+
+def test_two_events_with_one_id_are_two_entries(cast):
+    data = _ics(
+        "UID:same\r\nSUMMARY:In-service day\r\nDTSTART;VALUE=DATE:20270104\r\n",
+        "UID:same\r\nSUMMARY:In-service day\r\nDTSTART;VALUE=DATE:20270222\r\n",
+    )
+    result = calendar_import(school=cast.school, data=data)
+    assert result.created == 2
+    assert CalendarEntry.objects.filter(school=cast.school, kind=Kind.INSERVICE).count() == 2
+    again = calendar_import(school=cast.school, data=data)
+    assert again.created == 0 and CalendarEntry.objects.filter(school=cast.school).count() == 2
+
+
+def test_a_date_out_of_range_is_left_out_not_an_error(cast):
+    data = _ics(
+        "UID:a\r\nSUMMARY:October holiday\r\nDTSTART;VALUE=DATE:00010102\r\n"
+        "DTEND;VALUE=DATE:00010101\r\n",
+        "UID:b\r\nSUMMARY:In-service day\r\nDTSTART;VALUE=DATE:20270104\r\n",
+    )
+    result = calendar_import(school=cast.school, data=data, dry_run=True)
+    assert result.created == 1
