@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from evenings.models import Booking, Way
+from evenings.models import Booking, Way, takings_for
 from portal.lib.words import staff_name
 
 WAYS: dict[str, str] = {
@@ -22,15 +22,7 @@ def bookings_ics(bookings: list[Booking]) -> bytes:
     cal.add("prodid", "-//Parent Compass//Parents' evenings//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-    from evenings.models import Taking
-
-    takings = {
-        (t.evening_id, t.staff_id): t
-        for t in Taking.objects.filter(
-            evening_id__in={b.evening_id for b in bookings},
-            staff_id__in={b.slot.staff_id for b in bookings},
-        )
-    }
+    takings = takings_for(bookings)
     for b in bookings:
         taking = takings.get((b.evening_id, b.slot.staff_id))
         event = Event()

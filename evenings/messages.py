@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from evenings.models import Booking, Evening, Invitation, Taking, Way
+from evenings.models import Booking, Evening, Invitation, Way, takings_for
 from families.models import ParentCarer
 from family_voice.models import Purpose
 from family_voice.services import link_create
@@ -73,13 +73,7 @@ def _when(evening: Evening, language: str) -> str:
 
 def appointment_lines(bookings, language: str) -> str:
     """Each appointment in the parent's language: when, with whom, about whom, how, where."""
-    rooms = {
-        (t.evening_id, t.staff_id): t
-        for t in Taking.objects.filter(
-            evening_id__in={b.evening_id for b in bookings},
-            staff_id__in={b.slot.staff_id for b in bookings},
-        )
-    }
+    rooms = takings_for(bookings)
     lines = []
     with translation.override(language):
         for b in bookings:

@@ -210,6 +210,18 @@ class Taking(models.Model):
         return f"{self.staff} at {self.evening}"
 
 
+def takings_for(bookings) -> dict[tuple[int, int], Taking]:
+    """Where each booking's member of staff sits and their video link, by (evening, staff), in
+    one query: for what a parent is sent (the message's lines, the calendar file)."""
+    return {
+        (t.evening_id, t.staff_id): t
+        for t in Taking.objects.filter(
+            evening_id__in={b.evening_id for b in bookings},
+            staff_id__in={b.slot.staff_id for b in bookings},
+        )
+    }
+
+
 class Slot(models.Model):
     """One appointment time with one member of staff. Blocked by them (`blocked`) or booked
     (a live Booking) or free."""

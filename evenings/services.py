@@ -225,12 +225,12 @@ class InviteRun:
     not_invited: list[tuple[ParentCarer, str]] = field(default_factory=list)
 
 
-@transaction.atomic
-def invitations_make(*, evening: Evening) -> InviteRun:
-    """An invitation for each adult with parental responsibility for an invited child. An adult
-    with a recorded restriction is not invited through a link: the reason is kept so the
-    office can decide with the pastoral lead what they may be told."""
-    run = InviteRun()
+def invitation_plan(
+    evening: Evening,
+) -> tuple[dict[int, tuple[ParentCarer, list[Child]]], dict[int, list[str]]]:
+    """Who would be invited (each adult with parental responsibility for an invited child, with
+    those children) and, by adult, the words of any restriction that keeps a link from them:
+    read, never written (the invite page's preview asks it too)."""
     links = (
         ChildParent.objects.filter(
             child__in=invited_children(evening), parental_responsibility=True
@@ -249,6 +249,16 @@ def invitations_make(*, evening: Evening) -> InviteRun:
         .values_list("parent_id", "restriction")
     ):
         restricted.setdefault(parent_id, []).append(restriction.strip())
+    return by_parent, restricted
+
+
+@transaction.atomic
+def invitations_make(*, evening: Evening) -> InviteRun:
+    """An invitation for each adult with parental responsibility for an invited child. An adult
+    with a recorded restriction is not invited through a link: the reason is kept so the
+    office can decide with the pastoral lead what they may be told."""
+    run = InviteRun()
+    by_parent, restricted = invitation_plan(evening)
     existing = {
         i.parent_id: i
         for i in Invitation.objects.filter(evening=evening, parent_id__in=list(by_parent))

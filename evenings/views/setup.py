@@ -24,7 +24,6 @@ from evenings import services
 from evenings.forms import EveningForm, SittingForm, StaffForm
 from evenings.models import Booking, Evening, Invitation, Sitting, Slot, Taking
 from families.access import require_family_worker
-from families.models import ChildParent
 from families.views.paging import page_of
 from meetings.availability import avoid_reason
 from portal import access
@@ -317,22 +316,11 @@ def evening_staff(request: SchoolRequest, pk: int):
 def _preview(evening: Evening) -> tuple[int, list[tuple], int]:
     """Without writing: how many adults would be invited, who would not (and why), and how
     many have had an invitation already."""
-    links = (
-        ChildParent.objects.filter(
-            child__in=services.invited_children(evening), parental_responsibility=True
-        )
-        .select_related("parent")
-        .order_by("parent__last_name", "parent__first_name")
+    by_parent, restricted = services.invitation_plan(evening)
+    left_out = sorted(
+        ((by_parent[pk][0], " ".join(words)) for pk, words in restricted.items()),
+        key=lambda row: (row[0].last_name, row[0].first_name),
     )
-    parents = {cp.parent_id: cp.parent for cp in links}
-    restricted: dict[int, list[str]] = {}
-    for parent_id, words in (
-        ChildParent.objects.filter(parent_id__in=list(parents), child__school=evening.school)
-        .exclude(restriction="")
-        .values_list("parent_id", "restriction")
-    ):
-        restricted.setdefault(parent_id, []).append(words.strip())
-    left_out = [(parents[pk], " ".join(words)) for pk, words in restricted.items()]
     already = (
         Message.objects.filter(
             topic=evening_messages.TOPIC.format(evening.pk), kind=Kind.EVENING_INVITE
@@ -341,7 +329,7 @@ def _preview(evening: Evening) -> tuple[int, list[tuple], int]:
         .distinct()
         .count()
     )
-    return len(parents) - len(left_out), left_out, already
+    return len(by_parent) - len(left_out), left_out, already
 
 
 @require_http_methods(["GET", "POST"])
