@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "family_voice",
     "reaching_out",
     "evenings",
+    "school_systems",
+    "single_sign_on",
+    "council_data",
     "consent",
     "audit",
     "privacy",
@@ -362,3 +365,9 @@ LOGGING = {
 }
 
 ADMINS = [("Portal administrators", a) for a in env.list("ADMIN_EMAILS", default=[])]
+
+# --- Single sign-on (single_sign_on/; issue 21) ---
+
+# --- School systems: OneRoster (school_systems/; issue 21) ---
+
+# --- Data for the council (council_data/; issue 21) ---

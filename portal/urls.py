@@ -63,6 +63,9 @@ urlpatterns = [
     # Messages to parents and carers, the outbox, and the stop link in every e-mail.
     path("", include("reaching_out.urls")),
     path("", include("evenings.urls")),
+    path("", include("single_sign_on.urls")),
+    path("", include("school_systems.urls")),
+    path("", include("council_data.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,10 @@ from django.utils import timezone
 
 from tests.security import matrix_world
 from tests.security.matrix import REDIRECT, R, leaked, request, run_row, url_patterns
+from tests.security.matrix_council_data import COUNCIL_DATA_ROWS
 from tests.security.matrix_evenings import CALENDAR_ROWS, EVENINGS_ROWS
+from tests.security.matrix_school_systems import SCHOOL_SYSTEMS_ROWS
+from tests.security.matrix_single_sign_on import SINGLE_SIGN_ON_ROWS
 from tests.security.matrix_world import OTHER_MARKER, OWN_MARKER, SIBLING_MARKER
 
 
@@ -1061,6 +1064,9 @@ GROUPS = {
     "reaching_out": REACHING_OUT_ROWS,
     "evenings": EVENINGS_ROWS,
     "calendar": CALENDAR_ROWS,
+    "school_systems": SCHOOL_SYSTEMS_ROWS,
+    "single_sign_on": SINGLE_SIGN_ON_ROWS,
+    "council_data": COUNCIL_DATA_ROWS,
     "audit": AUDIT_ROWS,
     "privacy": PRIVACY_ROWS,
     "guidance": GUIDANCE_ROWS,
