@@ -1,7 +1,7 @@
 """The access log: who viewed, printed or exported which record. Feature apps call
 `audit.record(request, action=..., obj=..., family=...)`; this app depends on none of them."""
 
-from audit.constants import EXPORT, PRINT, VIEW
+from audit.constants import EXPORT, IMPORT, PRINT, VIEW
 
 
 def record(request, *, action, obj, family=None):
@@ -28,4 +28,23 @@ def record_unsigned(request, *, action, obj, family, school, who: str):
     )
 
 
-__all__ = ["EXPORT", "PRINT", "VIEW", "record", "record_many", "record_unsigned"]
+def record_system(*, action, obj, school, who: str, user=None, family=None):
+    """Logs an import or export with no web request behind it (a command, a scheduled pull, a
+    council's API token); see audit.services."""
+    from audit.services import access_record_system
+
+    return access_record_system(
+        action=action, obj=obj, school=school, who=who, user=user, family=family
+    )
+
+
+__all__ = [
+    "EXPORT",
+    "IMPORT",
+    "PRINT",
+    "VIEW",
+    "record",
+    "record_many",
+    "record_system",
+    "record_unsigned",
+]

@@ -15,6 +15,7 @@ class AccessLog(models.Model):
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
         SEND = "send", "Sent a message"
+        IMPORT = "import", "Imported"
 
     # The row outlives the account: the username is kept as it was when the record was seen.
     user = models.ForeignKey(

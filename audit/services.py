@@ -61,3 +61,23 @@ def access_record_unsigned(
     row = _row(request, action, obj, family, school=school, who=who)
     row.save()
     return row
+
+
+def access_record_system(
+    *, action: str, obj: models.Model, school, who: str, user=None, family=None
+) -> AccessLog:
+    """Logs an import or export with no web request behind it: a command run by the IT team, a
+    scheduled pull from a school system, or a council's reporting tool with its API token
+    (`who` names it in words; `user`, where one started it)."""
+    row = AccessLog(
+        user=user,
+        username=who[:150],
+        school=school,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        family_id=family.pk if isinstance(family, models.Model) else family,
+    )
+    row.full_clean(exclude=["user", "school", "content_type"])
+    row.save()
+    return row
