@@ -73,6 +73,11 @@ class FamilyFilter(django_filters.FilterSet):
     looked_after = django_filters.BooleanFilter(
         label="Has a looked-after child", method="filter_looked_after", widget=forms.CheckboxInput
     )
+    birth_date_missing = django_filters.BooleanFilter(
+        label="A pupil's date of birth is still to complete",
+        method="filter_birth_date_missing",
+        widget=forms.CheckboxInput,
+    )
     interpreter = django_filters.BooleanFilter(
         label="A parent needs an interpreter",
         method="filter_interpreter",
@@ -173,6 +178,12 @@ class FamilyFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Exists(self._pupils().filter(looked_after=True)))
+
+    def filter_birth_date_missing(self, queryset, name, value):
+        """Pupils imported without a date of birth (OneRoster keeps it in an optional file)."""
+        if not value:
+            return queryset
+        return queryset.filter(Exists(self._pupils().filter(date_of_birth__isnull=True)))
 
     def filter_interpreter(self, queryset, name, value):
         if not value:

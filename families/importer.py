@@ -122,9 +122,10 @@ class RowProblem(Exception):
 class RowError:
     line: int
     message: str
+    where: str = ""  # e.g. "users.csv line 12", where the rows did not come from one CSV file
 
     def __str__(self):
-        return f"Line {self.line}: {self.message}"
+        return f"{self.where or f'Line {self.line}'}: {self.message}"
 
 
 @dataclass
@@ -137,11 +138,12 @@ class KeptDifference:
     field: str
     portal: str
     file: str
+    where: str = ""  # as RowError.where
 
     def __str__(self):
         return (
-            f"Line {self.line}: {self.record}, {self.field}: kept “{self.portal}” as changed in "
-            f"the portal; the file says “{self.file}”."
+            f"{self.where or f'Line {self.line}'}: {self.record}, {self.field}: kept "
+            f"“{self.portal}” as changed in the portal; the file says “{self.file}”."
         )
 
 
@@ -153,6 +155,7 @@ class ImportResult:
     saved: bool = False
     errors: list[RowError] = field(default_factory=list)
     kept: list[KeptDifference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. classes a OneRoster import added
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {
             kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in KINDS
@@ -182,7 +185,7 @@ class ImportResult:
                 f"Changed by staff in the portal and kept: {len(self.kept)} detail(s) where the "
                 "file differs (check them with the school information system)."
             )
-        return lines
+        return lines + self.notes
 
     def as_json(self) -> dict:
         """The result as stored with a background import run (families.ImportRun.report)."""
@@ -191,9 +194,16 @@ class ImportResult:
             "all_or_nothing": self.all_or_nothing,
             "rows": self.rows,
             "saved": self.saved,
-            "errors": [[error.line, error.message] for error in self.errors],
-            "kept": [[k.line, k.record, k.field, k.portal, k.file] for k in self.kept],
+            "errors": [
+                [error.line, error.message, *([error.where] if error.where else [])]
+                for error in self.errors
+            ],
+            "kept": [
+                [k.line, k.record, k.field, k.portal, k.file, *([k.where] if k.where else [])]
+                for k in self.kept
+            ],
             "counts": self.counts,
+            **({"notes": self.notes} if self.notes else {}),
         }
 
     @classmethod
@@ -203,8 +213,9 @@ class ImportResult:
             all_or_nothing=data["all_or_nothing"],
             rows=data["rows"],
             saved=data["saved"],
-            errors=[RowError(line, message) for line, message in data["errors"]],
+            errors=[RowError(*error) for error in data["errors"]],
             kept=[KeptDifference(*kept) for kept in data.get("kept", [])],
+            notes=list(data.get("notes", [])),
         )
         for kind in KINDS:
             result.counts[kind].update(data["counts"].get(kind, {}))
@@ -361,8 +372,9 @@ def _apply(obj, values: dict) -> bool:
 class _Run:
     """The state of one import: resolved families, what each object did, rows already seen."""
 
-    def __init__(self, school: School, rows, result: ImportResult):
+    def __init__(self, school: School, rows, result: ImportResult, birth_date_optional=False):
         self.school = school
+        self.birth_date_optional = birth_date_optional
         self.result = result
         self.classes = {c.name.lower(): c for c in ClassGroup.objects.filter(school=school)}
         self.status: dict[tuple[str, object], str] = {}
@@ -422,6 +434,8 @@ class _Run:
         if row.get("__extra__"):
             raise RowProblem("the row has more cells than the header has columns.")
         for column in REQUIRED:
+            if column == "date_of_birth" and self.birth_date_optional:
+                continue
             if not row.get(column):
                 raise RowProblem(f"{column} is empty.")
         ref = row["family_ref"]
@@ -544,14 +558,16 @@ class _Run:
 
     def _added_by_staff_child(self, family, values, pupil_id) -> Child | None:
         """A child staff added to this family, not yet known by an id from the export, with
-        the same name and date of birth: it takes the file's id (nothing is duplicated)."""
+        the same name and date of birth (by name alone where the file gives no date of birth):
+        it takes the file's id (nothing is duplicated)."""
+        born = {"date_of_birth": values["date_of_birth"]} if values["date_of_birth"] else {}
         child = Child.objects.filter(
             family=family,
             school=self.school,
             external_id="",
             first_name__iexact=values["first_name"],
             last_name__iexact=values["last_name"],
-            date_of_birth=values["date_of_birth"],
+            **born,
         ).first()
         if child is not None:
             child.external_id = pupil_id
@@ -583,7 +599,7 @@ class _Run:
         return {
             "first_name": row["pupil_first_name"],
             "last_name": row["pupil_last_name"],
-            "date_of_birth": _date(row, "date_of_birth"),
+            "date_of_birth": _date(row, "date_of_birth") if row.get("date_of_birth") else None,
             "year_group": year_group,
             "class_group": class_group,
             "looked_after": _bool(row, "looked_after"),
@@ -639,36 +655,49 @@ class _Run:
 
 def families_import(
     *,
-    content: str,
+    content: str = "",
     school: School,
     dry_run: bool = False,
     all_or_nothing: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    rows: list[tuple[int, dict[str, str]]] | None = None,
+    problems: list[RowError] | None = None,
+    birth_date_optional: bool = False,
 ) -> ImportResult:
     """Import a CSV export into `school`. A dry run and a failed all-or-nothing save nothing.
 
     `progress(rows_done, rows_total)` is called once the file is read, after every CHUNK_ROWS
     rows and at the end (inside the import's transaction but for the first call).
     Raises ImportFileError when the file as a whole cannot be read.
+
+    Another reader (a OneRoster bundle, school_systems/roster_import.py) passes `rows` already
+    in this file's columns instead of `content`, each row's "__where__" naming where it came
+    from (reported instead of "Line N"), and `problems` it found itself, which count as rows
+    with problems (so all or nothing saves nothing). With `birth_date_optional` a pupil may come
+    without a date of birth; the school completes it in the portal.
     """
-    rows = parse(content)
-    total = len(rows)
+    rows = parse(content) if rows is None else rows
+    wheres = {line: row.pop("__where__") for line, row in rows if "__where__" in row}
+    total = len(rows) + len(problems or [])
     result = ImportResult(dry_run=dry_run, all_or_nothing=all_or_nothing, rows=total)
+    result.errors.extend(problems or [])
     if progress:
         progress(0, total)
     with transaction.atomic():
-        run = _Run(school, rows, result)
+        run = _Run(school, rows, result, birth_date_optional)
         for done, (line, row) in enumerate(rows, start=1):
             try:
                 with transaction.atomic():
                     run.row(line, row)
             except RowProblem as exc:
-                result.errors.append(RowError(line, str(exc)))
+                result.errors.append(RowError(line, str(exc), wheres.get(line, "")))
             except ValidationError as exc:
-                result.errors.append(RowError(line, _plain(exc)))
+                result.errors.append(RowError(line, _plain(exc), wheres.get(line, "")))
             if progress and done % CHUNK_ROWS == 0 and done < total:
                 progress(done, total)
         run.finish()
+        for kept in result.kept:
+            kept.where = wheres.get(kept.line, "")
         if progress:
             progress(total, total)
         if dry_run or (all_or_nothing and result.errors):

@@ -285,7 +285,12 @@ class Child(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty where the school system gave none (a OneRoster import): the school "
+        "completes it.",
+    )
     class_group = models.ForeignKey(
         ClassGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
     )

@@ -140,6 +140,8 @@ class ChildAddForm(BoundedModelForm):
             "name"
         )
         self.fields["parents"].queryset = adults
+        # Optional in the model only so an import may leave it for the school to complete.
+        self.fields["date_of_birth"].required = True
         self.fields["parents"].help_text = (
             "Each adult ticked is linked as they are to the family's other children; change "
             "any of them afterwards on the family page."

@@ -121,18 +121,32 @@ def school_review(
             ),
             last_left_on=Max("family__children__left_on", filter=pupils),
             youngest_born=Max("family__children__date_of_birth", filter=pupils),
+            # A pupil with no date of birth yet (see families.Child) keeps protection records.
+            undated=Count(
+                "family__children", filter=pupils & Q(family__children__date_of_birth__isnull=True)
+            ),
         )
         .filter(pupils__gt=0, still_here=0, last_left_on__lte=routine_cutoff)
         .annotate(
             held=Exists(LegalHold.objects.active().filter(family=OuterRef("family"))),
             protected=protected if protected is not None else Value(False),
         )
-        .values("family_id", "family__name", "last_left_on", "youngest_born", "held", "protected")
+        .values(
+            "family_id",
+            "family__name",
+            "last_left_on",
+            "youngest_born",
+            "undated",
+            "held",
+            "protected",
+        )
         .order_by("last_left_on", "family_id")
     )
     review = SchoolReview(school=school, policy=policy, as_of=as_of)
     for row in rows:
-        everything = not row["protected"] or row["youngest_born"] <= protection_cutoff
+        everything = not row["protected"] or (
+            not row["undated"] and row["youngest_born"] <= protection_cutoff
+        )
         review.families.append(
             DueFamily(
                 family_id=row["family_id"],
