@@ -1,0 +1,159 @@
+"""OneRoster REST sources in Django admin: set one up per school (the client secret is
+written, never shown again), and pull now, as a dry run first. Imported from
+school_systems/admin.py."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.tasks import TaskResultStatus
+
+from families.importer import ImportResult
+from portal.access import import_school_ids
+from school_systems.models import RosterImport, RosterSource
+from school_systems.tasks import roster_pull, schedule_next
+
+EVERY_HOURS = (1, 168)  # at most hourly, at least weekly
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+class RosterSourceForm(forms.ModelForm):
+    """The secret is never sent back to the browser: the field is always empty, and left empty
+    it keeps the saved one."""
+
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=True,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Written once and never shown again. Leave empty to keep the saved secret.",
+    )
+
+    class Meta:
+        model = RosterSource
+        fields = [
+            "school",
+            "base_url",
+            "token_url",
+            "client_id",
+            "client_secret",
+            "org_sourced_id",
+            "every_hours",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["client_secret"] = ""  # nor is it kept in the form's initial data
+
+    def _https(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "")
+        parts = urlsplit(value)
+        if value and parts.scheme != "https" and parts.hostname not in _LOOPBACK:
+            raise forms.ValidationError(
+                "Use an https:// address: the portal sends the client secret and pupils' "
+                "details over this connection."
+            )
+        return value
+
+    def clean_base_url(self) -> str:
+        return self._https("base_url").rstrip("/")
+
+    def clean_token_url(self) -> str:
+        return self._https("token_url")
+
+    def clean_client_secret(self) -> str:
+        secret = self.cleaned_data.get("client_secret", "")
+        if secret:
+            return secret
+        if self.instance.pk and self.instance.client_secret:
+            return self.instance.client_secret
+        raise forms.ValidationError("Enter the client secret the school system gave.")
+
+    def clean_every_hours(self) -> int:
+        hours = self.cleaned_data.get("every_hours")
+        low, high = EVERY_HOURS
+        if hours is None or not low <= hours <= high:
+            raise forms.ValidationError(
+                f"Pull every {low} to {high} hours (168 hours is once a week)."
+            )
+        return hours
+
+
+class RosterSourceAdmin(admin.ModelAdmin):
+    form = RosterSourceForm
+    list_display = ["school", "base_url", "active", "every_hours", "last_pulled_at", "problem"]
+    list_filter = ["active"]
+    list_select_related = ["school"]
+    search_fields = ["school__name", "base_url", "org_sourced_id"]
+    autocomplete_fields = ["school"]
+    readonly_fields = ["last_pulled_at", "next_pull_at", "last_problem"]
+    actions = ["pull_dry_run", "pull_now"]
+
+    @admin.display(description="Last problem")
+    def problem(self, source: RosterSource) -> str:
+        return (
+            (source.last_problem[:80] + "…")
+            if len(source.last_problem) > 80
+            else (source.last_problem or "None")
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Where a task worker can wait, the schedule wakes for the new or changed source.
+        transaction.on_commit(schedule_next)
+
+    def _pull(self, request, queryset, *, dry_run: bool) -> None:
+        allowed = import_school_ids(request.user)
+        for source in queryset.select_related("school"):
+            if allowed is not None and source.school_id not in allowed:
+                messages.error(
+                    request,
+                    f"{source.school}: you may not import pupils and families into this school, "
+                    "so it was not pulled.",
+                )
+                continue
+            if not source.active and not dry_run:
+                messages.warning(request, f"{source.school}: switched off, so not pulled.")
+                continue
+            result = roster_pull.enqueue(source.pk, dry_run, request.user.pk)
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                pk = result.return_value
+                row = RosterImport.objects.filter(pk=pk).first() if pk is not None else None
+                self._report(request, source, row)
+            elif result.is_finished:
+                messages.error(request, f"{source.school}: the pull stopped because of a fault.")
+            else:
+                messages.info(
+                    request,
+                    f"{source.school}: queued; the report will be under OneRoster imports.",
+                )
+
+    def _report(self, request, source: RosterSource, row: RosterImport | None) -> None:
+        if row is None:
+            messages.error(request, f"{source.school}: the pull did not finish.")
+            return
+        if row.problem:
+            messages.error(request, f"{source.school}: {row.problem}")
+            return
+        result = ImportResult.from_json(row.report)
+        lines = [result.headline(), *result.summary_lines(), *map(str, result.errors[:20])]
+        if len(result.errors) > 20:
+            lines.append(f"…and {len(result.errors) - 20} more problem(s) in the import's report.")
+        level = messages.WARNING if result.errors else messages.SUCCESS
+        messages.add_message(request, level, f"{source.school}: " + " ".join(lines))
+
+    @admin.action(description="Pull now as a dry run (saves nothing)")
+    def pull_dry_run(self, request, queryset):
+        self._pull(request, queryset, dry_run=True)
+
+    @admin.action(description="Pull now")
+    def pull_now(self, request, queryset):
+        self._pull(request, queryset, dry_run=False)
+
+
+admin.site.register(RosterSource, RosterSourceAdmin)

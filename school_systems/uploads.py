@@ -1,0 +1,55 @@
+"""Checked OneRoster bundles waiting for "Confirm and import" in admin. They hold pupils' and
+parents' details, so each is kept only until it is imported, or for a day: `sweep` deletes the
+rest. It runs at each upload and with every scheduled pull (the task worker's schedule, or
+`manage.py pull_oneroster --due` from cron), so a forgotten bundle does not wait for the next
+upload to go."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from school_systems.models import RosterImport
+
+KEEP_UPLOAD_FOR = timedelta(hours=24)
+UPLOADS = "school_systems/oneroster"  # folder in default storage for checked bundles
+
+
+def keep(row: RosterImport, data: bytes, org: str) -> None:
+    """Keeps a checked bundle for its dry run `row` to be confirmed later."""
+    sweep()
+    key = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.zip", ContentFile(data))
+    row.report = {**row.report, "upload": key, "org": org}
+    row.save(update_fields=["report"])
+
+
+def read(row: RosterImport) -> bytes | None:
+    """The bundle kept for `row`, or None (imported already, swept, or never kept)."""
+    key = row.report.get("upload") if row.dry_run else None
+    if not key or not default_storage.exists(key):
+        return None
+    with default_storage.open(key, "rb") as handle:
+        return handle.read()
+
+
+def forget(row: RosterImport) -> None:
+    """Deletes the bundle kept for `row`, if any."""
+    key = row.report.pop("upload", None)
+    if key:
+        default_storage.delete(key)
+    row.save(update_fields=["report"])
+
+
+def sweep() -> int:
+    """Deletes every checked bundle kept for more than a day; returns how many."""
+    stale = RosterImport.objects.filter(
+        report__has_key="upload", created_at__lt=timezone.now() - KEEP_UPLOAD_FOR
+    )
+    rows = list(stale)
+    for row in rows:
+        forget(row)
+    return len(rows)

@@ -1,0 +1,47 @@
+"""A checked OneRoster bundle holds pupils' and parents' details: it is kept for "Confirm and
+import" for a day at most, and the schedule deletes it after that even if nobody uploads again."""
+
+import datetime as dt
+import io
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+
+from school_systems import uploads
+from school_systems.models import RosterImport
+
+
+def _checked(school, *, hours_ago: int) -> RosterImport:
+    row = RosterImport.objects.create(
+        school=school,
+        source=RosterImport.Source.CSV,
+        name="bundle.zip",
+        dry_run=True,
+        created_at=timezone.now() - dt.timedelta(hours=hours_ago),
+    )
+    uploads.keep(row, b"PK\x05\x06" + b"\0" * 18, org="")
+    return row
+
+
+def test_the_scheduled_pull_deletes_bundles_kept_over_a_day(cast):
+    fresh = _checked(cast.school, hours_ago=1)
+    old = _checked(cast.school, hours_ago=25)  # kept last: keeping one sweeps the others
+    old_key, fresh_key = old.report["upload"], fresh.report["upload"]
+    assert default_storage.exists(old_key) and uploads.read(old) is not None
+
+    call_command("pull_oneroster", "--due", stdout=io.StringIO())
+
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert not default_storage.exists(old_key) and "upload" not in old.report
+    assert uploads.read(old) is None
+    assert default_storage.exists(fresh_key) and uploads.read(fresh) is not None
+
+
+def test_a_confirmed_bundle_is_forgotten(cast):
+    row = _checked(cast.school, hours_ago=0)
+    key = row.report["upload"]
+    uploads.forget(row)
+    row.refresh_from_db()
+    assert not default_storage.exists(key) and uploads.read(row) is None
