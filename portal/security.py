@@ -20,6 +20,10 @@ LOGIN_AT_SESSION_KEY = "signed_in_at"
 SEEN_AT_SESSION_KEY = "seen_at"
 # Views a signed-in user reaches before confirming a code: signing out, and the 2FA pages.
 TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"logout", "otp-setup", "otp-verify"})
+# Set by single sign-on (single_sign_on/) when the council's provider asserted multi-factor
+# sign-in and the council's settings accept that (SSO_ACCEPT_PROVIDER_MFA): the session then
+# counts as two-factor without the portal's own code.
+PROVIDER_MFA_SESSION_KEY = "provider_mfa"
 
 
 def client_ip(request) -> str | None:
@@ -88,7 +92,8 @@ class OTPSessionMiddleware(OTPMiddleware):
     """django-otp's middleware, without a query on every request: a session that confirmed a
     code stays confirmed until it ends (the device row is loaded only if something asks for
     it). Removing someone's authenticator in admin therefore applies from their next sign-in;
-    disabling the user ends their session at once."""
+    disabling the user ends their session at once. A single sign-on session whose provider
+    asserted multi-factor counts as confirmed only while the council's settings accept that."""
 
     def _verify_user_sync(self, request, user):
         self._init_user_fields(user)
@@ -97,6 +102,12 @@ class OTPSessionMiddleware(OTPMiddleware):
             user.otp_device = SimpleLazyObject(
                 functools.partial(self._device_from_persistent_id, persistent_id)
             )
+        elif (
+            user.is_authenticated
+            and request.session.get(PROVIDER_MFA_SESSION_KEY)
+            and getattr(settings, "SSO_ACCEPT_PROVIDER_MFA", False)
+        ):
+            user.is_verified = lambda: True
         return user
 
 

@@ -367,7 +367,104 @@ LOGGING = {
 ADMINS = [("Portal administrators", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Single sign-on (single_sign_on/; issue 21) ---
+# Staff sign in with the council's identity provider (docs/single-sign-on.md). Both protocols
+# are off unless switched on; accounts are matched, never created, and memberships stay here.
+SSO_OIDC_ENABLED = env.bool("SSO_OIDC_ENABLED", default=False)
+SSO_SAML_ENABLED = env.bool("SSO_SAML_ENABLED", default=False)
+# Which claim (OpenID) names the person, and which account field it must equal (case aside).
+SSO_MATCH_CLAIM = env("SSO_MATCH_CLAIM", default="email")  # or preferred_username, upn…
+SSO_MATCH_FIELD = env("SSO_MATCH_FIELD", default="email")  # "email" or "username"
+# The provider's multi-factor counts as the portal's two-factor only if the council says so.
+SSO_ACCEPT_PROVIDER_MFA = env.bool("SSO_ACCEPT_PROVIDER_MFA", default=False)
+SSO_MFA_AMR = env.list("SSO_MFA_AMR", default=["mfa", "otp", "hwk"])
+SSO_MFA_ACR = env.list("SSO_MFA_ACR", default=[])
+# OpenID Connect (mozilla-django-oidc): the client registered at the provider, its endpoints.
+SSO_OIDC_ISSUER = env("SSO_OIDC_ISSUER", default="")
+SSO_OIDC_END_SESSION_ENDPOINT = env("SSO_OIDC_END_SESSION_ENDPOINT", default="")
+SSO_OIDC_MAX_AGE = env.int("SSO_OIDC_MAX_AGE", default=600)  # an id_token's iat, seconds
+SSO_OIDC_LEEWAY = env.int("SSO_OIDC_LEEWAY", default=30)  # clock difference allowed, seconds
+OIDC_RP_CLIENT_ID = env("SSO_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("SSO_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("SSO_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("SSO_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("SSO_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("SSO_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("SSO_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("SSO_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # only as the sign-out's id_token_hint, in the server-side session
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "single_sign_on:oidc-callback"
+# SAML 2 (djangosaml2): the provider's metadata (a URL or a file), our keys, the attribute.
+SSO_SAML_IDP_METADATA_URL = env("SSO_SAML_IDP_METADATA_URL", default="")
+SSO_SAML_IDP_METADATA_FILE = env("SSO_SAML_IDP_METADATA_FILE", default="")
+SSO_SAML_ENTITY_ID = env("SSO_SAML_ENTITY_ID", default="")
+SSO_SAML_KEY_FILE = env("SSO_SAML_KEY_FILE", default="")
+SSO_SAML_CERT_FILE = env("SSO_SAML_CERT_FILE", default="")
+SSO_SAML_MATCH_ATTRIBUTE = env("SSO_SAML_MATCH_ATTRIBUTE", default="email")
+SSO_SAML_XMLSEC1 = env("SSO_SAML_XMLSEC1", default="/usr/bin/xmlsec1")
+SAML_CREATE_UNKNOWN_USER = False
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = SSO_MATCH_FIELD
+SAML_DJANGO_USER_MAIN_ATTRIBUTE_LOOKUP = "__iexact"
+SAML_ATTRIBUTE_MAPPING = {SSO_SAML_MATCH_ATTRIBUTE: (SSO_MATCH_FIELD,)}
+SAML_USE_NAME_ID_AS_USERNAME = False
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_SESSION_COOKIE_SAMESITE = "None"  # the provider's answer is a cross-site POST
+SAML_CONFIG_LOADER = "single_sign_on.saml.settings_loader"
+# The libraries log claims and attributes when a sign-in fails: single_sign_on logs its own.
+LOGGING["loggers"]["djangosaml2"] = {"level": "ERROR"}
+LOGGING["loggers"]["saml2"] = {"level": "ERROR"}
+LOGGING["loggers"]["mozilla_django_oidc"] = {"level": "ERROR"}
+# The sign-in page's "Sign in with your council account" button, when either is on.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "single_sign_on.context_processors.single_sign_on"
+)
+# Refused council sign-ins carry no username: kept out of the password lockout's count.
+AXES_WHITELIST_CALLABLE = "single_sign_on.lockout.not_a_password_attempt"
+if SSO_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("single_sign_on.oidc.CouncilOIDCBackend")
+    if SSO_OIDC_END_SESSION_ENDPOINT:
+        # Sign-out posts to the portal, which redirects to the provider: form-action covers it.
+        MIDDLEWARE.append("single_sign_on.signout.ProviderSignOutMiddleware")
+        SECURE_CSP["form-action"].append(
+            re.sub(r"^(https?://[^/]+).*$", r"\1", SSO_OIDC_END_SESSION_ENDPOINT)
+        )
+if SSO_SAML_ENABLED:
+    INSTALLED_APPS.append("djangosaml2")
+    AUTHENTICATION_BACKENDS.append("single_sign_on.saml.CouncilSaml2Backend")
+    # Its own cookie (SameSite=None), right after Django's sessions.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "djangosaml2.middleware.SamlSessionMiddleware",
+    )
+    SECURE_CSP["form-action"].append(env("SSO_SAML_IDP_ORIGIN", default=""))
+    SECURE_CSP["form-action"] = [source for source in SECURE_CSP["form-action"] if source]
+
 
 # --- School systems: OneRoster (school_systems/; issue 21) ---
+# OneRoster REST pulls (school_systems/api.py; docs/oneroster-api.md). The sources themselves
+# (URL, client id and secret, schedule) are set per school in admin, not here.
+ONEROSTER_SCOPE = env(
+    "ONEROSTER_SCOPE",
+    default="https://purl.imsglobal.org/spec/or/v1p1/scope/roster-core.readonly "
+    "https://purl.imsglobal.org/spec/or/v1p1/scope/roster-demographics.readonly",
+)
+ONEROSTER_PAGE_SIZE = env.int("ONEROSTER_PAGE_SIZE", default=100)
+ONEROSTER_TIMEOUT_SECONDS = env.float("ONEROSTER_TIMEOUT_SECONDS", default=30.0)
+# Tries per request on 429, 5xx, a timeout or a dropped connection, waiting longer each time.
+ONEROSTER_TRIES = env.int("ONEROSTER_TRIES", default=3)
+ONEROSTER_BACKOFF_SECONDS = env.float("ONEROSTER_BACKOFF_SECONDS", default=2.0)
+# A Retry-After longer than this ends the pull with a problem; the next pull tries again.
+ONEROSTER_MAX_WAIT_SECONDS = env.float("ONEROSTER_MAX_WAIT_SECONDS", default=120.0)
+# A school's roster is thousands of records; more than this means paging has gone wrong.
+ONEROSTER_MAX_RECORDS = env.int("ONEROSTER_MAX_RECORDS", default=200_000)
 
 # --- Data for the council (council_data/; issue 21) ---
+# A complaint counts as "responded within target" when the first personal response came within
+# this many days of receipt (council_data.figures).
+COUNCIL_DATA_RESPONSE_TARGET_DAYS = env.int("COUNCIL_DATA_RESPONSE_TARGET_DAYS", default=5)
+# Bad API tokens from one address, within the window (seconds), before it is refused for a while.
+COUNCIL_DATA_BAD_TOKENS = env.int("COUNCIL_DATA_BAD_TOKENS", default=10)
+COUNCIL_DATA_BAD_TOKEN_WINDOW = env.int("COUNCIL_DATA_BAD_TOKEN_WINDOW", default=600)

@@ -42,3 +42,16 @@ if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
         --no-binary docopt -r "$lock"
     touch "$stamp"
 fi
+
+# xmlsec1 checks the signatures of SAML sign-ins (single sign-on, docs/single-sign-on.md, through
+# pysaml2); the SAML tests need it too. Installed here as root where apt-get is available.
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "Installing xmlsec1 for SAML single sign-on (apt-get install xmlsec1)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null
+    else
+        echo "SAML single sign-on and its tests need the xmlsec1 program, which was not found." >&2
+        echo "Install it as root: apt-get install -y xmlsec1 (Homebrew: brew install libxmlsec1)." >&2
+    fi
+fi

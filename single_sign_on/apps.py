@@ -6,3 +6,7 @@ class SingleSignOnConfig(AppConfig):
 
     name = "single_sign_on"
     verbose_name = "Single sign-on"
+
+    def ready(self):
+        # Connects the sign-out receiver; registers the configuration checks.
+        from single_sign_on import checks, signout  # noqa: F401
