@@ -100,6 +100,18 @@ def authority_ids(user) -> set[int]:
     return {m.school.authority_id for m in memberships(user).values() if m.role == Role.AUTHORITY}
 
 
+def may_see_council_data(user, authority_id: int | None) -> bool:
+    """Whether this user may download an authority's figures for the council's own reporting
+    (council_data): its authority officers only; administering the portal gives none."""
+    return authority_id is not None and authority_id in authority_ids(user)
+
+
+def may_manage_council_tokens(user, authority_id: int | None) -> bool:
+    """Whether this user may make, see and revoke the authority's API tokens: the same
+    officers, since a token reads exactly what they may download."""
+    return may_see_council_data(user, authority_id)
+
+
 @rules.predicate
 def is_administrator(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
