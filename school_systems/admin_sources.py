@@ -12,7 +12,8 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 
 from families.importer import ImportResult
-from portal.access import import_school_ids
+from portal.access import import_school_ids, may_import, may_import_into
+from portal.models import School
 from school_systems.models import RosterImport, RosterSource
 from school_systems.tasks import roster_pull, schedule_next
 
@@ -66,13 +67,30 @@ class RosterSourceForm(forms.ModelForm):
     def clean_token_url(self) -> str:
         return self._https("token_url")
 
-    def clean_client_secret(self) -> str:
-        secret = self.cleaned_data.get("client_secret", "")
-        if secret:
-            return secret
-        if self.instance.pk and self.instance.client_secret:
-            return self.instance.client_secret
-        raise forms.ValidationError("Enter the client secret the school system gave.")
+    def clean(self):
+        """The saved secret is kept only while it goes to the same servers: a new host for the
+        token or the roster asks for the secret again, so changing an address cannot send the
+        saved secret somewhere else."""
+        cleaned = super().clean()
+        if cleaned.get("client_secret") or "client_secret" in self.errors:
+            return cleaned
+        saved = self.instance.client_secret if self.instance.pk else ""
+        moved = any(
+            urlsplit(cleaned.get(name) or "").hostname
+            != urlsplit(getattr(self.instance, name) or "").hostname
+            for name in ("token_url", "base_url")
+            if name not in self.errors
+        )
+        if not saved:
+            self.add_error("client_secret", "Enter the client secret the school system gave.")
+        elif moved:
+            self.add_error(
+                "client_secret",
+                "The address has changed to another server: enter the client secret again.",
+            )
+        else:
+            cleaned["client_secret"] = saved
+        return cleaned
 
     def clean_every_hours(self) -> int:
         hours = self.cleaned_data.get("every_hours")
@@ -90,9 +108,49 @@ class RosterSourceAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     list_select_related = ["school"]
     search_fields = ["school__name", "base_url", "org_sourced_id"]
-    autocomplete_fields = ["school"]
     readonly_fields = ["last_pulled_at", "next_pull_at", "last_problem"]
     actions = ["pull_dry_run", "pull_now"]
+
+    # Scoped as OneRoster imports are: a source imports into its school, so only those who may
+    # import into that school (portal.access.import_school_ids) see, change or pull it.
+    def get_queryset(self, request):
+        schools = import_school_ids(request.user)
+        rows = super().get_queryset(request).select_related("school")
+        return rows if schools is None else rows.filter(school_id__in=schools)
+
+    def has_module_permission(self, request):
+        return may_import(request.user) and super().has_module_permission(request)
+
+    def _may(self, request, obj) -> bool:
+        return may_import(request.user) and (
+            obj is None or may_import_into(request.user, obj.school_id)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._may(request, None) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        """Read-only, admin would print every field's value: never the secret."""
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields.remove("client_secret")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "school":
+            schools = import_school_ids(request.user)
+            queryset = School.objects.select_related("authority").order_by("name")
+            kwargs["queryset"] = queryset if schools is None else queryset.filter(pk__in=schools)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Last problem")
     def problem(self, source: RosterSource) -> str:

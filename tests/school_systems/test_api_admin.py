@@ -154,9 +154,67 @@ def test_pull_now_shows_the_problem_in_plain_words(login, superuser, source, one
 def test_staff_who_may_not_import_into_the_school_cannot_pull(login, cast, source):
     user = factories.UserFactory(username="setup", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="school_systems"))
-    page = _act(login(user), "pull_now", source).content.decode()
-    assert "you may not import pupils and families into this school" in page
+    response = _act(login(user), "pull_now", source)
+    assert response.status_code == 403
     assert not RosterImport.objects.exists()
+
+
+def _office(cast, *, perms=("view", "change", "add", "delete")):
+    """Office staff of the own school with the import permissions and the given permissions on
+    sources."""
+    user = factories.UserFactory(username="office", is_staff=True)
+    factories.MembershipFactory(user=user, school=cast.school, role="staff")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="school_systems",
+            codename__in=[f"{p}_rostersource" for p in perms],
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="families",
+            codename__in=[perm.split(".")[1] for perm in IMPORT_PERMS],
+        ),
+    )
+    return user
+
+
+def test_staff_see_and_change_only_their_own_schools_sources(login, cast, source, oneroster):
+    other = RosterSource.objects.create(
+        school=cast.other_school,
+        base_url=oneroster.base_url,
+        token_url=oneroster.token_url,
+        client_id="theirs",
+        client_secret="their-secret",
+    )
+    client = login(_office(cast))
+    listing = client.get(reverse(LIST)).content.decode()
+    assert str(cast.school) in listing and str(cast.other_school) not in listing
+    assert client.get(_change(other)).status_code == 302  # admin's "no such object" redirect
+    moved = client.post(_change(other), _form(oneroster, cast.other_school, client_id="x"))
+    other.refresh_from_db()
+    assert moved.status_code in (302, 403) and other.client_id == "theirs"
+    add = client.get(reverse(ADD)).content.decode()
+    assert str(cast.school) in add and str(cast.other_school) not in add
+    refused = client.post(reverse(ADD), _form(oneroster, cast.other_school))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert RosterSource.objects.filter(school=cast.other_school).count() == 1
+
+
+def test_the_secret_is_not_shown_to_those_who_may_only_view(login, cast, source):
+    client = login(_office(cast, perms=("view",)))
+    page = client.get(_change(source)).content.decode()
+    assert page.count(source.client_id) >= 1
+    assert CLIENT_SECRET not in page
+
+
+def test_a_new_server_address_asks_for_the_secret_again(login, superuser, source, oneroster):
+    client = login(superuser)
+    elsewhere = "https://elsewhere.example/oauth/token"
+    page = client.post(
+        _change(source), _form(oneroster, source.school, token_url=elsewhere, client_secret="")
+    )
+    assert "enter the client secret again" in page.content.decode()
+    source.refresh_from_db()
+    assert source.token_url == oneroster.token_url and source.client_secret == CLIENT_SECRET
 
 
 def test_staff_with_the_import_permissions_at_the_school_can_pull(login, cast, source):
