@@ -172,7 +172,11 @@ class Client:
         for attempt in range(1, self.tries + 1):
             wait = self.backoff * 2 ** (attempt - 1)
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                # No redirects: the bearer token and the secret go to the addresses set in admin
+                # only; a redirect is answered as a problem below (status 3xx).
+                response = self.session.request(
+                    method, url, timeout=self.timeout, allow_redirects=False, **kwargs
+                )
             except requests.Timeout:
                 problem = (
                     f"The school system at {host} did not answer within {self.timeout:g} seconds."
@@ -217,9 +221,9 @@ class Client:
         try:
             data = response.json()
         except (json.JSONDecodeError, ValueError) as exc:
-            start = " ".join(response.text[:40].split())
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip() or "unknown"
             raise OneRosterError(
-                f"The school system's answer to {what} was not JSON (it began “{start}”): check "
+                f"The school system's answer to {what} was not JSON (it was {kind}): check "
                 "the OneRoster base URL."
             ) from exc
         if not isinstance(data, dict):
@@ -311,8 +315,8 @@ class Client:
     # Collections, page by page ----------------------------------------------------------
 
     def collection(self, path: str, key: str) -> list[dict]:
-        """Every record of one collection: pages of `limit` from `offset` 0 until a page is
-        short or empty or X-Total-Count is reached; a Link rel="next" is followed instead where
+        """Every record of one collection: pages of `limit` from `offset` 0 until X-Total-Count
+        is reached or, without it, a page is empty; a Link rel="next" is followed instead where
         the server gives one. A record seen twice (offsets shift when data changes between
         pages) is kept once."""
         url: str | None = self.base_url + path
@@ -321,6 +325,7 @@ class Client:
         seen: set[str] = set()
         visited: set[str] = set()
         offset = 0
+        linked = False  # the server pages by Link rel="next": a page without one is the last
         while url:
             response = self.get(url, params, path)
             visited.add(response.url)
@@ -342,15 +347,16 @@ class Client:
                     f"The school system gave more than {self.max_records} records at {path}; the "
                     "portal stopped, as paging seems to have gone wrong."
                 )
-            url, params = self._next(response, path, items, offset)
+            linked = linked or "next" in response.links
+            url, params = self._next(response, path, items, offset, linked)
             offset += len(items)
             if url and url in visited:
                 break
         return records
 
-    def _next(self, response, path, items, offset) -> tuple[str | None, dict | None]:
+    def _next(self, response, path, items, offset, linked) -> tuple[str | None, dict | None]:
         """Where the next page is, or (None, None) when this was the last."""
-        if not items:
+        if not items or (linked and "next" not in response.links):
             return None, None
         link = response.links.get("next", {}).get("url")
         if link:
@@ -367,9 +373,11 @@ class Client:
             total: int | None = int(response.headers.get("X-Total-Count", ""))
         except ValueError:
             total = None
-        # The total decides where given (a server may cap `limit` below what we asked for);
-        # else a short page is the last, and a longer one means the server sent everything.
-        done = offset >= total if total is not None else len(items) != self.page_size
+        # The total decides where given. Without one, only an empty page ends the list: a
+        # server may cap `limit` below what we asked for, so a short page need not be the last
+        # (one more request per list, against silently leaving pupils out). A page longer than
+        # asked means the server ignores paging and sent everything.
+        done = offset >= total if total is not None else len(items) > self.page_size
         if done:
             return None, None
         return self.base_url + path, {"limit": self.page_size, "offset": offset}

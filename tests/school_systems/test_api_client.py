@@ -60,11 +60,20 @@ def test_paging_stops_at_x_total_count_without_asking_for_an_empty_page(oneroste
     assert [q["offset"] for q in oneroster.gets("/users")] == [["0"], ["2"], ["4"]]
 
 
-def test_without_a_total_a_short_page_is_the_last(oneroster):
+def test_without_a_total_paging_goes_on_to_an_empty_page(oneroster):
+    """A short page need not be the last (a server may cap the page size and send no total):
+    one more request, rather than leaving pupils out."""
     oneroster.total_count = False
     users = _client(oneroster, page_size=3).collection("/users", "users")
     assert len(users) == 7
-    assert [q["offset"] for q in oneroster.gets("/users")] == [["0"], ["3"], ["6"]]
+    assert [q["offset"] for q in oneroster.gets("/users")] == [["0"], ["3"], ["6"], ["7"]]
+
+
+def test_a_server_capping_the_page_size_without_a_total_is_read_to_the_end(oneroster):
+    oneroster.total_count = False
+    oneroster.max_limit = 2
+    users = _client(oneroster, page_size=5).collection("/users", "users")
+    assert len(users) == 7
 
 
 def test_a_link_rel_next_is_followed(oneroster):
