@@ -2,7 +2,9 @@
 parents' details, so each is kept only until it is imported, or for a day: `sweep` deletes the
 rest. It runs at each upload and with every scheduled pull (the task worker's schedule, or
 `manage.py pull_oneroster --due` from cron), so a forgotten bundle does not wait for the next
-upload to go."""
+upload to go; and where the task worker can wait, each kept bundle also asks it to sweep
+just after its day is up, so a council with no OneRoster REST source and no cron still has
+them deleted on time."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from school_systems.models import RosterImport
@@ -25,6 +29,9 @@ def keep(row: RosterImport, data: bytes, org: str) -> None:
     key = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.zip", ContentFile(data))
     row.report = {**row.report, "upload": key, "org": org}
     row.save(update_fields=["report"])
+    if uploads_sweep.get_backend().supports_defer:
+        when = timezone.now() + KEEP_UPLOAD_FOR + timedelta(minutes=1)
+        transaction.on_commit(lambda: uploads_sweep.using(run_after=when).enqueue())
 
 
 def read(row: RosterImport) -> bytes | None:
@@ -53,3 +60,9 @@ def sweep() -> int:
     for row in rows:
         forget(row)
     return len(rows)
+
+
+@task
+def uploads_sweep() -> int:
+    """The sweep, for the task worker a day after a bundle was kept."""
+    return sweep()

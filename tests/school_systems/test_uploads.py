@@ -45,3 +45,21 @@ def test_a_confirmed_bundle_is_forgotten(cast):
     uploads.forget(row)
     row.refresh_from_db()
     assert not default_storage.exists(key) and uploads.read(row) is None
+
+
+def test_keeping_a_bundle_asks_the_worker_to_sweep_after_a_day(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    """Where the worker can wait (the database backend in production), no cron is needed: each
+    kept bundle queues a sweep for just after its day is up."""
+    from django.tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = _checked(cast.school, hours_ago=0)
+    assert kept.report["upload"]
+    queued = [r for r in backend.results if r.task.name == "uploads_sweep"]
+    assert len(queued) == 1
+    assert queued[0].task.run_after >= before + uploads.KEEP_UPLOAD_FOR
