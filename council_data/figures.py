@@ -215,13 +215,14 @@ def reach_counts(authority_id: int, period: Period, today: dt.date) -> dict[int,
 
 
 def _booked(raw: list[int], shown: list[int | None]) -> int | None:
-    """Booked families, as shown: the sum of the three booked parts, shown only where each of
-    them is shown or is truly zero (a zero gives nobody away), so that it never gives away a
-    hidden part; and, being a count itself, only when it is not small."""
-    parts = range(3)  # came, did not come, not yet marked
-    if any(shown[i] is None and raw[i] for i in parts):
+    """Booked families, as shown: the sum of the three booked parts (came, did not come, not
+    yet marked), shown only where every count of the row, the did-not-book and the invited
+    included, is shown or truly zero (a zero gives nobody away). Booked is invited less did not
+    book, so with either of those hidden it would give the hidden one away; and, being a count
+    itself, it is shown only when it is not small."""
+    if any(cell is None and n for n, cell in zip(raw, shown, strict=True)):
         return None
-    total = sum(raw[i] for i in parts)
+    total = sum(raw[i] for i in range(3))
     return total if total >= SUPPRESS_BELOW else None
 
 

@@ -184,6 +184,21 @@ def test_booked_is_shown_when_its_parts_are(cast):
     assert reach["no_outcome_yet"] is None  # a hidden zero
 
 
+def test_booked_never_gives_away_a_few_who_did_not_book(cast):
+    """Everyone who booked came, and 3 did not book: shown, booked (40) beside invited (43)
+    would give the hidden 3 away."""
+    ev = data.evening(cast.school)
+    sfs = data.families(cast.school, 43)
+    for sf in sfs[:40]:
+        data.invite(ev, sf, outcome="attended")
+    for sf in sfs[40:]:
+        data.invite(ev, sf)
+    reach = _school(_json(cast), "Riverside Primary")["parents_evening"]
+    assert reach["came"] == 40 and reach["not_booked"] is None
+    assert reach["booked"] is None
+    assert reach["invited"] is None or reach["booked"] is None
+
+
 def test_a_school_with_no_evening_in_the_period_has_no_first_day(cast):
     data.evening(cast.school, day=data.BEFORE_TERM.date())
     reach = _school(_json(cast), "Riverside Primary")["parents_evening"]
