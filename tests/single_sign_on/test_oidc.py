@@ -50,8 +50,12 @@ def test_button_only_when_switched_on(client, settings):
 
 
 def test_teacher_signs_in_and_lands_home(oidc, staff, browser, caplog):
-    memberships = list(Membership.objects.values_list("user", "school", "role", "is_active"))
-    users = list(get_user_model().objects.values_list("pk", "username", "email", "is_active"))
+    memberships = list(
+        Membership.objects.order_by("pk").values_list("user", "school", "role", "is_active")
+    )
+    users = list(
+        get_user_model().objects.order_by("pk").values_list("pk", "username", "email", "is_active")
+    )
     with caplog.at_level(logging.INFO, logger="single_sign_on"):
         page = browser.sign_in("teacher.provider")
     assert page.status_code == 200
@@ -60,10 +64,16 @@ def test_teacher_signs_in_and_lands_home(oidc, staff, browser, caplog):
     assert session_user_id(browser) == str(staff["teacher"].pk)
     # Memberships stay as the portal has them; the account is not changed or added to.
     assert (
-        list(Membership.objects.values_list("user", "school", "role", "is_active")) == memberships
+        list(Membership.objects.order_by("pk").values_list("user", "school", "role", "is_active"))
+        == memberships
     )
     assert (
-        list(get_user_model().objects.values_list("pk", "username", "email", "is_active")) == users
+        list(
+            get_user_model()
+            .objects.order_by("pk")
+            .values_list("pk", "username", "email", "is_active")
+        )
+        == users
     )
     assert f"user {staff['teacher'].pk} signed in" in caplog.text
     assert "eyJ" not in caplog.text  # no token in the log

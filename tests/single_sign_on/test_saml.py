@@ -164,14 +164,16 @@ def _answer(idp, client, email, context=PASSWORD_CONTEXT, in_response_to=None):
 
 
 def test_saml_teacher_signs_in(saml, staff, client):
-    memberships = list(Membership.objects.values_list("user", "school", "role"))
+    memberships = list(Membership.objects.order_by("pk").values_list("user", "school", "role"))
     answer = _answer(saml, client, "Teacher@Riverside.example")
     response = client.post("/sso/saml/acs/", answer)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff["teacher"].pk)
     assert client.session["signed_in_with"] == "saml"
     assert "Riverside Primary" in client.get("/", follow=True).content.decode()
-    assert list(Membership.objects.values_list("user", "school", "role")) == memberships
+    assert (
+        list(Membership.objects.order_by("pk").values_list("user", "school", "role")) == memberships
+    )
 
 
 def test_saml_unknown_person_is_refused_and_not_created(saml, staff, client):
