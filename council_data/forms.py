@@ -12,6 +12,7 @@ class TokenForm(forms.ModelForm):
         model = CouncilToken
         fields = ["name"]
         labels = {"name": "What will use this token?"}
+        error_messages = {"name": {"required": "Give the token a name, e.g. the reporting tool's."}}
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
