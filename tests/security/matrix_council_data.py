@@ -35,4 +35,7 @@ COUNCIL_DATA_ROWS: list = [
     R("council_data:token-revoke", token_pk, "403 403 403 302 404", method="POST", data={}),
     R("council_data:api-figures-json", None, TOKEN_ONLY, anonymous=401),
     R("council_data:api-figures-csv", None, TOKEN_ONLY, anonymous=401),
+    # Admin lists the tokens (never a secret or hash) so a superuser can revoke one at once; the
+    # Administrators group manages staff accounts, not the council's tokens.
+    R("admin:council_data_counciltoken_changelist", None, "302 302 302 302 403"),
 ]

@@ -34,4 +34,11 @@ ROSTER_CSV_ROWS = [
     ),
 ]
 
-SCHOOL_SYSTEMS_ROWS: list = [*ROSTER_CSV_ROWS]
+# OneRoster REST sources: scoped as the imports are (test_api_admin.py covers staff granted the
+# permissions, and another school's source); the Administrators group may not import, so 403.
+ROSTER_SOURCE_ROWS = [
+    R("admin:school_systems_rostersource_changelist", None, "302 302 302 302 403"),
+    R("admin:school_systems_rostersource_add", None, "302 302 302 302 403"),
+]
+
+SCHOOL_SYSTEMS_ROWS: list = [*ROSTER_CSV_ROWS, *ROSTER_SOURCE_ROWS]
