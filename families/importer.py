@@ -110,6 +110,10 @@ _RELATIONSHIPS = {
 }
 
 
+# The link's fields by their column, for a reader's "__new_only__" (see families_import).
+_LINK_FIELD = {"lives_with_pupil": "lives_with_child"}
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read; nothing is saved."""
 
@@ -392,7 +396,8 @@ class _Run:
         self._resolve_families(rows)
 
     def _resolve_families(self, rows):
-        """Match each family_ref to at most one existing family, through pupils and parents."""
+        """Match each family_ref to at most one existing family: through its pupils, or, when
+        none of them is in the portal yet, through its parents."""
         pupils, parents = defaultdict(set), defaultdict(set)
         for _line, row in rows:
             ref = row.get("family_ref", "")
@@ -413,9 +418,12 @@ class _Run:
         ).values_list("external_id", "family_id"):
             by_parent[external_id].add(family_id)
         for ref in set(pupils) | set(parents):
+            # By pupil first: a carer shared with another family (a council, a worker, a
+            # parent with children at another school) must not pull that family in as well.
             found = {by_pupil[p] for p in pupils[ref] if p in by_pupil}
-            for p in parents[ref]:
-                found |= by_parent.get(p, set())
+            if not found:
+                for p in parents[ref]:
+                    found |= by_parent.get(p, set())
             if len(found) == 1:
                 self.family_of_ref[ref] = found.pop()
             elif found:
@@ -511,6 +519,9 @@ class _Run:
             "restriction": row.get("restriction", ""),
         }
         if link is not None:
+            # Columns a reader gives only as defaults for a new link (a OneRoster role).
+            for column in filter(None, row.get("__new_only__", "").split(",")):
+                link_values.pop(_LINK_FIELD.get(column, column), None)
             link_values = self._keep(
                 line, StaffChange.Record.LINK, link, link_values, differences, label=str(link)
             )
@@ -672,7 +683,9 @@ def families_import(
 
     Another reader (a OneRoster bundle, school_systems/roster_import.py) passes `rows` already
     in this file's columns instead of `content`, each row's "__where__" naming where it came
-    from (reported instead of "Line N"), and `problems` it found itself, which count as rows
+    from (reported instead of "Line N") and "__new_only__" the link columns (e.g.
+    "relationship,parental_responsibility") that only set up a new link, never changing an
+    existing one; and `problems` it found itself, which count as rows
     with problems (so all or nothing saves nothing). With `birth_date_optional` a pupil may come
     without a date of birth; the school completes it in the portal.
     """

@@ -15,6 +15,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -250,40 +251,54 @@ class RosterImportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "school_systems/admin_report.html", context)
 
     def confirm_view(self, request, pk: int):
-        """Import the bundle a dry run checked, as checked (school, org, all or nothing)."""
+        """Import the bundle a dry run checked, as checked (school, org, all or nothing). The
+        dry run is claimed first, under a row lock, so two confirms at once (a double click,
+        two tabs) import once: the second waits, then finds no bundle kept."""
         dry_run = self._row_for(request, pk)
-        data = uploads.read(dry_run)
-        if data is None:
-            messages.error(
+        with transaction.atomic():
+            claimed = (
+                RosterImport.objects.select_for_update()
+                .select_related("school")
+                .filter(pk=dry_run.pk)
+                .first()
+            )
+            data = (
+                uploads.read(claimed)
+                if claimed is not None and not claimed.report.get("imported_as")
+                else None
+            )
+            if claimed is None or data is None:
+                messages.error(
+                    request,
+                    "This check has no bundle kept to import (it is more than a day old, "
+                    "or was imported already). Upload the bundle again.",
+                )
+                return redirect("admin:school_systems_rosterimport_report", pk=dry_run.pk)
+            dry_run = claimed
+            uploads.forget(dry_run)  # the claim: no other confirm can read it now
+            bundle, result, problem = None, None, ""
+            try:
+                bundle = csv_bundle.read_zip(data, dry_run.name)
+                result = bundle_import(
+                    bundle,
+                    school=dry_run.school,
+                    all_or_nothing=dry_run.all_or_nothing,
+                    org=dry_run.report.get("org", ""),
+                )
+            except BundleError as exc:  # e.g. the org no longer matches: nothing was saved
+                problem = str(exc)
+            row = self._record(
                 request,
-                "This check has no bundle kept to import (it is more than a day old, "
-                "or was imported already). Upload the bundle again.",
-            )
-            return redirect("admin:school_systems_rosterimport_report", pk=dry_run.pk)
-        bundle, result, problem = None, None, ""
-        try:
-            bundle = csv_bundle.read_zip(data, dry_run.name)
-            result = bundle_import(
+                dry_run.school,
+                dry_run.name,
                 bundle,
-                school=dry_run.school,
-                all_or_nothing=dry_run.all_or_nothing,
-                org=dry_run.report.get("org", ""),
+                dry_run.all_or_nothing,
+                dry_run=False,
+                result=result,
+                problem=problem,
             )
-        except BundleError as exc:  # e.g. the org no longer matches: nothing was saved
-            problem = str(exc)
-        row = self._record(
-            request,
-            dry_run.school,
-            dry_run.name,
-            bundle,
-            dry_run.all_or_nothing,
-            dry_run=False,
-            result=result,
-            problem=problem,
-        )
-        uploads.forget(dry_run)
-        dry_run.report["imported_as"] = row.pk
-        dry_run.save(update_fields=["report"])
+            dry_run.report["imported_as"] = row.pk
+            dry_run.save(update_fields=["report"])
         if result is None:
             messages.error(request, f"{problem} Nothing was saved.")
         elif result.saved:

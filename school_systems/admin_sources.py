@@ -71,7 +71,8 @@ class RosterSourceForm(forms.ModelForm):
         """The saved secret is kept only while it goes to the same servers: a new host for the
         token or the roster asks for the secret again, so changing an address cannot send the
         saved secret somewhere else."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("client_secret") or "client_secret" in self.errors:
             return cleaned
         saved = self.instance.client_secret if self.instance.pk else ""

@@ -7,7 +7,8 @@ variants are understood ("sourced_id", "given name", "familyname", "DOB"…); un
 are ignored; a byte-order mark, Windows encoding, semicolons or tabs, and a last line with no
 newline are fine; a file the manifest marks absent, and the optional files, may be missing.
 What cannot be read as a whole (not a zip, no users file, a version we do not read, a users
-file with no sourcedId column) raises BundleError with a plain message: nothing is imported.
+file with no sourcedId column, a delta export, a file the manifest lists but the bundle lacks)
+raises BundleError with a plain message: nothing is imported.
 A single row that cannot be read (more cells than columns) is kept with a `__problem__` field,
 which the importer reports with its file and line."""
 
@@ -80,6 +81,7 @@ COLUMNS = (
     "propertyName",
     "value",
     "relationship",
+    "parentalResponsibility",
 )
 # Variants seen in the wild, by their key.
 ALIASES = {
@@ -226,6 +228,33 @@ def _version(manifest: dict[str, str], files: dict[str, bytes]) -> str:
     return "1.2" if "roles.csv" in files else "1.1"
 
 
+def _check_manifest(manifest: dict[str, str], files: dict[str, bytes]) -> None:
+    """A delta export holds only what changed since the last one, so read as a full roster it
+    would look as if everyone else had gone: refused. A file the manifest lists as there (bulk
+    or delta) but missing means the bundle is incomplete (e.g. orgs.csv, which tells which
+    school is which): refused too."""
+    delta = sorted(t for t in TABLES if manifest.get(f"file.{t}", "").lower() == "delta")
+    if delta:
+        names = ", ".join(f"{t}.csv" for t in delta)
+        raise BundleError(
+            f"manifest.csv says this is a delta export ({names} hold only what changed since "
+            "the last export). The portal needs a bulk (full) export, or it would read the "
+            "changes as the whole roster: export it again as bulk."
+        )
+    missing = sorted(
+        t
+        for t in TABLES
+        if manifest.get(f"file.{t}", "").lower() in {"bulk", "delta"} and f"{t}.csv" not in files
+    )
+    if missing:
+        names = ", ".join(f"{t}.csv" for t in missing)
+        raise BundleError(
+            f"manifest.csv lists {names} but the bundle does not hold "
+            f"{'it' if len(missing) == 1 else 'them'}: the export is incomplete. Export the "
+            "bundle again with all its files."
+        )
+
+
 def read_files(files: dict[str, bytes], source: str) -> Bundle:
     """The bundle from its files (by lower-case file name), or BundleError."""
     if "users.csv" not in files:
@@ -235,6 +264,7 @@ def read_files(files: dict[str, bytes], source: str) -> Bundle:
         )
     manifest = _manifest(files.get("manifest.csv"))
     bundle = Bundle(version=_version(manifest, files), source=source)
+    _check_manifest(manifest, files)
     for table in TABLES:
         file_name = f"{table}.csv"
         if manifest.get(f"file.{table}") == "absent" and table != "users":

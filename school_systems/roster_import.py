@@ -4,9 +4,13 @@ saves nothing, importing again changes nothing, an empty value never wipes what 
 restriction is never cleared, what staff changed is kept, and a record with a problem is
 reported with its file and line while the rest imports (or nothing, with all or nothing).
 
-OneRoster has no "family": a household is the connected group of pupils and parents or carers
-linked by `agentSourcedIds` (read from either side), so brothers and sisters who share a parent
-are one family. Each pupil–parent link becomes one row of the families importer's layout.
+OneRoster has no "family": a household is the connected group of pupils linked through a carer
+whose role is `parent` (`agentSourcedIds`, read from either side), so brothers and sisters who
+share a parent are one family. A guardian or relative, and anyone linked to more than
+HUB_PUPILS pupils (households.py: a council as corporate parent, a key worker), joins no pupils
+together: they are added as a carer in each pupil's own family, so strangers' children are never
+put in one family through them. Each pupil–carer link becomes one row of the families importer's
+layout; what the role says (relationship, parental responsibility) applies to a new link only.
 What maps to what is documented in docs/oneroster.md."""
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from families.importer import ImportResult, RowError
 from portal.models import ClassGroup, School
 from school_systems.bundle import TABLES, Bundle, BundleError, Record
 from school_systems.csv_bundle import PROBLEM
+from school_systems.households import join_households
 from school_systems.models import RosterImport
+from school_systems.year_groups import year_group
 
 PUPIL_ROLES = {"student"}
 CARER_ROLES = {"parent", "guardian", "relative"}
@@ -80,50 +86,6 @@ def _date(value: str) -> str | None:
     return None
 
 
-def year_group(grade: str, stage: str) -> str:
-    """A OneRoster grade as the school's stage writes a year group: P1–P7 at primary, S1–S6 at
-    secondary, Nursery. Accepts "P4", "S3", "Y4"/"Year 4", and numbers ("04"); numbers at a
-    secondary school above 6 are read as US grades (07 is S1). Anything else is kept as given."""
-    text = grade.strip()
-    compact = re.sub(r"[\s_-]+", "", text).upper()
-    if not compact:
-        return ""
-    if compact in {"PK", "PS", "PR", "IT", "TK", "N", "N1", "N2", "NURSERY", "EY", "ELC"}:
-        return "Nursery"
-    if compact in {"KG", "K", "R", "RECEPTION"}:
-        return "S1" if stage == School.Stage.SECONDARY else "P1"
-    match = re.fullmatch(r"(P|S|PRIMARY|SECONDARY)(\d{1,2})", compact)
-    if match:
-        letter = "S" if match[1].startswith("S") else "P"
-        return f"{letter}{int(match[2])}"
-    match = re.fullmatch(r"(Y|YR|YEAR|GRADE|G)?(\d{1,2})", compact)
-    if match:
-        number = int(match[2])
-        if stage == School.Stage.SECONDARY:
-            return f"S{number - 6 if number > 6 else number}"
-        return f"P{number}" if number else "P1"
-    return text[:20]
-
-
-class _Links:
-    """Union–find over sourcedIds: who is in one household."""
-
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def find(self, key: str) -> str:
-        self.parent.setdefault(key, key)
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def school_org(bundle: Bundle, school: School, org: str = "") -> str:
     """The school's sourcedId in the bundle ("" when the bundle names no orgs: take everyone).
     `org` (e.g. RosterSource.org_sourced_id) wins; otherwise the one school in orgs.csv, or the
@@ -173,6 +135,21 @@ class _Reader:
                 else:
                     self.tables[table].append(record)
         self._people()
+        if not self.org and not org:
+            self._one_school()
+
+    def _one_school(self) -> None:
+        """With no org known (no orgs.csv), the pupils must all be of one school: otherwise
+        every school's pupils would be imported into the chosen one."""
+        orgs = [p.orgs for p in self.pupils.values() if p.orgs]
+        if not orgs or set.intersection(*orgs):
+            return
+        count = len(set.union(*orgs))
+        raise BundleError(
+            f"This bundle holds pupils of {count} schools and no orgs.csv to tell which is this "
+            "one: export one school, or give the school's sourcedId (--org, or “The school's "
+            "sourcedId” when uploading)."
+        )
 
     def problem(self, record: Record, message: str) -> None:
         self.problems.append(RowError(record.line, message, record.where))
@@ -242,7 +219,8 @@ class _Reader:
                 self.problem(
                     record,
                     f"birthDate is “{value}”, which is not a date (use YYYY-MM-DD or "
-                    "DD/MM/YYYY); the pupil is imported without it, for the school to complete.",
+                    "DD/MM/YYYY), so it is left out: unless all or nothing was chosen, the pupil "
+                    "is imported without a date of birth, for the school to complete.",
                 )
                 continue
             dates[user] = parsed
@@ -333,28 +311,59 @@ class _Reader:
         return chosen
 
 
-def _relationship(carer: _Person) -> tuple[str, str]:
-    """What the carer is to the pupil: a `relationship` column some exports add (e.g.
-    "mother", "foster carer") says more than the OneRoster role, when it is one we know."""
+def _relationship(carer: _Person) -> tuple[str, str, str]:
+    """What the carer is to the pupil, and which of it only the OneRoster role says. A
+    `relationship` (or `parentalResponsibility`) column some exports add says more than the role,
+    when it is one we know, and is applied to every link; what comes from the role alone is a
+    default for a new link ("__new_only__"), so it never overwrites what a link already holds
+    (a "mother" stays a mother, a kinship carer's recorded responsibility stays)."""
     relationship, responsibility = CARER_DEFAULTS[carer.role]
+    new_only = []
     stated = importer._RELATIONSHIPS.get(carer.record.get("relationship").strip().lower())
-    return (stated or relationship), responsibility
+    if not stated:
+        new_only.append("relationship")
+    said = carer.record.get("parentalResponsibility").strip().lower()
+    if said in importer._TRUE or said in importer._FALSE:
+        responsibility = said
+    else:
+        new_only.append("parental_responsibility")
+    return (stated or relationship), responsibility, ",".join(new_only)
+
+
+def _named(reader: _Reader, person: _Person, what: str, skip: set[str]) -> bool:
+    """Whether a pupil (givenName and familyName) or carer (familyName) has the names the
+    import needs; if not, the problem is reported once, in OneRoster's column names."""
+    needed = ("givenName", "familyName") if what == "pupil" else ("familyName",)
+    empty = [name for name in needed if not person.record.get(name)]
+    if not empty:
+        return True
+    if person.sourced_id not in skip:
+        skip.add(person.sourced_id)
+        left_out = (
+            "so they cannot be imported"
+            if what == "pupil"
+            else "so their links to pupils are left out (a service's name goes in familyName)"
+        )
+        reader.problem(
+            person.record,
+            f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty for {what} "
+            f"{person.sourced_id}, {left_out}.",
+        )
+    return False
 
 
 def bundle_rows(
     bundle: Bundle, school: School, org: str = ""
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowError], dict[str, str], set[str]]:
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError], dict[str, str], set[str], list[str]]:
     """The bundle as rows of the families importer (one per pupil–carer link), the problems
-    found on the way, the classes the rows need (name -> year group) and the pupils with no
-    date of birth."""
+    found on the way, the classes the rows need (name -> year group), the pupils with no
+    date of birth, and notes for the report (carers taken for a service)."""
     reader = _Reader(bundle, school, org)
     dates = reader.birth_dates()
     links = reader.links()
     classes = reader.classes()
-    households = _Links()
-    for pupil_id, carers in links.items():
-        for carer_id in carers:
-            households.join(f"s:{pupil_id}", f"c:{carer_id}")
+    households, notes = join_households(reader.carers, links)
+    unnamed: set[str] = set()
     rows: list[tuple[int, dict[str, str]]] = []
     needed: dict[str, tuple[str, str]] = {}
     undated: set[str] = set()
@@ -367,6 +376,8 @@ def bundle_rows(
                 "cannot be placed in a family; add the link in the school system.",
             )
             continue
+        if not _named(reader, pupil, "pupil", unnamed):
+            continue
         class_name, class_year = classes.get(pupil_id, ("", ""))
         own = [year_group(g, school.stage) for g in _split(record.get("grades"))]
         year = own[0] if len(own) == 1 else (class_year if "/" not in class_year else "")
@@ -376,7 +387,9 @@ def bundle_rows(
             undated.add(pupil_id)
         for carer_id in sorted(links[pupil_id]):
             carer = reader.carers[carer_id]
-            relationship, responsibility = _relationship(carer)
+            if not _named(reader, carer, "parent or carer", unnamed):
+                continue
+            relationship, responsibility, new_only = _relationship(carer)
             given = carer.record
             same = given.file == record.file
             where = (
@@ -400,12 +413,13 @@ def bundle_rows(
                         "parent_last_name": given.get("familyName")[:NAME_MAX],
                         "relationship": relationship,
                         "parental_responsibility": responsibility,
+                        "__new_only__": new_only,
                         "phone": (given.get("phone") or given.get("sms"))[:40],
                         "email": given.get("email"),
                     },
                 )
             )
-    return rows, reader.problems, dict(needed.values()), undated
+    return rows, reader.problems, dict(needed.values()), undated, notes
 
 
 def _place(error: RowError) -> tuple[str, int]:
@@ -425,7 +439,7 @@ def bundle_import(
     """Import a OneRoster bundle into `school`. A dry run, and all or nothing with a problem,
     save nothing. Classes the pupils are in are added to the school when missing (never
     changed). Raises BundleError when the bundle as a whole cannot be used."""
-    rows, problems, needed, undated = bundle_rows(bundle, school, org)
+    rows, problems, needed, undated, notes = bundle_rows(bundle, school, org)
     if not rows and not problems:
         raise BundleError(
             "The bundle has no pupils of this school linked to a parent or carer: nothing to "
@@ -453,10 +467,12 @@ def bundle_import(
         if undated:
             result.notes.append(
                 f"Pupils with no date of birth in the bundle: {len(undated)}. Each imported "
-                "without one is marked “Date of birth to complete” on their family's page, and "
-                "the family list's filter “A pupil's date of birth is still to complete” finds "
-                "them; enter the date in admin (Children)."
+                "without one is marked “Date of birth to complete” under “Who is who” on their "
+                "family's page, and the Families list's filter “A pupil's date of birth is still "
+                "to complete” finds them. Enter the date in the school information system: the "
+                "next import fills it in."
             )
+        result.notes.extend(notes)
         if not result.saved:
             transaction.set_rollback(True)
     result.errors.sort(key=_place)

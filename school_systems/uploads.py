@@ -44,11 +44,13 @@ def read(row: RosterImport) -> bytes | None:
 
 
 def forget(row: RosterImport) -> None:
-    """Deletes the bundle kept for `row`, if any."""
+    """Forgets the bundle kept for `row`, if any, at once (nobody else can read it now), and
+    deletes its file once that is committed: an import that fails and rolls back leaves the
+    bundle to confirm again."""
     key = row.report.pop("upload", None)
-    if key:
-        default_storage.delete(key)
     row.save(update_fields=["report"])
+    if key:
+        transaction.on_commit(lambda: default_storage.delete(key))
 
 
 def sweep() -> int:

@@ -168,7 +168,8 @@ def test_messy_bundle_imports_what_it_can_and_names_file_and_line(cast):
     assert result.saved
     assert [str(e) for e in result.errors] == [
         "demographics.csv line 4: birthDate is “31/02/2017”, which is not a date (use "
-        "YYYY-MM-DD or DD/MM/YYYY); the pupil is imported without it, for the school to complete.",
+        "YYYY-MM-DD or DD/MM/YYYY), so it is left out: unless all or nothing was chosen, the "
+        "pupil is imported without a date of birth, for the school to complete.",
         "users.csv line 3: agentSourcedIds names t1, who is a teacher, not a parent or carer; "
         "that link is left out.",
         "users.csv line 5: agentSourcedIds names m1, who is a pupil, not a parent or carer; "

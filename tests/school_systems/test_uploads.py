@@ -24,13 +24,16 @@ def _checked(school, *, hours_ago: int) -> RosterImport:
     return row
 
 
-def test_the_scheduled_pull_deletes_bundles_kept_over_a_day(cast):
+def test_the_scheduled_pull_deletes_bundles_kept_over_a_day(
+    cast, django_capture_on_commit_callbacks
+):
     fresh = _checked(cast.school, hours_ago=1)
     old = _checked(cast.school, hours_ago=25)  # kept last: keeping one sweeps the others
     old_key, fresh_key = old.report["upload"], fresh.report["upload"]
     assert default_storage.exists(old_key) and uploads.read(old) is not None
 
-    call_command("pull_oneroster", "--due", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("pull_oneroster", "--due", stdout=io.StringIO())
 
     old.refresh_from_db()
     fresh.refresh_from_db()
@@ -39,10 +42,11 @@ def test_the_scheduled_pull_deletes_bundles_kept_over_a_day(cast):
     assert default_storage.exists(fresh_key) and uploads.read(fresh) is not None
 
 
-def test_a_confirmed_bundle_is_forgotten(cast):
+def test_a_confirmed_bundle_is_forgotten(cast, django_capture_on_commit_callbacks):
     row = _checked(cast.school, hours_ago=0)
     key = row.report["upload"]
-    uploads.forget(row)
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads.forget(row)
     row.refresh_from_db()
     assert not default_storage.exists(key) and uploads.read(row) is None
 
@@ -63,3 +67,24 @@ def test_keeping_a_bundle_asks_the_worker_to_sweep_after_a_day(
     queued = [r for r in backend.results if r.task.name == "uploads_sweep"]
     assert len(queued) == 1
     assert queued[0].task.run_after >= before + uploads.KEEP_UPLOAD_FOR
+
+
+def test_a_bundle_forgotten_in_an_import_that_fails_is_kept(
+    cast, django_capture_on_commit_callbacks
+):
+    """The file goes only once the forgetting is committed: an import that fails and rolls
+    back leaves the bundle to confirm again."""
+    from django.db import transaction
+
+    row = _checked(cast.school, hours_ago=0)
+    key = row.report["upload"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                uploads.forget(row)
+                raise RuntimeError("the import failed")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    row.refresh_from_db()
+    assert default_storage.exists(key) and uploads.read(row) is not None
