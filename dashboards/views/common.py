@@ -39,11 +39,16 @@ def _get_dashboard_school(request: SchoolRequest, perm: str = DASHBOARD) -> Scho
 
 
 def _get_authority_ids(request: SchoolRequest) -> set[int]:
-    """The authorities whose figures this user may see; none means 403."""
+    """The authority whose figures this user sees now: the current school's, where they are its
+    officer (an officer of two authorities sees each in turn, as on "Data for your council");
+    none means 403. One authority at a time, because small numbers are hidden per table: the
+    same counts hidden over two authorities' schools on screen and over one in the council's
+    export would hide different companions, and the two together could give a small one away."""
     ids = access.authority_ids(request.user)
     if not ids:
         raise PermissionDenied
-    return ids
+    current = request.school.authority_id if request.school is not None else None
+    return {current} if current in ids else {min(ids)}
 
 
 def _family_url(family_id: int) -> str | None:
