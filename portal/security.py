@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -24,6 +24,28 @@ TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"logout", "otp-setup", "otp-verify"})
 # sign-in and the council's settings accept that (SSO_ACCEPT_PROVIDER_MFA): the session then
 # counts as two-factor without the portal's own code.
 PROVIDER_MFA_SESSION_KEY = "provider_mfa"
+# The single sign-on backends, each with the setting that switches its protocol on: the flag
+# above counts only in a session one of them began, while that protocol is on.
+SSO_BACKENDS = {
+    "single_sign_on.oidc.CouncilOIDCBackend": "SSO_OIDC_ENABLED",
+    "single_sign_on.saml.CouncilSaml2Backend": "SSO_SAML_ENABLED",
+}
+
+
+def provider_mfa_counts(request, user) -> bool:
+    """Whether this session's provider-MFA flag stands for the portal's code: set by a single
+    sign-on that is still switched on and accepted, and never for an admin (is_staff) account.
+    A later password sign-in in the same browser keeps the session's data, so the flag alone
+    is not enough."""
+    session = request.session
+    switch = SSO_BACKENDS.get(session.get(BACKEND_SESSION_KEY, ""))
+    return bool(
+        session.get(PROVIDER_MFA_SESSION_KEY)
+        and switch
+        and getattr(settings, switch, False)
+        and getattr(settings, "SSO_ACCEPT_PROVIDER_MFA", False)
+        and not (user.is_staff or user.is_superuser)
+    )
 
 
 def client_ip(request) -> str | None:
@@ -102,11 +124,7 @@ class OTPSessionMiddleware(OTPMiddleware):
             user.otp_device = SimpleLazyObject(
                 functools.partial(self._device_from_persistent_id, persistent_id)
             )
-        elif (
-            user.is_authenticated
-            and request.session.get(PROVIDER_MFA_SESSION_KEY)
-            and getattr(settings, "SSO_ACCEPT_PROVIDER_MFA", False)
-        ):
+        elif user.is_authenticated and provider_mfa_counts(request, user):
             user.is_verified = lambda: True
         return user
 

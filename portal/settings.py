@@ -374,9 +374,12 @@ SSO_SAML_ENABLED = env.bool("SSO_SAML_ENABLED", default=False)
 # Which claim (OpenID) names the person, and which account field it must equal (case aside).
 SSO_MATCH_CLAIM = env("SSO_MATCH_CLAIM", default="email")  # or preferred_username, upn…
 SSO_MATCH_FIELD = env("SSO_MATCH_FIELD", default="email")  # "email" or "username"
-# The provider's multi-factor counts as the portal's two-factor only if the council says so.
+# Matching by the "email" claim needs email_verified true (an unchecked address may be anyone's).
+SSO_REQUIRE_VERIFIED_EMAIL = env.bool("SSO_REQUIRE_VERIFIED_EMAIL", default=True)
+# The provider's multi-factor counts as the portal's two-factor only if the council says so
+# (never for admin accounts). "mfa" only: "otp" or "hwk" alone is one factor (RFC 8176).
 SSO_ACCEPT_PROVIDER_MFA = env.bool("SSO_ACCEPT_PROVIDER_MFA", default=False)
-SSO_MFA_AMR = env.list("SSO_MFA_AMR", default=["mfa", "otp", "hwk"])
+SSO_MFA_AMR = env.list("SSO_MFA_AMR", default=["mfa"])
 SSO_MFA_ACR = env.list("SSO_MFA_ACR", default=[])
 # OpenID Connect (mozilla-django-oidc): the client registered at the provider, its endpoints.
 SSO_OIDC_ISSUER = env("SSO_OIDC_ISSUER", default="")
@@ -400,6 +403,10 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "single_sign_on:oidc-callback"
 # SAML 2 (djangosaml2): the provider's metadata (a URL or a file), our keys, the attribute.
 SSO_SAML_IDP_METADATA_URL = env("SSO_SAML_IDP_METADATA_URL", default="")
 SSO_SAML_IDP_METADATA_FILE = env("SSO_SAML_IDP_METADATA_FILE", default="")
+# The certificate that signs metadata fetched from the URL (required with a URL), and the one
+# identity provider whose answers count (its entityID), even if the metadata names others.
+SSO_SAML_IDP_METADATA_CERT = env("SSO_SAML_IDP_METADATA_CERT", default="")
+SSO_SAML_IDP_ENTITY_ID = env("SSO_SAML_IDP_ENTITY_ID", default="")
 SSO_SAML_ENTITY_ID = env("SSO_SAML_ENTITY_ID", default="")
 SSO_SAML_KEY_FILE = env("SSO_SAML_KEY_FILE", default="")
 SSO_SAML_CERT_FILE = env("SSO_SAML_CERT_FILE", default="")
@@ -414,7 +421,7 @@ SAML_SESSION_COOKIE_NAME = "saml_session"
 SAML_SESSION_COOKIE_SAMESITE = "None"  # the provider's answer is a cross-site POST
 SAML_CONFIG_LOADER = "single_sign_on.saml.settings_loader"
 # The libraries log claims and attributes when a sign-in fails: single_sign_on logs its own.
-LOGGING["loggers"]["djangosaml2"] = {"level": "ERROR"}
+LOGGING["loggers"]["djangosaml2"] = {"level": "CRITICAL"}  # its ERRORs print attributes
 LOGGING["loggers"]["saml2"] = {"level": "ERROR"}
 LOGGING["loggers"]["mozilla_django_oidc"] = {"level": "ERROR"}
 # The sign-in page's "Sign in with your council account" button, when either is on.

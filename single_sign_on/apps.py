@@ -8,5 +8,5 @@ class SingleSignOnConfig(AppConfig):
     verbose_name = "Single sign-on"
 
     def ready(self):
-        # Connects the sign-out receiver; registers the configuration checks.
-        from single_sign_on import checks, signout  # noqa: F401
+        # Connects the sign-in and sign-out receivers; registers the configuration checks.
+        from single_sign_on import checks, signout  # noqa: F401  (signout: both receivers)

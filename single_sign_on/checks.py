@@ -22,6 +22,17 @@ OIDC_REQUIRED = (
 )
 
 
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def insecure_url(url: str) -> bool:
+    """Not https: plain http only on a loopback host while DEBUG is on (a local trial)."""
+    parts = urlparse(url)
+    if parts.scheme == "https":
+        return False
+    return not (settings.DEBUG and parts.scheme == "http" and parts.hostname in LOOPBACK)
+
+
 @checks.register(checks.Tags.security)
 def check_single_sign_on(app_configs, **kwargs):
     errors: list[checks.CheckMessage] = []
@@ -43,9 +54,10 @@ def check_single_sign_on(app_configs, **kwargs):
                         id="single_sign_on.E002",
                     )
                 )
-        for env_name, setting in OIDC_REQUIRED[2:]:
+        end_session = ("SSO_OIDC_END_SESSION_ENDPOINT", "SSO_OIDC_END_SESSION_ENDPOINT")
+        for env_name, setting in [*OIDC_REQUIRED[2:], end_session]:
             url = getattr(settings, setting, "")
-            if url and urlparse(url).scheme != "https" and not settings.DEBUG:
+            if url and insecure_url(url):
                 errors.append(
                     checks.Error(
                         f"{env_name} must be an https:// address.", id="single_sign_on.E003"
@@ -58,6 +70,31 @@ def check_single_sign_on(app_configs, **kwargs):
                     "SSO_SAML_ENABLED is on but neither SSO_SAML_IDP_METADATA_URL nor "
                     "SSO_SAML_IDP_METADATA_FILE is set.",
                     id="single_sign_on.E004",
+                )
+            )
+        metadata_url = settings.SSO_SAML_IDP_METADATA_URL
+        if metadata_url and insecure_url(metadata_url):
+            errors.append(
+                checks.Error(
+                    "SSO_SAML_IDP_METADATA_URL must be an https:// address.",
+                    id="single_sign_on.E003",
+                )
+            )
+        if metadata_url and not settings.SSO_SAML_IDP_METADATA_CERT:
+            errors.append(
+                checks.Error(
+                    "SSO_SAML_IDP_METADATA_URL is set but SSO_SAML_IDP_METADATA_CERT is not: "
+                    "metadata fetched over the network must have its signature checked.",
+                    hint="The identity provider's metadata signing certificate (PEM file).",
+                    id="single_sign_on.E006",
+                )
+            )
+        if not settings.SSO_SAML_IDP_ENTITY_ID:
+            errors.append(
+                checks.Error(
+                    "SSO_SAML_ENABLED is on but SSO_SAML_IDP_ENTITY_ID is not set.",
+                    hint="The council identity provider's entityID, from its metadata.",
+                    id="single_sign_on.E007",
                 )
             )
         if not os.access(settings.SSO_SAML_XMLSEC1, os.X_OK):

@@ -21,6 +21,9 @@ AMBIGUOUS = "ambiguous"  # more than one account has it: the administrator must 
 INACTIVE = "inactive"  # the one account with it is switched off
 NO_CLAIM = "no-claim"  # the provider did not send the claim the council chose
 INVALID = "invalid"  # the provider's answer did not check out (audience, expiry, state…)
+UNVERIFIED = "unverified"  # matched by e-mail, but the provider did not say it checked it
+# An outcome, not a password: a superuser signs in with password and the portal's code only.
+PASSWORD_ONLY = "password-only"  # nosec B105
 FIELDS = {"email": "email", "username": "username"}
 SESSION_KEY = "signed_in_with"  # "oidc" or "saml": how this portal session began
 
@@ -31,8 +34,17 @@ class Match:
     reason: str = ""
 
 
+def _same(stored: object, text: str) -> bool:
+    """Equal, ASCII capitals aside. The database's case-insensitive match (PostgreSQL's UPPER)
+    folds some non-ASCII letters to ASCII ones (dotless ı to I, long ſ to S, the Kelvin sign
+    to K), so a council identity "admın@…" would find "admin@…": each candidate is checked
+    again here, and only ASCII values can be equal."""
+    return isinstance(stored, str) and stored.isascii() and stored.lower() == text.lower()
+
+
 def match_account(value: object, field: str) -> Match:
-    """The one active account whose `field` (email or username) equals the value, case aside."""
+    """The one active account whose `field` (email or username) equals the value, case aside.
+    A superuser is never matched: they sign in with their password and the portal's code."""
     if isinstance(value, list | tuple):
         value = value[0] if len(value) == 1 else None
     text = value.strip() if isinstance(value, str) else ""
@@ -40,21 +52,37 @@ def match_account(value: object, field: str) -> Match:
         return Match(None, NO_CLAIM)
     if field not in FIELDS:
         raise ValueError(f"SSO matching field must be one of {sorted(FIELDS)}, not {field!r}")
-    users = list(get_user_model().objects.filter(**{f"{FIELDS[field]}__iexact": text})[:2])
+    if not text.isascii():
+        return Match(None, UNKNOWN)  # portal e-mail addresses and usernames are matched as ASCII
+    column = FIELDS[field]
+    candidates = get_user_model().objects.filter(**{f"{column}__iexact": text})[:10]
+    users = [user for user in candidates if _same(getattr(user, column), text)]
     if not users:
         return Match(None, UNKNOWN)
     if len(users) > 1:
         return Match(None, AMBIGUOUS)
     if not users[0].is_active:
         return Match(None, INACTIVE)
+    if users[0].is_superuser:
+        return Match(None, PASSWORD_ONLY)
     return Match(users[0])
 
 
-def provider_mfa(amr: Iterable[str] | str | None, acr: str | None) -> bool:
+def email_verified(claims: dict) -> bool:
+    """Whether the provider says it checked the e-mail address (OpenID `email_verified`). Some
+    providers send the string "true"; anything else (absent, false) is not verified."""
+    flag = claims.get("email_verified")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
+def provider_mfa(amr: Iterable[str] | str | None, acr: str | None, user=None) -> bool:
     """Whether the provider says this sign-in used several factors AND the council's settings
     accept its word for it (SSO_ACCEPT_PROVIDER_MFA, with the amr values or acr levels it
-    trusts). Otherwise privileged roles still meet the portal's own code step."""
+    trusts). Otherwise privileged roles still meet the portal's own code step. An account with
+    Django admin access (is_staff) always meets it: admin is the portal's own to guard."""
     if not settings.SSO_ACCEPT_PROVIDER_MFA:
+        return False
+    if user is not None and (user.is_staff or user.is_superuser):
         return False
     methods = {amr} if isinstance(amr, str) else set(amr or ())
     if methods & set(settings.SSO_MFA_AMR):

@@ -4,10 +4,12 @@ mozilla-django-oidc 5 checks the state (once: it is removed from the session whe
 nonce, the signature (RS256 with the provider's published keys), `exp`, `nbf` and `iat`'s form;
 it does NOT check the issuer or the audience, may create accounts, and loads a disabled user
 for a session it already has. This backend adds: the issuer is exactly SSO_OIDC_ISSUER; the
-audience is exactly our client id (several audiences only with `azp` naming us); `exp`, `iat`
+audience is exactly our client id (several audiences only with `azp` naming us, and an `azp`
+never naming another client); `exp`, `iat`
 and `sub` present and the token issued within SSO_OIDC_MAX_AGE seconds; a nonce always; the
 userinfo answer about the same `sub`; the account matched by one configured claim, never
-created; a disabled account's session ends."""
+created, and by the `email` claim only when `email_verified` is true (SSO_REQUIRE_VERIFIED_EMAIL:
+an address the provider did not check may be anyone's); a disabled account's session ends."""
 
 from __future__ import annotations
 
@@ -54,6 +56,8 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if len(audiences) > 1 and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
             raise SuspiciousOperation("The id_token names several audiences and not us as azp.")
+        if "azp" in claims and claims["azp"] != self.OIDC_RP_CLIENT_ID:
+            raise SuspiciousOperation("The id_token was issued to another client (azp).")
         if claims["iat"] < time.time() - settings.SSO_OIDC_MAX_AGE:
             raise SuspiciousOperation("The id_token was issued too long ago.")
         return claims
@@ -63,6 +67,14 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         if userinfo.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("The userinfo answer is about someone else.")
         claims = {**userinfo, **payload}  # what the signed id_token says wins
+        if (
+            settings.SSO_MATCH_CLAIM == "email"
+            and settings.SSO_REQUIRE_VERIFIED_EMAIL
+            and not matching.email_verified(claims)
+        ):
+            self.request.sso_reason = matching.UNVERIFIED
+            matching.refused(PROTOCOL, matching.UNVERIFIED)
+            return None
         found = matching.match_account(
             claims.get(settings.SSO_MATCH_CLAIM), settings.SSO_MATCH_FIELD
         )
@@ -70,7 +82,9 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
             self.request.sso_reason = found.reason
             matching.refused(PROTOCOL, found.reason)
             return None
-        self.request.sso_mfa = matching.provider_mfa(payload.get("amr"), payload.get("acr"))
+        self.request.sso_mfa = matching.provider_mfa(
+            payload.get("amr"), payload.get("acr"), found.user
+        )
         return found.user
 
     def create_user(self, claims):

@@ -4,11 +4,16 @@ identity provider's signed assertion names a person by one configured attribute
 nobody is ever created or changed, and memberships stay as the portal has them. pysaml2 checks
 the signature (with the xmlsec1 program), the audience (our entity id), the time window, and
 that the answer is to a request this browser made (djangosaml2 keeps it in its own
-`saml_session` cookie, as the provider's POST back is cross-site)."""
+`saml_session` cookie, as the provider's POST back is cross-site). Only the council's own
+identity provider counts (SSO_SAML_IDP_ENTITY_ID): metadata that lists several providers (a
+federation's) must not let another of them assert who a member of staff is."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from djangosaml2 import views as saml_views
 from djangosaml2.backends import Saml2Backend
 
@@ -16,6 +21,13 @@ from portal.security import PROVIDER_MFA_SESSION_KEY
 from single_sign_on import matching
 
 PROTOCOL = "SAML"
+log = logging.getLogger("single_sign_on")
+
+
+def pinned_idp(entity_id: object) -> bool:
+    """Whether an identity provider is the council's own (SSO_SAML_IDP_ENTITY_ID, required)."""
+    pinned = settings.SSO_SAML_IDP_ENTITY_ID
+    return bool(pinned) and entity_id == pinned
 
 
 def sp_config(base_url: str, entity_id: str, metadata: dict, key_file: str, cert_file: str):
@@ -67,6 +79,23 @@ class CouncilSaml2Backend(Saml2Backend):
             request, session_info=session_info, attribute_mapping=attribute_mapping, **kwargs
         )
 
+    def is_authorized(self, attributes, attribute_mapping, idp_entityid, assertion_info, **kw):
+        """Only the council's identity provider may say who someone is."""
+        if not pinned_idp(idp_entityid):
+            matching.refused(PROTOCOL, matching.INVALID, "an identity provider not configured")
+            return False
+        return True
+
+    def _get_attribute_value(self, django_field, attributes, attribute_mapping):
+        """As djangosaml2's, but a missing attribute is logged by name only: the library logs
+        every attribute's value (names, telephone numbers) at ERROR."""
+        for saml_attribute, django_fields in attribute_mapping.items():
+            if django_field in django_fields and attributes.get(saml_attribute):
+                return attributes[saml_attribute][0]
+        wanted = [name for name, fields in attribute_mapping.items() if django_field in fields]
+        log.warning("Single sign-on (%s): the assertion lacks the attribute %s", PROTOCOL, wanted)
+        return None
+
     def get_or_create_user(
         self,
         user_lookup_key,
@@ -90,14 +119,23 @@ class CouncilSaml2Backend(Saml2Backend):
         raise PermissionError("Single sign-on never creates or changes accounts.")
 
 
-def mfa_from_session_info(session_info: dict) -> bool:
+def mfa_from_session_info(session_info: dict, user=None) -> bool:
     """The authentication context the provider reports, checked against SSO_MFA_ACR."""
     contexts = [entry[0] for entry in session_info.get("authn_info") or [] if entry]
-    return any(matching.provider_mfa(None, context) for context in contexts)
+    return any(matching.provider_mfa(None, context, user) for context in contexts)
 
 
 class LoginView(saml_views.LoginView):
-    pass
+    """Always to the council's identity provider: `?idp=` may name no other (refused)."""
+
+    def get(self, request, *args, **kwargs):
+        chosen = request.GET.get("idp")
+        if chosen is not None and not pinned_idp(chosen):
+            raise PermissionDenied("Only the council's identity provider may be used.")
+        if chosen is None:
+            request.GET = request.GET.copy()
+            request.GET["idp"] = settings.SSO_SAML_IDP_ENTITY_ID
+        return super().get(request, *args, **kwargs)
 
 
 class AcsView(saml_views.AssertionConsumerServiceView):
@@ -112,7 +150,7 @@ class AcsView(saml_views.AssertionConsumerServiceView):
     def post_login_hook(self, request, user, session_info):
         from single_sign_on.views import SSO_SESSION_KEY
 
-        mfa = mfa_from_session_info(session_info)
+        mfa = mfa_from_session_info(session_info, user)
         request.session[SSO_SESSION_KEY] = "saml"
         request.session[PROVIDER_MFA_SESSION_KEY] = mfa  # this sign-in's word only
         matching.signed_in(PROTOCOL, user, mfa)
@@ -132,7 +170,13 @@ def settings_loader(request=None):
 
     metadata: dict = {}
     if settings.SSO_SAML_IDP_METADATA_URL:
-        metadata["remote"] = [{"url": settings.SSO_SAML_IDP_METADATA_URL}]
+        # The certificate makes pysaml2 check the metadata's signature before using it.
+        metadata["remote"] = [
+            {
+                "url": settings.SSO_SAML_IDP_METADATA_URL,
+                "cert": settings.SSO_SAML_IDP_METADATA_CERT or None,
+            }
+        ]
     if settings.SSO_SAML_IDP_METADATA_FILE:
         metadata["local"] = [settings.SSO_SAML_IDP_METADATA_FILE]
     base_url = settings.PORTAL_URL.rstrip("/")

@@ -3,6 +3,7 @@ plain page for a refused sign-in. Each route answers 404 while its protocol is s
 
 from __future__ import annotations
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import logout
@@ -31,13 +32,23 @@ REASONS = {
     matching.INACTIVE: "Your portal account has been switched off.",
     matching.NO_CLAIM: "The council's sign-in did not say who you are.",
     matching.INVALID: "The council's sign-in could not be checked, or it was used already.",
+    matching.UNVERIFIED: "The council's sign-in did not confirm your e-mail address.",
+    matching.PASSWORD_ONLY: (
+        "This portal account signs in with its password and authenticator code only, "
+        "not with the council's sign-in."
+    ),
 }
 
 
-def refusal(request: SchoolRequest, reason: str):
-    """The plain page for a refused sign-in; nobody stays signed in."""
-    if request.user.is_authenticated:
-        logout(request)
+def refusal(request: SchoolRequest, reason: str, *, ours: bool = True):
+    """The plain page for a refused sign-in; nobody stays signed in. `ours` is False for an
+    answer to no sign-in this browser started (a link from another site, say): that changes
+    nothing here, so it cannot sign anyone out."""
+    if ours:
+        if request.user.is_authenticated:
+            logout(request)  # empties the session, tokens included
+        else:
+            request.session.flush()  # an anonymous session: the refused sign-in's tokens
     return render(
         request,
         "single_sign_on/refused.html",
@@ -84,11 +95,25 @@ def oidc_callback(request: SchoolRequest):
     the tokens must check out, and the person must match one active account."""
     if not settings.SSO_OIDC_ENABLED:
         raise Http404
+    pending = request.session.get("oidc_states")
+    state = request.GET.get("state")
+    if not (isinstance(pending, dict) and state and state in pending):
+        # Not this browser's sign-in (used already, another browser's, or another site's link,
+        # ?error= included): refused without touching whoever is signed in here.
+        matching.refused(OIDC, matching.INVALID, "a state this browser is not waiting for")
+        return refusal(request, matching.INVALID, ours=False)
     try:
         return _Callback.as_view()(request)
     except SuspiciousOperation as exc:
         matching.refused(OIDC, matching.INVALID, str(exc))
-    except (requests.RequestException, ValueError, KeyError) as exc:
+    except (
+        requests.RequestException,
+        jwt.PyJWTError,  # no id_token, or not a token at all
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ) as exc:
         matching.refused(
             OIDC, matching.INVALID, f"the provider's answer failed: {type(exc).__name__}"
         )
@@ -122,7 +147,11 @@ def saml_start(request: SchoolRequest):
     """Sends the browser to the council's SAML identity provider."""
     if not settings.SSO_SAML_ENABLED:
         raise Http404
-    return _saml_views().LoginView.as_view()(request)
+    try:
+        return _saml_views().LoginView.as_view()(request)
+    except PermissionDenied:
+        matching.refused("SAML", matching.INVALID, "?idp= named another identity provider")
+        return refusal(request, matching.INVALID, ours=False)
 
 
 @csrf_exempt  # the identity provider posts here from its own site, signed

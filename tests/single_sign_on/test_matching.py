@@ -55,7 +55,8 @@ def test_only_email_or_username_may_be_matched(people):
     [
         (False, ["pwd", "mfa"], None, False),  # the council has not accepted the provider's word
         (True, ["pwd", "mfa"], None, True),
-        (True, "otp", None, True),
+        (True, "otp", None, False),  # one factor (RFC 8176): not multi-factor by default
+        (True, ["hwk"], None, False),
         (True, ["pwd"], None, False),
         (True, None, "urn:council:loa:high", True),
         (True, None, "urn:council:loa:low", False),
@@ -64,7 +65,6 @@ def test_only_email_or_username_may_be_matched(people):
 )
 def test_provider_mfa_counts_only_when_accepted(settings, accept, amr, acr, counts):
     settings.SSO_ACCEPT_PROVIDER_MFA = accept
-    settings.SSO_MFA_AMR = ["mfa", "otp", "hwk"]
     settings.SSO_MFA_ACR = ["urn:council:loa:high"]
     assert matching.provider_mfa(amr, acr) is counts
 
@@ -138,4 +138,4 @@ def test_checks_name_what_is_missing(settings):
     settings.SSO_SAML_ENABLED = True
     settings.SSO_SAML_XMLSEC1 = "/nowhere/xmlsec1"
     ids = {e.id for e in check_single_sign_on(None)}
-    assert ids == {"single_sign_on.E004", "single_sign_on.E005"}
+    assert ids == {"single_sign_on.E004", "single_sign_on.E005", "single_sign_on.E007"}

@@ -107,6 +107,7 @@ def saml(settings, tmp_path, client):
     sp_key, sp_cert = _keypair(tmp_path, "sp")
     settings.SSO_SAML_ENABLED = True
     settings.SSO_SAML_IDP_METADATA_FILE = str(idp_metadata)
+    settings.SSO_SAML_IDP_ENTITY_ID = IDP
     settings.SSO_SAML_KEY_FILE = sp_key
     settings.SSO_SAML_CERT_FILE = sp_cert
     settings.SSO_SAML_XMLSEC1 = shutil.which("xmlsec1")

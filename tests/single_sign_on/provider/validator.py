@@ -1,7 +1,8 @@
 """The provider's claims, and the faults the tests ask it for. The test writes a mode into
 PROVIDER_DIR/mode before signing in: "normal", "mfa" (amr says multi-factor), "wrong-aud" (an
 id_token for another client), "two-aud" (two audiences and no azp), "expired", "wrong-iss",
-"tampered" (the payload changed after signing: someone else's e-mail), "alg-none" (unsigned)."""
+"tampered" (the payload changed after signing: someone else's e-mail), "alg-none" (unsigned),
+"unverified" (email_verified false), "other-azp" (one audience, but azp names another client)."""
 
 import base64
 import json
@@ -23,7 +24,7 @@ class TestValidator(OAuth2Validator):
         user = request.user
         return {
             "email": user.email,
-            "email_verified": True,
+            "email_verified": mode() != "unverified",
             "preferred_username": user.username,
             "name": user.get_full_name() or user.username,
         }
@@ -40,6 +41,8 @@ class TestValidator(OAuth2Validator):
         elif current == "expired":
             claims["iat"] = now - 3600
             claims["exp"] = now - 1800
+        elif current == "other-azp":
+            claims["azp"] = "another-council-service"
         elif current == "wrong-iss":
             claims["iss"] = "http://127.0.0.1:1/not-the-council"
         return claims, expiration_time
