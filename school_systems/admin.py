@@ -6,7 +6,8 @@ they are members of, the Administrators group none. The pages show what the fami
 page shows (counts, problems with their file and line, details kept as staff changed them),
 nothing more of any family. The checked .zip is kept in storage until it is imported, or for a
 day, so confirming needs no second upload; each dry run and import is a RosterImport row and is
-in the access log."""
+in the access log. The check and the import run on the task worker (school_systems/csv_runs.py),
+never in the request: a secondary school's bundle takes longer than a request may."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ from portal import access
 from portal.models import School
 from school_systems import csv_bundle, uploads
 from school_systems.bundle import BundleError
+from school_systems.csv_runs import roster_csv_run
 from school_systems.models import RosterImport
-from school_systems.roster_import import bundle_import, record_import
+from school_systems.roster_import import record_import
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ERRORS_SHOWN = 1000
@@ -160,8 +162,9 @@ class RosterImportAdmin(admin.ModelAdmin):
         return {**self.admin_site.each_context(request), "opts": self.opts, "title": title}
 
     def upload_view(self, request):
-        """Upload a bundle: it is read and checked at once (a dry run, nothing saved), and the
-        report is shown with a button to import it."""
+        """Upload a bundle: it is read at once (a bundle that cannot be read is refused here),
+        then checked as a dry run by the task worker; the report page follows it, with a
+        button to import."""
         if not access.may_import(request.user):
             raise PermissionDenied
         if request.method not in ("GET", "POST"):
@@ -171,27 +174,19 @@ class RosterImportAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             school, name = data["school"], data["file"].name or "bundle.zip"
-            bundle = None
             try:
                 bundle = csv_bundle.read_zip(data["data"], name)
-                result = bundle_import(
-                    bundle,
-                    school=school,
-                    dry_run=True,
-                    all_or_nothing=data["all_or_nothing"],
-                    org=data["org"].strip(),
-                )
             except BundleError as exc:
-                self._record(
-                    request, school, name, bundle, data["all_or_nothing"], problem=str(exc)
-                )
+                self._record(request, school, name, None, data["all_or_nothing"], problem=str(exc))
                 form.add_error("file", f"{exc} Nothing was saved.")
             else:
-                row = self._record(
-                    request, school, name, bundle, data["all_or_nothing"], result=result
-                )
-                if result.can_confirm:
+                with transaction.atomic():
+                    row = self._record(
+                        request, school, name, bundle, data["all_or_nothing"], finished=False
+                    )
                     uploads.keep(row, data["data"], data["org"].strip())
+                    # Queued in this transaction: a database worker sees it once the row is saved.
+                    roster_csv_run.enqueue(row.pk)
                 return redirect("admin:school_systems_rosterimport_report", pk=row.pk)
         context["form"] = form
         return TemplateResponse(request, "school_systems/admin_upload.html", context)
@@ -207,6 +202,7 @@ class RosterImportAdmin(admin.ModelAdmin):
         dry_run=True,
         result=None,
         problem="",
+        finished=True,
     ):
         row = record_import(
             school=school,
@@ -218,6 +214,7 @@ class RosterImportAdmin(admin.ModelAdmin):
             result=result,
             problem=problem,
             user=request.user,
+            finished=finished,
         )
         audit.record(request, action=audit.IMPORT, obj=row)
         return row
@@ -274,37 +271,32 @@ class RosterImportAdmin(admin.ModelAdmin):
                     "or was imported already). Upload the bundle again.",
                 )
                 return redirect("admin:school_systems_rosterimport_report", pk=dry_run.pk)
-            dry_run = claimed
-            uploads.forget(dry_run)  # the claim: no other confirm can read it now
-            bundle, result, problem = None, None, ""
-            try:
-                bundle = csv_bundle.read_zip(data, dry_run.name)
-                result = bundle_import(
-                    bundle,
-                    school=dry_run.school,
-                    all_or_nothing=dry_run.all_or_nothing,
-                    org=dry_run.report.get("org", ""),
-                )
-            except BundleError as exc:  # e.g. the org no longer matches: nothing was saved
-                problem = str(exc)
             row = self._record(
                 request,
-                dry_run.school,
-                dry_run.name,
-                bundle,
-                dry_run.all_or_nothing,
+                claimed.school,
+                claimed.name,
+                None,
+                claimed.all_or_nothing,
                 dry_run=False,
-                result=result,
-                problem=problem,
+                finished=False,
             )
-            dry_run.report["imported_as"] = row.pk
-            dry_run.save(update_fields=["report"])
-        if result is None:
-            messages.error(request, f"{problem} Nothing was saved.")
-        elif result.saved:
-            messages.success(request, result.headline())
+            row.version = claimed.version
+            row.save(update_fields=["version"])
+            uploads.hand_over(claimed, row)  # the claim: no other confirm can read it now
+            claimed.report["imported_as"] = row.pk
+            claimed.save(update_fields=["report"])
+            roster_csv_run.enqueue(row.pk)
+        row.refresh_from_db()
+        if row.finished_at is None:
+            messages.info(
+                request, "The import has started; this page shows what it did once it is done."
+            )
+        elif row.problem:
+            messages.error(request, row.problem)
         else:
-            messages.warning(request, result.headline())
+            result = ImportResult.from_json(row.report)
+            level = messages.SUCCESS if result.saved else messages.WARNING
+            messages.add_message(request, level, result.headline())
         return redirect("admin:school_systems_rosterimport_report", pk=row.pk)
 
 

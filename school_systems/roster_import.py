@@ -491,8 +491,10 @@ def record_import(
     problem: str = "",
     user=None,
     who: str = "",
+    finished: bool = True,
 ) -> RosterImport:
-    """The RosterImport row for one import or dry run (or one refused with `problem`)."""
+    """The RosterImport row for one import or dry run (or one refused with `problem`); with
+    `finished` False, one queued for the task worker (school_systems/csv_runs.py)."""
     return RosterImport.objects.create(
         school=school,
         source=source,
@@ -504,5 +506,5 @@ def record_import(
         all_or_nothing=all_or_nothing,
         report=result.as_json() if result is not None else {},
         problem=problem,
-        finished_at=timezone.now(),
+        finished_at=timezone.now() if finished else None,
     )

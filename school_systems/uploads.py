@@ -36,11 +36,20 @@ def keep(row: RosterImport, data: bytes, org: str) -> None:
 
 def read(row: RosterImport) -> bytes | None:
     """The bundle kept for `row`, or None (imported already, swept, or never kept)."""
-    key = row.report.get("upload") if row.dry_run else None
+    key = row.report.get("upload")
     if not key or not default_storage.exists(key):
         return None
     with default_storage.open(key, "rb") as handle:
         return handle.read()
+
+
+def hand_over(checked: RosterImport, to: RosterImport) -> None:
+    """Passes the bundle kept for a check to the import that confirms it (no copy is made):
+    the check no longer holds it, so it cannot be confirmed twice."""
+    key = checked.report.pop("upload", None)
+    checked.save(update_fields=["report"])
+    to.report = {**to.report, "upload": key, "org": checked.report.get("org", "")}
+    to.save(update_fields=["report"])
 
 
 def forget(row: RosterImport) -> None:

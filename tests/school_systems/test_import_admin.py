@@ -187,3 +187,34 @@ def test_the_list_is_read_only_and_cheap(
     change = client.get(reverse("admin:school_systems_rosterimport_change", args=[row.pk]))
     assert change.status_code == 302
     assert client.get(reverse("admin:school_systems_rosterimport_add")).status_code == 403
+
+
+def test_the_check_and_the_import_run_on_the_task_worker(cast, office, login, tmp_path, settings):
+    """Never in the request: the upload queues the check, the page says it is still working,
+    and the worker's run finishes it (once); the confirm queues the import the same way."""
+    from school_systems import csv_runs
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    client = login(office)
+    _upload(client, cast.school, _zip(tmp_path))
+    checked = RosterImport.objects.get()
+    report = reverse("admin:school_systems_rosterimport_report", args=[checked.pk])
+    assert checked.finished_at is None and not checked.report.get("counts")
+    assert "Checking the bundle" in client.get(report).content.decode()
+
+    assert csv_runs.run_execute(checked.pk) == "done"
+    assert csv_runs.run_execute(checked.pk) == "skipped"  # finished: a second worker leaves it
+    checked.refresh_from_db()
+    assert checked.finished_at and checked.report["counts"]["children"]["created"] == 3
+    assert not Child.objects.exists()
+    assert "Confirm and import" in client.get(report).content.decode()
+
+    client.post(reverse("admin:school_systems_rosterimport_confirm", args=[checked.pk]))
+    imported = RosterImport.objects.get(dry_run=False)
+    assert imported.finished_at is None and not Child.objects.exists()
+    page = client.get(reverse("admin:school_systems_rosterimport_report", args=[imported.pk]))
+    assert "Importing" in page.content.decode()
+    assert csv_runs.run_execute(imported.pk) == "done"
+    imported.refresh_from_db()
+    assert imported.report["saved"] and Child.objects.count() == 3
+    assert "upload" not in imported.report  # the bundle is not kept once imported

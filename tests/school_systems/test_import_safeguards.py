@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from families.importer import families_import
 from families.models import Child, ChildParent, Family, ParentCarer
-from school_systems import admin as roster_admin
-from school_systems import csv_bundle
+from school_systems import csv_bundle, csv_runs
 from school_systems.bundle import Bundle, BundleError, Record
 from school_systems.households import HUB_PUPILS
 from school_systems.models import RosterImport
@@ -231,7 +230,7 @@ def test_two_confirms_of_one_check_import_once(cast, login, tmp_path, monkeypatc
     _upload(client, cast.school, _zip(tmp_path))
     checked = RosterImport.objects.get()
     confirm = reverse("admin:school_systems_rosterimport_confirm", args=[checked.pk])
-    real = roster_admin.bundle_import
+    real = csv_runs.bundle_import
     second = []
 
     def import_while_another_confirms(*args, **kwargs):
@@ -240,7 +239,7 @@ def test_two_confirms_of_one_check_import_once(cast, login, tmp_path, monkeypatc
             second.append(client.post(confirm, follow=True))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(roster_admin, "bundle_import", import_while_another_confirms)
+    monkeypatch.setattr(csv_runs, "bundle_import", import_while_another_confirms)
     client.post(confirm)
     assert "has no bundle kept to import" in second[0].content.decode()
     assert RosterImport.objects.filter(dry_run=False).count() == 1
