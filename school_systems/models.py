@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -71,6 +73,14 @@ class RosterImport(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["school", "-created_at"], name="rosterimport_school")]
 
+    # A check or import still unfinished this long after it was queued has stopped (a worker
+    # killed, no worker running): the report page says so instead of "still working".
+    STOPPED_AFTER = dt.timedelta(hours=1)
+
     def __str__(self):
         kind = "Dry run" if self.dry_run else "Import"
         return f"{kind} from {self.get_source_display()} into {self.school}"
+
+    @property
+    def seems_stopped(self) -> bool:
+        return self.finished_at is None and timezone.now() - self.created_at > self.STOPPED_AFTER

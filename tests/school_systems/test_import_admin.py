@@ -218,3 +218,20 @@ def test_the_check_and_the_import_run_on_the_task_worker(cast, office, login, tm
     imported.refresh_from_db()
     assert imported.report["saved"] and Child.objects.count() == 3
     assert "upload" not in imported.report  # the bundle is not kept once imported
+
+
+def test_a_check_no_worker_finished_says_it_has_stopped(cast, office, login, tmp_path, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    client = login(office)
+    _upload(client, cast.school, _zip(tmp_path))
+    checked = RosterImport.objects.get()
+    RosterImport.objects.filter(pk=checked.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    page = client.get(reverse("admin:school_systems_rosterimport_report", args=[checked.pk]))
+    body = page.content.decode()
+    assert "This check has stopped" in body and "Checking the bundle" not in body
