@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from families import importer
+from families import import_console, importer
 from portal.models import School
 
 
@@ -44,13 +44,5 @@ class Command(BaseCommand):
         except importer.ImportFileError as exc:
             raise CommandError(f"{exc} Nothing was saved.") from exc
         self.stdout.write(f"School: {target} ({target.authority})")
-        for line in result.summary_lines():
-            self.stdout.write(f"  {line}")
-        for kept in result.kept:
-            self.stdout.write(f"  {kept}")
-        for error in result.errors:
-            self.stderr.write(f"  {error}")
-        if result.errors and not result.saved and not dry_run:
-            raise CommandError(result.headline())
-        style = self.style.WARNING if result.errors else self.style.SUCCESS
-        self.stdout.write(style(result.headline()))
+        import_console.write_result(self, result)
+        import_console.write_headline(self, result, dry_run=dry_run)

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 import audit
+from families import import_console
 from portal.models import School
 from school_systems import csv_bundle
 from school_systems.bundle import BundleError
@@ -56,16 +57,8 @@ class Command(BaseCommand):
         self._record(target, name, bundle, dry_run, all_or_nothing, result=result)
         self.stdout.write(f"School: {target} ({target.authority})")
         self.stdout.write(f"Bundle: {name}, OneRoster {bundle.version}")
-        for line in result.summary_lines():
-            self.stdout.write(f"  {line}")
-        for kept in result.kept:
-            self.stdout.write(f"  {kept}")
-        for error in result.errors:
-            self.stderr.write(f"  {error}")
-        if result.errors and not result.saved and not dry_run:
-            raise CommandError(result.headline())
-        style = self.style.WARNING if result.errors else self.style.SUCCESS
-        self.stdout.write(style(result.headline()))
+        import_console.write_result(self, result)
+        import_console.write_headline(self, result, dry_run=dry_run)
 
     def _record(self, school, name, bundle, dry_run, all_or_nothing, *, result=None, problem=""):
         """Every run, refused ones too, is kept and goes in the access log."""

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from families import import_console
 from families.importer import ImportResult
 from school_systems import pulls
 from school_systems.models import RosterImport, RosterSource
@@ -55,11 +56,6 @@ class Command(BaseCommand):
             self.stderr.write(f"  {row.problem}")
             return
         result = ImportResult.from_json(row.report)
-        for line in result.summary_lines():
-            self.stdout.write(f"  {line}")
-        for kept in result.kept:
-            self.stdout.write(f"  {kept}")
-        for error in result.errors:
-            self.stderr.write(f"  {error}")
+        import_console.write_result(self, result)
         style = self.style.WARNING if result.errors else self.style.SUCCESS
         self.stdout.write(style(result.headline()))
