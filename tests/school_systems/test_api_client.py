@@ -9,15 +9,7 @@ from tests.school_systems.oneroster_server import (
     CLIENT_SECRET,
     OTHER_SCHOOL,
     SCHOOL,
-    OneRosterServer,
 )
-
-
-@pytest.fixture
-def oneroster():
-    """A OneRoster server on loopback for this test, stopped after it."""
-    with OneRosterServer() as server:
-        yield server
 
 
 def _fetch(server, *, org=SCHOOL, **options):

@@ -12,13 +12,6 @@ from tests.school_systems.oneroster_server import (
 )
 
 
-@pytest.fixture
-def oneroster():
-    """A OneRoster server on loopback for this test, stopped after it."""
-    with OneRosterServer() as server:
-        yield server
-
-
 def _fetch(server, *, secret=CLIENT_SECRET, waits=None, **options):
     options.setdefault("page_size", 2)
     options.setdefault("backoff", 0.001)

@@ -19,16 +19,7 @@ from tests.school_systems.oneroster_server import (
     CLIENT_ID,
     CLIENT_SECRET,
     SCHOOL,
-    OneRosterServer,
 )
-
-
-@pytest.fixture
-def oneroster():
-    """A OneRoster server on loopback for this test, stopped after it."""
-    with OneRosterServer() as server:
-        yield server
-
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC)
