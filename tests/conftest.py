@@ -6,10 +6,14 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group
 
+from portal import compiled
 from portal.access import ADMINISTRATORS_GROUP
 from portal.models import Role
 from portal.security import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
 from tests import factories
+
+# Every compiled read also builds its query afresh and checks the kept SQL would send the same.
+compiled.VERIFY = True
 
 
 @pytest.fixture(autouse=True)
