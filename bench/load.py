@@ -10,6 +10,9 @@ it (--read-pause, --write-pause). --stress pauses 0.5–2 s before every action 
 eight times the requests of the same staff, to find where the machine saturates.
 At the end it checks that every contact whose POST was acknowledged is in the database exactly
 once. Prints latencies per action and writes bench/load.json.
+
+bench/capacity.py drives the same pieces (the server, signing in, the actions, the check) to
+compare two versions of the code against the same data.
 """
 
 from __future__ import annotations
@@ -137,30 +140,82 @@ def _plan(args):
     return plans, PASSWORD
 
 
-def _virtual_user(n, plan, password, args, log, acked, lock):
+def start_server(port: int, *, code_dir: Path = ROOT, workers: int = 3, threads: int = 4):
+    """Start gunicorn on loopback serving the code in code_dir (its settings, its templates)."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "portal.wsgi",
+            "--chdir",
+            str(code_dir),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            # Keep idle connections longer than a user's longest pause (40 s), as the load
+            # balancer in front would (nginx keeps them 75 s): gunicorn's default of 2 s closes
+            # a connection just as a client reuses it.
+            "--keep-alive",
+            "75",
+            # No control socket: two servers (or another bench's) would share its one path.
+            "--no-control-socket",
+        ],
+        cwd=code_dir,
+        env={**os.environ, "PYTHONPATH": str(code_dir)},
+    )
+
+
+def wait_for_server(port: int, server=None, seconds: float = 30) -> None:
+    """Wait until the login page answers; fail at once if the server has stopped."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            Browser(port).request("GET", "/accounts/login/")
+            return
+        except OSError:
+            if (server is not None and server.poll() is not None) or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn on port {port} did not start") from None
+            time.sleep(0.5)
+
+
+def stop_server(server) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def sign_in(browser: Browser, plan: dict, password: str):
+    """Sign in through the login form (a headteacher also enters a code); 302 when signed in.
+
+    A code works once per 30-second step, so signing the same head in again (on another
+    server) uses the next step, which django-otp accepts as one step of clock drift.
+    """
     from django.urls import reverse
     from django_otp.oath import totp
 
-    rng = random.Random(n)
-    # Staff arrive over the first minute or so, not all in the same instant (a password check
-    # is slow on purpose, and 50 at once would measure nothing but that).
-    time.sleep(n * args.ramp)
-    browser = Browser(args.port)
-    began = time.perf_counter()
-    try:
-        status, _, _ = browser.post_form(
-            reverse("login"), {"username": plan["user"].username, "password": password}
-        )
-        if plan["head"]:
-            device = plan["device"]
-            code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
-            status, _, _ = browser.post_form(reverse("otp-verify"), {"code": code})
-    except (http.client.HTTPException, OSError):
-        status = None
-    with lock:
-        log.append(("sign in", (time.perf_counter() - began) * 1000, status == 302))
-    if status != 302:
-        return
+    status, _, _ = browser.post_form(
+        reverse("login"), {"username": plan["user"].username, "password": password}
+    )
+    if plan["head"] and status == 302:
+        device = plan["device"]
+        now = int(time.time() - device.t0) // device.step
+        step = max(now, plan.get("last_step", -1) + 1)
+        plan["last_step"] = step
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits, step - now):06d}"
+        status, _, _ = browser.post_form(reverse("otp-verify"), {"code": code})
+    return status
+
+
+def reads_for(plan: dict) -> list[tuple[str, str]]:
+    """The pages this member of staff opens: a head's dashboard, a teacher's families."""
+    from django.urls import reverse
+
     reads = [("home", reverse("home"))]
     if plan["head"]:
         reads += [("school dashboard", reverse("dashboards:dashboard"))] * 3
@@ -170,52 +225,126 @@ def _virtual_user(n, plan, password, args, log, acked, lock):
             ("family page", reverse("families:family-detail", args=[f]))
             for f, _ in plan["families"][:5]
         ]
+    return reads
+
+
+def act(browser: Browser, plan: dict, kind: str, target, summary: str = ""):
+    """One action: GET the page at target, or (for "log a contact") POST a contact titled
+    summary to target, a (family, parent) pair. Returns (ok, status)."""
+    from django.urls import reverse
+
+    if kind != "log a contact":
+        status, _, _ = browser.request("GET", target)
+        return status == 200, status
+    family, parent = target
+    status, _, _ = browser.request(
+        "POST",
+        reverse("families:contact-add", args=[family]),
+        {
+            "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
+            "staff": plan["user"].pk,
+            "parents": [parent],
+            "channel": "phone",
+            "initiated_by": "school",
+            "tone": "positive",
+            "formality": "informal",
+            "level": "general",
+            "purpose": "good_news",
+            "summary": summary,
+            "confidentiality": "school",
+        },
+    )
+    return status == 302, status
+
+
+def work(
+    browser: Browser, plan, n, args, log, acked, lock, deadline, failures, label="", late=True
+):
+    """Pause as people do, then act, until the deadline. Log entries are (kind, ms, ok, when it
+    ended on the monotonic clock); label keeps contacts' titles apart between runs. late=False
+    stops at a pause that would end after the deadline (load.py's own runs still act then)."""
+    rng = random.Random(n)
+    reads = reads_for(plan)
     written = 0
-    deadline = time.monotonic() + args.seconds  # the measured time starts once signed in
     while time.monotonic() < deadline:
         writing = rng.random() < 0.2 and bool(plan["families"])
-        time.sleep(rng.uniform(*(args.write_pause if writing else args.read_pause)))
+        pause = rng.uniform(*(args.write_pause if writing else args.read_pause))
+        if not late and time.monotonic() + pause >= deadline:
+            break
+        time.sleep(pause)
         began = time.perf_counter()
-        ok, kind = False, None
+        summary = ""
+        if writing:
+            kind, target = "log a contact", rng.choice(plan["families"])
+            written += 1
+            summary = f"Load test contact {label}{n}-{written}"
+        else:
+            kind, target = rng.choice(reads)
         try:
-            if writing:
-                family, parent = rng.choice(plan["families"])
-                written += 1
-                summary = f"Load test contact {n}-{written}"
-                kind = "log a contact"
-                status, _, _ = browser.request(
-                    "POST",
-                    reverse("families:contact-add", args=[family]),
-                    {
-                        "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
-                        "staff": plan["user"].pk,
-                        "parents": [parent],
-                        "channel": "phone",
-                        "initiated_by": "school",
-                        "tone": "positive",
-                        "formality": "informal",
-                        "level": "general",
-                        "purpose": "good_news",
-                        "summary": summary,
-                        "confidentiality": "school",
-                    },
-                )
-                ok = status == 302
-                if ok:
-                    with lock:
-                        acked.append(summary)
-            else:
-                kind, url = rng.choice(reads)
-                status, _, _ = browser.request("GET", url)
-                ok = status == 200
+            ok, status = act(browser, plan, kind, target, summary)
+            if ok and writing:
+                with lock:
+                    acked.append(summary)
         except (http.client.HTTPException, OSError) as exc:  # a timeout: reconnect, signed in
-            cookies, browser = browser.cookies, Browser(args.port)
+            cookies, browser = browser.cookies, Browser(browser.conn.port)
             browser.cookies = cookies
             ok, status = False, type(exc).__name__
         with lock:
-            log.append((kind, (time.perf_counter() - began) * 1000, ok))
+            log.append((kind, (time.perf_counter() - began) * 1000, ok, time.monotonic()))
             if not ok:
-                FAILURES[f"{kind}: {status}"] += 1
+                failures[f"{kind}: {status}"] += 1
+    return browser
+
+
+def _virtual_user(n, plan, password, args, log, acked, lock):
+    # Staff arrive over the first minute or so, not all in the same instant (a password check
+    # is slow on purpose, and 50 at once would measure nothing but that).
+    time.sleep(n * args.ramp)
+    browser = Browser(args.port)
+    began = time.perf_counter()
+    try:
+        status = sign_in(browser, plan, password)
+    except (http.client.HTTPException, OSError):
+        status = None
+    with lock:
+        log.append(("sign in", (time.perf_counter() - began) * 1000, status == 302, 0.0))
+    if status != 302:
+        return
+    deadline = time.monotonic() + args.seconds  # the measured time starts once signed in
+    work(browser, plan, n, args, log, acked, lock, deadline, FAILURES)
+
+
+def stored_exactly_once(acked, prefix: str = "Load test contact ") -> tuple[bool, int]:
+    """Whether every acknowledged contact is stored once; how many stored were never acked."""
+    from django.db.models import Count
+
+    from families.models import Contact
+
+    stored = dict(
+        Contact.objects.filter(summary__startswith=prefix)
+        .values_list("summary")
+        .annotate(n=Count("pk"))
+    )
+    return all(stored.get(s) == 1 for s in acked), len(set(stored) - set(acked))
+
+
+def p95(times: list[float]) -> float | None:
+    """The 95th percentile of times already sorted (nearest rank), to 0.1 ms."""
+    return round(times[round(0.95 * (len(times) - 1))], 1) if times else None
+
+
+def per_action(log) -> dict:
+    """Requests, failures, median and p95 per kind of action in a log of (kind, ms, ok, …)."""
+    rows = {}
+    for kind in sorted({entry[0] for entry in log if entry[0]}):
+        times = sorted(entry[1] for entry in log if entry[0] == kind)
+        rows[kind] = {
+            "requests": len(times),
+            "failures": sum(1 for entry in log if entry[0] == kind and not entry[2]),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": p95(times),
+        }
+    return rows
 
 
 def main(argv=None) -> int:
@@ -243,32 +372,9 @@ def main(argv=None) -> int:
         args.read_pause = args.write_pause = (0.5, 2.0)
 
     plans, password = _plan(args)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            # Keep idle connections longer than a user's longest pause (40 s), as the load
-            # balancer in front would (nginx keeps them 75 s): gunicorn's default of 2 s closes
-            # a connection just as a client reuses it.
-            "--keep-alive",
-            "75",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-    )
+    server = start_server(args.port, workers=args.workers, threads=args.threads)
     try:
-        for _ in range(60):
-            try:
-                Browser(args.port).request("GET", "/accounts/login/")
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for_server(args.port, server)
         log, acked, lock = [], [], threading.Lock()
         threads = [
             threading.Thread(target=_virtual_user, args=(n, plan, password, args, log, acked, lock))
@@ -279,19 +385,9 @@ def main(argv=None) -> int:
         for t in threads:
             t.join()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
-    from django.db.models import Count
-
-    from families.models import Contact
-
-    stored = dict(
-        Contact.objects.filter(summary__startswith="Load test contact ")
-        .values_list("summary")
-        .annotate(n=Count("pk"))
-    )
-    exactly_once = all(stored.get(s) == 1 for s in acked)
+    exactly_once, unacknowledged = stored_exactly_once(acked)
     report = {
         "users": len(plans),
         "seconds": args.seconds,
@@ -299,29 +395,20 @@ def main(argv=None) -> int:
         "write_pause_s": list(args.write_pause),
         "load_average": os.getloadavg(),
     }
-    kinds = sorted({k for k, _, _ in log if k})
-    rows = {}
-    for kind in kinds:
-        times = sorted(ms for k, ms, _ in log if k == kind)
-        rows[kind] = {
-            "requests": len(times),
-            "failures": sum(1 for k, _, ok in log if k == kind and not ok),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
-        }
+    rows = per_action(log)
     # The targets are for staff's work once signed in; signing in (a deliberately slow password
     # hash, once a day) is reported on its own line.
-    every = sorted(ms for k, ms, _ in log if k and k != "sign in")
+    every = sorted(ms for k, ms, *_ in log if k and k != "sign in")
     report.update(
         actions=rows,
         all_requests=len(every),
         requests_per_second=round(len(every) / args.seconds, 1),
-        failures=sum(1 for _, _, ok in log if not ok),
+        failures=sum(1 for _, _, ok, _ in log if not ok),
         failure_reasons=dict(FAILURES),
-        p95_ms=round(every[round(0.95 * (len(every) - 1))], 1) if every else None,
+        p95_ms=p95(every),
         writes_acknowledged=len(acked),
         writes_stored_exactly_once=exactly_once,
-        unacknowledged_but_stored=len(set(stored) - set(acked)),
+        unacknowledged_but_stored=unacknowledged,
     )
     print(json.dumps(report, indent=2))
     Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
