@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.lib import mail
 from portal.models import Membership, Role, School
+from privacy.ageing import months_ahead
 from privacy.retention import school_review
 
 logger = logging.getLogger("privacy")
@@ -49,7 +50,10 @@ def retention_review_school(school_id: int) -> int:
 
 @task
 def retention_review_all() -> int:
-    """Queues the review for every school (run weekly, e.g. from cron); returns how many."""
+    """Queues the review for every school (run weekly, e.g. from cron); returns how many.
+    It also makes the coming months' partitions of the access log and the contacts' edit
+    history (PostgreSQL), so a weekly run keeps them months ahead of the clock."""
+    months_ahead()
     ids = list(School.objects.values_list("pk", flat=True))
     for school_id in ids:
         retention_review_school.enqueue(school_id)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.models import School
+from privacy.ageing import ageing_out, ageing_review, months_ahead
 from privacy.retention import school_review
 from privacy.services import retention_erase
 from privacy.tasks import retention_review_all
@@ -16,8 +17,9 @@ class Command(BaseCommand):
     help = (
         "List the records past each school's retention periods, as counts per school and kind. "
         "With --erase --confirm, erase them (with their edit history) and log what was erased; "
-        "families on legal hold are kept. With --notify, queue the review task that emails each "
-        "headteacher instead."
+        "families on legal hold are kept, and the access log and the contacts' edit history past "
+        "their limits are aged out a month at a time (docs/partitions.md). With --notify, queue "
+        "the review task that emails each headteacher instead."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +60,10 @@ class Command(BaseCommand):
                 if count:
                     self.stdout.write(f"  {kind.label}: {count}")
         self.stdout.write(f"In all: {total} records past retention on {as_of:%Y-%m-%d}.")
+        if school is None:
+            aged = ageing_review(as_of=as_of)
+            self._write_ageing(aged, done=False)
+            total += sum(a.total for a in aged)
         if not erase:
             if total:
                 self.stdout.write("Nothing erased. Run again with --erase --confirm to erase.")
@@ -67,6 +73,23 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Erasure run {run.pk}: {run.erased} records erased and logged.")
         )
+        if school is None:
+            # The logs and histories are kept by month for every school at once.
+            self._write_ageing(ageing_out(as_of=as_of), done=True)
+            made = months_ahead()
+            self.stdout.write(f"Months made ahead: {', '.join(made) if made else 'none needed'}.")
+
+    def _write_ageing(self, aged, *, done: bool):
+        for each in aged:
+            verb = "aged out" if done else "past its limit"
+            self.stdout.write(
+                f"{each.ageing.label} (kept {each.ageing.limit}; months before "
+                f"{each.cutoff:%Y-%m}): {each.total} {'row' if each.total == 1 else 'rows'} {verb}"
+                + (f", {len(each.months)} whole months" if each.months else "")
+                + (f", {each.kept} rows on legal hold kept" if each.kept else "")
+            )
+            if each.busy:
+                self.stdout.write(f"  Busy, left for the next run: {', '.join(each.busy)}")
 
 
 def _who() -> str:
