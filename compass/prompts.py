@@ -19,6 +19,7 @@ from django.utils import timezone
 from compass.models import CompassRegion, Placement
 from families.models import Contact, SchoolFamily, Tone
 from portal import access
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 
 REASON_NEVER = "Not placed on the compass yet"
 REASON_OLD = "Last placed over {weeks} weeks ago"
@@ -30,14 +31,16 @@ def _tone(contacts, index: int):
     return Subquery(contacts.values("tone")[index : index + 1])
 
 
-def review_queryset(user, school):
+def review_queryset(user, school, *, cutoff=None, goal_keys=None):
     """The key contact's families with what the prompt needs, annotated in the database."""
     latest = Placement.objects.filter(school_family=OuterRef("pk")).order_by("-placed_at", "-pk")
     contacts = Contact.objects.filter(
         school=OuterRef("school"), family=OuterRef("family")
     ).order_by("-occurred_at", "-pk")
-    goal_keys = [r.key for r in CompassRegion.objects.for_school(school) if r.is_goal]
-    cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
+    if goal_keys is None:
+        goal_keys = [r.key for r in CompassRegion.objects.for_school(school) if r.is_goal]
+    if cutoff is None:
+        cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
     families = SchoolFamily.objects.visible_to(user, school).filter(key_contact=user)
     # last_placed_at and current_region are kept on the row by compass.services. The panel
     # shows only the region's label: the tones are asked in the filter alone (alias, not
@@ -79,7 +82,9 @@ def review_panel(request) -> dict | None:
     school = request.school
     if school is None or not access.works_with_families(request.user, school):
         return None
-    rows = list(review_queryset(request.user, school)[: PANEL_LIMIT + 1])
+    goal_keys = tuple(r.key for r in CompassRegion.objects.for_school(school) if r.is_goal)
+    cutoff = timezone.now() - datetime.timedelta(weeks=school.placement_review_weeks)
+    rows = _reviews(user=request.user, school=school, cutoff=cutoff, goal_keys=goal_keys)
     if not rows:
         return None
     return {
@@ -88,3 +93,15 @@ def review_panel(request) -> dict | None:
         ],
         "more": len(rows) > PANEL_LIMIT,
     }
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_reviews = Compiled(
+    lambda user, school, cutoff, goal_keys: review_queryset(
+        user, school, cutoff=cutoff, goal_keys=list(goal_keys)
+    )[: PANEL_LIMIT + 1],
+    user=USER,
+    school=SCHOOL,
+    cutoff=datetime.datetime,
+    goal_keys=SHAPE,
+)

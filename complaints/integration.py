@@ -13,6 +13,7 @@ from complaints.models import Complaint
 from families import extensions
 from meetings import extensions as meeting_extensions
 from portal import access, shell
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.lib.staff import staff_name
 
 # --- The family page ------------------------------------------------------------------------
@@ -96,13 +97,7 @@ def _panel_context(request) -> dict | None:
     school = getattr(request, "school", None)
     if school is None or not access.works_with_families(request.user, school):
         return None
-    waiting = (
-        Complaint.objects.filter(school=school, point_of_contact=request.user)
-        .waiting_for_reply()
-        .select_related("family")
-        .order_by("received_at", "pk")
-    )
-    shown = list(waiting[: PANEL_LIMIT + 1])
+    shown = _waiting_on_me(user=request.user, school=school)
     if not shown:
         return None
     return {
@@ -110,6 +105,19 @@ def _panel_context(request) -> dict | None:
         "more": len(shown) > PANEL_LIMIT,
         "list_url": reverse("complaints:complaint-list") + "?mine=1",
     }
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_waiting_on_me = Compiled(
+    lambda user, school: (
+        Complaint.objects.filter(school=school, point_of_contact=user)
+        .waiting_for_reply()
+        .select_related("family")
+        .order_by("received_at", "pk")[: PANEL_LIMIT + 1]
+    ),
+    user=USER,
+    school=SCHOOL,
+)
 
 
 def _family_complaints(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evenings.models import Evening, Invitation
 from portal import access
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 
 
 def home_panel(request) -> dict | None:
@@ -20,21 +21,7 @@ def home_panel(request) -> dict | None:
     today = timezone.localdate()
     user = request.user
     runs_all = access.may_set_up_evenings(user, school) or access.sees_school_outbox(user, school)
-    evenings = (
-        Evening.objects.filter(school=school, last_day__gte=today, first_day__isnull=False)
-        .filter(
-            Q(takings__staff=user) | Q(office=user) if not runs_all else Q(),
-        )
-        .distinct()
-        .annotate(
-            mine=Count(
-                "bookings",
-                filter=Q(bookings__slot__staff=user, bookings__cancelled_at=None),
-                distinct=True,
-            )
-        )
-        .order_by("first_day", "name", "pk")[:3]
-    )
+    evenings = _coming(user=user, school=school, today=today, runs_all=runs_all)
     rows = []
     for evening in evenings:
         runs = runs_all or evening.office.filter(pk=user.pk).exists()
@@ -58,3 +45,27 @@ def home_panel(request) -> dict | None:
             }
         )
     return {"rows": rows} if rows else None
+
+
+# The panel's first read, built once per process and shape (portal.compiled).
+_coming = Compiled(
+    lambda user, school, today, runs_all: (
+        Evening.objects.filter(school=school, last_day__gte=today, first_day__isnull=False)
+        .filter(
+            Q(takings__staff=user) | Q(office=user) if not runs_all else Q(),
+        )
+        .distinct()
+        .annotate(
+            mine=Count(
+                "bookings",
+                filter=Q(bookings__slot__staff=user, bookings__cancelled_at=None),
+                distinct=True,
+            )
+        )
+        .order_by("first_day", "name", "pk")[:3]
+    ),
+    user=USER,
+    school=SCHOOL,
+    today=dt.date,
+    runs_all=SHAPE,
+)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evenings import reach
 from evenings.models import Booking, Evening, Invitation
+from families import extensions as family_extensions
 from families.models import Child
 from portal import access
 
@@ -65,7 +66,7 @@ def has_evenings():
         Invitation.objects.filter(
             family=OuterRef("family"),
             evening__school=OuterRef("school"),
-            evening__last_day__gte=timezone.localdate(),
+            evening__last_day__gte=family_extensions.row_today(),
         )
     )
 

@@ -12,12 +12,15 @@ The answers are the same everywhere:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from families.models import SchoolFamily
 from portal import access
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.http import SchoolRequest
 from portal.models import School
 
@@ -47,11 +50,30 @@ def family_for(
     school = request.school
     if school is None or not access.works_with_families(request.user, school):
         raise access.refusal(school, SchoolFamily.objects.filter(family_id=pk))
-    rows = SchoolFamily.objects.visible_to(request.user, school)
-    rows = rows.for_family_page() if for_page else rows.select_related("family", "school")
-    school_family = rows.filter(family_id=pk).first()
+    if for_page:
+        found = _family_page_row(
+            user=request.user, school=school, pk=pk, today=timezone.localdate()
+        )
+    else:
+        found = _family_row(user=request.user, school=school, pk=pk)
+    school_family = found[0] if found else None
     if school_family is None:
         raise Http404("No such family.")
     if may is not None and not may(request.user, school):
         raise PermissionDenied
     return school_family
+
+
+def _row(user, school, pk: int, today=None):
+    rows = SchoolFamily.objects.visible_to(user, school)
+    if today is not None:
+        rows = rows.for_family_page(today)
+    else:
+        rows = rows.select_related("family", "school")
+    rows = rows.filter(family_id=pk)
+    return (rows if rows.ordered else rows.order_by("pk"))[:1]
+
+
+# Every view of a family opens it here: built once per process and shape (portal.compiled).
+_family_row = Compiled(_row, user=USER, school=SCHOOL, pk=int)
+_family_page_row = Compiled(_row, user=USER, school=SCHOOL, pk=int, today=date)

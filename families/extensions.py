@@ -19,6 +19,7 @@ from compass and meetings to families, never back.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -193,8 +194,22 @@ def register_row_annotation(name: str, build: Callable[[], object]) -> None:
     _row_annotations[name] = build
 
 
-def row_annotations() -> dict:
-    return {name: build() for name, build in _row_annotations.items()}
+def row_annotations(today=None) -> dict:
+    """The registered annotations; `today`, if given, is the day they compare with (a read
+    built once and kept names it: portal.compiled)."""
+    token = _row_day.set(today)
+    try:
+        return {name: build() for name, build in _row_annotations.items()}
+    finally:
+        _row_day.reset(token)
+
+
+_row_day: ContextVar = ContextVar("row_day", default=None)
+
+
+def row_today():
+    """The day a row annotation compares with: the one row_annotations was given, or today."""
+    return _row_day.get() or timezone.localdate()
 
 
 def sections() -> list[FamilySection]:

@@ -149,7 +149,7 @@ class SchoolFamilyQuerySet(models.QuerySet):
         }
         return self.annotate(**{f"seen_{name}": build[name]() for name in fields})
 
-    def for_family_page(self) -> SchoolFamilyQuerySet:
+    def for_family_page(self, today=None) -> SchoolFamilyQuerySet:
         """The family page's row, with when (and by whom) the family's record last changed."""
         edits = Family.history.model.objects.filter(
             id=OuterRef("family_id"), history_type="~"
@@ -157,7 +157,7 @@ class SchoolFamilyQuerySet(models.QuerySet):
         from families import extensions
 
         return self.select_related("family", "key_contact", "school").annotate(
-            **extensions.row_annotations(),
+            **extensions.row_annotations(today),
             family_changed_at=Subquery(edits.values("history_date")[:1]),
             family_changed_by_first=Subquery(edits.values("history_user__first_name")[:1]),
             family_changed_by_last=Subquery(edits.values("history_user__last_name")[:1]),

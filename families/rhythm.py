@@ -43,16 +43,22 @@ def forget(school: School) -> None:
     school.__dict__.pop("_contact_rhythm_cache", None)
 
 
-def due_q(rhythm: ContactRhythm, *, field: str = "last_contact_at", now=None) -> Q:
+def due_q(rhythm: ContactRhythm, *, field: str = "last_contact_at", now=None, cutoffs=None) -> Q:
     """Families due a contact: none yet, or the last one older than their level allows.
     `field` is the last-contact column to test (a `seen_last_at` annotation on lists, so a
-    contact the user may not read neither hides nor reveals anything)."""
-    now = now or timezone.now()
+    contact the user may not read neither hides nor reveals anything). `cutoffs` (from
+    `cutoffs_for`) may be given instead of `now`."""
+    cutoffs = cutoffs or cutoffs_for(rhythm, now)
     due = Q(**{f"{field}__isnull": True})
     for level in Level.values:
-        cutoff = now - dt.timedelta(weeks=rhythm.weeks_for(level))
-        due |= Q(current_level=level, **{f"{field}__lt": cutoff})
+        due |= Q(current_level=level, **{f"{field}__lt": cutoffs[level]})
     return due
+
+
+def cutoffs_for(rhythm: ContactRhythm, now=None) -> dict[str, dt.datetime]:
+    """Per level, the time before which a family's last contact makes it due one."""
+    now = now or timezone.now()
+    return {level: now - dt.timedelta(weeks=rhythm.weeks_for(level)) for level in Level.values}
 
 
 def with_every_weeks(families, rhythm: ContactRhythm):
@@ -69,9 +75,11 @@ def with_every_weeks(families, rhythm: ContactRhythm):
     )
 
 
-def due(families, rhythm: ContactRhythm, *, field: str = "last_contact_at", now=None):
+def due(families, rhythm: ContactRhythm, *, field: str = "last_contact_at", now=None, cutoffs=None):
     """`families` due a contact for their level, each with `every_weeks`."""
-    return with_every_weeks(families.filter(due_q(rhythm, field=field, now=now)), rhythm)
+    return with_every_weeks(
+        families.filter(due_q(rhythm, field=field, now=now, cutoffs=cutoffs)), rhythm
+    )
 
 
 def describe(rhythm: ContactRhythm) -> list[tuple[str, int]]:

@@ -21,6 +21,7 @@ from families import extensions
 from family_voice.models import ParentLink, ParentViews, Purpose
 from meetings.models import Meeting
 from portal import access
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.lib import records
 from portal.lib.words import day
 
@@ -160,10 +161,18 @@ def home_panel(request) -> dict | None:
     chairs, not dealt with yet (one query)."""
     if not works_here(request):
         return None
-    asks = list(
+    asks = _asks(user=request.user, school=request.school)
+    if not asks:
+        return None
+    return {"asks": asks}
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_asks = Compiled(
+    lambda user, school: (
         ParentViews.objects.filter(
-            school=request.school,
-            meeting__chair=request.user,
+            school=school,
+            meeting__chair=user,
             meeting__status=Meeting.Status.PLANNED,
             meeting__withdrawn_at__isnull=True,
             time_suits=ParentViews.TimeSuits.NO,
@@ -180,10 +189,10 @@ def home_panel(request) -> dict | None:
         )
         .fetch_mode(models.FETCH_RAISE)
         .order_by("meeting__starts_at", "pk")[:PANEL_ROWS]
-    )
-    if not asks:
-        return None
-    return {"asks": asks}
+    ),
+    user=USER,
+    school=SCHOOL,
+)
 
 
 def _visible(request, school_family):

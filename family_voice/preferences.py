@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from families.models import ParentCarer, SchoolFamily
 from family_voice.models import ParentLink, PreferenceChange
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.lib import records
 from portal.models import School
 
@@ -257,10 +258,18 @@ def has_waiting_changes():
 def waiting_for_key_contact(user, school: School, limit: int) -> list:
     """The families this member of staff is key contact for with changes waiting, and how many
     each has (at most `limit` + 1 families, so the caller can say there are more)."""
+    return _waiting(user=user, school=school, limit=limit)
+
+
+def _waiting_for(user, school, limit):
     theirs = SchoolFamily.objects.filter(school=school, key_contact=user).values("family_id")
-    return list(
+    return (
         PreferenceChange.objects.filter(school=school, status=WAITING, family_id__in=theirs)
         .values("family_id", "family__name")
         .annotate(n=Count("pk"))
         .order_by("family__name", "family_id")[: limit + 1]
     )
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_waiting = Compiled(_waiting_for, user=USER, school=SCHOOL, limit=SHAPE)

@@ -20,6 +20,7 @@ from family_voice.models import ParentLink, Purpose, SummaryReading
 from meetings import sending
 from meetings.models import ActionPoint, Meeting, MeetingAmendment
 from meetings.views.after import for_one_parent, summary_context
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.lib.records import history_by
 
 RECORDED = (Meeting.Status.HELD, Meeting.Status.REVIEWED)
@@ -234,15 +235,25 @@ def disputes_panel(request) -> dict | None:
 
     if not works_here(request):
         return None
-    disputes = list(
+    since = timezone.now() - DISPUTES_SHOWN_FOR
+    disputes = _disputes(user=request.user, school=request.school, since=since)
+    return {"disputes": disputes} if disputes else None
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_disputes = Compiled(
+    lambda user, school, since: (
         MeetingAmendment.objects.filter(
-            meeting__school=request.school,
-            meeting__chair=request.user,
+            meeting__school=school,
+            meeting__chair=user,
             meeting__withdrawn_at__isnull=True,
             by_parent__isnull=False,
-            at__gte=timezone.now() - DISPUTES_SHOWN_FOR,
+            at__gte=since,
         )
         .select_related("by_parent", "meeting")
         .order_by("-at", "-pk")[:5]
-    )
-    return {"disputes": disputes} if disputes else None
+    ),
+    user=USER,
+    school=SCHOOL,
+    since=datetime.datetime,
+)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from families import extensions
 from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.lib.staff import staff_name
 
 PANEL_ROWS = 8
@@ -28,23 +29,53 @@ def _home_panel(request) -> dict | None:
     if not _works_here(request):
         return None
     school, user = request.school, request.user
+    today = timezone.localdate()
+    now = timezone.now()
+    mine = _my_steps(user=user, school=school)
+    chaired_overdue = _chaired_overdue(user=user, school=school, today=today)
+    follow_ups = _my_follow_ups(user=user, school=school)
+    upcoming = _upcoming(
+        user=user, school=school, now=now, until=now + datetime.timedelta(days=UPCOMING_DAYS)
+    )
+    for meeting in upcoming:
+        meeting.prep_done, meeting.prep_total = meeting.preparation_counts()
+    if not (mine or chaired_overdue or follow_ups or upcoming):
+        return None
+    return {
+        "today": today,
+        "my_points": mine,
+        "chaired_overdue": chaired_overdue,
+        "follow_ups": follow_ups,
+        "upcoming": upcoming,
+    }
+
+
+# The panel's four reads, each built once per process and shape (portal.compiled). Only the
+# columns the panel shows: a meeting row alone has some fifty, and building and reading every
+# joined column cost the page more than the rows themselves.
+FAMILY_NAME = "meeting__family__name"
+
+
+def _open_steps(user, school):
     visible = Meeting.objects.visible_to(user, school).values("pk")
-    # Only the columns the panel shows: a meeting row alone has some fifty, and building and
-    # reading every joined column cost the page more than the rows themselves.
-    family_name = "meeting__family__name"
-    points = (
+    return (
         ActionPoint.objects.filter(meeting__in=visible)
         .open()
         .select_related("meeting__family")
-        .only("what", "due_on", "meeting", family_name)
+        .only("what", "due_on", "meeting", FAMILY_NAME)
         .fetch_mode(models.FETCH_RAISE)
     )
-    today = timezone.localdate()
-    mine = list(points.owned_by(user).order_by("due_on")[:PANEL_ROWS])
-    # A chair, and a member of staff at the meeting, always see it (Meeting.visible_to): the
-    # two reads below need only the school, not the visibility subquery, whose building cost
-    # the ORM more than running them costs the database.
-    chaired_overdue = list(
+
+
+_my_steps = Compiled(
+    lambda user, school: _open_steps(user, school).owned_by(user).order_by("due_on")[:PANEL_ROWS],
+    user=USER,
+    school=SCHOOL,
+)
+# A chair, and a member of staff at the meeting, always see it (Meeting.visible_to): this read
+# and the next need only the school, not the visibility subquery.
+_chaired_overdue = Compiled(
+    lambda user, school, today: (
         ActionPoint.objects.filter(meeting__school=school, meeting__chair=user)
         .overdue(today)
         .select_related("meeting__family", "owner_staff", "owner_parent", "owner_child")
@@ -59,39 +90,45 @@ def _home_panel(request) -> dict | None:
             "owner_parent__first_name",
             "owner_parent__last_name",
             "owner_child__first_name",
-            family_name,
+            FAMILY_NAME,
         )
         .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
-    )
-    follow_ups = list(
-        FollowUp.objects.filter(meeting__in=visible, owner=user, done_at__isnull=True)
+    ),
+    user=USER,
+    school=SCHOOL,
+    today=datetime.date,
+)
+_my_follow_ups = Compiled(
+    lambda user, school: (
+        FollowUp.objects.filter(
+            meeting__in=Meeting.objects.visible_to(user, school).values("pk"),
+            owner=user,
+            done_at__isnull=True,
+        )
         .select_related("meeting__family")
-        .only("due_on", "channel", "meeting", family_name)
+        .only("due_on", "channel", "meeting", FAMILY_NAME)
         .fetch_mode(models.FETCH_RAISE)
         .order_by("due_on")[:PANEL_ROWS]
-    )
-    now = timezone.now()
-    upcoming = list(
+    ),
+    user=USER,
+    school=SCHOOL,
+)
+_upcoming = Compiled(
+    lambda user, school, now, until: (
         Meeting.objects.filter(school=school, status=Meeting.Status.PLANNED)
-        .filter(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS))
+        .filter(starts_at__gte=now, starts_at__lt=until)
         .filter(Q(chair=user) | Q(staff=user))
         .select_related("family")
         .distinct()
         .order_by("starts_at")
         .fetch_mode(models.FETCH_PEERS)[:PANEL_ROWS]
-    )
-    for meeting in upcoming:
-        meeting.prep_done, meeting.prep_total = meeting.preparation_counts()
-    if not (mine or chaired_overdue or follow_ups or upcoming):
-        return None
-    return {
-        "today": today,
-        "my_points": mine,
-        "chaired_overdue": chaired_overdue,
-        "follow_ups": follow_ups,
-        "upcoming": upcoming,
-    }
+    ),
+    user=USER,
+    school=SCHOOL,
+    now=datetime.datetime,
+    until=datetime.datetime,
+)
 
 
 def _family_meetings(

@@ -20,6 +20,8 @@ Rules that keep it exact:
   afresh on every call instead (and tests fail: see `VERIFY`);
 - a value of another type than declared, or None (which changes `=` into `IS NULL`), is
   built afresh for that call;
+- a date or time among the parameters that is not one of the named values (worked out from
+  "now" inside the build) makes the read build afresh every time: kept, it would go stale;
 - the result is a list, never a queryset to chain further;
 - the SQL is kept per database alias, so a dashboard read routed to a replica keeps its own.
 
@@ -29,15 +31,19 @@ values and checks that its SQL and parameters are what the kept SQL would send.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
-from collections.abc import Callable
+import logging
+import re
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import QuerySet
 
 VERIFY = False
+logger = logging.getLogger(__name__)
 
 _serial = itertools.count(1)
 
@@ -56,28 +62,64 @@ def _stand_in(kind: type) -> Any:
     raise TypeError(f"Compiled queries take int, str, date or datetime values, not {kind}.")
 
 
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _looks_dated(param: Any) -> bool:
+    return isinstance(param, dt.date) or (isinstance(param, str) and bool(DATE_TEXT.match(param)))
+
+
+def _adapter(ops, value: Any) -> Callable | None:
+    if isinstance(value, dt.datetime):
+        return ops.adapt_datetimefield_value
+    if isinstance(value, dt.date):
+        return ops.adapt_datefield_value
+    return None
+
+
 class _Kept:
     """One database alias's SQL: where each named value goes among the parameters."""
 
-    def __init__(self, queryset: QuerySet, stand_ins: dict[str, Any], alias: str):
+    def __init__(
+        self, queryset: QuerySet, stand_ins: dict[str, Any], alias: str, required: set[str]
+    ):
         compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = compiler.as_sql()
         self.queryset = queryset
         self.compiler = compiler
-        by_value = {(type(v), v): name for name, v in stand_ins.items()}
-        self.slots: list[tuple[bool, Any]] = []  # (is a named value, the name or constant)
+        # A value may reach the parameters as the database backend adapts it (SQLite: dates
+        # and times as text): each stand-in is looked for as it is and as adapted.
+        ops = connections[alias].ops
+        by_value: dict[tuple, tuple[str, Callable | None]] = {}
+        for name, value in stand_ins.items():
+            by_value[(type(value), value)] = (name, None)
+            adapt = _adapter(ops, value)
+            if adapt is not None:
+                adapted = adapt(value)
+                by_value.setdefault((type(adapted), adapted), (name, adapt))
+        # (is a named value, the name or the constant, how the value is adapted)
+        self.slots: list[tuple[bool, Any, Callable | None]] = []
         found = set()
+        dated = False
         for param in params:
-            name = by_value.get((type(param), param))
-            if name is None:
-                self.slots.append((False, param))
+            named = by_value.get((type(param), param))
+            if named is None:
+                # A date or time the caller did not name was worked out inside the build,
+                # most likely from "now": kept, it would go stale.
+                dated = dated or _looks_dated(param)
+                self.slots.append((False, param, None))
             else:
-                found.add(name)
-                self.slots.append((True, name))
-        self.complete = found == set(stand_ins)
+                found.add(named[0])
+                self.slots.append((True, named[0], named[1]))
+        # A plain value missing from the parameters was changed on its way (a date moved by a
+        # week): the kept SQL cannot take it. A user may be absent (a whole-school read).
+        self.complete = required <= found and not dated
 
     def params(self, values: dict[str, Any]) -> tuple:
-        return tuple(values[slot] if named else slot for named, slot in self.slots)
+        return tuple(
+            (adapt(values[slot]) if adapt else values[slot]) if named else slot
+            for named, slot, adapt in self.slots
+        )
 
     def run(self, values: dict[str, Any], alias: str) -> list:
         template = self.queryset
@@ -108,29 +150,173 @@ class _Kept:
 
 
 class Compiled:
-    """A read built once per process and database alias, run with new values (see above)."""
+    """A read built once per process, database alias and shape, run with new values (see above).
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: type):
+    `kinds` name the values and their types: int, str, date, datetime, or the two objects most
+    reads depend on, the user (`USER`) and the school (`SCHOOL`). For those, the read is built
+    with stand-in copies carrying stand-in ids, and everything else about them that can change
+    the SQL is part of the shape: the user's flags, roles and stored permissions, the school's
+    settings. `shape` (a hashable) adds anything else the caller knows changes it.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: Any):
         self.build = build
         self.kinds = kinds
-        self._kept: dict[str, _Kept] = {}
+        self._kept: dict[tuple, _Kept] = {}
+        self._calls = 0
         self.model: Any = None
+        self.broken = False
 
-    def __call__(self, **values: Any) -> list:
-        if set(values) != set(self.kinds) or any(
-            type(values[name]) is not kind for name, kind in self.kinds.items()
+    def __call__(self, *, shape: Hashable = (), **values: Any) -> list:
+        if (
+            self.broken
+            or set(values) != set(self.kinds)
+            or not all(_fits(values[name], kind) for name, kind in self.kinds.items())
         ):
             return list(self.build(**values))
         if self.model is None:
-            self.model = self.build(**{n: _stand_in(k) for n, k in self.kinds.items()}).model
+            self.model = self.build(**values).model
         alias = router.db_for_read(self.model)
-        kept = self._kept.get(alias)
+        key = (alias, shape, *(_shape_of(values[n], k, values) for n, k in self.kinds.items()))
+        kept = self._kept.get(key)
         if kept is None:
-            stand_ins = {name: _stand_in(kind) for name, kind in self.kinds.items()}
-            kept = self._kept[alias] = _Kept(self.build(**stand_ins), stand_ins, alias)
+            if len(self._kept) >= MAX_SHAPES:  # shapes from the query string are unbounded
+                self._kept.clear()
+            stand_ins = _stand_ins(values, self.kinds)
+            plain = {name: stand_ins[name] for name, kind in self.kinds.items()}
+            # The school keeps its id (it is part of the shape); the user's is a stand-in.
+            ids = {n: _id_of(v) for n, v in plain.items() if self.kinds[n] not in (SCHOOL, SHAPE)}
+            required = {n for n, k in self.kinds.items() if k not in (USER, SCHOOL, SHAPE)}
+            kept = self._kept[key] = _Kept(self.build(**plain), ids, alias, required)
         if not kept.complete:
             return list(self.build(**values))
-        if VERIFY:
+        real_ids = {n: _id_of(v) for n, v in values.items() if self.kinds[n] not in (SCHOOL, SHAPE)}
+        self._calls += 1
+        if VERIFY or self._calls % CHECK_EVERY == 0:
             real = self.build(**values).query.get_compiler(using=alias).as_sql()
-            assert real == (kept.sql, kept.params(values)), (real, kept.sql, kept.params(values))
-        return kept.run(values, alias)
+            if real != (kept.sql, kept.params(real_ids)):
+                if VERIFY:
+                    raise AssertionError((real, kept.sql, kept.params(real_ids)))
+                logger.error("A compiled read differs from its query; built afresh from now.")
+                self.broken = True
+                return list(self.build(**values))
+        return kept.run(real_ids, alias)
+
+
+# Outside the tests, one call in this many is also built afresh and compared, so a shape that
+# was missed shows in the log and the read falls back to building, instead of going unseen.
+CHECK_EVERY = 200
+# The most shapes one read keeps (a list's filters make a shape each).
+MAX_SHAPES = 256
+USER = "user"
+SCHOOL = "school"
+# A value handed to the build as it is, and part of the shape (a tuple of region keys).
+SHAPE = "shape"
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    if kind == SHAPE:
+        return isinstance(value, Hashable)
+    if kind == USER:
+        return getattr(value, "is_authenticated", False) and isinstance(value.pk, int)
+    if kind == SCHOOL:
+        return isinstance(getattr(value, "pk", None), int)
+    return type(value) is kind
+
+
+def _id_of(value: Any) -> Any:
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def _fields(obj: Any) -> tuple:
+    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key)
+
+
+def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
+    """What about an object can change a read's SQL; plain values have no shape."""
+    from portal import access
+
+    if kind == USER:
+        mine = tuple(
+            sorted((school_id, m.role) for school_id, m in access.memberships(value).items())
+        )
+        perms = tuple(sorted(value.__dict__.get("_portal_stored_perms", {}).items()))
+        return (
+            value.is_superuser,
+            value.is_staff,
+            value.is_active,
+            access.is_administrator(value),
+            mine,
+            perms,
+            value.pk in _user_ids_named(values),
+        )
+    if kind == SHAPE:
+        return value
+    if kind == SCHOOL:
+        users = {v.pk for v in values.values() if getattr(v, "is_authenticated", False)}
+        return (value.pk, tuple("USER" if f in users else f for f in _fields(value)))
+    return None
+
+
+def _user_ids_named(values: dict) -> set:
+    """User ids a school names (designated teacher, pastoral lead): whether the user is one of
+    them is part of the user's shape."""
+    named = set()
+    for v in values.values():
+        if hasattr(v, "_meta") and not getattr(v, "is_authenticated", False):
+            for f in v._meta.concrete_fields:
+                if (
+                    f.is_relation
+                    and f.related_model is not None
+                    and f.related_model._meta.label == "auth.User"
+                ):
+                    named.add(getattr(v, f.attname))
+    return named
+
+
+def _clone(obj: Any) -> Any:
+    """A model instance's copy that shares nothing it could change. Not copy.copy(): pickling
+    support looks into every attribute, which would load lazy ones (the user's two-factor
+    device)."""
+    obj = getattr(obj, "_wrapped", obj)
+    clone = type(obj).__new__(type(obj))
+    clone.__dict__ = dict(obj.__dict__)
+    clone._state = copy.copy(obj._state)
+    clone._state.fields_cache = dict(obj._state.fields_cache)
+    return clone
+
+
+def _stand_ins(values: dict, kinds: dict) -> dict:
+    """Stand-in copies of the user and the school, and stand-in plain values."""
+    from portal import access
+
+    out: dict[str, Any] = {}
+    user_name = next((n for n, k in kinds.items() if k == USER), None)
+    school_name = next((n for n, k in kinds.items() if k == SCHOOL), None)
+    user = values.get(user_name) if user_name else None
+    school = values.get(school_name) if school_name else None
+    stand_user_id = _stand_in(int) if user is not None else None
+    if school is not None:
+        copy_ = _clone(school)
+        for f in school._meta.concrete_fields:
+            if f.is_relation and user is not None and getattr(school, f.attname) == user.pk:
+                setattr(copy_, f.attname, stand_user_id)
+                copy_._state.fields_cache.pop(f.name, None)
+        out[school_name] = copy_
+    if user is not None:
+        real = access.memberships(user)
+        copy_ = _clone(user)
+        copy_.pk = stand_user_id
+        mine = {}
+        for school_id, m in real.items():
+            m2 = _clone(m)
+            m2.user_id = stand_user_id
+            if school is not None and school_id == school.pk:
+                m2._state.fields_cache["school"] = out[school_name]
+            mine[school_id] = m2
+        copy_._portal_memberships = mine
+        out[user_name] = copy_
+    for name, kind in kinds.items():
+        if name not in out:
+            out[name] = values[name] if kind == SHAPE else _stand_in(kind)
+    return out

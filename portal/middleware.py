@@ -28,6 +28,9 @@ class DatabaseUnavailableMiddleware:
             request.user.is_authenticated  # noqa: B018 - loads the session and the user now
         except outage.UNAVAILABLE as exc:
             return outage.busy_response(request, exc)
+        # Loaded: the user itself from here on, not the lazy wrapper, whose every attribute
+        # read goes through a proxy (some hundreds on each page).
+        request.user = getattr(request.user, "_wrapped", request.user)
         response = self.get_response(request)
         if getattr(request, saving.FAILED_ATTRIBUTE, False) and response.status_code < 500:
             response.status_code = 503

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,32 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
     return [
         {
             "label": item.label,
-            "url": reverse(
-                item.url_name, kwargs=item.url_kwargs(request) if item.url_kwargs else None
-            ),
+            "url": _url(item.url_name, item.url_kwargs(request) if item.url_kwargs else None),
             "active": current == item.url_name,
         }
         for item in _nav
         if item.allowed(request)
     ]
+
+
+def _url(name: str, kwargs: dict | None) -> str:
+    """reverse(), kept for links without arguments: every page draws the same navigation."""
+    if kwargs:
+        return reverse(name, kwargs=kwargs)
+    key = (get_script_prefix(), name)
+    url = _reversed.get(key)
+    if url is None:
+        url = _reversed[key] = reverse(name)
+    return url
+
+
+_reversed: dict[tuple[str, str], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _reversed.clear()
 
 
 def panels_for(request: HttpRequest) -> list[dict]:

@@ -23,6 +23,7 @@ from families.models import ChildParent, Contact, ParentCarer, Restriction, Tone
 from families.services import key_contact_set
 from families.views.upkeep import upkeep_context
 from portal import access
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
@@ -104,24 +105,20 @@ def _visible_contacts(request: SchoolRequest, school_family):
 def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFilter) -> list:
     """The family's contacts the user may read, newest first; withdrawn ones (read in the
     same query) become collapsed entries with who withdrew them, when and why."""
-    contacts = (
-        Contact.all_objects.readable_by(request.user, request.school)
-        .filter(family_id=school_family.family_id)
-        .for_chronology()
-    )
-    contacts = chosen.period.narrow(contacts, "occurred_at")
-    if chosen.child_id:
-        contacts = contacts.filter(children=chosen.child_id)
-    elif not chosen.period:
-        # The family's balance rides along: window counts over every contact the user may
-        # read (not only this page of them), so the page needs no query of its own for it.
-        contacts = contacts.annotate(
-            **{
-                name: Window(Count("pk", filter=Q(tone=tone, withdrawn_at__isnull=True)))
-                for tone, name in BALANCE_COLUMNS.items()
-            }
+    if chosen.child_id or chosen.period:
+        contacts = _family_contacts(request.user, request.school, school_family.family_id)
+        contacts = chosen.period.narrow(contacts, "occurred_at")
+        if chosen.child_id:
+            contacts = contacts.filter(children=chosen.child_id)
+        read = list(contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit])
+    else:
+        read = _newest_contacts(
+            user=request.user,
+            school=request.school,
+            family_id=school_family.family_id,
+            limit=chosen.limit,
         )
-    contacts = contacts_named(list(contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit]))
+    contacts = contacts_named(read)
     entries = []
     for contact in contacts:
         if contact.is_withdrawn:
@@ -157,6 +154,33 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
             )
         )
     return entries
+
+
+def _family_contacts(user, school, family_id):
+    return (
+        Contact.all_objects.readable_by(user, school).filter(family_id=family_id).for_chronology()
+    )
+
+
+# The whole chronology's newest entries, built once per process and shape (portal.compiled).
+# The family's balance rides along: window counts over every contact the user may read (not
+# only this page of them), so the page needs no query of its own for it.
+_newest_contacts = Compiled(
+    lambda user, school, family_id, limit: (
+        _family_contacts(user, school, family_id)
+        .annotate(
+            **{
+                name: Window(Count("pk", filter=Q(tone=tone, withdrawn_at__isnull=True)))
+                for tone, name in BALANCE_COLUMNS.items()
+            }
+        )
+        .fetch_mode(models.FETCH_RAISE)[:limit]
+    ),
+    user=USER,
+    school=SCHOOL,
+    family_id=int,
+    limit=SHAPE,
+)
 
 
 def chronology_entries(request: SchoolRequest, school_family, chosen: ChronologyFilter) -> list:

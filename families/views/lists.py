@@ -13,7 +13,8 @@ from families.access import require_family_worker
 from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily
-from families.views.paging import page_of
+from families.views.paging import page_of, with_total
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib.search import search_recall, search_remember
 
@@ -46,16 +47,34 @@ def family_list(request: SchoolRequest):
     require_family_worker(request)
     school = request.school
     term = _search_term(request)
-    rows = (
-        SchoolFamily.objects.visible_to(request.user, school)
-        .for_list(request.user, school)
-        .with_seen_summary(request.user, school)
+    filterset = FamilyFilter(
+        request.GET, queryset=SchoolFamily.objects.none(), school=school, user=request.user
     )
-    if term:
-        rows = _name_search(rows, school, term)
-    filterset = FamilyFilter(request.GET, queryset=rows, school=school, user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
-    page = page_of(queryset.fetch_mode(models.FETCH_PEERS), PER_PAGE, request.GET.get("page"))
+
+    def queryset():
+        rows = (
+            SchoolFamily.objects.visible_to(request.user, school)
+            .for_list(request.user, school)
+            .with_seen_summary(request.user, school)
+        )
+        if term:
+            rows = _name_search(rows, school, term)
+        chosen = FamilyFilter(request.GET, queryset=rows, school=school, user=request.user)
+        ordered = chosen.qs if chosen.is_valid() else rows.order_by("-is_mine", "family__name")
+        return ordered.fetch_mode(models.FETCH_PEERS)
+
+    rows_for = None
+    if not term:
+        # The list's read is built once per process and shape, its filters being the shape
+        # (portal.compiled); a name search is built each time.
+        filters = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "page"))
+
+        def rows_for(bottom: int, top: int) -> list:
+            return _rows(user=request.user, school=school, filters=filters, span=(bottom, top))
+
+    page = page_of(
+        queryset if rows_for else queryset(), PER_PAGE, request.GET.get("page"), rows_for
+    )
     return render(
         request,
         "families/family_list.html",
@@ -69,6 +88,23 @@ def family_list(request: SchoolRequest):
             ),
         },
     )
+
+
+def _list_rows(user, school, filters: tuple, span: tuple[int, int]):
+    rows = (
+        SchoolFamily.objects.visible_to(user, school)
+        .for_list(user, school)
+        .with_seen_summary(user, school)
+    )
+    query = QueryDict(mutable=True)
+    for key, values in filters:
+        query.setlist(key, list(values))
+    filterset = FamilyFilter(query, queryset=rows, school=school, user=user)
+    queryset = filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
+    return with_total(queryset.fetch_mode(models.FETCH_PEERS))[span[0] : span[1]]
+
+
+_rows = Compiled(_list_rows, user=USER, school=SCHOOL, filters=SHAPE, span=SHAPE)
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 from families import rhythm
 from families.models import Level, SchoolFamily
 from families.rhythm_forms import ContactRhythmForm
-from families.views.paging import rows_and_total
+from families.views.paging import total_of, with_total
 from portal import access
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 
@@ -99,19 +101,11 @@ def due_contact_panel(request: SchoolRequest) -> dict | None:
     if school is None or not access.works_with_families(request.user, school):
         return None
     current = rhythm.rhythm_for(school)
-    mine = (
-        SchoolFamily.objects.filter(school=school, key_contact=request.user)
-        # Dates of contacts this user may not read neither hide nor reveal anything here.
-        .with_seen_summary(request.user, school, fields=["last_at"])
+    cutoffs = {f"cutoff_{k}": v for k, v in rhythm.cutoffs_for(current).items()}
+    weeks = tuple(current.weeks_for(level) for level in Level.values)
+    rows, total = total_of(
+        _due_to_me(user=request.user, school=school, rhythm_weeks=weeks, **cutoffs)
     )
-    due = (
-        rhythm.due(mine, current, field="seen_last_at")
-        .select_related("family")
-        .only("family__name", "current_level")
-        .fetch_mode(models.FETCH_RAISE)
-        .order_by(F("seen_last_at").asc(nulls_first=True), "family__name")
-    )
-    rows, total = rows_and_total(due, 0, SHOWN)
     if not rows:
         return None
     for row in rows:
@@ -123,3 +117,31 @@ def due_contact_panel(request: SchoolRequest) -> dict | None:
         "all_url": f"{reverse('families:family-list')}?{query}",
         "now": timezone.now(),
     }
+
+
+def _due(user, school, rhythm_weeks, **cutoffs):
+    mine = (
+        SchoolFamily.objects.filter(school=school, key_contact=user)
+        # Dates of contacts this user may not read neither hide nor reveal anything here.
+        .with_seen_summary(user, school, fields=["last_at"])
+    )
+    current = rhythm.rhythm_for(school)
+    by_level = {level: cutoffs[f"cutoff_{level}"] for level in Level.values}
+    return with_total(
+        rhythm.due(mine, current, field="seen_last_at", cutoffs=by_level)
+        .select_related("family")
+        .only("family__name", "current_level")
+        .fetch_mode(models.FETCH_RAISE)
+        .order_by(F("seen_last_at").asc(nulls_first=True), "family__name")
+    )[:SHOWN]
+
+
+# The home page's read, built once per process and shape (portal.compiled); the rhythm's weeks
+# are part of the shape (they are constants in the SQL).
+_due_to_me = Compiled(
+    _due,
+    user=USER,
+    school=SCHOOL,
+    rhythm_weeks=SHAPE,
+    **{f"cutoff_{level}": dt.datetime for level in Level.values},
+)

@@ -4,6 +4,8 @@ note that raises a worry to fewer people."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,11 +19,12 @@ from django.views.decorators.http import require_POST
 from families import extensions
 from families.access import family_for
 from families.models import Contact, ParentCarer, SchoolFamily
-from families.views.paging import rows_and_total
+from families.views.paging import rows_and_total, total_of, with_total
 from family_voice import notes
 from family_voice.forms_notes import NoteConfidentialForm, NoteReplyForm
 from family_voice.models import HomeSchoolNote
 from portal import access
+from portal.compiled import SCHOOL, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib import once, saving
 
@@ -123,22 +126,7 @@ def notes_panel(request: SchoolRequest) -> dict | None:
     school = request.school
     if school is None or not access.works_with_families(request.user, school):
         return None
-    families = SchoolFamily.objects.visible_to(request.user, school).values("family_id")
-    new = (
-        HomeSchoolNote.objects.filter(
-            school=school,
-            staff=request.user,
-            written_by=HomeSchoolNote.From.PARENT,
-            read_at__isnull=True,
-            tell_after__lte=timezone.now(),
-            family_id__in=families,
-        )
-        .select_related("parent")
-        .only("family_id", "words", "written_at", "parent__first_name", "parent__last_name")
-        .fetch_mode(models.FETCH_RAISE)
-        .order_by("written_at", "pk")
-    )
-    rows, total = rows_and_total(new, 0, PANEL_ROWS)
+    rows, total = total_of(_new_notes(user=request.user, school=school, now=timezone.now()))
     if not rows:
         return None
     return {"notes": rows, "total": total, "more": (total or 0) - len(rows)}
@@ -228,3 +216,25 @@ def note_confidential(request: SchoolRequest, pk: int) -> HttpResponse:
         "family_voice/staff_note_confidential.html",
         {"form": form, "note": note, "family": note.family},
     )
+
+
+# The home page's read, built once per process and shape (portal.compiled).
+_new_notes = Compiled(
+    lambda user, school, now: with_total(
+        HomeSchoolNote.objects.filter(
+            school=school,
+            staff=user,
+            written_by=HomeSchoolNote.From.PARENT,
+            read_at__isnull=True,
+            tell_after__lte=now,
+            family_id__in=SchoolFamily.objects.visible_to(user, school).values("family_id"),
+        )
+        .select_related("parent")
+        .only("family_id", "words", "written_at", "parent__first_name", "parent__last_name")
+        .fetch_mode(models.FETCH_RAISE)
+        .order_by("written_at", "pk")
+    )[:PANEL_ROWS],
+    user=USER,
+    school=SCHOOL,
+    now=datetime.datetime,
+)
