@@ -1,0 +1,119 @@
+"""Reads built once and run again with new values (portal.compiled): the same rows as a fresh
+build, a shape of their own for each role, and a fresh build wherever keeping would be wrong."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from families.models import SchoolFamily
+from portal import compiled
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(rows) -> list[str]:
+    return sorted(row.family.name for row in rows)
+
+
+def _visible():
+    return Compiled(
+        lambda user, school: (
+            SchoolFamily.objects.visible_to(user, school)
+            .select_related("family")
+            .order_by("family__name")
+        ),
+        user=USER,
+        school=SCHOOL,
+    )
+
+
+def test_a_kept_read_gives_each_user_what_a_fresh_build_gives(cast, settings):
+    mine = make_family(cast, name="Adair", teacher=cast.teacher)
+    make_family(cast, name="Bell")
+    read = _visible()
+    for user in (cast.teacher, cast.pastoral, cast.teacher, cast.headteacher, cast.pastoral):
+        fresh = _names(SchoolFamily.objects.visible_to(user, cast.school).select_related("family"))
+        assert _names(read(user=user, school=cast.school)) == fresh
+    # A teacher sees the family of the pupil they teach; pastoral staff see both: the roles
+    # were kept apart, not given each other's SQL.
+    assert _names(read(user=cast.teacher, school=cast.school)) == [mine.family.name]
+    assert _names(read(user=cast.pastoral, school=cast.school)) == ["Adair", "Bell"]
+    assert len(read._kept) == 3  # a shape for each of the three roles
+
+
+def test_a_second_user_of_the_same_role_runs_the_kept_sql_with_their_own_id(cast):
+    from portal.models import Role
+    from tests import factories
+
+    other = factories.UserFactory(username="second-teacher")
+    factories.MembershipFactory(user=other, school=cast.school, role=Role.STAFF)
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    make_family(cast, name="Carr", teacher=other)
+    read = _visible()
+    assert _names(read(user=cast.teacher, school=cast.school)) == ["Adair"]
+    assert _names(read(user=other, school=cast.school)) == ["Carr"]
+    assert len(read._kept) == 1  # one shape, two users
+
+
+def test_a_date_worked_out_inside_the_read_is_built_afresh_every_time(cast):
+    make_family(cast, name="Adair")
+    read = Compiled(
+        lambda school: SchoolFamily.objects.filter(
+            school=school, family__created_at__lte=timezone.now() + datetime.timedelta(days=1)
+        ).select_related("family"),
+        school=SCHOOL,
+    )
+    assert _names(read(school=cast.school)) == ["Adair"]
+    assert [kept.complete for kept in read._kept.values()] == [False]
+
+
+def test_named_values_and_shapes_reach_the_sql(cast):
+    make_family(cast, name="Adair")
+    make_family(cast, name="Bell")
+    read = Compiled(
+        lambda school, name, limit: (
+            SchoolFamily.objects.filter(school=school, family__name__gte=name)
+            .select_related("family")
+            .order_by("family__name")[:limit]
+        ),
+        school=SCHOOL,
+        name=str,
+        limit=SHAPE,
+    )
+    assert _names(read(school=cast.school, name="A", limit=5)) == ["Adair", "Bell"]
+    assert _names(read(school=cast.school, name="B", limit=5)) == ["Bell"]
+    assert _names(read(school=cast.school, name="A", limit=1)) == ["Adair"]
+    exact = Compiled(
+        lambda school, name: SchoolFamily.objects.filter(school=school, family__name=name),
+        school=SCHOOL,
+        name=str,
+    )
+    assert len(exact(school=cast.school, name="Bell")) == 1
+    # None would turn "=" into "IS NULL": such a call is built afresh, not run on kept SQL.
+    assert exact(school=cast.school, name=None) == []
+
+
+def test_a_read_that_differs_from_its_build_is_caught_and_built_afresh(cast, monkeypatch):
+    make_family(cast, name="Adair")
+    make_family(cast, name="Bell")
+    wanted = {"name": "Adair"}
+    # A value read from outside the named ones: kept, it would go stale.
+    read = Compiled(
+        lambda school: SchoolFamily.objects.filter(
+            school=school, family__name=wanted["name"]
+        ).select_related("family"),
+        school=SCHOOL,
+    )
+    assert _names(read(school=cast.school)) == ["Adair"]
+    wanted["name"] = "Bell"
+    with pytest.raises(AssertionError):  # the test suite's check, on every call
+        read(school=cast.school)
+    monkeypatch.setattr(compiled, "VERIFY", False)
+    monkeypatch.setattr(compiled, "CHECK_EVERY", 1)  # outside tests: one call in CHECK_EVERY
+    assert _names(read(school=cast.school)) == ["Bell"]
+    assert read.broken
+    wanted["name"] = "Adair"
+    assert _names(read(school=cast.school)) == ["Adair"]
