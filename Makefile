@@ -1,5 +1,5 @@
 # One Makefile for people and CI. `make run` to use the portal, `make test` to check it.
-.PHONY: run test lint fmt types bench bench-messages bench-evenings setup assets lock messages
+.PHONY: run test lint fmt types bench bench-messages bench-evenings bench-capacity cluster cluster-check setup assets lock messages
 
 setup:
 	@scripts/bootstrap.sh
@@ -35,6 +35,22 @@ bench-messages: setup
 # loopback (no slot given twice, no 5xx, p95 <= 500 ms); writes bench/results-evenings.json.
 bench-evenings: setup
 	scripts/with-postgres.sh .venv/bin/python bench/evenings.py $(BENCH_ARGS)
+
+# Capacity: saturation throughput of this code against commit f57c003 in the same run (target 2x),
+# 100 staff at people's pace (p95 <= 400 ms); ~10 min, --quick ~3; bench/results-capacity.json.
+bench-capacity: setup
+	scripts/with-postgres.sh .venv/bin/python bench/capacity.py $(BENCH_ARGS)
+
+# The country design on one machine (docs/cluster.md): a PostgreSQL primary and streaming replica,
+# PgBouncer, two gunicorn servers behind HAProxy and two task workers, on loopback, until Ctrl-C.
+cluster: setup
+	.venv/bin/python scale/cluster.py $(CLUSTER_ARGS)
+
+# The same cluster under load, then the drills (an app server, a task worker, the replica,
+# PgBouncer and the primary stopped or killed); prints a table, writes bench/results-cluster.json.
+# CLUSTER_ARGS=--short is the CI version (scripts/test.sh).
+cluster-check: setup
+	.venv/bin/python scale/drills.py $(CLUSTER_ARGS)
 
 # The one stylesheet and the script bundles in static/dist/ (committed; see docs/development.md).
 assets: setup

@@ -181,6 +181,21 @@ if env("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"]["OPTIONS"] = _postgres_timeouts(DATABASES["replica"].get("OPTIONS", {}))
 DASHBOARD_READ_DATABASE = "replica" if "replica" in DATABASES else None
 DATABASE_ROUTERS = ["scale.routers.DashboardReplicaRouter"]
+# --- Pooling and the replica's health (issue 22, docs/cluster.md) -------------------------
+# Behind PgBouncer in transaction mode a connection is not ours between transactions: no
+# server-side cursors, and nothing kept open between requests.
+DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
+for _db in DATABASES.values():
+    if DATABASE_POOLED and _db["ENGINE"] != "django.db.backends.sqlite3":
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db["CONN_MAX_AGE"] = 0
+if "replica" in DATABASES:  # a replica that does not answer is given up on quickly
+    _wait = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = _wait
+# Dashboards read the primary while the replica is down or further behind than this.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+# --- end of issue 22's block -------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,8 @@ queueing in the same transaction as the action that causes them, sending from th
 The outbox's promise. A message is a row from the moment it is written. The worker claims one
 row at a time (a short transaction that marks it "sending"), hands it to the provider, then
 marks it sent and logs the contact (a second transaction). If the worker dies:
-- before handing over, the row is still "sending" with no attempt recorded: it is queued again;
+- before handing over (the row is not yet marked with its provider, committed just before the
+  first byte goes), it certainly did not go: it is queued again;
 - while handing over, it cannot be known whether the provider took it. With GOV.UK Notify we
   ask Notify by our reference and carry on from its answer; with SMTP the row becomes "may have
   gone" and the sender is asked to check with the parent before sending it again.
@@ -511,6 +512,9 @@ def _send_one(message: Message, sender: channels.Sender) -> str:
     try:
         if message.parent_id:
             body, attachments, stop, link = _final_words(message)
+        if not _handing_over(message):
+            _revoke(link)
+            return "retrying"  # its claim was taken back: another run sends it
         provider_id = sender.send(message, body=body, attachments=attachments, stop_url=stop)
     except channels.Temporary as problem:
         _revoke(link)
@@ -522,6 +526,19 @@ def _send_one(message: Message, sender: channels.Sender) -> str:
         return "failed"
     _sent(message, provider_id=provider_id, link=link)
     return "sent"
+
+
+def _handing_over(message: Message) -> bool:
+    """Mark the claimed row as being handed to its provider now, committed before the first
+    byte goes: a worker stopped before this sent nothing (recover_stalled queues the row
+    again); one stopped after may have (the row becomes "may have gone"). Only while this run
+    still holds the claim: False if recover_stalled took it back from a worker too slow."""
+    provider = "notify" if _via_notify(message) else "smtp"
+    return bool(
+        Message.objects.filter(
+            pk=message.pk, state=State.SENDING, attempts=message.attempts
+        ).update(provider=provider)
+    )
 
 
 def _final_words(message: Message):
@@ -668,6 +685,7 @@ def _retry_or_fail(message: Message, words: str) -> str:
         state=State.HELD if held else State.QUEUED,
         held_because=held or message.held_because,
         claimed_at=None,
+        provider="",  # not handed over now: the next try marks it again
         send_after=at,
         failure=words,
         updated_at=timezone.now(),
@@ -687,8 +705,10 @@ def _failed(message: Message, words: str) -> None:
 
 
 def recover_stalled(now: dt.datetime | None = None) -> int:
-    """Messages a worker claimed and never finished (it was stopped): asked of Notify by our
-    reference, or, by SMTP, shown as "may have gone" for the sender to check. Returns how many."""
+    """Messages a worker claimed and never finished (it was stopped): queued again if it was
+    stopped before handing the message over (see _handing_over); otherwise asked of Notify by
+    our reference, or, by SMTP, shown as "may have gone" for the sender to check. Returns how
+    many."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.MESSAGES_CLAIM_SECONDS)
     stalled = list(
@@ -707,6 +727,11 @@ def recover_stalled(now: dt.datetime | None = None) -> int:
                     .first()
                 )
                 if locked is None:
+                    continue
+                if not locked.provider:  # never handed over: it certainly did not go
+                    Message.objects.filter(pk=message.pk).update(
+                        state=State.QUEUED, claimed_at=None
+                    )
                     continue
                 if _via_notify(message):
                     try:

@@ -55,3 +55,27 @@ if ! command -v xmlsec1 >/dev/null 2>&1; then
         echo "Install it as root: apt-get install -y xmlsec1 (Homebrew: brew install libxmlsec1)." >&2
     fi
 fi
+
+# PgBouncer and HAProxy for the cluster on one machine (`make cluster`, `make cluster-check`, the
+# last step of `make test`; docs/cluster.md), run from their own configuration, never as system
+# services. Installed here as root where apt-get is available.
+missing=()
+for program in pgbouncer haproxy; do
+    command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ] || missing+=("$program")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "Installing ${missing[*]} for the cluster drills (apt-get install ${missing[*]})"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        # The packages' own services are not wanted (the drills start their own copies, on
+        # free ports): stop and disable the ones just installed, where systemd started them.
+        if command -v systemctl >/dev/null 2>&1; then
+            systemctl disable --now "${missing[@]}" >/dev/null 2>&1 || true
+        fi
+    else
+        echo "The cluster drills (make cluster-check, and the end of make test) need ${missing[*]}," >&2
+        echo "which were not found. Install as root: apt-get install -y pgbouncer haproxy" >&2
+        echo "(Homebrew: brew install pgbouncer haproxy)." >&2
+    fi
+fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, as CI runs it: lint, security checks (bandit, dependency audit), a smoke run
 # of the SQLite run path and the hostile-input suite on SQLite, then migrations, deploy checks
-# and the test suite on a throwaway PostgreSQL. Exits with pytest's status.
+# and the test suite on a throwaway PostgreSQL, then the short cluster drills. Fails if any fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -44,3 +44,8 @@ scripts/browser-deps.sh
 
 echo "== PostgreSQL: migrations, deploy check and the test suite"
 scripts/with-postgres.sh scripts/test-on-postgres.sh "$@"
+
+# The cluster on one machine (primary and replica, PgBouncer, two app servers behind HAProxy,
+# two task workers) and its drills, short (about two minutes); a failed drill fails the build.
+echo "== the cluster drills, short (docs/cluster.md)"
+$py scale/drills.py --short --out "$smoke_dir/results-cluster.json"

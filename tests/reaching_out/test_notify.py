@@ -296,14 +296,16 @@ def test_polling_leaves_a_message_notify_is_still_sending(cast, ready, notify, t
     assert message.state == Message.State.SENT
 
 
-def _stalled(cast, ready, *, parent=None):
-    """A message a worker claimed an hour ago and never finished."""
+def _stalled(cast, ready, *, parent=None, provider="notify"):
+    """A message a worker claimed an hour ago, began handing to its provider, and never
+    finished."""
     _sf, isla, mum, _dad = ready
     [message] = _queue(cast, [parent or mum], [isla])
     Message.objects.filter(pk=message.pk).update(
         state=Message.State.SENDING,
         attempts=1,
         claimed_at=message.send_after - dt.timedelta(hours=1),
+        provider=provider,
     )
     return message
 
@@ -371,7 +373,7 @@ def test_a_stalled_message_stays_stalled_while_notify_cannot_answer(cast, ready,
 
 def test_a_stalled_email_by_smtp_is_shown_as_may_have_gone(cast, ready, settings):
     settings.MESSAGES_EMAIL_VIA = "smtp"
-    message = _stalled(cast, ready)
+    message = _stalled(cast, ready, provider="smtp")
 
     assert services.send_due().recovered == 1
 
