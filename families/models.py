@@ -921,15 +921,12 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
             # is in month partitions (docs/partitions.md), and this lets the planner skip the
             # months before the oldest contact shown instead of opening every one.
             edited = edited.filter(history_date__gte=min(recorded) - timedelta(days=1))
-        for contact_id, *edit in (
-            edited.order_by("history_date", "history_id")
-            .values_list(
-                "id",
-                "history_date",
-                "history_user__first_name",
-                "history_user__last_name",
-                "history_username",
-            )
+        for contact_id, *edit in edited.order_by("history_date", "history_id").values_list(
+            "id",
+            "history_date",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_username",
         ):
             edits[contact_id] = edit  # ordered oldest first: the last one kept is the latest
     for contact in contacts:
