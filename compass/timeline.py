@@ -5,6 +5,7 @@ from __future__ import annotations
 from compass.models import Placement, placements_as_read_by
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
+from portal.compiled import SHAPE, Compiled
 from portal.lib.staff import staff_name
 
 KIND = "placement"
@@ -29,13 +30,25 @@ def _latest_placements(
         lambda n: placements_as_read_by(
             request.user,
             request.school,
-            list(
+            _placements_of(school_family_id=school_family.pk, n=n)
+            if not period
+            else list(
                 period.narrow(
                     Placement.all_objects.for_family_page(school_family), "placed_at"
                 ).select_related("withdrawn_by")[:n]
             ),
         ),
     )
+
+
+# The family page's placements, over all time: built once per process (portal.compiled).
+_placements_of = Compiled(
+    lambda school_family_id, n: Placement.all_objects.for_family_page(
+        school_family_id
+    ).select_related("withdrawn_by")[:n],
+    school_family_id=int,
+    n=SHAPE,
+)
 
 
 def family_placements(request, school_family, limit: int) -> list[Placement]:

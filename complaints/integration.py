@@ -13,7 +13,7 @@ from complaints.models import Complaint
 from families import extensions
 from meetings import extensions as meeting_extensions
 from portal import access, shell
-from portal.compiled import SCHOOL, USER, Compiled
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.lib.staff import staff_name
 
 # --- The family page ------------------------------------------------------------------------
@@ -133,15 +133,39 @@ def _family_complaints(
         f"complaints.{school_family.family_id}{period.key()}",
         limit,
         lambda n: (
-            period.narrow(
-                Complaint.all_objects.visible_to(request.user, school_family.school),
-                "received_at",
+            _complaints_of(
+                user=request.user,
+                school=school_family.school,
+                family_id=school_family.family_id,
+                n=n,
             )
-            .filter(family_id=school_family.family_id)
-            .select_related("withdrawn_by", "raised_by", "point_of_contact")
-            .order_by("-received_at", "-pk")[:n]
+            if not period
+            else list(
+                _complaints(request.user, school_family.school, school_family.family_id, period)[:n]
+            )
         ),
     )
+
+
+def _complaints(user, school, family_id: int, period: extensions.Period | None = None):
+    rows = Complaint.all_objects.visible_to(user, school)
+    if period:
+        rows = period.narrow(rows, "received_at")
+    return (
+        rows.filter(family_id=family_id)
+        .select_related("withdrawn_by", "raised_by", "point_of_contact")
+        .order_by("-received_at", "-pk")
+    )
+
+
+# The family page's complaints, over all time: built once per process and shape.
+_complaints_of = Compiled(
+    lambda user, school, family_id, n: _complaints(user, school, family_id)[:n],
+    user=USER,
+    school=SCHOOL,
+    family_id=int,
+    n=SHAPE,
+)
 
 
 def _family_section(request, school_family) -> dict | None:

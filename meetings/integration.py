@@ -12,7 +12,7 @@ from django.utils import timezone
 from families import extensions
 from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
-from portal.compiled import SCHOOL, USER, Compiled
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.lib.staff import staff_name
 
 PANEL_ROWS = 8
@@ -143,20 +143,42 @@ def _family_meetings(
         f"meetings.meetings.{school_family.family_id}{period.key()}",
         limit,
         lambda n: (
-            period.narrow(Meeting.all_objects.visible_to(request.user, request.school), "starts_at")
-            .filter(family_id=school_family.family_id)
-            .select_related("chair", "withdrawn_by")
-            .prefetch_related(
-                "children",
-                models.Prefetch(
-                    "amendments",
-                    MeetingAmendment.objects.select_related("by", "by_parent").order_by("at"),
-                ),
+            _meetings_of(
+                user=request.user, school=request.school, family_id=school_family.family_id, n=n
             )
-            .order_by("-starts_at")
-            .fetch_mode(models.FETCH_PEERS)[:n]
+            if not period
+            else _meetings(request.user, request.school, school_family.family_id, period)[:n]
         ),
     )
+
+
+def _meetings(user, school, family_id: int, period: extensions.Period | None = None):
+    rows = Meeting.all_objects.visible_to(user, school)
+    if period:
+        rows = period.narrow(rows, "starts_at")
+    return (
+        rows.filter(family_id=family_id)
+        .select_related("chair", "withdrawn_by")
+        .prefetch_related(
+            "children",
+            models.Prefetch(
+                "amendments",
+                MeetingAmendment.objects.select_related("by", "by_parent").order_by("at"),
+            ),
+        )
+        .order_by("-starts_at")
+        .fetch_mode(models.FETCH_PEERS)
+    )
+
+
+# The family page's meetings, over all time: built once per process and shape.
+_meetings_of = Compiled(
+    lambda user, school, family_id, n: _meetings(user, school, family_id)[:n],
+    user=USER,
+    school=SCHOOL,
+    family_id=int,
+    n=SHAPE,
+)
 
 
 def _family_section(request, school_family) -> dict | None:

@@ -19,7 +19,15 @@ import audit
 from families import chronology, extensions
 from families.access import family_for
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
-from families.models import ChildParent, Contact, ParentCarer, Restriction, Tone, contacts_named
+from families.models import (
+    Child,
+    ChildParent,
+    Contact,
+    ParentCarer,
+    Restriction,
+    Tone,
+    contacts_named,
+)
 from families.services import key_contact_set
 from families.views.upkeep import upkeep_context
 from portal import access
@@ -223,10 +231,16 @@ def _balance(request: SchoolRequest, school_family, entries=()) -> dict:
 def _current_children(school_family) -> tuple[list, int]:
     """The family's current pupils at this school with their parents, and how many of its
     children attend other schools, in one read (two queries)."""
+    children = _children_of(family_id=school_family.family_id)
+    here = [c for c in children if c.school_id == school_family.school_id]
+    return here, len(children) - len(here)
+
+
+def _parent_links():
     # Where a restriction comes from and its date, beside its words: read in the same query
     # (a prefetch would cost the page a query of its own).
     current = Restriction.objects.current().filter(link=OuterRef("pk")).order_by("-recorded_at")
-    links = (
+    return (
         ChildParent.objects.select_related("parent")
         .annotate(
             restriction_source=Subquery(current.values("source")[:1]),
@@ -234,14 +248,19 @@ def _current_children(school_family) -> tuple[list, int]:
         )
         .order_by("parent__first_name")
     )
-    children = list(
-        school_family.family.children.filter(left_on__isnull=True)
+
+
+# The family page's children: the main read built once per process (portal.compiled); the
+# links to their parents are a prefetch, built each time.
+_children_of = Compiled(
+    lambda family_id: (
+        Child.objects.filter(family_id=family_id, left_on__isnull=True)
         .select_related("class_group")
-        .prefetch_related(Prefetch("parent_links", links))
+        .prefetch_related(Prefetch("parent_links", _parent_links()))
         .order_by("first_name")
-    )
-    here = [c for c in children if c.school_id == school_family.school_id]
-    return here, len(children) - len(here)
+    ),
+    family_id=int,
+)
 
 
 def _children(school_family):
