@@ -238,23 +238,26 @@ def act(browser: Browser, plan: dict, kind: str, target, summary: str = ""):
         return status == 200, status
     family, parent = target
     status, _, _ = browser.request(
-        "POST",
-        reverse("families:contact-add", args=[family]),
-        {
-            "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
-            "staff": plan["user"].pk,
-            "parents": [parent],
-            "channel": "phone",
-            "initiated_by": "school",
-            "tone": "positive",
-            "formality": "informal",
-            "level": "general",
-            "purpose": "good_news",
-            "summary": summary,
-            "confidentiality": "school",
-        },
+        "POST", reverse("families:contact-add", args=[family]), contact_form(plan, parent, summary)
     )
     return status == 302, status
+
+
+def contact_form(plan: dict, parent: int, summary: str) -> dict:
+    """A good-news phone call with one parent, as a member of staff logs it."""
+    return {
+        "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
+        "staff": plan["user"].pk,
+        "parents": [parent],
+        "channel": "phone",
+        "initiated_by": "school",
+        "tone": "positive",
+        "formality": "informal",
+        "level": "general",
+        "purpose": "good_news",
+        "summary": summary,
+        "confidentiality": "school",
+    }
 
 
 def work(

@@ -119,19 +119,7 @@ def write(browser: load.Browser, plan: dict, record: Record, summary: str, kind=
 
 
 def load_form(plan: dict, parent: int, summary: str) -> dict:
-    return {
-        "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
-        "staff": plan["user"].pk,
-        "parents": [parent],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": summary,
-        "confidentiality": "school",
-    }
+    return load.contact_form(plan, parent, summary)
 
 
 def read(browser: load.Browser, record: Record, kind: str, path: str):
