@@ -36,21 +36,21 @@ import datetime as dt
 import itertools
 import logging
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 VERIFY = False
 logger = logging.getLogger(__name__)
 
-_serial = itertools.count(1)
 
-
-def _stand_in(kind: type) -> Any:
-    """A value of the type no real row would carry, unique within the process."""
-    n = next(_serial)
+def _stand_in(kind: type, serial: Iterator[int]) -> Any:
+    """A value of the type no real row would carry, unique within one build."""
+    n = next(serial)
     if kind is int:
         return -9_100_000_000_000 - n
     if kind is str:
@@ -145,8 +145,19 @@ class _Kept:
         queryset._db = alias
         queryset._result_cache = None
         queryset._prefetch_done = False
+        # Each run its own prefetch querysets: the prefetcher adds hints to them.
+        queryset._prefetch_related_lookups = tuple(
+            _own_prefetch(lookup) for lookup in template._prefetch_related_lookups
+        )
         queryset._fetch_all()
         return list(queryset._result_cache or [])
+
+
+def _own_prefetch(lookup: Any) -> Any:
+    if isinstance(lookup, Prefetch) and lookup.queryset is not None:
+        lookup = copy.copy(lookup)
+        lookup.queryset = lookup.queryset._chain()
+    return lookup
 
 
 class Compiled:
@@ -165,17 +176,20 @@ class Compiled:
         self._kept: dict[tuple, _Kept] = {}
         self._calls = 0
         self.model: Any = None
-        self.broken = False
 
     def __call__(self, *, shape: Hashable = (), **values: Any) -> list:
-        if (
-            self.broken
-            or set(values) != set(self.kinds)
-            or not all(_fits(values[name], kind) for name, kind in self.kinds.items())
+        if set(values) != set(self.kinds) or not all(
+            _fits(values[name], kind) for name, kind in self.kinds.items()
         ):
             return list(self.build(**values))
         if self.model is None:
             self.model = self.build(**values).model
+        try:
+            return self._run(shape, values)
+        except EmptyResultSet:  # a read that can match nothing: as list(queryset) answers
+            return list(self.build(**values))
+
+    def _run(self, shape: Hashable, values: dict) -> list:
         alias = router.db_for_read(self.model)
         key = (alias, shape, *(_shape_of(values[n], k, values) for n, k in self.kinds.items()))
         kept = self._kept.get(key)
@@ -197,8 +211,8 @@ class Compiled:
             if real != (kept.sql, kept.params(real_ids)):
                 if VERIFY:
                     raise AssertionError((real, kept.sql, kept.params(real_ids)))
-                logger.error("A compiled read differs from its query; built afresh from now.")
-                self.broken = True
+                logger.error("A compiled read differed from its query: this shape is built again.")
+                self._kept.pop(key, None)
                 return list(self.build(**values))
         return kept.run(real_ids, alias)
 
@@ -228,8 +242,10 @@ def _id_of(value: Any) -> Any:
     return value.pk if hasattr(value, "_meta") else value
 
 
-def _fields(obj: Any) -> tuple:
-    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key)
+def _names_user(field: Any) -> bool:
+    """A foreign key to a user: a school's designated teacher or pastoral lead."""
+    model = field.related_model if field.is_relation else None
+    return model is not None and model._meta.label == settings.AUTH_USER_MODEL
 
 
 def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
@@ -240,7 +256,7 @@ def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
         mine = tuple(
             sorted((school_id, m.role) for school_id, m in access.memberships(value).items())
         )
-        perms = tuple(sorted(value.__dict__.get("_portal_stored_perms", {}).items()))
+        perms = tuple(sorted(getattr(value, "_portal_stored_perms", {}).items()))
         return (
             value.is_superuser,
             value.is_staff,
@@ -254,7 +270,16 @@ def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
         return value
     if kind == SCHOOL:
         users = {v.pk for v in values.values() if getattr(v, "is_authenticated", False)}
-        return (value.pk, tuple("USER" if f in users else f for f in _fields(value)))
+        return (
+            value.pk,
+            tuple(
+                "USER"
+                if _names_user(f) and getattr(value, f.attname) in users
+                else getattr(value, f.attname)
+                for f in value._meta.concrete_fields
+                if not f.primary_key
+            ),
+        )
     return None
 
 
@@ -265,11 +290,7 @@ def _user_ids_named(values: dict) -> set:
     for v in values.values():
         if hasattr(v, "_meta") and not getattr(v, "is_authenticated", False):
             for f in v._meta.concrete_fields:
-                if (
-                    f.is_relation
-                    and f.related_model is not None
-                    and f.related_model._meta.label == "auth.User"
-                ):
+                if _names_user(f):
                     named.add(getattr(v, f.attname))
     return named
 
@@ -295,11 +316,12 @@ def _stand_ins(values: dict, kinds: dict) -> dict:
     school_name = next((n for n, k in kinds.items() if k == SCHOOL), None)
     user = values.get(user_name) if user_name else None
     school = values.get(school_name) if school_name else None
-    stand_user_id = _stand_in(int) if user is not None else None
+    serial = itertools.count(1)
+    stand_user_id = _stand_in(int, serial) if user is not None else None
     if school is not None:
         copy_ = _clone(school)
         for f in school._meta.concrete_fields:
-            if f.is_relation and user is not None and getattr(school, f.attname) == user.pk:
+            if _names_user(f) and user is not None and getattr(school, f.attname) == user.pk:
                 setattr(copy_, f.attname, stand_user_id)
                 copy_._state.fields_cache.pop(f.name, None)
         out[school_name] = copy_
@@ -307,6 +329,9 @@ def _stand_ins(values: dict, kinds: dict) -> dict:
         real = access.memberships(user)
         copy_ = _clone(user)
         copy_.pk = stand_user_id
+        # Its own permissions cache (the user's may sit on a lazy wrapper): a build asking
+        # about a permission must not write its stand-in's answer into the real user's.
+        copy_._portal_stored_perms = dict(getattr(user, "_portal_stored_perms", {}))
         mine = {}
         for school_id, m in real.items():
             m2 = _clone(m)
@@ -318,5 +343,5 @@ def _stand_ins(values: dict, kinds: dict) -> dict:
         out[user_name] = copy_
     for name, kind in kinds.items():
         if name not in out:
-            out[name] = values[name] if kind == SHAPE else _stand_in(kind)
+            out[name] = values[name] if kind == SHAPE else _stand_in(kind, serial)
     return out

@@ -250,8 +250,8 @@ def _parent_links():
     )
 
 
-# The family page's children: the main read built once per process (portal.compiled); the
-# links to their parents are a prefetch, built each time.
+# The family page's children, with the links to their parents as a prefetch: built once per
+# process (portal.compiled), the prefetch's queryset copied for each run.
 _children_of = Compiled(
     lambda family_id: (
         Child.objects.filter(family_id=family_id, left_on__isnull=True)

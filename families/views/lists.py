@@ -66,11 +66,16 @@ def family_list(request: SchoolRequest):
     rows_for = None
     if not term:
         # The list's read is built once per process and shape, its filters being the shape
-        # (portal.compiled); a name search is built each time.
+        # (portal.compiled); a name search is built each time. Whether the filters are valid
+        # is part of it too: that depends on the school's data (a year group, a class), and
+        # an invalid filter drops them all.
         filters = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "page"))
+        valid = filterset.is_valid()
 
         def rows_for(bottom: int, top: int) -> list:
-            return _rows(user=request.user, school=school, filters=filters, span=(bottom, top))
+            return _rows(
+                user=request.user, school=school, filters=filters, valid=valid, span=(bottom, top)
+            )
 
     page = page_of(
         queryset if rows_for else queryset(), PER_PAGE, request.GET.get("page"), rows_for
@@ -90,7 +95,7 @@ def family_list(request: SchoolRequest):
     )
 
 
-def _list_rows(user, school, filters: tuple, span: tuple[int, int]):
+def _list_rows(user, school, filters: tuple, valid: bool, span: tuple[int, int]):
     rows = (
         SchoolFamily.objects.visible_to(user, school)
         .for_list(user, school)
@@ -104,7 +109,7 @@ def _list_rows(user, school, filters: tuple, span: tuple[int, int]):
     return with_total(queryset.fetch_mode(models.FETCH_PEERS))[span[0] : span[1]]
 
 
-_rows = Compiled(_list_rows, user=USER, school=SCHOOL, filters=SHAPE, span=SHAPE)
+_rows = Compiled(_list_rows, user=USER, school=SCHOOL, filters=SHAPE, valid=SHAPE, span=SHAPE)
 
 
 @require_POST

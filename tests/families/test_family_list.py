@@ -238,3 +238,19 @@ def test_the_filter_form_keeps_what_was_chosen_and_says_what_is_wrong(cast, fam,
     assert 'aria-describedby="id_quiet_weeks_error"' in text
     assert re.search(r'id="id_quiet_weeks_error"[^>]*>[^<]*greater than or equal to 1', text)
     assert 'value="0"' in text
+
+
+def test_a_year_filter_applies_once_the_year_has_pupils(cast, login):
+    """The list's read is kept per filter (portal.compiled): a year asked for before any pupil
+    is in it (a bookmark before the new intake) must not keep the unfiltered list once it has
+    pupils."""
+    make_family(cast, name="Family Ash")
+    client = login(cast.pastoral)
+    before = client.get(URL, {"year_group": "P7"}).text
+    assert "Family Ash" in before  # no such year yet: the filter is refused, the list shown
+    newcomers = make_family(cast, name="Family Birch")
+    newcomers.child.year_group = "P7"
+    newcomers.child.save()
+    after = client.get(URL, {"year_group": "P7"}).text
+    assert "Family Birch" in after
+    assert "Family Ash" not in after
