@@ -167,7 +167,8 @@ class Compiled:
     reads depend on, the user (`USER`) and the school (`SCHOOL`). For those, the read is built
     with stand-in copies carrying stand-in ids, and everything else about them that can change
     the SQL is part of the shape: the user's flags, roles and stored permissions, the school's
-    settings. `shape` (a hashable) adds anything else the caller knows changes it.
+    settings. A value of kind `SHAPE` is handed to the build as it is and is part of the shape:
+    anything else the caller knows changes the SQL (a panel's size, a list's filters).
     """
 
     def __init__(self, build: Callable[..., QuerySet], **kinds: Any):
@@ -177,7 +178,7 @@ class Compiled:
         self._calls = 0
         self.model: Any = None
 
-    def __call__(self, *, shape: Hashable = (), **values: Any) -> list:
+    def __call__(self, **values: Any) -> list:
         if set(values) != set(self.kinds) or not all(
             _fits(values[name], kind) for name, kind in self.kinds.items()
         ):
@@ -185,13 +186,13 @@ class Compiled:
         if self.model is None:
             self.model = self.build(**values).model
         try:
-            return self._run(shape, values)
+            return self._run(values)
         except EmptyResultSet:  # a read that can match nothing: as list(queryset) answers
             return list(self.build(**values))
 
-    def _run(self, shape: Hashable, values: dict) -> list:
+    def _run(self, values: dict) -> list:
         alias = router.db_for_read(self.model)
-        key = (alias, shape, *(_shape_of(values[n], k, values) for n, k in self.kinds.items()))
+        key = (alias, *(_shape_of(values[n], k, values) for n, k in self.kinds.items()))
         kept = self._kept.get(key)
         if kept is None:
             if len(self._kept) >= MAX_SHAPES:  # shapes from the query string are unbounded
