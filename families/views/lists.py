@@ -59,8 +59,11 @@ def family_list(request: SchoolRequest):
         )
         if term:
             rows = _name_search(rows, school, term)
-        chosen = FamilyFilter(request.GET, queryset=rows, school=school, user=request.user)
-        ordered = chosen.qs if chosen.is_valid() else rows.order_by("-is_mine", "family__name")
+        # The same filters, validated once: only the rows they narrow are built here.
+        filterset.queryset = rows
+        ordered = (
+            filterset.qs if filterset.is_valid() else rows.order_by("-is_mine", "family__name")
+        )
         return ordered.fetch_mode(models.FETCH_PEERS)
 
     rows_for = None
