@@ -27,12 +27,19 @@ Rules that keep it exact:
 
 With `VERIFY` on (the test suite turns it on), every call also builds the query with the real
 values and checks that its SQL and parameters are what the kept SQL would send.
+
+On PostgreSQL, with connections kept between requests (CONN_MAX_AGE not 0, not behind
+PgBouncer), a kept read is also a prepared statement of its connection: PostgreSQL parses it
+once, and after a few runs plans it once, where a plain read is parsed and planned on every
+run (planning is most of what these reads cost the database: see `prepared_sql`).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
+import hashlib
 import itertools
 import logging
 import re
@@ -114,6 +121,8 @@ class _Kept:
         # A plain value missing from the parameters was changed on its way (a date moved by a
         # week): the kept SQL cannot take it. A user may be absent (a whole-school read).
         self.complete = required <= found and not dated
+        # Prepared statement names by the parameters' types (None: PostgreSQL refused it).
+        self.statements: dict[tuple, str | None] = {}
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(
@@ -123,7 +132,8 @@ class _Kept:
 
     def run(self, values: dict[str, Any], alias: str) -> list:
         template = self.queryset
-        sql, params = self.sql, self.params(values)
+        params = self.params(values)
+        sql = prepared_sql(self, alias, params) or self.sql
         kept = self.compiler
         query = type(template.query).__new__(type(template.query))
         query.__dict__ = template.query.__dict__.copy()
@@ -151,6 +161,114 @@ class _Kept:
         )
         queryset._fetch_all()
         return list(queryset._result_cache or [])
+
+
+# --- Prepared statements (PostgreSQL) -----------------------------------------------------
+# The type each parameter is declared with, as psycopg2 would have written it in the SQL:
+# text is left to PostgreSQL to infer from where it stands, as it does for a quoted literal.
+_PG_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "bigint"),
+    (decimal.Decimal, "numeric"),
+    (str, "unknown"),
+    (type(None), "unknown"),
+)
+# A connection keeps at most this many; past it they are all let go and prepared again.
+MAX_PREPARED = 1000
+# Each statement's name -> its SQL (with psycopg2's placeholders), to read a logged EXECUTE by.
+STATEMENTS: dict[str, str] = {}
+
+
+def _pg_type(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return "timestamptz" if value.tzinfo is not None else "timestamp"
+    if isinstance(value, dt.date):
+        return "date"
+    for kind, name in _PG_TYPES:  # a choice is a str or int subclass; bool comes before int
+        if isinstance(value, kind):
+            if kind is int and not -(2**63) <= value < 2**63:
+                return None
+            return name
+    return None  # lists, floats, anything else: the read runs as plain SQL
+
+
+def prepares(alias: str) -> bool:
+    """Whether reads on this database alias are prepared: PostgreSQL only, and only where the
+    connection outlives the request (a statement prepared on a connection that closes after
+    one request costs a round trip and saves nothing; behind PgBouncer in transaction mode the
+    next transaction may get another server connection, without the statement)."""
+    connection = connections[alias]
+    return (
+        getattr(settings, "PREPARED_READS", False)
+        and connection.vendor == "postgresql"
+        and not getattr(settings, "DATABASE_POOLED", False)
+        and connection.settings_dict.get("CONN_MAX_AGE") != 0
+    )
+
+
+def _body(sql: str) -> str:
+    """psycopg2's placeholders as PostgreSQL's: %s -> $1, $2...; %% -> %."""
+    serial = itertools.count(1)
+    return re.sub(r"%[%s]", lambda m: "%" if m.group() == "%%" else f"${next(serial)}", sql)
+
+
+def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
+    """`EXECUTE <statement>(%s, ...)` for a kept read, preparing it on this connection first if
+    need be; None to run the plain SQL (not PostgreSQL, a parameter of a type not declared
+    here, or PostgreSQL refused to prepare it)."""
+    if not params or not prepares(alias):
+        return None
+    types = tuple(_pg_type(p) for p in params)
+    if None in types:
+        return None
+    name = kept.statements.get(types, "")
+    if name is None:
+        return None
+    if not name:
+        digest = hashlib.blake2b(f"{kept.sql}\0{types}".encode(), digest_size=10).hexdigest()
+        name = kept.statements[types] = f"compiled_{digest}"
+        if len(STATEMENTS) > MAX_PREPARED * 10:
+            STATEMENTS.clear()
+        STATEMENTS[name] = kept.sql
+    connection = connections[alias]
+    connection.ensure_connection()
+    mine = getattr(connection, "_compiled_prepared", None)
+    if mine is None or mine[0] is not connection.connection:
+        # A new connection (or the first): nothing is prepared on it yet.
+        mine = connection._compiled_prepared = (connection.connection, set())
+    prepared: set = mine[1]
+    if name not in prepared:
+        if len(prepared) >= MAX_PREPARED:
+            _prepare(connection, "DEALLOCATE ALL")
+            prepared.clear()
+        if not _prepare(connection, f"PREPARE {name} ({', '.join(types)}) AS {_body(kept.sql)}"):
+            logger.warning("PostgreSQL would not prepare a compiled read: it runs as plain SQL.")
+            kept.statements[types] = None
+            return None
+        prepared.add(name)
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+
+
+def _prepare(connection, statement: str) -> bool:
+    """Run PREPARE (or DEALLOCATE) on the driver's own cursor: like the connection's setup, it
+    is done once per connection, not per page, so the page's query count leaves it out. Inside
+    a transaction it has a savepoint of its own, so a refusal spoils nothing; one round trip."""
+    in_transaction = not connection.get_autocommit()
+    with connection.connection.cursor() as cursor:
+        try:
+            if in_transaction:
+                cursor.execute(
+                    f"SAVEPOINT compiled_prepare; {statement}; RELEASE SAVEPOINT compiled_prepare"
+                )
+            else:
+                cursor.execute(statement)
+        except connection.Database.Error:
+            if in_transaction:
+                cursor.execute(
+                    "ROLLBACK TO SAVEPOINT compiled_prepare; RELEASE SAVEPOINT compiled_prepare"
+                )
+            return False
+    return True
 
 
 def _own_prefetch(lookup: Any) -> Any:

@@ -189,6 +189,9 @@ for _db in DATABASES.values():
     if DATABASE_POOLED and _db["ENGINE"] != "django.db.backends.sqlite3":
         _db["DISABLE_SERVER_SIDE_CURSORS"] = True
         _db["CONN_MAX_AGE"] = 0
+# Kept reads (portal.compiled) are prepared statements of their connection, where it is kept
+# between requests: PostgreSQL plans them once instead of on every page.
+PREPARED_READS = env.bool("PREPARED_READS", default=True)
 if "replica" in DATABASES:  # a replica that does not answer is given up on quickly
     _wait = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
     DATABASES["replica"]["OPTIONS"]["connect_timeout"] = _wait

@@ -1,0 +1,145 @@
+"""Kept reads as prepared statements on PostgreSQL (portal.compiled.prepared_sql): planned once
+per connection, the same rows as the plain SQL, and a statement PostgreSQL will not prepare
+runs as plain SQL without spoiling the transaction it is in."""
+
+import pytest
+from django.db import connection
+from django.db.models.functions import Repeat
+
+from families.models import SchoolFamily
+from portal import compiled
+from portal.compiled import SCHOOL, USER, Compiled
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _visible(**extra):
+    return Compiled(
+        lambda user, school: (
+            SchoolFamily.objects.visible_to(user, school)
+            .select_related("family")
+            .annotate(**extra)
+            .order_by("family__name")
+        ),
+        user=USER,
+        school=SCHOOL,
+    )
+
+
+def _names(read) -> set[str]:
+    """The statements this read prepared (the memberships read it makes is another one's)."""
+    return {name for kept in read._kept.values() for name in kept.statements.values() if name}
+
+
+def _statements() -> dict[str, tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE name LIKE 'compiled%%'"
+        )
+        return {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
+
+
+@on_postgres
+def test_a_kept_read_is_prepared_once_and_run_by_name(cast):
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    make_family(cast, name="Bell")
+    read = _visible()
+    rows = [read(user=cast.pastoral, school=cast.school) for _ in range(8)]
+    fresh = list(
+        SchoolFamily.objects.visible_to(cast.pastoral, cast.school)
+        .select_related("family")
+        .order_by("family__name")
+    )
+    assert all([r.pk for r in run] == [f.pk for f in fresh] for run in rows)
+    assert [r.family.name for r in rows[-1]] == ["Adair", "Bell"]
+    new = {name: runs for name, runs in _statements().items() if name in _names(read)}
+    # One statement for this shape, run eight times: after the first few runs PostgreSQL
+    # may plan it once for all (generic) instead of for each run (custom).
+    assert len(new) == 1
+    (generic, custom), *_ = new.values()
+    assert generic + custom == 8
+    # The statement is the kept SQL.
+    name = next(iter(new))
+    assert compiled.STATEMENTS[name] == read._kept[next(iter(read._kept))].sql
+
+
+@on_postgres
+def test_a_new_connection_prepares_again(cast):
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible()
+    read(user=cast.teacher, school=cast.school)
+    prepared_on = connection._compiled_prepared[0]
+    assert connection._compiled_prepared[1]
+    # As after a restart or a dropped connection: the old one's statements are not the new
+    # one's, so the read prepares on the new connection instead of naming a missing statement.
+    connection._compiled_prepared = (object(), set())
+    assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
+    assert connection._compiled_prepared[0] is prepared_on
+
+
+@on_postgres
+def test_a_statement_postgres_will_not_prepare_runs_as_plain_sql(cast, caplog):
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    # A number is declared bigint, and repeat() takes an integer: PostgreSQL will not prepare
+    # it (as a plain literal, 2 is an integer), so the read runs as plain SQL.
+    read = _visible(note=Repeat("family__name", 2))
+    rows = read(user=cast.teacher, school=cast.school)
+    assert [(r.family.name, r.note) for r in rows] == [("Adair", "AdairAdair")]
+    assert "would not prepare" in caplog.text
+    assert not _names(read)
+    assert None in next(iter(read._kept.values())).statements.values()
+    # The transaction the test runs in is unharmed: the next query works.
+    assert SchoolFamily.objects.filter(school=cast.school).count() == 1
+    # And the refusal is remembered: it is not tried on every call.
+    caplog.clear()
+    assert [r.note for r in read(user=cast.teacher, school=cast.school)] == ["AdairAdair"]
+    assert "would not prepare" not in caplog.text
+
+
+def test_reads_are_not_prepared_where_the_connection_is_not_kept(settings):
+    """Behind PgBouncer (a transaction may get another server connection) or with connections
+    closed after each request (nothing to reuse), reads are plain SQL."""
+    settings.DATABASE_POOLED = True
+    assert not compiled.prepares("default")
+    settings.DATABASE_POOLED = False
+    settings.PREPARED_READS = False
+    assert not compiled.prepares("default")
+    settings.PREPARED_READS = True
+    assert compiled.prepares("default") == (connection.vendor == "postgresql")
+    saved = connection.settings_dict.get("CONN_MAX_AGE")
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        assert not compiled.prepares("default")
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = saved
+
+
+def test_placeholders_become_numbered_parameters():
+    sql = "SELECT 1 FROM t WHERE a = %s AND b LIKE 'x%%' AND c IN (%s, %s)"
+    assert compiled._body(sql) == "SELECT 1 FROM t WHERE a = $1 AND b LIKE 'x%' AND c IN ($2, $3)"
+
+
+def test_parameter_types_follow_what_the_driver_would_write():
+    import datetime as dt
+    import decimal
+
+    from families.models import Tone
+
+    assert compiled._pg_type(True) == "boolean"
+    assert compiled._pg_type(7) == "bigint"
+    assert compiled._pg_type(Tone.POSITIVE) == "unknown"  # a choice is its text
+    assert compiled._pg_type("x") == "unknown"
+    assert compiled._pg_type(None) == "unknown"
+    assert compiled._pg_type(decimal.Decimal("1.5")) == "numeric"
+    assert compiled._pg_type(dt.date(2026, 1, 2)) == "date"
+    assert compiled._pg_type(dt.datetime(2026, 1, 2, tzinfo=dt.UTC)) == "timestamptz"
+    # What is not declared here keeps the read plain: a list, a float, a number past bigint.
+    assert compiled._pg_type([1, 2]) is None
+    assert compiled._pg_type(1.5) is None
+    assert compiled._pg_type(2**70) is None
