@@ -117,6 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "portal.context_processors.current_school",
             ],
+            # `{% url %}` through portal.urls_fast: the same links, a pattern kept per view.
+            "builtins": ["portal.templatetags.fast_url"],
         },
     },
 ]
