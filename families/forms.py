@@ -16,7 +16,7 @@ from families.services import CONTACT_FIELDS
 from guidance import hints
 from portal.lib import conflicts, festivals
 from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
-from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, family_workers
+from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, offer_family_workers
 from portal.lib.widgets import date_input, datetime_input
 
 
@@ -81,10 +81,10 @@ class ContactForm(BoundedModelForm):
     def __init__(self, *args, school, family, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.school, self.family = school, family
-        workers = family_workers(school)
-        self.fields["staff"].queryset = workers
-        self.fields["follow_up_owner"].queryset = workers
-        self.fields["named_staff"].queryset = workers
+        self.fields["follow_up_owner"].empty_label = "The person logging it"
+        offer_family_workers(
+            school, self.fields["staff"], self.fields["follow_up_owner"], self.fields["named_staff"]
+        )
         self.fields["parents"].queryset = family.parents.prefetch_related("child_links").order_by(
             "first_name"
         )
@@ -100,7 +100,6 @@ class ContactForm(BoundedModelForm):
             "parent or carer needs to be ticked under “With”."
         )
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["follow_up_owner"].empty_label = "The person logging it"
         self.fields["follow_up_owner"].help_text = "Leave as is to follow up yourself."
         if self.instance.pk is None and not self.is_bound:
             self._set_defaults(user)
@@ -235,8 +234,8 @@ class KeyContactForm(BoundedModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_contact"].queryset = family_workers(school)
         self.fields["key_contact"].empty_label = "Nobody yet"
+        offer_family_workers(school, self.fields["key_contact"])
 
     def _post_clean(self):
         # families.services.key_contact_set validates and saves.

@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from families.models import Contact, Tone
 from families.school_day import SchoolDayTime
+from portal.compiled import SCHOOL, USER, Compiled
 
 
 @dataclass
@@ -34,10 +35,8 @@ def _largest_first(pairs) -> list[tuple[str, int]]:
     return sorted(pairs, key=lambda item: (-item[1], item[0].casefold()))
 
 
-def concern_clusters(contacts, *, staff_only: int | None = None) -> Clusters:
-    """The concerns among `contacts` (a Contact queryset), counted three ways in one query;
-    with `staff_only` (a user id), the table by member of staff keeps only that person."""
-    rows = (
+def _concern_rows(contacts):
+    return (
         contacts.filter(tone=Tone.CONCERN)
         .order_by()
         .values(
@@ -50,6 +49,15 @@ def concern_clusters(contacts, *, staff_only: int | None = None) -> Clusters:
         )
         .annotate(n=Count("pk"))
     )
+
+
+def concern_clusters(contacts, *, staff_only: int | None = None) -> Clusters:
+    """The concerns among `contacts` (a Contact queryset), counted three ways in one query;
+    with `staff_only` (a user id), the table by member of staff keeps only that person."""
+    return _clusters(_concern_rows(contacts), staff_only)
+
+
+def _clusters(rows, staff_only: int | None = None) -> Clusters:
     subjects: dict[str, int] = {}
     lessons: dict[str, int] = {}
     staff: dict[int, list] = {}
@@ -82,8 +90,20 @@ def family_section(request, school_family) -> dict | None:
     the family has none."""
     if not school_family.concern_count:  # none at all (the summary row): no query needed
         return None
-    readable = Contact.objects.readable_by(request.user, request.school).filter(
-        family_id=school_family.family_id
+    clusters = _clusters(
+        _family_concerns(
+            user=request.user, school=request.school, family_id=school_family.family_id
+        )
     )
-    clusters = concern_clusters(readable)
     return {"clusters": clusters} if clusters else None
+
+
+# The family page's concern counts, built once per process and shape (portal.compiled).
+_family_concerns = Compiled(
+    lambda user, school, family_id: _concern_rows(
+        Contact.objects.readable_by(user, school).filter(family_id=family_id)
+    ),
+    user=USER,
+    school=SCHOOL,
+    family_id=int,
+)
