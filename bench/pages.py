@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bench import floor
 from families.models import ParentCarer, SchoolFamily
+from portal import compiled
 from portal.middleware import SESSION_KEY
 from portal.models import Membership, Role, School
 from scale.loadgen import Result, generate
@@ -65,6 +66,9 @@ OVERHEAD = re.compile(
     r'|"otp_totp_totpdevice"|"otp_static_staticdevice"',
     re.S,
 )
+# A kept read prepared on PostgreSQL is sent as `EXECUTE compiled_...(values)`: the queries
+# captured here show the SQL it stands for, to be told apart and explained like any other.
+compiled.show_statements_as_sql()
 CURSOR_PREFIX = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(OUT)? HOLD FOR ', re.S)
 
 

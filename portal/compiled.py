@@ -123,6 +123,7 @@ class _Kept:
         self.complete = required <= found and not dated
         # Prepared statement names by the parameters' types (None: PostgreSQL refused it).
         self.statements: dict[tuple, str | None] = {}
+        self.prepare = True
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(
@@ -175,6 +176,8 @@ _PG_TYPES: tuple[tuple[type, str], ...] = (
 )
 # A connection keeps at most this many; past it they are all let go and prepared again.
 MAX_PREPARED = 1000
+# PostgreSQL's error code for PREPARE of a name the connection already has.
+DUPLICATE_PREPARED_STATEMENT = "42P05"
 # Each statement's name -> its SQL (with psycopg2's placeholders), to read a logged EXECUTE by.
 STATEMENTS: dict[str, str] = {}
 
@@ -216,7 +219,7 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
     """`EXECUTE <statement>(%s, ...)` for a kept read, preparing it on this connection first if
     need be; None to run the plain SQL (not PostgreSQL, a parameter of a type not declared
     here, or PostgreSQL refused to prepare it)."""
-    if not params or not prepares(alias):
+    if not params or not kept.prepare or not prepares(alias):
         return None
     types = tuple(_pg_type(p) for p in params)
     if None in types:
@@ -241,7 +244,10 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
         if len(prepared) >= MAX_PREPARED:
             _prepare(connection, "DEALLOCATE ALL")
             prepared.clear()
-        if not _prepare(connection, f"PREPARE {name} ({', '.join(types)}) AS {_body(kept.sql)}"):
+        outcome = _prepare(connection, f"PREPARE {name} ({', '.join(types)}) AS {_body(kept.sql)}")
+        if outcome is None:  # the connection or transaction failed: the plain read says so
+            return None
+        if not outcome:
             logger.warning("PostgreSQL would not prepare a compiled read: it runs as plain SQL.")
             kept.statements[types] = None
             return None
@@ -249,25 +255,64 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
     return f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
 
 
-def _prepare(connection, statement: str) -> bool:
+def show_statements_as_sql() -> None:
+    """Make Django's query log (what tests and the benchmark capture) show a prepared read as
+    the SQL it stands for, with its values, instead of `EXECUTE compiled_...(values)`: the
+    number of round trips is the same either way, and the text says which tables a page read.
+    For the test suite and the benchmark only; the statements sent do not change."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.last_executed_query
+    if getattr(original, "shows_statements", False):
+        return
+
+    def last_executed_query(self, cursor, sql, params):
+        name = sql.partition("EXECUTE ")[2].partition("(")[0]
+        if sql.startswith("EXECUTE compiled_") and name in STATEMENTS:
+            return cursor.mogrify(STATEMENTS[name], params).decode()
+        return original(self, cursor, sql, params)
+
+    last_executed_query.shows_statements = True  # type: ignore[attr-defined]
+    DatabaseOperations.last_executed_query = last_executed_query  # type: ignore[method-assign]
+
+
+def _prepare(connection, statement: str) -> bool | None:
     """Run PREPARE (or DEALLOCATE) on the driver's own cursor: like the connection's setup, it
     is done once per connection, not per page, so the page's query count leaves it out. Inside
-    a transaction it has a savepoint of its own, so a refusal spoils nothing; one round trip."""
+    a transaction it has a savepoint of its own, so a refusal spoils nothing; one round trip.
+    True if done; False if PostgreSQL refused the statement (a type it cannot take: it never
+    will); None if anything else failed (a lost connection, an aborted transaction), so that
+    the read goes on as plain SQL and fails, if it must, the way every read does."""
+    database = connection.Database
     in_transaction = not connection.get_autocommit()
-    with connection.connection.cursor() as cursor:
-        try:
+    try:
+        with connection.connection.cursor() as cursor:
             if in_transaction:
                 cursor.execute(
                     f"SAVEPOINT compiled_prepare; {statement}; RELEASE SAVEPOINT compiled_prepare"
                 )
             else:
                 cursor.execute(statement)
-        except connection.Database.Error:
+        return True
+    except database.Error as error:
+        if getattr(error, "pgcode", None) == DUPLICATE_PREPARED_STATEMENT:
+            # Already there (the name is the SQL's and its types' digest): the same statement.
             if in_transaction:
-                cursor.execute(
-                    "ROLLBACK TO SAVEPOINT compiled_prepare; RELEASE SAVEPOINT compiled_prepare"
-                )
-            return False
+                _roll_back_to_savepoint(connection)
+            return True
+        if in_transaction and not _roll_back_to_savepoint(connection):
+            return None
+        return False if isinstance(error, database.ProgrammingError) else None
+
+
+def _roll_back_to_savepoint(connection) -> bool:
+    try:
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                "ROLLBACK TO SAVEPOINT compiled_prepare; RELEASE SAVEPOINT compiled_prepare"
+            )
+    except connection.Database.Error:
+        return False
     return True
 
 
@@ -289,9 +334,12 @@ class Compiled:
     anything else the caller knows changes the SQL (a panel's size, a list's filters).
     """
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: Any):
+    def __init__(self, build: Callable[..., QuerySet], *, prepare: bool = True, **kinds: Any):
         self.build = build
         self.kinds = kinds
+        # False for a read whose best plan depends on its values (a list sorted and paged
+        # deep): PostgreSQL plans it afresh on every run rather than once for all values.
+        self.prepare = prepare
         self._kept: dict[tuple, _Kept] = {}
         self._calls = 0
         self.model: Any = None
@@ -321,6 +369,7 @@ class Compiled:
             ids = {n: _id_of(v) for n, v in plain.items() if self.kinds[n] not in (SCHOOL, SHAPE)}
             required = {n for n, k in self.kinds.items() if k not in (USER, SCHOOL, SHAPE)}
             kept = self._kept[key] = _Kept(self.build(**plain), ids, alias, required)
+            kept.prepare = self.prepare
         if not kept.complete:
             return list(self.build(**values))
         real_ids = {n: _id_of(v) for n, v in values.items() if self.kinds[n] not in (SCHOOL, SHAPE)}

@@ -15,27 +15,9 @@ from tests import factories
 # Every compiled read also builds its query afresh and checks the kept SQL would send the same.
 compiled.VERIFY = True
 
-
-def _readable_sql(last_executed_query):
-    """On PostgreSQL a compiled read is sent as `EXECUTE compiled_...(values)`: the queries a
-    test captures show it as the SQL it stands for, with its values, so a test can still say
-    which table a page read (the count of round trips is the same either way)."""
-
-    def read(self, cursor, sql, params):
-        name = sql.partition("EXECUTE ")[2].partition("(")[0]
-        if sql.startswith("EXECUTE compiled_") and name in compiled.STATEMENTS:
-            return cursor.mogrify(compiled.STATEMENTS[name], params).decode()
-        return last_executed_query(self, cursor, sql, params)
-
-    return read
-
-
-try:
-    from django.db.backends.postgresql.operations import DatabaseOperations
-except ImportError:  # pragma: no cover - psycopg2 is a dependency
-    pass
-else:
-    DatabaseOperations.last_executed_query = _readable_sql(DatabaseOperations.last_executed_query)
+# A compiled read sent as `EXECUTE compiled_...(values)` shows in the queries a test captures
+# as the SQL it stands for, so a test can still say which table a page read.
+compiled.show_statements_as_sql()
 
 
 @pytest.fixture(autouse=True)

@@ -44,12 +44,19 @@ def offer_family_workers(school, *fields) -> None:
     """Staff pickers offer the school's family workers from one kept read, shared by the
     pickers of one form, instead of each building and running its own query to draw its
     options. What a picker accepts is still checked against `family_workers(school)`."""
-    people = [(user.pk, staff_name(user)) for user in _workers_of(school_id=school.pk)]
+    read: list = []
+
+    def people() -> list:  # read when a picker is drawn, not when a sent form is checked
+        if not read:
+            read.append([(u.pk, staff_name(u)) for u in _workers_of(school_id=school.pk)])
+        return read[0]
+
     workers = family_workers(school)
     for field in fields:
         field.queryset = workers
         # As the queryset's own options would be: "nobody" first where the picker has one.
-        field.choices = ([] if field.empty_label is None else [("", field.empty_label)]) + people
+        first = [] if field.empty_label is None else [("", field.empty_label)]
+        field.choices = lambda first=first: first + people()
 
 
 class StaffChoiceField(IdChoiceField):

@@ -4,6 +4,7 @@ runs as plain SQL without spoiling the transaction it is in."""
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.db.models.functions import Repeat
 
 from families.models import SchoolFamily
@@ -81,6 +82,10 @@ def test_a_new_connection_prepares_again(cast):
     connection._compiled_prepared = (object(), set())
     assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
     assert connection._compiled_prepared[0] is prepared_on
+    # Here the connection is in fact the same and already has the statement: PostgreSQL says
+    # so, and that is taken as prepared, not as a refusal.
+    assert _names(read) <= connection._compiled_prepared[1]
+    assert None not in next(iter(read._kept.values())).statements.values()
 
 
 @on_postgres
@@ -143,3 +148,38 @@ def test_parameter_types_follow_what_the_driver_would_write():
     assert compiled._pg_type([1, 2]) is None
     assert compiled._pg_type(1.5) is None
     assert compiled._pg_type(2**70) is None
+
+
+@on_postgres
+def test_a_read_kept_unprepared_is_planned_on_every_run(cast):
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = Compiled(
+        lambda user, school: SchoolFamily.objects.visible_to(user, school).order_by("pk"),
+        prepare=False,
+        user=USER,
+        school=SCHOOL,
+    )
+    assert len(read(user=cast.teacher, school=cast.school)) == 1
+    assert not _names(read)
+
+
+@on_postgres
+def test_a_failed_transaction_fails_the_read_as_any_read_would(cast):
+    """Not a refusal to remember: once the transaction is usable again, the read prepares."""
+    from django.db import DatabaseError, transaction
+
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible(note=Value("x"))
+    read(user=cast.teacher, school=cast.school)  # kept, and prepared on this connection
+    connection._compiled_prepared = (object(), set())  # as if on a new one: it prepares again
+    with transaction.atomic():
+        with connection.cursor() as cursor, pytest.raises(DatabaseError):
+            cursor.execute("SELECT no_such_column FROM families_family")
+        # Django's own error for a read in a broken transaction, not the driver's.
+        with pytest.raises(DatabaseError):
+            read(user=cast.teacher, school=cast.school)
+        transaction.set_rollback(True)
+    kept = next(iter(read._kept.values()))
+    assert None not in kept.statements.values()
+    assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
+    assert _names(read)
