@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
+from portal.compiled import IDS, Compiled
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -899,35 +900,22 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
     `child_ids`, and `last_edited_at` with `last_editor_first`, `last_editor_last` and
     `last_editor_username` (None if never edited). Model prefetches and correlated subqueries
     for the same cost the ORM several times as long to build as the database takes to run."""
-    ids = [c.pk for c in contacts]
+    ids = list(dict.fromkeys(c.pk for c in contacts))
     parents, children, edits = defaultdict(list), defaultdict(list), {}
     if ids:
-        for contact_id, first, last in (
-            Contact.parents.through.objects.filter(contact_id__in=ids)
-            .order_by("parentcarer__first_name", "parentcarer_id")
-            .values_list("contact_id", "parentcarer__first_name", "parentcarer__last_name")
-        ):
+        for contact_id, first, last in _contact_parents(ids=ids):
             parents[contact_id].append(parent_name(first, last))
-        for contact_id, child_id, first in (
-            Contact.children.through.objects.filter(contact_id__in=ids)
-            .order_by("child__first_name", "child_id")
-            .values_list("contact_id", "child_id", "child__first_name")
-        ):
+        for contact_id, child_id, first in _contact_children(ids=ids):
             children[contact_id].append((child_id, first))
-        edited = Contact.history.model.objects.filter(id__in=ids, history_type="~")
         recorded = [c.__dict__.get("recorded_at") for c in contacts]
         if recorded and None not in recorded:
             # An edit never comes before its contact was written: on PostgreSQL the history
             # is in month partitions (docs/partitions.md), and this lets the planner skip the
             # months before the oldest contact shown instead of opening every one.
-            edited = edited.filter(history_date__gte=min(recorded) - timedelta(days=1))
-        for contact_id, *edit in edited.order_by("history_date", "history_id").values_list(
-            "id",
-            "history_date",
-            "history_user__first_name",
-            "history_user__last_name",
-            "history_username",
-        ):
+            read = _contact_edits_since(ids=ids, since=min(recorded) - timedelta(days=1))
+        else:
+            read = _contact_edits(ids=ids)
+        for contact_id, *edit in read:
             edits[contact_id] = edit  # ordered oldest first: the last one kept is the latest
     for contact in contacts:
         contact.parent_names = parents[contact.pk]
@@ -944,6 +932,43 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
             contact.last_editor_username,
         ) = edits.get(contact.pk, (None, None, None, None))
     return contacts
+
+
+# contacts_named's three reads, built once per process and number of contacts
+# (portal.compiled): each contact's id is a parameter of the kept SQL.
+_contact_parents = Compiled(
+    lambda ids: (
+        Contact.parents.through.objects.filter(contact_id__in=ids)
+        .order_by("parentcarer__first_name", "parentcarer_id")
+        .values_list("contact_id", "parentcarer__first_name", "parentcarer__last_name")
+    ),
+    ids=IDS,
+)
+_contact_children = Compiled(
+    lambda ids: (
+        Contact.children.through.objects.filter(contact_id__in=ids)
+        .order_by("child__first_name", "child_id")
+        .values_list("contact_id", "child_id", "child__first_name")
+    ),
+    ids=IDS,
+)
+
+
+def _edits(ids, since=None):
+    edited = Contact.history.model.objects.filter(id__in=ids, history_type="~")
+    if since is not None:
+        edited = edited.filter(history_date__gte=since)
+    return edited.order_by("history_date", "history_id").values_list(
+        "id",
+        "history_date",
+        "history_user__first_name",
+        "history_user__last_name",
+        "history_username",
+    )
+
+
+_contact_edits = Compiled(lambda ids: _edits(ids), ids=IDS)
+_contact_edits_since = Compiled(_edits, ids=IDS, since=datetime)
 
 
 class ContactRhythm(models.Model):

@@ -97,8 +97,12 @@ class _Kept:
         # A value may reach the parameters as the database backend adapts it (SQLite: dates
         # and times as text): each stand-in is looked for as it is and as adapted.
         ops = connections[alias].ops
-        by_value: dict[tuple, tuple[str, Callable | None]] = {}
+        by_value: dict[tuple, tuple[Any, Callable | None]] = {}
         for name, value in stand_ins.items():
+            if isinstance(value, list):  # IDS: each id is a parameter of its own
+                for index, one in enumerate(value):
+                    by_value[(type(one), one)] = ((name, index), None)
+                continue
             by_value[(type(value), value)] = (name, None)
             adapt = _adapter(ops, value)
             if adapt is not None:
@@ -118,6 +122,10 @@ class _Kept:
             else:
                 found.add(named[0])
                 self.slots.append((True, named[0], named[1]))
+        for name, value in stand_ins.items():
+            if isinstance(value, list):  # every id of a list must be found, in its place
+                expected = {(name, index) for index in range(len(value))}
+                found |= {name} if expected <= found else set()
         # A plain value missing from the parameters was changed on its way (a date moved by a
         # week): the kept SQL cannot take it. A user may be absent (a whole-school read).
         self.complete = required <= found and not dated
@@ -127,7 +135,7 @@ class _Kept:
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(
-            (adapt(values[slot]) if adapt else values[slot]) if named else slot
+            (adapt(_value(values, slot)) if adapt else _value(values, slot)) if named else slot
             for named, slot, adapt in self.slots
         )
 
@@ -152,7 +160,8 @@ class _Kept:
         query.get_compiler = get_compiler  # this copy only: it is never cloned or chained
         queryset = type(template).__new__(type(template))
         queryset.__dict__ = template.__dict__.copy()
-        queryset.query = query
+        # Not `queryset.query = query`: that setter makes a values_list() read give dicts.
+        queryset._query = query
         queryset._db = alias
         queryset._result_cache = None
         queryset._prefetch_done = False
@@ -316,6 +325,14 @@ def _roll_back_to_savepoint(connection) -> bool:
     return True
 
 
+def _value(values: dict[str, Any], slot: Any) -> Any:
+    """A named value, or one id of a named list of ids ((name, index))."""
+    if isinstance(slot, tuple):
+        name, index = slot
+        return values[name][index]
+    return values[slot]
+
+
 def _own_prefetch(lookup: Any) -> Any:
     if isinstance(lookup, Prefetch) and lookup.queryset is not None:
         lookup = copy.copy(lookup)
@@ -394,11 +411,24 @@ USER = "user"
 SCHOOL = "school"
 # A value handed to the build as it is, and part of the shape (a tuple of region keys).
 SHAPE = "shape"
+# A list of whole-number ids (for `id__in`): each id a parameter, their number part of the shape.
+IDS = "ids"
+# Longer lists (a printed chronology's every contact) are built each time: a shape per length
+# would only crowd out the others.
+MAX_IDS = 100
 
 
 def _fits(value: Any, kind: Any) -> bool:
     if kind == SHAPE:
         return isinstance(value, Hashable)
+    if kind == IDS:
+        # Distinct: `__in` drops a repeated id, which would leave the kept SQL a parameter short.
+        return (
+            type(value) is list
+            and 0 < len(value) <= MAX_IDS
+            and all(type(v) is int for v in value)
+            and len(set(value)) == len(value)
+        )
     if kind == USER:
         return getattr(value, "is_authenticated", False) and isinstance(value.pk, int)
     if kind == SCHOOL:
@@ -436,6 +466,8 @@ def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
         )
     if kind == SHAPE:
         return value
+    if kind == IDS:
+        return len(value)
     if kind == SCHOOL:
         users = {v.pk for v in values.values() if getattr(v, "is_authenticated", False)}
         return (
@@ -511,5 +543,10 @@ def _stand_ins(values: dict, kinds: dict) -> dict:
         out[user_name] = copy_
     for name, kind in kinds.items():
         if name not in out:
-            out[name] = values[name] if kind == SHAPE else _stand_in(kind, serial)
+            if kind == SHAPE:
+                out[name] = values[name]
+            elif kind == IDS:
+                out[name] = [_stand_in(int, serial) for _ in values[name]]
+            else:
+                out[name] = _stand_in(kind, serial)
     return out

@@ -117,3 +117,35 @@ def test_a_read_that_differs_from_its_build_is_caught_and_built_afresh(cast, mon
     assert read._kept == {}
     wanted["name"] = "Adair"
     assert _names(read(school=cast.school)) == ["Adair"]
+
+
+def test_a_list_of_ids_is_kept_per_length_and_gives_tuples_from_values_list(cast):
+    """IDS: each id a parameter; lists of one length share a kept read, and a values_list()
+    read gives tuples, as its queryset does."""
+    from portal.compiled import IDS
+
+    ids = [make_family(cast, name=name).school_family.pk for name in ("Adair", "Bell", "Cole")]
+    read = Compiled(
+        lambda ids: (
+            SchoolFamily.objects.filter(pk__in=ids)
+            .order_by("family__name")
+            .values_list("pk", "family__name")
+        ),
+        ids=IDS,
+    )
+    for chosen in ([ids[0], ids[1]], [ids[2], ids[0]], [ids[1]], ids):
+        fresh = list(
+            SchoolFamily.objects.filter(pk__in=chosen)
+            .order_by("family__name")
+            .values_list("pk", "family__name")
+        )
+        got = read(ids=chosen)
+        assert got == fresh
+        assert all(type(row) is tuple for row in got)
+    assert len(read._kept) == 3  # lengths 2, 1 and 3
+    # A repeated id (which `__in` drops) or an empty list is built afresh, not kept.
+    assert read(ids=[ids[0], ids[0]]) == [(ids[0], "Adair")]
+    assert read(ids=[]) == []
+    many = list(range(10**6, 10**6 + compiled.MAX_IDS)) + ids  # past the kept lengths
+    assert [pk for pk, _ in read(ids=many)] == [ids[0], ids[1], ids[2]]
+    assert len(read._kept) == 3
