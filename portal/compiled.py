@@ -48,7 +48,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import Prefetch, QuerySet
 
 VERIFY = False
@@ -140,9 +140,25 @@ class _Kept:
         )
 
     def run(self, values: dict[str, Any], alias: str) -> list:
-        template = self.queryset
         params = self.params(values)
-        sql = prepared_sql(self, alias, params) or self.sql
+        sql = prepared_sql(self, alias, params)
+        if sql is None:
+            return self._read(self.sql, params, alias)
+        try:
+            return self._read(sql, params, alias)
+        except DatabaseError as error:
+            if _pgcode(error) not in STALE_STATEMENT:
+                raise
+            # The connection's statements are gone (a pooler's reset) or no longer fit the
+            # tables (a migration changed a column under a running server): let them all go.
+            connection = connections[alias]
+            forget_statements(connection)
+            if not connection.get_autocommit():
+                raise  # the transaction is spoiled; the next one prepares afresh
+            return self._read(self.sql, params, alias)
+
+    def _read(self, sql: str, params: tuple, alias: str) -> list:
+        template = self.queryset
         kept = self.compiler
         query = type(template.query).__new__(type(template.query))
         query.__dict__ = template.query.__dict__.copy()
@@ -187,6 +203,13 @@ _PG_TYPES: tuple[tuple[type, str], ...] = (
 MAX_PREPARED = 1000
 # PostgreSQL's error code for PREPARE of a name the connection already has.
 DUPLICATE_PREPARED_STATEMENT = "42P05"
+# A statement that is gone (26000) or whose result no longer fits its tables (0A000, "cached
+# plan must not change result type"): the connection's statements are let go and prepared again.
+STALE_STATEMENT = frozenset({"26000", "0A000"})
+# Errors PREPARE can meet that are not about the statement: no permission, a table or column
+# missing while a deployment waits for its migration. The read runs plain this once, and its
+# statement is tried again next time instead of being given up for good.
+PASSING_ERRORS = frozenset({"42501", "42P01", "42703"})
 # Each statement's name -> its SQL (with psycopg2's placeholders), to read a logged EXECUTE by.
 STATEMENTS: dict[str, str] = {}
 
@@ -248,6 +271,12 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
     if mine is None or mine[0] is not connection.connection:
         # A new connection (or the first): nothing is prepared on it yet.
         mine = connection._compiled_prepared = (connection.connection, set())
+    if getattr(connection, "_compiled_stale", False):
+        # Statements found stale inside a transaction that then failed: let them go now.
+        if not _prepare(connection, "DEALLOCATE ALL"):
+            return None
+        connection._compiled_stale = False
+        mine[1].clear()
     prepared: set = mine[1]
     if name not in prepared:
         if len(prepared) >= MAX_PREPARED:
@@ -257,7 +286,10 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
         if outcome is None:  # the connection or transaction failed: the plain read says so
             return None
         if not outcome:
-            logger.warning("PostgreSQL would not prepare a compiled read: it runs as plain SQL.")
+            logger.warning(
+                "PostgreSQL would not prepare a compiled read (%s): it runs as plain SQL.",
+                getattr(connection, "_compiled_refusal", ""),
+            )
             kept.statements[types] = None
             return None
         prepared.add(name)
@@ -311,7 +343,24 @@ def _prepare(connection, statement: str) -> bool | None:
             return True
         if in_transaction and not _roll_back_to_savepoint(connection):
             return None
-        return False if isinstance(error, database.ProgrammingError) else None
+        code = getattr(error, "pgcode", None) or ""
+        if isinstance(error, database.ProgrammingError) and code not in PASSING_ERRORS:
+            connection._compiled_refusal = f"{code}: {str(error).strip()[:200]}"
+            return False
+        return None
+
+
+def _pgcode(error: BaseException) -> str | None:
+    return getattr(error.__cause__, "pgcode", None) or getattr(error, "pgcode", None)
+
+
+def forget_statements(connection) -> None:
+    """Let go of every statement prepared on this connection: at once if it can, else (inside
+    a failed transaction) before its next kept read."""
+    mine = getattr(connection, "_compiled_prepared", None)
+    if mine is not None:
+        mine[1].clear()
+    connection._compiled_stale = _prepare(connection, "DEALLOCATE ALL") is not True
 
 
 def _roll_back_to_savepoint(connection) -> bool:

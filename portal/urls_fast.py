@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
@@ -21,6 +23,12 @@ _STAND_INS = tuple(str(918_273_645_000 + n) for n in range(1, 10))
 # None where the name cannot be kept so.
 _kept: dict[tuple, tuple[str, ...] | None] = {}
 MAX_KEPT = 5000
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # the same key, other routes
+        _kept.clear()
 
 
 def _plain_id(arg: Any) -> bool:

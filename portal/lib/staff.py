@@ -43,7 +43,9 @@ _workers_of = Compiled(
 def offer_family_workers(school, *fields) -> None:
     """Staff pickers offer the school's family workers from one kept read, shared by the
     pickers of one form, instead of each building and running its own query to draw its
-    options. What a picker accepts is still checked against `family_workers(school)`."""
+    options. What a picker accepts is still checked against `family_workers(school)`. Call it
+    last: a picker's empty label is taken as it is then, and a queryset set on the field
+    afterwards would change what it accepts but not what it offers."""
     read: list = []
 
     def people() -> list:  # read when a picker is drawn, not when a sent form is checked

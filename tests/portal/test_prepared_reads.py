@@ -183,3 +183,55 @@ def test_a_failed_transaction_fails_the_read_as_any_read_would(cast):
     assert None not in kept.statements.values()
     assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
     assert _names(read)
+
+
+def _drop_all_statements():
+    """As a pooler's reset or a restarted session would: the statements are gone, though the
+    portal's record of them says they are there."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_gone_from_the_connection_is_read_plain_then_prepared_again(cast):
+    """Outside a transaction (as a page's reads are): the read still answers."""
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible()
+    read(user=cast.teacher, school=cast.school)
+    (name,) = _names(read)
+    assert name in _statements()
+    _drop_all_statements()
+    assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
+    assert name not in connection._compiled_prepared[1]
+    read(user=cast.teacher, school=cast.school)
+    assert name in _statements()  # prepared again, on the same connection
+
+
+@on_postgres
+def test_a_statement_gone_inside_a_transaction_fails_it_then_is_prepared_again(cast):
+    from django.db import DatabaseError, transaction
+
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible()
+    read(user=cast.teacher, school=cast.school)
+    (name,) = _names(read)
+    with transaction.atomic():
+        _drop_all_statements()
+        with pytest.raises(DatabaseError):
+            read(user=cast.teacher, school=cast.school)
+        transaction.set_rollback(True)
+    assert [r.family.name for r in read(user=cast.teacher, school=cast.school)] == ["Adair"]
+    assert name in _statements()
+
+
+@on_postgres
+def test_only_a_refusal_about_the_statement_is_remembered():
+    assert compiled._prepare(connection, "PREPARE t_ok (bigint) AS SELECT $1 + 1") is True
+    # A number declared bigint where a function takes an integer: refused for good.
+    refused = "PREPARE t_refused (bigint) AS SELECT repeat('a', $1)"
+    assert compiled._prepare(connection, refused) is False
+    # A missing table (a deployment waiting for its migration) is not about the statement.
+    assert compiled._prepare(connection, "PREPARE t_later AS SELECT * FROM no_such") is None
+    # And none of it spoiled the transaction the test runs in.
+    assert SchoolFamily.objects.count() == 0

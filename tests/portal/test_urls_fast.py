@@ -8,6 +8,7 @@ from django.urls.base import set_script_prefix
 from django.urls.converters import IntConverter
 
 from portal import urls_fast
+from portal.lib.limits import IdConverter
 from portal.urls_fast import fast_reverse
 
 
@@ -20,14 +21,15 @@ def _routes(patterns=None, namespace=""):
             yield from _routes(p.url_patterns, inner)
         elif isinstance(p, URLPattern) and p.name:
             converters = getattr(p.pattern, "converters", {})
-            if all(isinstance(c, IntConverter) for c in converters.values()):
+            if all(isinstance(c, IntConverter | IdConverter) for c in converters.values()):
                 yield f"{namespace}{p.name}", len(converters)
 
 
 def test_every_route_with_ids_gives_what_reverse_gives():
     routes = sorted(set(_routes()))
-    assert len(routes) > 100  # the portal's routes, not an empty walk
-    checked = 0
+    # The portal's routes, not an empty walk: most of them take one id or more.
+    assert len([name for name, arity in routes if arity]) > 100
+    checked = with_ids = 0
     for name, arity in routes:
         for ids in ([7, 12, 3][:arity], [123456, 1, 99][:arity]):
             try:
@@ -37,7 +39,9 @@ def test_every_route_with_ids_gives_what_reverse_gives():
             assert fast_reverse(name, args=ids) == expected, name
             assert fast_reverse(name, args=ids) == expected, name  # and from what it kept
             checked += 1
+            with_ids += bool(ids)
     assert checked > 100
+    assert with_ids > 100
     # And most were drawn from a kept pattern, not reversed again.
     assert sum(1 for pieces in urls_fast._kept.values() if pieces) > 100
 
@@ -63,6 +67,13 @@ def test_a_prefix_keeps_its_own_pattern():
     finally:
         set_script_prefix("/")
     assert fast_reverse("families:family-detail", args=[5]) == plain
+
+
+def test_a_new_urlconf_forgets_the_kept_patterns(settings):
+    fast_reverse("families:family-detail", args=[5])
+    assert urls_fast._kept
+    settings.ROOT_URLCONF = "portal.urls"  # as override_settings does in a test
+    assert not urls_fast._kept
 
 
 def test_the_kept_patterns_stay_bounded(monkeypatch):
