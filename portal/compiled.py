@@ -88,7 +88,12 @@ class _Kept:
     """One database alias's SQL: where each named value goes among the parameters."""
 
     def __init__(
-        self, queryset: QuerySet, stand_ins: dict[str, Any], alias: str, required: set[str]
+        self,
+        queryset: QuerySet,
+        stand_ins: dict[str, Any],
+        alias: str,
+        required: set[str],
+        prepare: bool = True,
     ):
         compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = compiler.as_sql()
@@ -131,7 +136,7 @@ class _Kept:
         self.complete = required <= found and not dated
         # Prepared statement names by the parameters' types (None: PostgreSQL refused it).
         self.statements: dict[tuple, str | None] = {}
-        self.prepare = True
+        self.prepare = prepare
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(
@@ -434,8 +439,9 @@ class Compiled:
             # The school keeps its id (it is part of the shape); the user's is a stand-in.
             ids = {n: _id_of(v) for n, v in plain.items() if self.kinds[n] not in (SCHOOL, SHAPE)}
             required = {n for n, k in self.kinds.items() if k not in (USER, SCHOOL, SHAPE)}
-            kept = self._kept[key] = _Kept(self.build(**plain), ids, alias, required)
-            kept.prepare = self.prepare
+            kept = self._kept[key] = _Kept(
+                self.build(**plain), ids, alias, required, prepare=self.prepare
+            )
         if not kept.complete:
             return list(self.build(**values))
         real_ids = {n: _id_of(v) for n, v in values.items() if self.kinds[n] not in (SCHOOL, SHAPE)}
