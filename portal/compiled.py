@@ -285,8 +285,9 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
     prepared: set = mine[1]
     if name not in prepared:
         if len(prepared) >= MAX_PREPARED:
-            _prepare(connection, "DEALLOCATE ALL")
-            prepared.clear()
+            forget_statements(connection)
+            if connection._compiled_stale:
+                return None
         outcome = _prepare(connection, f"PREPARE {name} ({', '.join(types)}) AS {_body(kept.sql)}")
         if outcome is None:  # the connection or transaction failed: the plain read says so
             return None

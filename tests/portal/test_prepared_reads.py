@@ -235,3 +235,22 @@ def test_only_a_refusal_about_the_statement_is_remembered():
     assert compiled._prepare(connection, "PREPARE t_later AS SELECT * FROM no_such") is None
     # And none of it spoiled the transaction the test runs in.
     assert SchoolFamily.objects.count() == 0
+
+
+@on_postgres
+def test_a_connection_full_of_statements_lets_them_all_go_and_goes_on(cast, monkeypatch):
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    reads = [_visible(**{f"n{n}": Value(n)}) for n in range(3)]
+    for read in reads[:2]:
+        read(user=cast.teacher, school=cast.school)
+    old = _names(reads[0]) | _names(reads[1])
+    assert len(old) == 2 and old <= set(_statements())
+    monkeypatch.setattr(compiled, "MAX_PREPARED", len(connection._compiled_prepared[1]))
+    # The third read finds the connection full: every statement is let go, then it prepares.
+    rows = reads[2](user=cast.teacher, school=cast.school)
+    assert [r.family.name for r in rows] == ["Adair"]
+    there = set(_statements())
+    assert _names(reads[2]) <= there
+    assert not old & there
+    assert connection._compiled_prepared[1] <= there
+    assert not connection._compiled_stale
