@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
@@ -116,6 +116,20 @@ class OTPSessionMiddleware(OTPMiddleware):
     it). Removing someone's authenticator in admin therefore applies from their next sign-in;
     disabling the user ends their session at once. A single sign-on session whose provider
     asserted multi-factor counts as confirmed only while the council's settings accept that."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        loaded = getattr(user, "_wrapped", user)
+        if self._is_async or user is None or loaded is empty:
+            return super().__call__(request)
+        # The user is loaded by now (DatabaseUnavailableMiddleware) and this costs no query, so
+        # it is done at once: behind django-otp's lazy wrapper every attribute read of
+        # request.user goes through a proxy, some hundreds on each page.
+        request.user = self._verify_user_sync(request, loaded)
+        auser = getattr(request, "auser", None)
+        if auser is not None:
+            request.auser = functools.partial(self._verify_user_async_via_auser, request, auser)
+        return self.get_response(request)
 
     def _verify_user_sync(self, request, user):
         self._init_user_fields(user)

@@ -14,6 +14,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
+from portal.urls_fast import fast_reverse
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -64,8 +66,11 @@ def nav_items_for(request: HttpRequest) -> list[dict]:
 
 
 def _url(name: str, kwargs: dict | None) -> str:
-    """reverse(), kept for links without arguments: every page draws the same navigation."""
+    """reverse(), kept for links without arguments: every page draws the same navigation. A
+    link with one id (a school's team page) is drawn from its kept pattern (portal.urls_fast)."""
     if kwargs:
+        if len(kwargs) == 1:
+            return fast_reverse(name, args=tuple(kwargs.values()))
         return reverse(name, kwargs=kwargs)
     key = (get_script_prefix(), name)
     url = _reversed.get(key)

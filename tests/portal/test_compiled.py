@@ -4,6 +4,8 @@ build, a shape of their own for each role, and a fresh build wherever keeping wo
 import datetime
 
 import pytest
+from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
 from families.models import SchoolFamily
@@ -149,3 +151,41 @@ def test_a_list_of_ids_is_kept_per_length_and_gives_tuples_from_values_list(cast
     many = list(range(10**6, 10**6 + compiled.MAX_IDS)) + ids  # past the kept lengths
     assert [pk for pk, _ in read(ids=many)] == [ids[0], ids[1], ids[2]]
     assert len(read._kept) == 3
+
+
+def test_the_columns_converters_are_worked_out_once_per_connection(cast):
+    connection = connections["default"]
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = Compiled(
+        lambda school: (
+            SchoolFamily.objects.filter(school=school)
+            .select_related("family")
+            .annotate(made=F("family__created_at"))
+        ),
+        school=SCHOOL,
+    )
+    runs = [read(school=cast.school) for _ in range(3)]
+    # Every run converts as a fresh read does (a time is a time, on SQLite too, where the
+    # driver gives text and only the converters make it a datetime).
+    fresh = SchoolFamily.objects.select_related("family").get(school=cast.school)
+    for (row,) in runs:
+        assert row.made == fresh.family.created_at
+        assert isinstance(row.made, datetime.datetime)
+    (kept,) = read._kept.values()
+    assert list(kept._converters) == [(id(connection), kept.compiler.col_count)]
+    # Another connection (a new thread's) works them out for itself.
+    calls = []
+    original = type(kept.compiler).get_converters
+
+    def counting(compiler, expressions):
+        calls.append(compiler.connection)
+        return original(compiler, expressions)
+
+    kept._converters.clear()
+    type(kept.compiler).get_converters = counting
+    try:
+        read(school=cast.school)
+        read(school=cast.school)
+    finally:
+        type(kept.compiler).get_converters = original
+    assert calls == [connection]

@@ -209,3 +209,27 @@ def test_production_refuses_to_start_without_required_two_factor(settings):
     settings.TWO_FACTOR_REQUIRED = True
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ENFORCER]
     assert [error.id for error in check_login_security(None)] == ["portal.E010"]
+
+
+def test_the_signed_in_user_reaches_the_page_loaded_and_marked_as_verified_or_not(
+    login, cast, frozen
+):
+    from django.test import Client
+    from django.utils.functional import LazyObject
+
+    # Confirmed with a code: the page's user is the user itself (not a lazy wrapper whose
+    # every attribute read costs a proxy call), already marked as verified.
+    verified = login(cast.headteacher).get(reverse("home"))
+    user = verified.wsgi_request.user
+    assert not isinstance(user, LazyObject)
+    assert user.pk == cast.headteacher.pk and user.is_verified()
+    # Signed in with the password only: the same, marked as not verified.
+    client = Client()
+    _sign_in(client, "teacher")
+    unverified = client.get(reverse("home"))
+    assert unverified.status_code == 200
+    assert not isinstance(unverified.wsgi_request.user, LazyObject)
+    assert unverified.wsgi_request.user.is_verified() is False
+    client.logout()
+    anonymous = client.get(reverse("login")).wsgi_request.user
+    assert not anonymous.is_authenticated and anonymous.is_verified() is False
