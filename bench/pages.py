@@ -330,9 +330,10 @@ def measure(
         for page in only
         if all(specs[s.label][page] for s in sizes)
     }
-    # At least one round before the one whose queries are captured: a first request can read
-    # what later ones find kept (the content types, a read's first build).
-    warmup = max(warmup, 2)
+    # Two rounds at least before the one whose queries are captured: a first request reads what
+    # later ones find kept (the content types; a kept read's first build runs its own reads),
+    # and a read whose store of shapes was full lets them all go and builds them again once.
+    warmup = max(warmup, 3)
 
     def one(page: str, size: Size, round_: int, *, timed: bool) -> None:
         sample = samples[page][size.label]

@@ -12,10 +12,12 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 
 from families import rhythm
 from families.models import Child, Contact, ParentCarer, SchoolFamily, Tone
-from portal.lib.staff import StaffChoiceField, family_workers
+from portal.compiled import Compiled
+from portal.lib.staff import StaffChoiceField, family_workers, offer_family_workers
 from portal.lib.terms import term_containing
 from portal.models import ClassGroup
 
@@ -26,6 +28,22 @@ SORTS = {
     "recent": (F("seen_last_at").desc(nulls_last=True), "family__name"),
     "positive": (F("seen_last_positive_at").asc(nulls_first=True), "family__name"),
 }
+
+
+# The list's pickers, read once per process and shape (portal.compiled).
+_classes_of = Compiled(
+    lambda school_id: ClassGroup.objects.filter(school_id=school_id), school_id=int
+)
+_year_groups_of = Compiled(
+    lambda school_id: (
+        Child.objects.filter(school_id=school_id, left_on__isnull=True)
+        .exclude(year_group="")
+        .values_list("year_group", flat=True)
+        .distinct()
+        .order_by("year_group")
+    ),
+    school_id=int,
+)
 
 
 class StaffFilter(django_filters.ModelChoiceFilter):
@@ -120,14 +138,26 @@ class FamilyFilter(django_filters.FilterSet):
         self.user = user
         self.filters["class_group"].queryset = ClassGroup.objects.filter(school=school)
         self.filters["key_contact"].queryset = family_workers(school)
-        years = (
-            Child.objects.filter(school=school, left_on__isnull=True)
-            .exclude(year_group="")
-            .values_list("year_group", flat=True)
-            .distinct()
-            .order_by("year_group")
-        )
+        years = _year_groups_of(school_id=school.pk)
         self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # The pickers draw their options from kept reads (portal.compiled), and only when
+            # drawn; what they accept is still checked against the querysets above.
+            offer_family_workers(self.school, form.fields["key_contact"])
+            # (The widget's options only: django-filter's field would wrap what it is given.)
+            field = form.fields["class_group"]
+            first = [("", field.empty_label)]
+            field.widget.choices = CallableChoiceIterator(
+                lambda: (
+                    first
+                    + [(group.pk, str(group)) for group in _classes_of(school_id=self.school.pk)]
+                )
+            )
+        return self._form
 
     def _pupils(self):
         return Child.objects.filter(

@@ -1,5 +1,6 @@
 """{% form_token %}: the hidden one-time token of a create form (see portal/lib/once.py);
-{% form_index form %}: the index of links to a long form's sections (portal/lib/sections.py)."""
+{% form_index form %}: the index of links to a long form's sections (portal/lib/sections.py);
+{{ field|select_options }}: a select's options, read once from its choices."""
 
 from django import template
 from django.utils.html import format_html
@@ -22,3 +23,23 @@ def form_index(form, label="Parts of this form"):
     """The short index of links to a long form's sections (portal/lib/sections.py); put it
     before the form, which must then be drawn with {% crispy form %}."""
     return {"sections": sections.form_sections(form), "label": label}
+
+
+@register.filter
+def select_options(bound_field) -> list[tuple[str, object, bool]]:
+    """A select's options as (value, label, selected), as `field.subwidgets` would give them
+    but read straight from the choices: subwidgets build a widget context for every option,
+    several milliseconds for the family list's filters. Groups are drawn as plain options."""
+    widget = bound_field.field.widget
+    chosen = widget.format_value(bound_field.value())
+    multiple = widget.allow_multiple_selected
+    options: list[tuple[str, object, bool]] = []
+    found = False
+    for value, label in widget.choices:
+        value = "" if value is None else value  # as Django's widget does
+        for one_value, one_label in label if isinstance(label, (list, tuple)) else [(value, label)]:
+            text = str(one_value)
+            selected = (multiple or not found) and text in chosen
+            found = found or selected
+            options.append((text, one_label, selected))
+    return options

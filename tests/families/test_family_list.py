@@ -254,3 +254,19 @@ def test_a_year_filter_applies_once_the_year_has_pupils(cast, login):
     after = client.get(URL, {"year_group": "P7"}).text
     assert "Family Birch" in after
     assert "Family Ash" not in after
+
+
+def test_the_pickers_offer_this_schools_classes_and_family_workers_only(cast, fam, login):
+    elsewhere = factories.ClassGroupFactory(school=cast.other_school, name="Hillside 4B")
+    text = login(cast.pastoral).get(URL, {"key_contact": cast.pastoral.pk}).text
+    picker = re.search(r'<select name="key_contact".*?</select>', text, re.S).group(0)
+    offered = re.findall(r'<option value="(\d*)"( selected)?>', picker)
+    staff = {cast.teacher.pk, cast.pastoral.pk, cast.headteacher.pk}
+    assert {int(v) for v, _ in offered if v} == staff
+    assert offered[0] == ("", "") and (str(cast.pastoral.pk), " selected") in offered
+    classes = re.search(r'<select name="class_group".*?</select>', text, re.S).group(0)
+    assert f'<option value="{fam.class_group.pk}">{fam.class_group}</option>' in classes
+    assert "Any class" in classes and elsewhere.name not in classes
+    # A class of another school is refused as the list's own would be: not a choice.
+    text = login(cast.pastoral).get(URL, {"class_group": elsewhere.pk}).text
+    assert "Select a valid choice" in text
