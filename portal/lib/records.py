@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from simple_history.models import HistoricalRecords
 
 from portal.lib.words import staff_name
@@ -74,7 +76,30 @@ class KeptHistoricalRecords(HistoricalRecords):
         }
 
 
-class Withdrawable(models.Model):
+# Each choice field's labels by value (see KeptChoiceLabels).
+_CHOICE_LABELS: dict = {}
+
+
+class KeptChoiceLabels(models.Model):
+    """`get_FOO_display()` from a table of labels kept per field: Django builds one from the
+    field's choices on every call, and a chronology draws about a hundred labels. A field
+    whose choices are worked out when asked (a callable) is left to Django. Lazy labels stay
+    lazy in the table, so each call still gives the label in the language then active."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            if not isinstance(field.choices, (list, tuple)):
+                return super()._get_FIELD_display(field)
+            labels = _CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class Withdrawable(KeptChoiceLabels):
     """A record staff withdraw (with a reason) instead of deleting: it stays, and its history."""
 
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
