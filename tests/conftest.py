@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from whitenoise.base import WhiteNoise
 
 from portal import compiled
 from portal.access import ADMINISTRATORS_GROUP
@@ -18,6 +19,39 @@ compiled.VERIFY = True
 # A compiled read sent as `EXECUTE compiled_...(values)` shows in the queries a test captures
 # as the SQL it stands for, so a test can still say which table a page read.
 compiled.show_statements_as_sql()
+
+
+# Each test's client loads the middleware afresh, and WhiteNoise's then looks at every
+# collected static file (some 760, about a tenth of a second): here a directory is looked at
+# once per process, and later clients take what was found. A test that collects into a
+# directory of its own (tmp_path) has it looked at as usual.
+_static_found: dict = {}
+_look_at_directory = WhiteNoise.update_files_dictionary
+
+
+def _look_at_directory_once(self, root, prefix):
+    key = (
+        root,
+        prefix,
+        self.max_age,
+        self.allow_all_origins,
+        self.charset,
+        self.index_file,
+        self.add_headers_function,
+        self.immutable_file_test,
+    )
+    found = _static_found.get(key)
+    if found is None:
+        kept, self.files = self.files, {}
+        try:
+            _look_at_directory(self, root, prefix)
+            found = _static_found[key] = self.files
+        finally:
+            self.files = kept
+    self.files.update(found)
+
+
+WhiteNoise.update_files_dictionary = _look_at_directory_once
 
 
 @pytest.fixture(autouse=True)
