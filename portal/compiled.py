@@ -290,6 +290,8 @@ def prepared_sql(kept: _Kept, alias: str, params: tuple) -> str | None:
     if not name:
         digest = hashlib.blake2b(f"{kept.sql}\0{types}".encode(), digest_size=10).hexdigest()
         name = kept.statements[types] = f"compiled_{digest}"
+    if name not in STATEMENTS:
+        # (Again after the table was let go: a statement in use stays readable in the log.)
         if len(STATEMENTS) > MAX_PREPARED * 10:
             STATEMENTS.clear()
         STATEMENTS[name] = kept.sql

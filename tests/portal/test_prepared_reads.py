@@ -254,3 +254,19 @@ def test_a_connection_full_of_statements_lets_them_all_go_and_goes_on(cast, monk
     assert not old & there
     assert connection._compiled_prepared[1] <= there
     assert not connection._compiled_stale
+
+
+@on_postgres
+def test_a_statement_in_use_shows_as_its_sql_after_the_table_of_statements_is_let_go(cast):
+    from django.test.utils import CaptureQueriesContext
+
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible()
+    read(user=cast.teacher, school=cast.school)
+    # The table grows with every shape a long-lived process sees, and is let go past its size.
+    compiled.STATEMENTS.clear()
+    with CaptureQueriesContext(connection) as captured:
+        read(user=cast.teacher, school=cast.school)
+    (query,) = [q["sql"] for q in captured.captured_queries if "families_schoolfamily" in q["sql"]]
+    assert query.startswith("SELECT") and "EXECUTE" not in query
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("EXECUTE")]
