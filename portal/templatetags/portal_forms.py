@@ -28,8 +28,8 @@ def form_index(form, label="Parts of this form"):
 @register.filter
 def select_options(bound_field) -> list[tuple[str, object, bool]]:
     """A select's options as (value, label, selected), as `field.subwidgets` would give them
-    but read straight from the choices: subwidgets build a widget context for every option,
-    several milliseconds for the family list's filters. Groups are drawn as plain options."""
+    but read straight from the choices, without the widget context subwidgets build for each
+    option (its attributes, template name and index). Groups are drawn as plain options."""
     widget = bound_field.field.widget
     chosen = widget.format_value(bound_field.value())
     multiple = widget.allow_multiple_selected
