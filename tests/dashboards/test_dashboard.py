@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -221,3 +222,27 @@ def test_each_csv_follows_the_dashboard_rules(client, login, cast, table):
     assert login(cast.headteacher).post(url).status_code == 405
     for role in ("teacher", "authority_officer", "admin"):
         assert login(getattr(cast, role)).get(url).status_code == 403
+
+
+def test_the_filters_draw_their_choices_with_the_chosen_ones_selected(login, cast):
+    p1 = factories.ClassGroupFactory(school=cast.school, name="P1 Oak", year_group="P1")
+    factories.ClassGroupFactory(school=cast.other_school, name="Hillside 4B", year_group="P4")
+    family_at(cast.school, year="P1", class_group=p1)
+    text = (
+        login(cast.headteacher)
+        .get(reverse("dashboards:dashboard"), {"class_group": p1.pk, "level": "enhanced"})
+        .content.decode()
+    )
+
+    def options(name):
+        select = re.search(rf'<select name="{name}".*?</select>', text, re.S).group(0)
+        return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+
+    assert options("class_group") == [("", "", "All"), (str(p1.pk), " selected", "P1 Oak")]
+    assert ("enhanced", " selected", "Enhanced") in options("level")
+    assert sum(1 for _, chosen, _ in options("level") if chosen) == 1
+    assert options("interpreter") == [
+        ("", " selected", "Any"),
+        ("yes", "", "Yes"),
+        ("no", "", "No"),
+    ]

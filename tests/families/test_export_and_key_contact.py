@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -82,6 +83,16 @@ def test_pastoral_and_head_set_the_key_contact(cast, fam, login, role):
     assert SchoolFamily.objects.get(pk=fam.school_family.pk).key_contact == cast.teacher
     page = client.get(reverse("families:family-detail", args=[fam.family.pk])).text
     assert "Save key contact" in page
+    # The picker offers the school's family workers, the one chosen selected, and no one else.
+    picker = re.search(r'<select name="key_contact".*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="(\d*)"( selected)?>', picker)
+    assert (str(cast.teacher.pk), " selected") in offered
+    assert {int(v) for v, _ in offered if v} == {
+        cast.teacher.pk,
+        cast.pastoral.pk,
+        cast.headteacher.pk,
+    }
+    assert sum(1 for _, chosen in offered if chosen) == 1
 
 
 def test_teacher_cannot_set_the_key_contact(cast, fam, login):
