@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal import access
+from portal.compiled import SCHOOL, Compiled
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -121,9 +122,21 @@ class LeverStep(models.Model):
 class CompassRegionQuerySet(models.QuerySet):
     def for_school(self, school: School | None) -> list[CompassRegion]:
         """The regions that apply at the school, in matching order: its own, else the defaults."""
-        rows = list(self.filter(Q(school=school) | Q(school=None)).order_by("order", "pk"))
+        if self._db is None and not self.query.where and school is not None:
+            rows = _regions_of(school=school)  # the family page and home page read these
+        else:
+            rows = list(self.filter(Q(school=school) | Q(school=None)).order_by("order", "pk"))
         own = [r for r in rows if r.school_id is not None]
         return own or [r for r in rows if r.school_id is None]
+
+
+# Built once per process and school (portal.compiled).
+_regions_of = Compiled(
+    lambda school: CompassRegion.objects.filter(Q(school=school) | Q(school=None)).order_by(
+        "order", "pk"
+    ),
+    school=SCHOOL,
+)
 
 
 class CompassRegion(models.Model):

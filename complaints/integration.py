@@ -107,11 +107,19 @@ def _panel_context(request) -> dict | None:
     }
 
 
+def _mine_to_answer(user, school):
+    return Complaint.objects.filter(school=school, point_of_contact=user).waiting_for_reply()
+
+
+def _waiting(*, user, school, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): the panel's own read."""
+    return [_mine_to_answer(user, school)]
+
+
 # The home page's read, built once per process and shape (portal.compiled).
 _waiting_on_me = Compiled(
     lambda user, school: (
-        Complaint.objects.filter(school=school, point_of_contact=user)
-        .waiting_for_reply()
+        _mine_to_answer(user, school)
         .select_related("family")
         .order_by("received_at", "pk")[: PANEL_LIMIT + 1]
     ),
@@ -208,7 +216,10 @@ def register() -> None:
     )
     shell.register_panel(
         shell.HomePanel(
-            template="complaints/complaint_home_panel.html", render=_panel_context, order=20
+            template="complaints/complaint_home_panel.html",
+            render=_panel_context,
+            order=20,
+            waiting=_waiting,
         )
     )
     extensions.register_section(

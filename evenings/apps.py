@@ -22,7 +22,12 @@ class EveningsConfig(AppConfig):
         for kind in (Kind.EVENING_BOOKED, Kind.EVENING_REMINDER):
             extensions.register_attachments(kind, messages.calendar_file)
         shell.register_panel(
-            shell.HomePanel(template="evenings/home_panel.html", render=home.home_panel, order=7)
+            shell.HomePanel(
+                template="evenings/home_panel.html",
+                render=home.home_panel,
+                order=7,
+                waiting=home.home_waiting,
+            )
         )
         shell.register_nav(
             shell.NavItem(

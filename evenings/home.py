@@ -47,10 +47,20 @@ def home_panel(request) -> dict | None:
     return {"rows": rows} if rows else None
 
 
+def _not_over(school, today):
+    return Evening.objects.filter(school=school, last_day__gte=today, first_day__isnull=False)
+
+
+def home_waiting(*, school, today, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): any evening of the school not
+    yet over; the panel shows those this user takes part in or runs."""
+    return [_not_over(school, today)]
+
+
 # The panel's first read, built once per process and shape (portal.compiled).
 _coming = Compiled(
     lambda user, school, today, runs_all: (
-        Evening.objects.filter(school=school, last_day__gte=today, first_day__isnull=False)
+        _not_over(school, today)
         .filter(
             Q(takings__staff=user) | Q(office=user) if not runs_all else Q(),
         )

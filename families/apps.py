@@ -28,6 +28,7 @@ class FamiliesConfig(AppConfig):
                 template="families/panels/follow_ups.html",
                 render=panels.follow_ups_panel,
                 order=10,
+                waiting=panels.follow_ups_waiting,
             )
         )
         shell.register_panel(
@@ -42,6 +43,7 @@ class FamiliesConfig(AppConfig):
                 template="families/panels/due_contact.html",
                 render=rhythm.due_contact_panel,
                 order=20,
+                waiting=rhythm.due_contact_waiting,
             )
         )
         extensions.register_section(

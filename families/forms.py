@@ -85,9 +85,10 @@ class ContactForm(BoundedModelForm):
         offer_family_workers(
             school, self.fields["staff"], self.fields["follow_up_owner"], self.fields["named_staff"]
         )
-        self.fields["parents"].queryset = family.parents.prefetch_related("child_links").order_by(
-            "first_name"
-        )
+        parents = family.parents.order_by("first_name")
+        if not self.is_bound:  # their links decide who is ticked at first (_set_defaults)
+            parents = parents.prefetch_related("child_links")
+        self.fields["parents"].queryset = parents
         self.fields["children"].queryset = (
             family.children.filter(school=school, left_on__isnull=True)
             .select_related("class_group")

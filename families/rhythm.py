@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from families.models import ContactRhythm, Level
+from portal.compiled import SCHOOL, Compiled
 from portal.models import School
 
 # Who may change the rhythm (portal.access); whoever sees the dashboard may read it.
@@ -31,11 +32,18 @@ def rhythm_for(school: School) -> ContactRhythm:
     school object, so a page asking several times pays one query."""
     cached = getattr(school, "_contact_rhythm_cache", None)
     if cached is None:
-        cached = ContactRhythm.objects.filter(school=school).first() or ContactRhythm(
+        found = _rhythm_of(school=school)
+        cached = (found[0] if found else None) or ContactRhythm(
             school=school, **{f"{level}_weeks": weeks for level, weeks in DEFAULT_WEEKS.items()}
         )
         school._contact_rhythm_cache = cached
     return cached
+
+
+# Read on every home page and family list (portal.compiled).
+_rhythm_of = Compiled(
+    lambda school: ContactRhythm.objects.filter(school=school).order_by("pk")[:1], school=SCHOOL
+)
 
 
 def forget(school: School) -> None:

@@ -22,6 +22,7 @@ from families.models import (
     Tone,
 )
 from portal import access
+from portal.compiled import SCHOOL, Compiled
 from portal.lib import records
 from portal.models import School
 
@@ -131,6 +132,18 @@ def _text_limits(contact: Contact) -> dict:
     return errors
 
 
+# Asked on every contact logged (portal.compiled).
+_on_roll = Compiled(
+    lambda school, family_id: (
+        SchoolFamily.objects.filter(school=school, family_id=family_id)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
+    school=SCHOOL,
+    family_id=int,
+)
+
+
 def _contact_check(
     contact: Contact,
     *,
@@ -153,7 +166,7 @@ def _contact_check(
                 add(field, message)
     for field, message in _text_limits(contact).items():
         add(field, message)
-    if not SchoolFamily.objects.filter(school=school, family=family).exists():
+    if not _on_roll(school=school, family_id=family.pk):
         add("__all__", "This family is not on this school's roll.")
     if not parents and not contact.with_child:
         add(

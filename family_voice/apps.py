@@ -46,6 +46,7 @@ class FamilyVoiceConfig(AppConfig):
                 template="family_voice/staff_disputes_panel.html",
                 render=summary.disputes_panel,
                 order=19,
+                waiting=summary.disputes_waiting,
             )
         )
 
@@ -80,7 +81,10 @@ class FamilyVoiceConfig(AppConfig):
         )
         shell.register_panel(
             shell.HomePanel(
-                template="family_voice/staff_views_panel.html", render=before.home_panel, order=18
+                template="family_voice/staff_views_panel.html",
+                render=before.home_panel,
+                order=18,
+                waiting=before.home_waiting,
             )
         )
 
@@ -104,6 +108,7 @@ class FamilyVoiceConfig(AppConfig):
                 template="family_voice/staff_note_panel.html",
                 render=cast(Any, staff_notes.notes_panel),
                 order=5,
+                waiting=staff_notes.notes_waiting,
             )
         )
 
@@ -140,6 +145,7 @@ class FamilyVoiceConfig(AppConfig):
                 template="family_voice/staff_preferences_panel.html",
                 render=own_answers.preferences_panel,
                 order=35,
+                waiting=preferences.key_contact_waiting,
             )
         )
         dashboard.register_panel(

@@ -167,17 +167,26 @@ def home_panel(request) -> dict | None:
     return {"asks": asks}
 
 
+def _open_asks(user, school):
+    return ParentViews.objects.filter(
+        school=school,
+        meeting__chair=user,
+        meeting__status=Meeting.Status.PLANNED,
+        meeting__withdrawn_at__isnull=True,
+        time_suits=ParentViews.TimeSuits.NO,
+        time_request_done_at__isnull=True,
+    )
+
+
+def home_waiting(*, user, school, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): the panel's own read."""
+    return [_open_asks(user, school)]
+
+
 # The home page's read, built once per process and shape (portal.compiled).
 _asks = Compiled(
     lambda user, school: (
-        ParentViews.objects.filter(
-            school=school,
-            meeting__chair=user,
-            meeting__status=Meeting.Status.PLANNED,
-            meeting__withdrawn_at__isnull=True,
-            time_suits=ParentViews.TimeSuits.NO,
-            time_request_done_at__isnull=True,
-        )
+        _open_asks(user, school)
         .select_related("parent", "meeting")
         .only(
             "other_times",

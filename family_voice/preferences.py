@@ -261,10 +261,19 @@ def waiting_for_key_contact(user, school: School, limit: int) -> list:
     return _waiting(user=user, school=school, limit=limit)
 
 
-def _waiting_for(user, school, limit):
+def _waiting_changes(user, school):
     theirs = SchoolFamily.objects.filter(school=school, key_contact=user).values("family_id")
+    return PreferenceChange.objects.filter(school=school, status=WAITING, family_id__in=theirs)
+
+
+def key_contact_waiting(*, user, school, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): the panel's own read."""
+    return [_waiting_changes(user, school)]
+
+
+def _waiting_for(user, school, limit):
     return (
-        PreferenceChange.objects.filter(school=school, status=WAITING, family_id__in=theirs)
+        _waiting_changes(user, school)
         .values("family_id", "family__name")
         .annotate(n=Count("pk"))
         .order_by("family__name", "family_id")[: limit + 1]

@@ -240,16 +240,26 @@ def disputes_panel(request) -> dict | None:
     return {"disputes": disputes} if disputes else None
 
 
+def _disputed_since(user, school, since):
+    return MeetingAmendment.objects.filter(
+        meeting__school=school,
+        meeting__chair=user,
+        meeting__withdrawn_at__isnull=True,
+        by_parent__isnull=False,
+        at__gte=since,
+    )
+
+
+def disputes_waiting(*, user, school, recent, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): the panel's read, over the
+    shell's `recent` (a fortnight, as DISPUTES_SHOWN_FOR: a test holds them together)."""
+    return [_disputed_since(user, school, recent)]
+
+
 # The home page's read, built once per process and shape (portal.compiled).
 _disputes = Compiled(
     lambda user, school, since: (
-        MeetingAmendment.objects.filter(
-            meeting__school=school,
-            meeting__chair=user,
-            meeting__withdrawn_at__isnull=True,
-            by_parent__isnull=False,
-            at__gte=since,
-        )
+        _disputed_since(user, school, since)
         .select_related("by_parent", "meeting")
         .order_by("-at", "-pk")[:5]
     ),

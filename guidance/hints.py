@@ -155,12 +155,14 @@ def check_on_save(request, *texts: str) -> list[Found]:
 
     matcher = matcher_for(request)
     found = matcher.find(*texts)
-    hints_settled(
-        school=request.school,
-        hinted=hinted_phrases(request.POST) & matcher.known(),
-        found=[f.phrase for f in found],
-        on=timezone.localdate(),
-    )
+    hinted = hinted_phrases(request.POST) & matcher.known()
+    if hinted or found:  # (nothing to count: no transaction either)
+        hints_settled(
+            school=request.school,
+            hinted=hinted,
+            found=[f.phrase for f in found],
+            on=timezone.localdate(),
+        )
     return found
 
 

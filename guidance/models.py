@@ -9,19 +9,31 @@ a default off there. Tallies count hints per school, term and phrase, never who 
 from django.db import models
 from django.db.models.functions import Lower
 
+from portal.compiled import SCHOOL, Compiled
 from portal.models import School
 
 
 class PhraseQuerySet(models.QuerySet):
     def for_school(self, school: School | None) -> list["Phrase"]:
         """The active phrases that apply at `school`: its own rows, then the defaults it keeps."""
-        rows = self.filter(models.Q(school=None) | models.Q(school=school)).order_by(
-            models.F("school").asc(nulls_first=True), "pk"
-        )
+        if self._db is None and not self.query.where and school is not None:
+            rows = _phrases_of(school=school)  # every save of a contact or meeting reads these
+        else:
+            rows = _phrases(self, school)
         chosen: dict[str, Phrase] = {}
         for row in rows:  # defaults first, so a school's own row with the same phrase wins
             chosen[row.phrase.strip().lower()] = row
         return [row for row in chosen.values() if row.is_active]
+
+
+def _phrases(queryset, school):
+    return queryset.filter(models.Q(school=None) | models.Q(school=school)).order_by(
+        models.F("school").asc(nulls_first=True), "pk"
+    )
+
+
+# Built once per process and school (portal.compiled).
+_phrases_of = Compiled(lambda school: _phrases(Phrase.objects.all(), school), school=SCHOOL)
 
 
 class Phrase(models.Model):

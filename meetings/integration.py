@@ -67,16 +67,47 @@ def _open_steps(user, school):
     )
 
 
+def _chaired(user, school):
+    # A chair, and a member of staff at the meeting, always see it (Meeting.visible_to): this
+    # read and the next need only the school, not the visibility subquery.
+    return ActionPoint.objects.filter(meeting__school=school, meeting__chair=user)
+
+
+def _my_open_follow_ups(user, school):
+    return FollowUp.objects.filter(
+        meeting__in=Meeting.objects.visible_to(user, school).values("pk"),
+        owner=user,
+        done_at__isnull=True,
+    )
+
+
+def _coming(user, school, now):
+    return (
+        Meeting.objects.filter(school=school, status=Meeting.Status.PLANNED)
+        .filter(starts_at__gte=now)
+        .filter(Q(chair=user) | Q(staff=user))
+    )
+
+
+def _waiting(*, user, school, now, today, **moments) -> list:
+    """The home page asks these first (portal.shell.HomePanel): the panel's four reads, with
+    every planned meeting to come rather than the next UPCOMING_DAYS."""
+    return [
+        _open_steps(user, school).owned_by(user),
+        _chaired(user, school).overdue(today),
+        _my_open_follow_ups(user, school),
+        _coming(user, school, now),
+    ]
+
+
 _my_steps = Compiled(
     lambda user, school: _open_steps(user, school).owned_by(user).order_by("due_on")[:PANEL_ROWS],
     user=USER,
     school=SCHOOL,
 )
-# A chair, and a member of staff at the meeting, always see it (Meeting.visible_to): this read
-# and the next need only the school, not the visibility subquery.
 _chaired_overdue = Compiled(
     lambda user, school, today: (
-        ActionPoint.objects.filter(meeting__school=school, meeting__chair=user)
+        _chaired(user, school)
         .overdue(today)
         .select_related("meeting__family", "owner_staff", "owner_parent", "owner_child")
         .only(
@@ -101,11 +132,7 @@ _chaired_overdue = Compiled(
 )
 _my_follow_ups = Compiled(
     lambda user, school: (
-        FollowUp.objects.filter(
-            meeting__in=Meeting.objects.visible_to(user, school).values("pk"),
-            owner=user,
-            done_at__isnull=True,
-        )
+        _my_open_follow_ups(user, school)
         .select_related("meeting__family")
         .only("due_on", "channel", "meeting", FAMILY_NAME)
         .fetch_mode(models.FETCH_RAISE)
@@ -116,9 +143,8 @@ _my_follow_ups = Compiled(
 )
 _upcoming = Compiled(
     lambda user, school, now, until: (
-        Meeting.objects.filter(school=school, status=Meeting.Status.PLANNED)
-        .filter(starts_at__gte=now, starts_at__lt=until)
-        .filter(Q(chair=user) | Q(staff=user))
+        _coming(user, school, now)
+        .filter(starts_at__lt=until)
         .select_related("family")
         .distinct()
         .order_by("starts_at")
@@ -323,7 +349,9 @@ def register() -> None:
         )
     )
     shell.register_panel(
-        shell.HomePanel(template="meetings/home_panel.html", render=_home_panel, order=20)
+        shell.HomePanel(
+            template="meetings/home_panel.html", render=_home_panel, order=20, waiting=_waiting
+        )
     )
     extensions.register_section(
         extensions.FamilySection(

@@ -194,6 +194,15 @@ for _db in DATABASES.values():
 # Kept reads (portal.compiled) are prepared statements of their connection, where it is kept
 # between requests: PostgreSQL plans them once instead of on every page.
 PREPARED_READS = env.bool("PREPARED_READS", default=True)
+# ...and planned once for any values. Left to itself PostgreSQL plans some of them afresh on
+# every run, because a plan made for the values in hand looks cheaper on paper: the home page's
+# "due some good news" read spent 0.9 ms planning to save nothing (docs/scale-and-performance.md).
+# The setting changes prepared statements only; every other read is planned as before.
+GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
+for _db in DATABASES.values():
+    if PREPARED_READS and not DATABASE_POOLED and _db["ENGINE"] != "django.db.backends.sqlite3":
+        _options = _db.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} {GENERIC_PLANS}".strip()
 if "replica" in DATABASES:  # a replica that does not answer is given up on quickly
     _wait = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
     DATABASES["replica"]["OPTIONS"]["connect_timeout"] = _wait

@@ -6,14 +6,18 @@ a feature app (dependencies point from feature apps to the portal, never back).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.signals import setting_changed
+from django.db.models import Exists, QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.urls_fast import fast_reverse
 
 
@@ -29,11 +33,24 @@ class NavItem:
 
 @dataclass(frozen=True)
 class HomePanel:
-    """A block on the home page: `render(request)` returns context for `template`, or None."""
+    """A block on the home page: `render(request)` returns context for `template`, or None.
+
+    `waiting(user=, school=, now=, today=, recent=)`, where given, returns the reads that find
+    something whenever the panel would show something (they may find more: a superset, never
+    less). The home page asks every panel's `waiting` in one query and does not render a panel
+    whose reads all find nothing, so a member of staff with little waiting pays one read, not
+    one or more per panel. `recent` is RECENT ago: a panel about a shorter time may use it.
+    `render` still decides who sees the panel and what it shows.
+    """
 
     template: str
     render: Callable[[HttpRequest], dict | None]
     order: int = 50
+    waiting: Callable[..., Iterable[QuerySet]] | None = None
+
+
+# How far back `recent` reaches in a panel's `waiting` reads (see HomePanel).
+RECENT = dt.timedelta(days=14)
 
 
 _nav: list[NavItem] = []
@@ -89,9 +106,60 @@ def _forget_urls(*, setting, **kwargs):
 
 
 def panels_for(request: HttpRequest) -> list[dict]:
+    quiet = _quiet_panels(request)
     shown = []
     for panel in _panels:
+        if panel in quiet:
+            continue
         context = panel.render(request)
         if context is not None:
             shown.append({"template": panel.template, **context})
     return shown
+
+
+def _quiet_panels(request: HttpRequest) -> set[HomePanel]:
+    """The panels whose `waiting` reads find nothing for this user at this school (one query)."""
+    asking = tuple(p for p in _panels if p.waiting is not None)
+    school = getattr(request, "school", None)
+    if not asking or school is None or not request.user.is_authenticated:
+        return set()
+    now = timezone.now()
+    found = _anything_waiting(
+        user=request.user,
+        school=school,
+        now=now,
+        today=timezone.localdate(now),
+        recent=now - RECENT,
+        panels=asking,
+    )
+    if not found:  # the school is gone: let every panel answer for itself
+        return set()
+    busy = {int(name.split("_")[1]) for name, yes in found[0].items() if yes}
+    return {panel for n, panel in enumerate(asking) if n not in busy}
+
+
+def _build_anything_waiting(user, school, now, today, recent, panels):
+    from portal.models import School
+
+    found = {
+        f"waiting_{n}_{r}": Exists(read)
+        for n, panel in enumerate(panels)
+        for r, read in enumerate(
+            panel.waiting(user=user, school=school, now=now, today=today, recent=recent)
+        )
+    }
+    # (At least one column, even if no panel gave a read: values() with none reads them all.)
+    found = found or {"waiting_0_0": Exists(School.objects.none())}
+    return School.objects.filter(pk=school.pk).annotate(**found).values(*found)
+
+
+# Built once per process, school and set of panels (portal.compiled).
+_anything_waiting = Compiled(
+    _build_anything_waiting,
+    user=USER,
+    school=SCHOOL,
+    now=dt.datetime,
+    today=dt.date,
+    recent=dt.datetime,
+    panels=SHAPE,
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from families import extensions
 from portal import access, shell
+from portal.compiled import Compiled
 from privacy.models import LegalHold
 
 
@@ -20,9 +21,7 @@ def _family_section(request, school_family) -> dict | None:
     """A legal hold, as text, for everyone who sees the family; the link for those who handle
     data protection."""
     school = school_family.school
-    holds = list(
-        LegalHold.objects.active().filter(family_id=school_family.family_id).order_by("set_at")
-    )
+    holds = _holds_on(family_id=school_family.family_id)
     handles = access.may_handle_data_protection(request.user, school)
     if not holds and not handles:
         return None
@@ -32,6 +31,13 @@ def _family_section(request, school_family) -> dict | None:
         "school_id": school.pk,
         "handles": handles,
     }
+
+
+# Read on every family page (portal.compiled).
+_holds_on = Compiled(
+    lambda family_id: LegalHold.objects.active().filter(family_id=family_id).order_by("set_at"),
+    family_id=int,
+)
 
 
 def register() -> None:

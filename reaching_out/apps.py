@@ -23,7 +23,10 @@ class ReachingOutConfig(AppConfig):
         )
         shell.register_panel(
             shell.HomePanel(
-                template="reaching_out/home_panel.html", render=sections.home_panel, order=6
+                template="reaching_out/home_panel.html",
+                render=sections.home_panel,
+                order=6,
+                waiting=sections.home_waiting,
             )
         )
         register_meeting_section(

@@ -80,6 +80,8 @@ def meeting_section(request, meeting) -> dict | None:
     }
 
 
+# How far back the home panel looks for messages that did not reach the parent.
+NEEDING_SHOWN_FOR = datetime.timedelta(days=14)
 NEEDS_YOU = (
     Message.State.TO_CALL,
     Message.State.FAILED,
@@ -91,28 +93,36 @@ NEEDS_YOU = (
 def home_panel(request) -> dict | None:
     """The sender's messages that need them: calls to make, and messages that did not reach
     the parent in the last fortnight, each with what to do next (one query)."""
-    import datetime as dt
-
     from django.utils import timezone
 
     school = getattr(request, "school", None)
     if school is None or not access.may_send_messages(request.user, school):
         return None
-    since = timezone.now() - dt.timedelta(days=14)
+    since = timezone.now() - NEEDING_SHOWN_FOR
     rows = _needing_me(user=request.user, school=school, since=since)
     return {"rows": rows} if rows else None
+
+
+def _needing_since(user, school, since):
+    return Message.objects.filter(
+        school=school,
+        sent_by=user,
+        parent__isnull=False,
+        state__in=NEEDS_YOU,
+        updated_at__gte=since,
+    )
+
+
+def home_waiting(*, user, school, recent, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): the panel's read, over the
+    shell's `recent` (a fortnight, as NEEDING_SHOWN_FOR: a test holds them together)."""
+    return [_needing_since(user, school, recent)]
 
 
 # The home page's read, built once per process and shape (portal.compiled).
 _needing_me = Compiled(
     lambda user, school, since: (
-        Message.objects.filter(
-            school=school,
-            sent_by=user,
-            parent__isnull=False,
-            state__in=NEEDS_YOU,
-            updated_at__gte=since,
-        )
+        _needing_since(user, school, since)
         .select_related("parent")
         .order_by("-updated_at", "-pk")[:8]
     ),

@@ -30,11 +30,20 @@ def follow_ups_panel(request: SchoolRequest) -> dict | None:
     return {"follow_ups": rows, "today": today, "more": total - len(rows)}
 
 
+def _open_follow_ups(user, school):
+    return Contact.objects.visible_to(user, school).follow_ups_for(user, school)
+
+
+def follow_ups_waiting(*, user, school, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): any open follow-up of the
+    user's, however far off; the panel shows those due within the week."""
+    return [_open_follow_ups(user, school)]
+
+
 # The home page's reads are built once per process and shape (portal.compiled).
 _follow_ups = Compiled(
     lambda user, school, due_by: with_total(
-        Contact.objects.visible_to(user, school)
-        .follow_ups_for(user, school)
+        _open_follow_ups(user, school)
         .filter(follow_up_on__lte=due_by)
         .select_related("family")
         # Only what the panel shows (and nothing else is read: FETCH_RAISE).

@@ -119,9 +119,19 @@ def due_contact_panel(request: SchoolRequest) -> dict | None:
     }
 
 
+def _key_contact_for(user, school):
+    return SchoolFamily.objects.filter(school=school, key_contact=user)
+
+
+def due_contact_waiting(*, user, school, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): whether the user is key contact
+    for any family here; the panel shows those of them due a contact."""
+    return [_key_contact_for(user, school)]
+
+
 def _due(user, school, rhythm_weeks, **cutoffs):
     mine = (
-        SchoolFamily.objects.filter(school=school, key_contact=user)
+        _key_contact_for(user, school)
         # Dates of contacts this user may not read neither hide nor reveal anything here.
         .with_seen_summary(user, school, fields=["last_at"])
     )

@@ -219,16 +219,26 @@ def note_confidential(request: SchoolRequest, pk: int) -> HttpResponse:
 
 
 # The home page's read, built once per process and shape (portal.compiled).
+def _unread(user, school, now):
+    return HomeSchoolNote.objects.filter(
+        school=school,
+        staff=user,
+        written_by=HomeSchoolNote.From.PARENT,
+        read_at__isnull=True,
+        tell_after__lte=now,
+    )
+
+
+def notes_waiting(*, user, school, now, **moments) -> list:
+    """The home page asks this first (portal.shell.HomePanel): unread notes from parents to
+    this user, before the panel leaves out families the user may not see."""
+    return [_unread(user, school, now)]
+
+
 _new_notes = Compiled(
     lambda user, school, now: with_total(
-        HomeSchoolNote.objects.filter(
-            school=school,
-            staff=user,
-            written_by=HomeSchoolNote.From.PARENT,
-            read_at__isnull=True,
-            tell_after__lte=now,
-            family_id__in=SchoolFamily.objects.visible_to(user, school).values("family_id"),
-        )
+        _unread(user, school, now)
+        .filter(family_id__in=SchoolFamily.objects.visible_to(user, school).values("family_id"))
         .select_related("parent")
         .only("family_id", "words", "written_at", "parent__first_name", "parent__last_name")
         .fetch_mode(models.FETCH_RAISE)
