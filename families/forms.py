@@ -8,12 +8,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from families import school_day
 from families.labels import child_label
 from families.models import Contact, Family, ParentCarer, SchoolFamily, adults_linked_to
 from families.services import CONTACT_FIELDS
 from guidance import hints
+from portal.compiled import IDS, Compiled
 from portal.lib import conflicts, festivals
 from portal.lib.limits import BoundedModelForm, IdMultipleChoiceField
 from portal.lib.staff import StaffChoiceField, StaffMultipleChoiceField, offer_family_workers
@@ -35,6 +37,16 @@ class ParentChoiceField(IdMultipleChoiceField):
 class ChildChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return child_label(obj)
+
+
+# The parents a sent contact form ticks, read once per process and number ticked.
+_parents_named = Compiled(
+    lambda family_id, ids: ParentCarer.objects.filter(family_id=family_id, pk__in=ids).order_by(
+        "first_name"
+    ),
+    family_id=int,
+    ids=IDS,
+)
 
 
 class ContactForm(BoundedModelForm):
@@ -80,7 +92,7 @@ class ContactForm(BoundedModelForm):
 
     def __init__(self, *args, school, family, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school, self.family = school, family
+        self.school, self.family, self.user = school, family, user
         self.fields["follow_up_owner"].empty_label = "The person logging it"
         offer_family_workers(
             school, self.fields["staff"], self.fields["follow_up_owner"], self.fields["named_staff"]
@@ -89,6 +101,11 @@ class ContactForm(BoundedModelForm):
         if not self.is_bound:  # their links decide who is ticked at first (_set_defaults)
             parents = parents.prefetch_related("child_links")
         self.fields["parents"].queryset = parents
+        # Those ticked are looked up with a kept read of the same rows (IdMultipleChoiceField).
+        self.fields["parents"].kept_rows = (
+            self.fields["parents"].queryset,
+            lambda ids: _parents_named(family_id=family.pk, ids=ids),
+        )
         self.fields["children"].queryset = (
             family.children.filter(school=school, left_on__isnull=True)
             .select_related("class_group")
@@ -112,10 +129,14 @@ class ContactForm(BoundedModelForm):
         school_day.offer_choices(self, school)
         # A gentle hint beside the summary and agreement when a phrase labels or blames.
         hints.attach(self, "summary", "agreed")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How the form is drawn: built when drawn, not for a form that is only checked."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(
                 "What happened",
                 "occurred_at",
@@ -142,7 +163,8 @@ class ContactForm(BoundedModelForm):
             ),
         )
         if conflicts.FIELD in self.fields:
-            self.helper.layout.append(conflicts.FIELD)
+            helper.layout.append(conflicts.FIELD)
+        return helper
 
     def _set_defaults(self, user):
         now = timezone.localtime().replace(second=0, microsecond=0)
@@ -167,6 +189,11 @@ class ContactForm(BoundedModelForm):
         self.initial.setdefault(
             "parents", adults_linked_to(parents, about or children, to_every=not about)
         )
+
+    def clean_staff(self):
+        # The one logging it, most often: the signed-in user as they are, roles already read.
+        staff = self.cleaned_data["staff"]
+        return self.user if staff is not None and staff.pk == self.user.pk else staff
 
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]

@@ -22,7 +22,7 @@ from families.models import (
     Tone,
 )
 from portal import access
-from portal.compiled import SCHOOL, Compiled
+from portal.compiled import SCHOOL, Compiled, KeptStatement
 from portal.lib import records
 from portal.models import School
 
@@ -80,7 +80,7 @@ def summaries_refresh(*, school: School) -> int:
     return SchoolFamily.objects.filter(school=school).update(**_summary_values(school))
 
 
-_SUMMARY_SQL: dict[tuple[str, int], tuple[str, list, int]] = {}
+_SUMMARY_SQL: dict[tuple[str, int], tuple[KeptStatement, list, int]] = {}
 _ANY_FAMILY = -7071071  # stands for the family's id while the statement is built
 
 
@@ -107,12 +107,12 @@ def _summary_refresh_one(*, school: School, family: Family) -> None:
                 **_summary_values(school)
             )
             return
-        _SUMMARY_SQL[key] = (sql, list(built), list(built).index(_ANY_FAMILY))
-    sql, template, at = _SUMMARY_SQL[key]
+        _SUMMARY_SQL[key] = (KeptStatement(sql), list(built), list(built).index(_ANY_FAMILY))
+    statement, template, at = _SUMMARY_SQL[key]
     params = list(template)
     params[at] = family.pk
     with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+        statement.execute(cursor, using, params)
 
 
 def _is_family_worker(user, school: School) -> bool:

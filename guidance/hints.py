@@ -8,6 +8,7 @@ count as straight ones. Each school's phrases are compiled once per request.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class Matcher:
         ]
 
 
+@functools.lru_cache(maxsize=2048)  # a phrase's pattern, made once per process
 def _pattern(phrase: str) -> re.Pattern:
     words = re.split(r"[\s\-]+", phrase.translate(_APOSTROPHES).strip())
     body = r"[\s\-]+".join(re.escape(word) for word in words)

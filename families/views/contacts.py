@@ -59,7 +59,7 @@ def _chronology_url(family_id: int) -> str:
 @require_http_methods(["GET", "POST"])
 def contact_add(request: SchoolRequest, pk: int):
     """Log a contact with family `pk`: today, me and the family's parents filled in already."""
-    school_family = family_for(request, pk, for_page=True)
+    school_family = family_for(request, pk)
     family = school_family.family
     if done := once.earlier(request):  # sent twice: the first one's contact is logged
         return redirect(done)

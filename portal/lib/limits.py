@@ -83,7 +83,14 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A ModelMultipleChoiceField whose out-of-range ids are an invalid choice."""
+    """A ModelMultipleChoiceField whose out-of-range ids are an invalid choice.
+
+    `kept_rows = (queryset, rows)`: while the field's queryset is still that one, the chosen
+    ids are looked up with `rows(ids)` (a kept read of the same rows, portal.compiled) instead
+    of Django building a query for each form sent; the result is then a list, not a queryset.
+    """
+
+    kept_rows: tuple | None = None
 
     def _check_values(self, value):
         if isinstance(value, list | tuple) and _integer_key(self.queryset, self.to_field_name):
@@ -94,7 +101,35 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_choice",
                         params={"value": str(item)[:30]},
                     )
+            ids = _plain_ids(value)
+            kept = self.kept_rows
+            if ids and kept is not None and kept[0] is self.queryset and self.to_field_name in KEYS:
+                rows = kept[1](sorted(set(ids)))
+                found = {row.pk for row in rows}
+                for item, pk in zip(value, ids, strict=True):
+                    if pk not in found:
+                        raise forms.ValidationError(
+                            self.error_messages["invalid_choice"],
+                            code="invalid_choice",
+                            params={"value": item},
+                        )
+                return rows
         return super()._check_values(value)
+
+
+KEYS = (None, "pk", "id")  # a picker's key: its model's id (a foreign key's names "id")
+MOST_KEPT_IDS = 100  # more ids than this are checked as Django does (portal.compiled.MAX_IDS)
+
+
+def _plain_ids(values) -> list[int]:
+    """The values as ids, if every one is a plain positive whole number; else []."""
+    ids = []
+    for item in values:
+        text = str(item).strip() if isinstance(item, str | int) else ""
+        if not (text.isascii() and text.isdigit()) or not in_range(int(text)) or int(text) < 1:
+            return []
+        ids.append(int(text))
+    return ids if len(set(ids)) <= MOST_KEPT_IDS else []
 
 
 def _limits(db_field) -> tuple[int | None, int | None]:

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from portal.lib.words import staff_name
@@ -63,6 +64,12 @@ class KeptHistoricalRecords(HistoricalRecords):
         kwargs.setdefault("bases", (HistoryAuthor,))
         super().__init__(**kwargs)
 
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        found = sender.__dict__.get(self.manager_name)
+        if type(found) is HistoryDescriptor:
+            setattr(sender, self.manager_name, _KeptHistoryDescriptor(found))
+
     def _get_history_user_fields(self):
         # simple-history's own field is SET_NULL, which would forget who made the change.
         return {
@@ -74,6 +81,19 @@ class KeptHistoricalRecords(HistoricalRecords):
                 db_constraint=False,
             )
         }
+
+
+class _KeptHistoryDescriptor(HistoryDescriptor):
+    """`Model.history` and `record.history` with the manager's class made once: simple-history
+    makes a new class (from_queryset, which inspects the queryset's every member) on each use,
+    and every saved record and family page uses it."""
+
+    def __init__(self, given: HistoryDescriptor):
+        super().__init__(given.model, manager=given.manager_class, queryset=given.queryset_class)
+        self.manager = self.manager_class.from_queryset(self.queryset_class)
+
+    def __get__(self, instance, owner):
+        return self.manager(self.model, instance)
 
 
 # Each choice field's labels by value (see KeptChoiceLabels).

@@ -1,10 +1,12 @@
 """Listing and naming staff, the same way on every form and page."""
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from portal.access import FAMILY_ROLES
 from portal.compiled import Compiled
-from portal.lib.limits import IdChoiceField, IdMultipleChoiceField
+from portal.lib.limits import KEYS, IdChoiceField, IdMultipleChoiceField
 from portal.lib.words import staff_name
 
 __all__ = [
@@ -40,6 +42,20 @@ _workers_of = Compiled(
 )
 
 
+# The pickers' querysets, built once per process and school: each picker is given its own
+# copy (ModelChoiceField takes `.all()` of what it is given), and this one is never read.
+_WORKERS: dict[int, QuerySet] = {}
+
+
+def _family_workers_of(school_id: int) -> QuerySet:
+    found = _WORKERS.get(school_id)
+    if found is None:
+        if len(_WORKERS) >= 4096:
+            _WORKERS.clear()
+        found = _WORKERS[school_id] = family_workers(school_id)
+    return found
+
+
 def offer_family_workers(school, *fields) -> None:
     """Staff pickers offer the school's family workers from one kept read, shared by the
     pickers of one form, instead of each building and running its own query to draw its
@@ -53,17 +69,49 @@ def offer_family_workers(school, *fields) -> None:
             read.append([(u.pk, staff_name(u)) for u in _workers_of(school_id=school.pk)])
         return read[0]
 
-    workers = family_workers(school)
+    workers = _family_workers_of(school.pk)
     for field in fields:
         field.queryset = workers
+        # The one chosen is looked up with a kept read of the same query (StaffChoiceField).
+        field.kept_workers = (field.queryset, school.pk)
         # As the queryset's own options would be: "nobody" first where the picker has one.
         first = [] if field.empty_label is None else [("", field.empty_label)]
         field.choices = lambda first=first: first + people()
 
 
+# The one person a sent picker names, if a family worker of the school (a kept read of
+# `family_workers(school).filter(pk=...)`, which Django would build on each form sent).
+_worker_at = Compiled(
+    lambda school_id, user_id: family_workers(school_id).filter(pk=user_id),
+    school_id=int,
+    user_id=int,
+)
+
+
 class StaffChoiceField(IdChoiceField):
+    kept_workers: tuple | None = None
+
     def label_from_instance(self, obj):
         return staff_name(obj)
+
+    def to_python(self, value):
+        kept = self.kept_workers
+        # Only while the queryset is the one offer_family_workers gave, and for a plain id.
+        if kept is None or kept[0] is not self.queryset or self.to_field_name not in KEYS:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        text = str(value).strip() if isinstance(value, str | int) else ""
+        if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**63:
+            return super().to_python(value)  # Django's own answer: empty, or not a choice
+        found = _worker_at(school_id=kept[1], user_id=int(text))
+        if not found:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found[0]
 
 
 class StaffMultipleChoiceField(IdMultipleChoiceField):

@@ -189,3 +189,19 @@ def test_the_columns_converters_are_worked_out_once_per_connection(cast):
     finally:
         type(kept.compiler).get_converters = original
     assert calls == [connection]
+
+
+def test_a_read_of_a_user_by_id_is_kept(cast):
+    # auth_user's id is a 32-bit column: a stand-in id it could not hold would make Django
+    # give up on the lookup before writing SQL, and the read would be built every time.
+    from django.contrib.auth import get_user_model
+
+    read = Compiled(
+        lambda user_id: get_user_model().objects.filter(pk=user_id, is_active=True),
+        user_id=int,
+    )
+    assert [u.pk for u in read(user_id=cast.teacher.pk)] == [cast.teacher.pk]
+    assert read(user_id=cast.pastoral.pk) == [cast.pastoral]
+    assert read(user_id=2**31 + 5) == []  # past the column: Django's own answer, no rows
+    ((kept,),) = [list(read._kept.values())]
+    assert kept.complete

@@ -270,3 +270,46 @@ def test_a_statement_in_use_shows_as_its_sql_after_the_table_of_statements_is_le
     (query,) = [q["sql"] for q in captured.captured_queries if "families_schoolfamily" in q["sql"]]
     assert query.startswith("SELECT") and "EXECUTE" not in query
     assert not [q for q in captured.captured_queries if q["sql"].startswith("EXECUTE")]
+
+
+@on_postgres
+def test_a_kept_read_is_planned_once_for_all_values_from_its_first_run(cast):
+    # plan_cache_mode=force_generic_plan on connections that prepare (portal/settings.py):
+    # left to itself PostgreSQL may plan a statement afresh on every run.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    make_family(cast, name="Adair", teacher=cast.teacher)
+    read = _visible(marker=Value("planned once"))
+    for user in (cast.teacher, cast.pastoral, cast.teacher):
+        read(user=user, school=cast.school)
+    runs = [_statements()[name] for name in _names(read)]
+    assert runs and all(custom == 0 and generic >= 1 for generic, custom in runs)
+
+
+@on_postgres
+def test_the_family_summary_update_is_a_prepared_statement_too(cast):
+    from django.test.utils import CaptureQueriesContext
+
+    from families import services
+
+    made = make_family(cast, name="Adair")
+    services._SUMMARY_SQL.clear()
+    with CaptureQueriesContext(connection) as log:
+        for tone in ("positive", "concern"):
+            services.contact_log(
+                school=cast.school,
+                family=made.family,
+                staff=cast.pastoral,
+                parents=[made.mum],
+                summary="Rang about the trip.",
+                tone=tone,
+            )
+    ((statement, _, _),) = services._SUMMARY_SQL.values()
+    (name,) = [n for n in statement.statements.values() if n]
+    assert name in _statements()
+    # The log shows the statement's SQL (compiled.show_statements_as_sql), once per contact.
+    updates = [q["sql"] for q in log.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 2 and all("families_schoolfamily" in sql for sql in updates)
+    row = SchoolFamily.objects.get(pk=made.school_family.pk)
+    assert (row.positive_count, row.concern_count, row.last_contact_tone) == (1, 1, "concern")

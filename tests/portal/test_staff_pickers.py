@@ -41,3 +41,80 @@ def test_someone_from_another_school_is_not_accepted(cast):
     )
     assert colleague.is_valid(), colleague.errors
     assert colleague.cleaned_data["key_contact"] == cast.teacher
+
+
+def _contact_data(cast, **changes):
+    data = {
+        "occurred_at": "2026-11-02T10:00",
+        "staff": cast.pastoral.pk,
+        "channel": "phone",
+        "initiated_by": "school",
+        "tone": "positive",
+        "formality": "informal",
+        "level": "general",
+        "purpose": "good_news",
+        "summary": "Told them about the reading award.",
+        "confidentiality": "school",
+        "with_child": "",
+    }
+    return {**data, **changes}
+
+
+def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast, monkeypatch):
+    made = make_family(cast, name="Adair")
+    other = make_family(cast, name="Brodie")
+    mum, dad = made.mum, made.dad
+    # The same people a fresh build would accept, and the staff member is the signed-in user
+    # object itself when it is them (their roles already read).
+    sent = _contact_data(cast, parents=[str(dad.pk), str(mum.pk)])
+    form = ContactForm(sent, school=cast.school, family=made.family, user=cast.pastoral)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["staff"] is cast.pastoral
+    assert sorted(p.pk for p in form.cleaned_data["parents"]) == sorted([mum.pk, dad.pk])
+    colleague = ContactForm(
+        _contact_data(cast, staff=cast.teacher.pk, parents=[mum.pk]),
+        school=cast.school,
+        family=made.family,
+        user=cast.pastoral,
+    )
+    assert colleague.is_valid(), colleague.errors
+    assert colleague.cleaned_data["staff"] == cast.teacher
+    # Refused as Django refuses: another family's parent, another school's member of staff,
+    # nonsense and out-of-range ids.
+    for changes, field in (
+        ({"parents": [mum.pk, other.mum.pk]}, "parents"),
+        ({"parents": [mum.pk], "staff": cast.outsider_pastoral.pk}, "staff"),
+        ({"parents": ["x"]}, "parents"),
+        ({"parents": [mum.pk], "staff": "99999999999999999999"}, "staff"),
+        ({"parents": [mum.pk], "staff": "-3"}, "staff"),
+    ):
+        refused = ContactForm(
+            _contact_data(cast, **changes),
+            school=cast.school,
+            family=made.family,
+            user=cast.pastoral,
+        )
+        assert not refused.is_valid()
+        assert list(refused.errors) == [field], (changes, refused.errors)
+    # Looked up by the kept reads, not by Django's own lookups through the querysets.
+    from django import forms as django_forms
+
+    from families import forms as family_forms
+    from portal.lib import staff
+
+    asked = []
+    for module, name in ((staff, "_worker_at"), (family_forms, "_parents_named")):
+        kept = getattr(module, name)
+        monkeypatch.setattr(
+            module,
+            name,
+            lambda kept=kept, name=name, **values: asked.append(name) or kept(**values),
+        )
+    for cls, name in (
+        (django_forms.ModelChoiceField, "to_python"),
+        (django_forms.ModelMultipleChoiceField, "_check_values"),
+    ):
+        monkeypatch.setattr(cls, name, lambda *a, **k: pytest.fail("Django's own lookup"))
+    again = ContactForm(sent, school=cast.school, family=made.family, user=cast.pastoral)
+    assert again.is_valid(), again.errors
+    assert sorted(asked) == ["_parents_named", "_worker_at"]
