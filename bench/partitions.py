@@ -84,7 +84,7 @@ def build_contacts(cursor) -> list[dt.date]:
             cursor,
             f"ALTER TABLE {table} ADD PRIMARY KEY ({key})",
             # contact_chronology and contact_school_time, as the model declares them.
-            f"CREATE INDEX ON {table} (school_id, family_id, occurred_at DESC)",
+            f"CREATE INDEX ON {table} (school_id, family_id, occurred_at DESC, id DESC)",
             f"CREATE INDEX ON {table} (school_id, occurred_at)",
         )
     return years

@@ -809,7 +809,13 @@ class Contact(Withdrawable):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         indexes = [
-            models.Index(fields=["school", "family", "-occurred_at"], name="contact_chronology"),
+            # In the model's own order, to the last column: a family's newest contact (of a
+            # tone, readable by this user) is the first row or so of the index, not a sort of
+            # every contact of the family (the home page's "due some good news", the lists'
+            # last contact, the chronology).
+            models.Index(
+                fields=["school", "family", "-occurred_at", "-id"], name="contact_chronology"
+            ),
             models.Index(
                 fields=["school", "follow_up_owner", "follow_up_on"],
                 condition=Q(follow_up_done_at__isnull=True, follow_up_on__isnull=False),
