@@ -125,11 +125,17 @@ def _plain_ids(values) -> list[int]:
     """The values as ids, if every one is a plain positive whole number; else []."""
     ids = []
     for item in values:
-        text = str(item).strip() if isinstance(item, str | int) else ""
-        if not (text.isascii() and text.isdigit()) or not in_range(int(text)) or int(text) < 1:
+        if not is_plain_id(item):
             return []
-        ids.append(int(text))
+        ids.append(int(str(item).strip()))
     return ids if len(set(ids)) <= MOST_KEPT_IDS else []
+
+
+def is_plain_id(value) -> bool:
+    """A positive whole number in plain digits that a bigint column can hold (at most 19 of
+    them: longer text is never turned into a number here)."""
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return 0 < len(text) <= 19 and text.isascii() and text.isdigit() and 0 < int(text) <= BIGINT_MAX
 
 
 def _limits(db_field) -> tuple[int | None, int | None]:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from portal.access import FAMILY_ROLES
 from portal.compiled import Compiled
-from portal.lib.limits import KEYS, IdChoiceField, IdMultipleChoiceField
+from portal.lib.limits import KEYS, IdChoiceField, IdMultipleChoiceField, is_plain_id
 from portal.lib.words import staff_name
 
 __all__ = [
@@ -101,10 +101,9 @@ class StaffChoiceField(IdChoiceField):
             return super().to_python(value)
         if value in self.empty_values:
             return None
-        text = str(value).strip() if isinstance(value, str | int) else ""
-        if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**63:
-            return super().to_python(value)  # Django's own answer: empty, or not a choice
-        found = _worker_at(school_id=kept[1], user_id=int(text))
+        if not is_plain_id(value):
+            return super().to_python(value)  # Django's own answer: not a choice
+        found = _worker_at(school_id=kept[1], user_id=int(str(value).strip()))
         if not found:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],

@@ -87,6 +87,8 @@ def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast
         ({"parents": ["x"]}, "parents"),
         ({"parents": [mum.pk], "staff": "99999999999999999999"}, "staff"),
         ({"parents": [mum.pk], "staff": "-3"}, "staff"),
+        ({"parents": [mum.pk], "staff": "9" * 5000}, "staff"),
+        ({"parents": ["9" * 5000]}, "parents"),
     ):
         refused = ContactForm(
             _contact_data(cast, **changes),
