@@ -4,12 +4,17 @@ ticks itself from the school's data; the panel goes away once all three are done
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from compass.models import Placement
 from families.models import SchoolFamily
 from portal import access
+from portal.compiled import SCHOOL, Compiled
+from portal.models import School
 
 # Importing creates and changes children, parents and families (families/admin.py asks the same).
 IMPORT_PERMS = [
@@ -26,10 +31,16 @@ def setup_panel(request) -> dict | None:
         access.is_headteacher(request.user, school) or access.is_pastoral(request.user, school)
     ):
         return None
+    today = timezone.localdate()
+    # Once the school is set up (as it is on every day but the first few), one kept read of
+    # three EXISTS says so and the panel goes; the counts are read only while a step is to do.
+    (left,) = _steps_left(school=school, today=today)
+    if not any(left.values()):
+        return None
     # One query for all three steps, however many families the school has.
     counts = (
         SchoolFamily.objects.filter(school=school)
-        .on_roll()
+        .on_roll(today)
         .annotate(
             is_placed=Exists(
                 Placement.objects.filter(school=school, family_id=OuterRef("family_id"))
@@ -86,3 +97,22 @@ def setup_panel(request) -> dict | None:
     if all(step["done"] for step in steps):
         return None
     return {"steps": steps, "done_count": sum(step["done"] for step in steps)}
+
+
+def _build_steps_left(school, today):
+    on_roll = SchoolFamily.objects.filter(school=school).on_roll(today)
+    placed = Placement.objects.filter(school=school, family_id=OuterRef("family_id"))
+    return (
+        School.objects.filter(pk=school.pk)
+        .annotate(
+            no_families=~Exists(on_roll),
+            no_key_contact=Exists(on_roll.filter(key_contact__isnull=True)),
+            none_placed=~Exists(on_roll.filter(Exists(placed))),
+        )
+        .values("no_families", "no_key_contact", "none_placed")
+    )
+
+
+# Whether any step is still to do (each step's "done", as the panel words it): read on every
+# home page of a headteacher or pastoral lead (portal.compiled).
+_steps_left = Compiled(_build_steps_left, school=SCHOOL, today=dt.date)

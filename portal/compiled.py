@@ -142,6 +142,9 @@ class _Kept:
         self.prepare = prepare
         # The columns' converters by connection and columns (see `_read`).
         self._converters: dict[tuple, tuple[Any, dict]] = {}
+        # By database alias: the SQL to prepare and where its named values go (_shared_sql);
+        # () where it cannot be written.
+        self._shared: dict[str, tuple] = {}
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(
@@ -151,11 +154,16 @@ class _Kept:
 
     def run(self, values: dict[str, Any], alias: str) -> list:
         params = self.params(values)
-        sql = prepared_sql(self, alias, params)
+        sql, sent = None, params
+        shared = self._shared_sql(alias) if self.prepare and prepares(alias) else None
+        if shared is not None:
+            template, named_at = shared
+            sent = tuple(params[i] for i in named_at)
+            sql = prepared_sql(self, alias, sent, sql=template)
         if sql is None:
             return self._read(self.sql, params, alias)
         try:
-            return self._read(sql, params, alias)
+            return self._read(sql, sent, alias)
         except DatabaseError as error:
             if _pgcode(error) not in STALE_STATEMENT:
                 raise
@@ -166,6 +174,20 @@ class _Kept:
             if not connection.get_autocommit():
                 raise  # the transaction is spoiled; the next one prepares afresh
             return self._read(self.sql, params, alias)
+
+    def _shared_sql(self, alias: str) -> tuple[str, tuple[int, ...]] | None:
+        """The SQL to prepare: this read's constants (a level, a tone, the school's id: the
+        same on every run of this shape) written into it as literals, so that PostgreSQL's one
+        plan for all runs knows them (a partial index whose condition names a constant can
+        serve it, and each school's own statistics count), and a placeholder left only for each
+        named value; with where those go among the parameters. None if a constant is of a kind
+        not written here (it runs as plain SQL, as before)."""
+        found = self._shared.get(alias)
+        if found is None:
+            found = self._shared[alias] = _with_constants_written(
+                self.sql, self.slots, connections[alias]
+            )
+        return found or None
 
     def _converters_for(self, compiler, expressions) -> dict:
         """The columns' converters, worked out once per connection (each costs a few dozen calls
@@ -277,12 +299,54 @@ def _body(sql: str) -> str:
     return re.sub(r"%[%s]", lambda m: "%" if m.group() == "%%" else f"${next(serial)}", sql)
 
 
-def prepared_sql(kept: _Kept | KeptStatement, alias: str, params: tuple) -> str | None:
+# Constants written into a prepared read's SQL as literals (_with_constants_written); a read
+# with a constant of any other kind is not prepared.
+_WRITTEN = (str, int, bool, decimal.Decimal, dt.date, type(None))
+
+
+def _with_constants_written(sql: str, slots: list, connection) -> tuple:
+    """(the SQL with each constant parameter written in as a quoted literal and a %s left for
+    each named value, the positions of the named values among the parameters); () if a
+    constant cannot be written."""
+    if any(not named and not isinstance(slot, _WRITTEN) for named, slot, _ in slots):
+        return ()
+    if any(not named and isinstance(slot, str) and "\x00" in slot for named, slot, _ in slots):
+        return ()
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        literal = {
+            i: cursor.mogrify("%s", (slot,)).decode().replace("%", "%%")
+            for i, (named, slot, _) in enumerate(slots)
+            if not named
+        }
+    serial = itertools.count()
+    named_at: list[int] = []
+
+    def place(match: re.Match) -> str:
+        if match.group() == "%%":
+            return "%%"
+        i = next(serial)
+        if i in literal:
+            return literal[i]
+        named_at.append(i)
+        return "%s"
+
+    written = re.sub(r"%[%s]", place, sql)
+    if next(serial) != len(slots):  # not one placeholder per parameter: leave it plain
+        return ()
+    return written, tuple(named_at)
+
+
+def prepared_sql(
+    kept: _Kept | KeptStatement, alias: str, params: tuple, *, sql: str | None = None
+) -> str | None:
     """`EXECUTE <statement>(%s, ...)` for a kept read, preparing it on this connection first if
     need be; None to run the plain SQL (not PostgreSQL, a parameter of a type not declared
-    here, or PostgreSQL refused to prepare it)."""
-    if not params or not kept.prepare or not prepares(alias):
+    here, or PostgreSQL refused to prepare it). `sql` is what to prepare, with a %s for each of
+    `params` (the kept SQL itself unless given)."""
+    if not kept.prepare or not prepares(alias):
         return None
+    sql = kept.sql if sql is None else sql
     types = tuple(_pg_type(p) for p in params)
     if None in types:
         return None
@@ -290,13 +354,13 @@ def prepared_sql(kept: _Kept | KeptStatement, alias: str, params: tuple) -> str 
     if name is None:
         return None
     if not name:
-        digest = hashlib.blake2b(f"{kept.sql}\0{types}".encode(), digest_size=10).hexdigest()
+        digest = hashlib.blake2b(f"{sql}\0{types}".encode(), digest_size=10).hexdigest()
         name = kept.statements[types] = f"compiled_{digest}"
     if name not in STATEMENTS:
         # (Again after the table was let go: a statement in use stays readable in the log.)
         if len(STATEMENTS) > MAX_PREPARED * 10:
             STATEMENTS.clear()
-        STATEMENTS[name] = kept.sql
+        STATEMENTS[name] = sql
     connection = connections[alias]
     connection.ensure_connection()
     mine = getattr(connection, "_compiled_prepared", None)
@@ -315,7 +379,8 @@ def prepared_sql(kept: _Kept | KeptStatement, alias: str, params: tuple) -> str 
             forget_statements(connection)
             if connection._compiled_stale:
                 return None
-        outcome = _prepare(connection, f"PREPARE {name} ({', '.join(types)}) AS {_body(kept.sql)}")
+        declared = f" ({', '.join(types)})" if types else ""
+        outcome = _prepare(connection, f"PREPARE {name}{declared} AS {_body(sql)}")
         if outcome is None:  # the connection or transaction failed: the plain read says so
             return None
         if not outcome:
@@ -326,7 +391,7 @@ def prepared_sql(kept: _Kept | KeptStatement, alias: str, params: tuple) -> str 
             kept.statements[types] = None
             return None
         prepared.add(name)
-    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
 
 
 class KeptStatement:

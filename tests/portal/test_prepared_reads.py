@@ -5,7 +5,7 @@ runs as plain SQL without spoiling the transaction it is in."""
 import pytest
 from django.db import connection
 from django.db.models import Value
-from django.db.models.functions import Repeat
+from django.db.models.functions import Substr
 
 from families.models import SchoolFamily
 from portal import compiled
@@ -66,8 +66,13 @@ def test_a_kept_read_is_prepared_once_and_run_by_name(cast):
     assert len(new) == 1
     ((name, (generic, custom)),) = new.items()
     assert generic + custom - sum(before.get(name, (0, 0))) == 8
-    # The statement is the kept SQL.
-    assert compiled.STATEMENTS[name] == read._kept[next(iter(read._kept))].sql
+    # The statement is the kept SQL with its constants written in (the school's id, the
+    # confidentiality levels), and a placeholder for each named value (the user's id).
+    kept = read._kept[next(iter(read._kept))]
+    prepared = compiled.STATEMENTS[name]
+    assert prepared == kept._shared_sql("default")[0]
+    assert prepared.count("%s") < kept.sql.count("%s")
+    assert f'"school_id" = {cast.school.pk}' in prepared
 
 
 @on_postgres
@@ -91,11 +96,21 @@ def test_a_new_connection_prepares_again(cast):
 @on_postgres
 def test_a_statement_postgres_will_not_prepare_runs_as_plain_sql(cast, caplog):
     make_family(cast, name="Adair", teacher=cast.teacher)
-    # A number is declared bigint, and repeat() takes an integer: PostgreSQL will not prepare
-    # it (as a plain literal, 2 is an integer), so the read runs as plain SQL.
-    read = _visible(note=Repeat("family__name", 2))
-    rows = read(user=cast.teacher, school=cast.school)
-    assert [(r.family.name, r.note) for r in rows] == [("Adair", "AdairAdair")]
+    # A named number is declared bigint, and substr() takes an integer: PostgreSQL will not
+    # prepare it (as a plain literal, 3 is an integer), so the read runs as plain SQL.
+    read = Compiled(
+        lambda user, school, times: (
+            SchoolFamily.objects.visible_to(user, school)
+            .select_related("family")
+            .annotate(note=Substr("family__name", 1, times))
+            .order_by("family__name")
+        ),
+        user=USER,
+        school=SCHOOL,
+        times=int,
+    )
+    rows = read(user=cast.teacher, school=cast.school, times=3)
+    assert [(r.family.name, r.note) for r in rows] == [("Adair", "Ada")]
     assert "would not prepare" in caplog.text
     assert not _names(read)
     assert None in next(iter(read._kept.values())).statements.values()
@@ -103,7 +118,7 @@ def test_a_statement_postgres_will_not_prepare_runs_as_plain_sql(cast, caplog):
     assert SchoolFamily.objects.filter(school=cast.school).count() == 1
     # And the refusal is remembered: it is not tried on every call.
     caplog.clear()
-    assert [r.note for r in read(user=cast.teacher, school=cast.school)] == ["AdairAdair"]
+    assert [r.note for r in read(user=cast.teacher, school=cast.school, times=3)] == ["Ada"]
     assert "would not prepare" not in caplog.text
 
 
