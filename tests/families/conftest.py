@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from families.models import ChildParent
 from tests import factories
@@ -48,3 +49,23 @@ def make_family(cast, *, name="Family Rowan", teacher=None, restricted_dad=False
 def fam(cast):
     """A family whose child the cast's teacher teaches."""
     return make_family(cast, teacher=cast.teacher)
+
+
+def contact_form_data(fam, **overrides):
+    """What the contact form sends for `fam` (a FamilySetup): a good-news call, shared with
+    everyone at the school, with its mother, about its child."""
+    data = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "parents": [fam.mum.pk],
+        "children": [fam.child.pk],
+        "channel": "phone",
+        "initiated_by": "school",
+        "tone": "positive",
+        "formality": "informal",
+        "level": "general",
+        "purpose": "good_news",
+        "summary": "Rang mum to say Robin helped a new classmate settle in.",
+        "confidentiality": "school",
+    }
+    data.update(overrides)
+    return data

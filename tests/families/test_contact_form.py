@@ -8,29 +8,12 @@ from django.utils import timezone
 
 from families.models import Contact, SchoolFamily
 from families.services import contact_log
+from tests.families.conftest import contact_form_data as _form_data
 from tests.families.conftest import make_family
 
 
 def _add_url(fam):
     return reverse("families:contact-add", args=[fam.family.pk])
-
-
-def _form_data(fam, **overrides):
-    data = {
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "parents": [fam.mum.pk],
-        "children": [fam.child.pk],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": "Rang mum to say Robin helped a new classmate settle in.",
-        "confidentiality": "school",
-    }
-    data.update(overrides)
-    return data
 
 
 def _logged(cast, fam, **kwargs):

@@ -5,7 +5,7 @@ import pytest
 
 from families.forms import ContactForm, KeyContactForm
 from portal.lib.staff import family_workers, staff_name
-from tests.families.conftest import make_family
+from tests.families.conftest import contact_form_data, make_family
 
 pytestmark = pytest.mark.django_db
 
@@ -43,36 +43,21 @@ def test_someone_from_another_school_is_not_accepted(cast):
     assert colleague.cleaned_data["key_contact"] == cast.teacher
 
 
-def _contact_data(cast, **changes):
-    data = {
-        "occurred_at": "2026-11-02T10:00",
-        "staff": cast.pastoral.pk,
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": "Told them about the reading award.",
-        "confidentiality": "school",
-        "with_child": "",
-    }
-    return {**data, **changes}
-
-
 def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast, monkeypatch):
     made = make_family(cast, name="Adair")
     other = make_family(cast, name="Brodie")
     mum, dad = made.mum, made.dad
     # The same people a fresh build would accept, and the staff member is the signed-in user
     # object itself when it is them (their roles already read).
-    sent = _contact_data(cast, parents=[str(dad.pk), str(mum.pk)])
+    sent = contact_form_data(
+        made, staff=cast.pastoral.pk, parents=[str(dad.pk), str(mum.pk)], children=[]
+    )
     form = ContactForm(sent, school=cast.school, family=made.family, user=cast.pastoral)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["staff"] is cast.pastoral
     assert sorted(p.pk for p in form.cleaned_data["parents"]) == sorted([mum.pk, dad.pk])
     colleague = ContactForm(
-        _contact_data(cast, staff=cast.teacher.pk, parents=[mum.pk]),
+        contact_form_data(made, staff=cast.teacher.pk, parents=[mum.pk]),
         school=cast.school,
         family=made.family,
         user=cast.pastoral,
@@ -91,7 +76,7 @@ def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast
         ({"parents": ["9" * 5000]}, "parents"),
     ):
         refused = ContactForm(
-            _contact_data(cast, **changes),
+            contact_form_data(made, **{"staff": cast.pastoral.pk, **changes}),
             school=cast.school,
             family=made.family,
             user=cast.pastoral,
