@@ -30,8 +30,10 @@ values and checks that its SQL and parameters are what the kept SQL would send.
 
 On PostgreSQL, with connections kept between requests (CONN_MAX_AGE not 0, not behind
 PgBouncer), a kept read is also a prepared statement of its connection: PostgreSQL parses it
-once, and after a few runs plans it once, where a plain read is parsed and planned on every
-run (planning is most of what these reads cost the database: see `prepared_sql`).
+once and plans it once (settings.GENERIC_PLANS), where a plain read is parsed and planned on
+every run (planning is most of what these reads cost the database: see `prepared_sql`). Its
+constants are written into the prepared SQL, so the one plan knows them; only the named values
+are parameters (`_Kept._shared_sql`).
 """
 
 from __future__ import annotations

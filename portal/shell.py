@@ -132,7 +132,7 @@ def _quiet_panels(request: HttpRequest) -> set[HomePanel]:
         recent=now - RECENT,
         panels=asking,
     )
-    if not found:  # the school is gone: let every panel answer for itself
+    if not found:  # the school is gone, or no read was given: every panel answers for itself
         return set()
     busy = {int(name.split("_")[1]) for name, yes in found[0].items() if yes}
     return {panel for n, panel in enumerate(asking) if n not in busy}
@@ -148,8 +148,8 @@ def _build_anything_waiting(user, school, now, today, recent, panels):
             panel.waiting(user=user, school=school, now=now, today=today, recent=recent)
         )
     }
-    # (At least one column, even if no panel gave a read: values() with none reads them all.)
-    found = found or {"waiting_0_0": Exists(School.objects.none())}
+    if not found:  # no panel gave a read: nothing to ask (values() with no names reads all)
+        return School.objects.none().values()
     return School.objects.filter(pk=school.pk).annotate(**found).values(*found)
 
 

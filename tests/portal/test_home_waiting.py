@@ -125,3 +125,16 @@ def test_every_demo_login_sees_the_same_home_page_as_when_every_panel_is_asked(
     # first were found to have something.
     assert quiet_seen
     assert drawn_seen
+
+
+def test_panels_that_give_no_reads_are_all_asked(login, cast, monkeypatch):
+    asked = []
+    panel = shell.HomePanel(
+        template="unused.html",
+        render=lambda request: asked.append(request.user) and None,
+        order=99,
+        waiting=lambda **moments: [],
+    )
+    monkeypatch.setattr(shell, "_panels", [panel])
+    assert login(cast.teacher).get(reverse("home")).status_code == 200
+    assert asked == [cast.teacher]
