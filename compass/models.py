@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal import access
-from portal.compiled import SCHOOL, Compiled
+from portal.compiled import SCHOOL, Compiled, unfiltered
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -122,7 +122,7 @@ class LeverStep(models.Model):
 class CompassRegionQuerySet(models.QuerySet):
     def for_school(self, school: School | None) -> list[CompassRegion]:
         """The regions that apply at the school, in matching order: its own, else the defaults."""
-        if self._db is None and not self.query.where and school is not None:
+        if school is not None and unfiltered(self):
             rows = _regions_of(school=school)  # the family page and home page read these
         else:
             rows = list(self.filter(Q(school=school) | Q(school=None)).order_by("order", "pk"))

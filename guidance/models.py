@@ -9,14 +9,14 @@ a default off there. Tallies count hints per school, term and phrase, never who 
 from django.db import models
 from django.db.models.functions import Lower
 
-from portal.compiled import SCHOOL, Compiled
+from portal.compiled import SCHOOL, Compiled, unfiltered
 from portal.models import School
 
 
 class PhraseQuerySet(models.QuerySet):
     def for_school(self, school: School | None) -> list["Phrase"]:
         """The active phrases that apply at `school`: its own rows, then the defaults it keeps."""
-        if self._db is None and not self.query.where and school is not None:
+        if school is not None and unfiltered(self):
             rows = _phrases_of(school=school)  # every save of a contact or meeting reads these
         else:
             rows = _phrases(self, school)

@@ -593,6 +593,14 @@ IDS = "ids"
 MAX_IDS = 100
 
 
+def unfiltered(queryset: QuerySet) -> bool:
+    """Whether a queryset is its model's whole table as the manager gives it (no filter, no
+    slice, no chosen database): a queryset method called on it may answer from a kept read of
+    its own instead of building one."""
+    query = queryset.query
+    return queryset._db is None and not query.where and not query.is_sliced
+
+
 def _fits(value: Any, kind: Any) -> bool:
     if kind == SHAPE:
         return isinstance(value, Hashable)

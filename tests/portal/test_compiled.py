@@ -205,3 +205,10 @@ def test_a_read_of_a_user_by_id_is_kept(cast):
     assert read(user_id=2**31 + 5) == []  # past the column: Django's own answer, no rows
     ((kept,),) = [list(read._kept.values())]
     assert kept.complete
+
+
+def test_a_queryset_is_unfiltered_only_as_its_manager_gives_it():
+    assert compiled.unfiltered(SchoolFamily.objects.all())
+    assert not compiled.unfiltered(SchoolFamily.objects.filter(school_id=1))
+    assert not compiled.unfiltered(SchoolFamily.objects.all()[:3])
+    assert not compiled.unfiltered(SchoolFamily.objects.using("default"))
