@@ -92,10 +92,14 @@ class ContactForm(BoundedModelForm):
 
     def __init__(self, *args, school, family, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school, self.family, self.user = school, family, user
+        self.school, self.family = school, family
         self.fields["follow_up_owner"].empty_label = "The person logging it"
         offer_family_workers(
-            school, self.fields["staff"], self.fields["follow_up_owner"], self.fields["named_staff"]
+            school,
+            self.fields["staff"],
+            self.fields["follow_up_owner"],
+            self.fields["named_staff"],
+            signed_in=user,
         )
         parents = family.parents.order_by("first_name")
         if not self.is_bound:  # their links decide who is ticked at first (_set_defaults)
@@ -189,11 +193,6 @@ class ContactForm(BoundedModelForm):
         self.initial.setdefault(
             "parents", adults_linked_to(parents, about or children, to_every=not about)
         )
-
-    def clean_staff(self):
-        # The one logging it, most often: the signed-in user as they are, roles already read.
-        staff = self.cleaned_data["staff"]
-        return self.user if staff is not None and staff.pk == self.user.pk else staff
 
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from portal import access
 from portal.access import FAMILY_ROLES
 from portal.compiled import Compiled
 from portal.lib.limits import KEYS, IdChoiceField, IdMultipleChoiceField, is_plain_id
@@ -56,12 +57,14 @@ def _family_workers_of(school_id: int) -> QuerySet:
     return found
 
 
-def offer_family_workers(school, *fields) -> None:
+def offer_family_workers(school, *fields, signed_in=None) -> None:
     """Staff pickers offer the school's family workers from one kept read, shared by the
     pickers of one form, instead of each building and running its own query to draw its
     options. What a picker accepts is still checked against `family_workers(school)`. Call it
     last: a picker's empty label is taken as it is then, and a queryset set on the field
-    afterwards would change what it accepts but not what it offers."""
+    afterwards would change what it accepts but not what it offers. `signed_in`, the user
+    filling in the form: chosen, they are the answer as they are, their roles already read
+    (access.works_with_families asks what family_workers does), with no read at all."""
     read: list = []
 
     def people() -> list:  # read when a picker is drawn, not when a sent form is checked
@@ -73,7 +76,8 @@ def offer_family_workers(school, *fields) -> None:
     for field in fields:
         field.queryset = workers
         # The one chosen is looked up with a kept read of the same query (StaffChoiceField).
-        field.kept_workers = (field.queryset, school.pk)
+        field.kept_workers = (field.queryset, school)
+        field.signed_in = signed_in
         # As the queryset's own options would be: "nobody" first where the picker has one.
         first = [] if field.empty_label is None else [("", field.empty_label)]
         field.choices = lambda first=first: first + people()
@@ -90,6 +94,7 @@ _worker_at = Compiled(
 
 class StaffChoiceField(IdChoiceField):
     kept_workers: tuple | None = None
+    signed_in = None
 
     def label_from_instance(self, obj):
         return staff_name(obj)
@@ -103,7 +108,12 @@ class StaffChoiceField(IdChoiceField):
             return None
         if not is_plain_id(value):
             return super().to_python(value)  # Django's own answer: not a choice
-        found = _worker_at(school_id=kept[1], user_id=int(str(value).strip()))
+        user_id, school = int(str(value).strip()), kept[1]
+        me = self.signed_in
+        if me is not None and me.pk == user_id:
+            found = [me] if access.works_with_families(me, school) else []
+        else:
+            found = _worker_at(school_id=school.pk, user_id=user_id)
         if not found:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],

@@ -104,4 +104,22 @@ def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast
         monkeypatch.setattr(cls, name, lambda *a, **k: pytest.fail("Django's own lookup"))
     again = ContactForm(sent, school=cast.school, family=made.family, user=cast.pastoral)
     assert again.is_valid(), again.errors
+    # The signed-in user chose themselves: no read for them at all.
+    assert asked == ["_parents_named"]
+    asked.clear()
+    colleague = ContactForm(
+        {**sent, "staff": cast.teacher.pk},
+        school=cast.school,
+        family=made.family,
+        user=cast.pastoral,
+    )
+    assert colleague.is_valid(), colleague.errors
     assert sorted(asked) == ["_parents_named", "_worker_at"]
+
+
+def test_someone_signed_in_who_does_not_work_with_families_cannot_name_themselves(cast):
+    made = make_family(cast, name="Adair")
+    data = contact_form_data(made, staff=cast.authority_officer.pk)
+    form = ContactForm(data, school=cast.school, family=made.family, user=cast.authority_officer)
+    assert not form.is_valid()
+    assert list(form.errors) == ["staff"]
