@@ -16,6 +16,8 @@ to SQLite INTEGER"). So:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.core import validators
 from django.db import models
@@ -67,15 +69,40 @@ def _out_of_range(value) -> bool:
         return False  # not a number at all: Django's own check says so
 
 
+def _kept_lookup(field) -> Callable[[list[int]], list] | None:
+    """The field's `kept_rows` lookup, while its queryset is still the one it was given with and
+    the field's key is the model's id."""
+    kept = field.kept_rows
+    if kept is not None and kept[0] is field.queryset and field.to_field_name in KEYS:
+        return kept[1]
+    return None
+
+
+def _invalid_choice(field, value) -> forms.ValidationError:
+    return forms.ValidationError(
+        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+    )
+
+
 class IdChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose out-of-range ids are an invalid choice, not a database error."""
+    """A ModelChoiceField whose out-of-range ids are an invalid choice, not a database error.
+
+    `kept_rows = (queryset, rows)`: while the field's queryset is still that one, the chosen
+    id is looked up with `rows([id])` (a kept read of the same rows, portal.compiled) instead
+    of Django building a query for each form sent."""
+
+    kept_rows: tuple | None = None
 
     def to_python(self, value):
-        if (
-            value not in self.empty_values
-            and _integer_key(self.queryset, self.to_field_name)
-            and _out_of_range(value)
-        ):
+        if value in self.empty_values:
+            return None  # as Django's own first step
+        rows = _kept_lookup(self)
+        if rows is not None and is_plain_id(value):
+            found = rows([int(str(value).strip())])
+            if not found:
+                raise _invalid_choice(self, value)
+            return found[0]
+        if _integer_key(self.queryset, self.to_field_name) and _out_of_range(value):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
@@ -102,17 +129,13 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": str(item)[:30]},
                     )
             ids = _plain_ids(value)
-            kept = self.kept_rows
-            if ids and kept is not None and kept[0] is self.queryset and self.to_field_name in KEYS:
-                rows = kept[1](sorted(set(ids)))
+            lookup = _kept_lookup(self)
+            if ids and lookup is not None:
+                rows = lookup(sorted(set(ids)))
                 found = {row.pk for row in rows}
                 for item, pk in zip(value, ids, strict=True):
                     if pk not in found:
-                        raise forms.ValidationError(
-                            self.error_messages["invalid_choice"],
-                            code="invalid_choice",
-                            params={"value": item},
-                        )
+                        raise _invalid_choice(self, item)
                 return rows
         return super()._check_values(value)
 

@@ -1,13 +1,12 @@
 """Listing and naming staff, the same way on every form and page."""
 
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from portal import access
 from portal.access import FAMILY_ROLES
-from portal.compiled import Compiled
-from portal.lib.limits import KEYS, IdChoiceField, IdMultipleChoiceField, is_plain_id
+from portal.compiled import IDS, Compiled
+from portal.lib.limits import IdChoiceField, IdMultipleChoiceField
 from portal.lib.words import staff_name
 
 __all__ = [
@@ -72,55 +71,33 @@ def offer_family_workers(school, *fields, signed_in=None) -> None:
             read.append([(u.pk, staff_name(u)) for u in _workers_of(school_id=school.pk)])
         return read[0]
 
+    def lookup(ids: list[int]) -> list:
+        if signed_in is not None and ids == [signed_in.pk]:
+            return [signed_in] if access.works_with_families(signed_in, school) else []
+        return _workers_named(school_id=school.pk, ids=ids)
+
     workers = _family_workers_of(school.pk)
     for field in fields:
         field.queryset = workers
-        # The one chosen is looked up with a kept read of the same query (StaffChoiceField).
-        field.kept_workers = (field.queryset, school)
-        field.signed_in = signed_in
+        # Those chosen are looked up with a kept read of the same query (portal.lib.limits).
+        field.kept_rows = (field.queryset, lookup)
         # As the queryset's own options would be: "nobody" first where the picker has one.
         first = [] if field.empty_label is None else [("", field.empty_label)]
         field.choices = lambda first=first: first + people()
 
 
-# The one person a sent picker names, if a family worker of the school (a kept read of
-# `family_workers(school).filter(pk=...)`, which Django would build on each form sent).
-_worker_at = Compiled(
-    lambda school_id, user_id: family_workers(school_id).filter(pk=user_id),
+# The people a sent picker names, if family workers of the school (a kept read of
+# `family_workers(school).filter(pk__in=...)`, which Django would build on each form sent).
+_workers_named = Compiled(
+    lambda school_id, ids: family_workers(school_id).filter(pk__in=ids),
     school_id=int,
-    user_id=int,
+    ids=IDS,
 )
 
 
 class StaffChoiceField(IdChoiceField):
-    kept_workers: tuple | None = None
-    signed_in = None
-
     def label_from_instance(self, obj):
         return staff_name(obj)
-
-    def to_python(self, value):
-        kept = self.kept_workers
-        # Only while the queryset is the one offer_family_workers gave, and for a plain id.
-        if kept is None or kept[0] is not self.queryset or self.to_field_name not in KEYS:
-            return super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if not is_plain_id(value):
-            return super().to_python(value)  # Django's own answer: not a choice
-        user_id, school = int(str(value).strip()), kept[1]
-        me = self.signed_in
-        if me is not None and me.pk == user_id:
-            found = [me] if access.works_with_families(me, school) else []
-        else:
-            found = _worker_at(school_id=school.pk, user_id=user_id)
-        if not found:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return found[0]
 
 
 class StaffMultipleChoiceField(IdMultipleChoiceField):

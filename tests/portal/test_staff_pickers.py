@@ -90,7 +90,7 @@ def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast
     from portal.lib import staff
 
     asked = []
-    for module, name in ((staff, "_worker_at"), (family_forms, "_parents_named")):
+    for module, name in ((staff, "_workers_named"), (family_forms, "_parents_named")):
         kept = getattr(module, name)
         monkeypatch.setattr(
             module,
@@ -114,7 +114,7 @@ def test_a_sent_contact_form_looks_up_its_staff_and_parents_with_kept_reads(cast
         user=cast.pastoral,
     )
     assert colleague.is_valid(), colleague.errors
-    assert sorted(asked) == ["_parents_named", "_worker_at"]
+    assert sorted(asked) == ["_parents_named", "_workers_named"]
 
 
 def test_someone_signed_in_who_does_not_work_with_families_cannot_name_themselves(cast):
