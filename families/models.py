@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
-from portal.compiled import IDS, Compiled
+from portal.compiled import IDS, SCHOOL, USER, Compiled
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -103,7 +103,9 @@ class SchoolFamilyQuerySet(models.QuerySet):
 
     SEEN = ("last_at", "last_tone", "last_positive_at", "positive", "neutral", "concern")
 
-    def with_seen_summary(self, user, school: School, fields=SEEN) -> SchoolFamilyQuerySet:
+    def with_seen_summary(
+        self, user, school: School, fields=SEEN, *, stored: bool = False, guard: bool = False
+    ) -> SchoolFamilyQuerySet:
         """Annotate `seen_<field>` contact summaries counting only contacts this user may read
         (every field of SEEN, or only those asked for: each costs the ORM a subquery to build).
 
@@ -113,14 +115,23 @@ class SchoolFamilyQuerySet(models.QuerySet):
         list. The "anything hidden?" test asks only the confidential rows the user cannot read
         (the partial index contact_confidential serves it) and PostgreSQL runs it once per
         query, not per row.
+
+        `guard=True` also asks the test once as a column of its own, `seen_hidden`. A caller
+        that has reason to think nothing is hidden may ask for the stored columns alone
+        (`stored=True`, with the guard): rows that carry True must then be read again without
+        `stored` before anything of them is shown.
         """
         readable = Contact.objects.readable_by(user, school)
-        hidden = Contact.objects.hidden_from(user, school)
+        hidden_contacts = Contact.objects.hidden_from(user, school)
 
-        def seen(stored, worked_out):
-            field = SchoolFamily._meta.get_field(stored)
+        def seen(column, worked_out):
+            if stored:
+                return F(column)
+            field = SchoolFamily._meta.get_field(column)
             return Case(
-                When(Exists(hidden), then=worked_out), default=F(stored), output_field=field
+                When(Exists(hidden_contacts), then=worked_out),
+                default=F(column),
+                output_field=field,
             )
 
         mine = readable.filter(family=OuterRef("family")).order_by("-occurred_at", "-pk")
@@ -148,7 +159,8 @@ class SchoolFamilyQuerySet(models.QuerySet):
             "neutral": lambda: seen("neutral_count", count(Tone.NEUTRAL)),
             "concern": lambda: seen("concern_count", count(Tone.CONCERN)),
         }
-        return self.annotate(**{f"seen_{name}": build[name]() for name in fields})
+        asked = {"seen_hidden": Exists(hidden_contacts)} if guard else {}
+        return self.annotate(**{f"seen_{name}": build[name]() for name in fields}, **asked)
 
     def for_family_page(self, today=None) -> SchoolFamilyQuerySet:
         """The family page's row, with when (and by whom) the family's record last changed."""
@@ -974,6 +986,19 @@ def _edits(ids, since=None):
 
 
 _contact_edits = Compiled(lambda ids: _edits(ids), ids=IDS)
+
+
+def anything_hidden(user, school: School) -> bool:
+    """Whether any contact of the school is hidden from this user (a kept read of the test
+    with_seen_summary asks in its query)."""
+    return bool(_one_hidden(user=user, school=school))
+
+
+_one_hidden = Compiled(
+    lambda user, school: Contact.objects.hidden_from(user, school).values_list("pk")[:1],
+    user=USER,
+    school=SCHOOL,
+)
 _contact_edits_since = Compiled(_edits, ids=IDS, since=datetime)
 
 

@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 from families.access import require_family_worker
 from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
-from families.models import Child, ParentCarer, SchoolFamily
+from families.models import Child, ParentCarer, SchoolFamily, anything_hidden
 from families.views.paging import page_of, with_total
 from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib.search import search_recall, search_remember
 
 SEARCH_SESSION_KEY = "families_search"
+# Per school: whether a contact was hidden from the user when they last read the list (which
+# of its two reads to try first: see _summarised_rows).
+HIDDEN_KEY = "families_list_hidden"
 PER_PAGE = 25
 
 
@@ -76,9 +79,7 @@ def family_list(request: SchoolRequest):
         valid = filterset.is_valid()
 
         def rows_for(bottom: int, top: int) -> list:
-            return _rows(
-                user=request.user, school=school, filters=filters, valid=valid, span=(bottom, top)
-            )
+            return _summarised_rows(request, filters=filters, valid=valid, span=(bottom, top))
 
     page = page_of(
         queryset if rows_for else queryset(), PER_PAGE, request.GET.get("page"), rows_for
@@ -98,11 +99,38 @@ def family_list(request: SchoolRequest):
     )
 
 
-def _list_rows(user, school, filters: tuple, valid: bool, span: tuple[int, int]):
+def _summarised_rows(request: SchoolRequest, *, filters: tuple, valid: bool, span: tuple):
+    """The page's rows, their contact summaries counting only contacts this user may read.
+
+    While no contact is hidden from the user, the stored summaries are those; otherwise every
+    summary is worked out from the readable contacts (SchoolFamilyQuerySet.with_seen_summary).
+    That test is asked in the list's query; when the last list found nothing hidden (the
+    session remembers, per school), the stored summaries alone are read instead, with the
+    test asked once as a column (`seen_hidden`): rows read so when something was hidden after
+    all are read again, in full, before anything of them is shown. An empty page read so is
+    checked with one more read."""
+    user, school = request.user, request.school
+    values = {"user": user, "school": school, "filters": filters, "valid": valid, "span": span}
+    remembered = request.session.get(HIDDEN_KEY, {})
+    # Until the session knows, the read that is right either way.
+    stored = remembered.get(str(school.pk)) is False
+    rows = _rows(**values, stored=stored)
+    if rows:
+        found = rows[0].seen_hidden
+    else:
+        found = anything_hidden(user, school) if stored else remembered.get(str(school.pk))
+    if found is not None and found != remembered.get(str(school.pk)):
+        request.session[HIDDEN_KEY] = {**remembered, str(school.pk): found}
+    if found and stored:
+        rows = _rows(**values, stored=False)
+    return rows
+
+
+def _list_rows(user, school, filters: tuple, valid: bool, span: tuple[int, int], stored: bool):
     rows = (
         SchoolFamily.objects.visible_to(user, school)
         .for_list(user, school)
-        .with_seen_summary(user, school)
+        .with_seen_summary(user, school, stored=stored, guard=True)
     )
     query = QueryDict(mutable=True)
     for key, values in filters:
@@ -115,7 +143,14 @@ def _list_rows(user, school, filters: tuple, valid: bool, span: tuple[int, int])
 # Not a prepared statement: a plan made once for every school, sort and page (PostgreSQL's
 # generic plan) took a deep page of the list from 4 to about 25 ms of the database's time.
 _rows = Compiled(
-    _list_rows, prepare=False, user=USER, school=SCHOOL, filters=SHAPE, valid=SHAPE, span=SHAPE
+    _list_rows,
+    prepare=False,
+    user=USER,
+    school=SCHOOL,
+    filters=SHAPE,
+    valid=SHAPE,
+    span=SHAPE,
+    stored=SHAPE,
 )
 
 

@@ -1,9 +1,13 @@
 """{% form_token %}: the hidden one-time token of a create form (see portal/lib/once.py);
 {% form_index form %}: the index of links to a long form's sections (portal/lib/sections.py);
-{{ field|select_options }}: a select's options, read once from its choices."""
+{{ field|select_options }}: a select's options, read once from its choices;
+{{ field|option_tags }}: the same options as <option> elements, escaped as a template would."""
+
+import html
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from portal.lib import once, sections
 
@@ -43,3 +47,25 @@ def select_options(bound_field) -> list[tuple[str, object, bool]]:
             found = found or selected
             options.append((text, one_label, selected))
     return options
+
+
+@register.filter
+def option_tags(bound_field):
+    """The select's <option> elements (select_options), escaped as the template language
+    escapes them (conditional_escape): drawn in one go, where a loop in the template, or
+    format_html per option, took 10–20 µs an option (the family list's staff and class
+    pickers: over a millisecond a page)."""
+    return mark_safe(
+        "".join(
+            f'<option value="{_escaped(value)}"{" selected" if selected else ""}>'
+            f"{_escaped(label)}</option>"
+            for value, label, selected in select_options(bound_field)
+        )
+    )
+
+
+def _escaped(text) -> str:
+    """conditional_escape, without making a SafeString of each piece."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
