@@ -84,22 +84,18 @@ class SchoolFamilyQuerySet(models.QuerySet):
             works_with |= Exists(looked_after)
         return mine.filter(works_with)
 
-    def for_list(self, user, school: School) -> SchoolFamilyQuerySet:
-        """The family list's rows: family, key contact and current pupils here, in a fixed
-        number of queries; the user's own pupils' families flagged as `is_mine`."""
-        pupils = (
-            Child.objects.filter(school=school, left_on__isnull=True)
-            .select_related("class_group")
-            .order_by("first_name")
-        )
+    def for_list(self, user, school: School, *, pupils: bool = True) -> SchoolFamilyQuerySet:
+        """The family list's rows: family, key contact and current pupils here (`pupils`, as
+        `family.pupils`: or see with_pupils), in a fixed number of queries; the user's own
+        pupils' families flagged as `is_mine`."""
         mine = Child.objects.filter(
             family=OuterRef("family"), school=school, class_group__staff=user, left_on__isnull=True
         )
-        return (
-            self.select_related("family", "key_contact")
-            .prefetch_related(models.Prefetch("family__children", pupils, to_attr="pupils"))
-            .annotate(is_mine=Exists(mine))
-        )
+        rows = self.select_related("family", "key_contact").annotate(is_mine=Exists(mine))
+        if pupils:
+            here = _pupils_here(school)
+            rows = rows.prefetch_related(models.Prefetch("family__children", here, "pupils"))
+        return rows
 
     SEEN = ("last_at", "last_tone", "last_positive_at", "positive", "neutral", "concern")
 
@@ -986,6 +982,34 @@ def _edits(ids, since=None):
 
 
 _contact_edits = Compiled(lambda ids: _edits(ids), ids=IDS)
+
+
+def _pupils_here(school) -> ChildQuerySet:
+    return (
+        Child.objects.filter(school=school, left_on__isnull=True)
+        .select_related("class_group")
+        .order_by("first_name")
+    )
+
+
+def with_pupils(rows: list, school: School) -> list:
+    """Give each family-list row's family its current pupils here (`family.pupils`, as
+    SchoolFamilyQuerySet.for_list would prefetch them), with one kept read for the page."""
+    families = [row.family for row in rows]
+    found: dict[int, list] = {family.pk: [] for family in families}
+    if families:
+        for child in _pupils_of(school=school, family_ids=list(found)):
+            found[child.family_id].append(child)
+    for family in families:
+        family.pupils = found[family.pk]
+    return rows
+
+
+_pupils_of = Compiled(
+    lambda school, family_ids: _pupils_here(school).filter(family_id__in=family_ids),
+    school=SCHOOL,
+    family_ids=IDS,
+)
 
 
 def anything_hidden(user, school: School) -> bool:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from families.access import require_family_worker
 from families.filters import FamilyFilter
 from families.forms import FamilySearchForm
-from families.models import Child, ParentCarer, SchoolFamily, anything_hidden
+from families.models import Child, ParentCarer, SchoolFamily, anything_hidden, with_pupils
 from families.views.paging import page_of, with_total
 from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
@@ -123,13 +123,13 @@ def _summarised_rows(request: SchoolRequest, *, filters: tuple, valid: bool, spa
         request.session[HIDDEN_KEY] = {**remembered, str(school.pk): found}
     if found and stored:
         rows = _rows(**values, stored=False)
-    return rows
+    return with_pupils(rows, school)
 
 
 def _list_rows(user, school, filters: tuple, valid: bool, span: tuple[int, int], stored: bool):
     rows = (
         SchoolFamily.objects.visible_to(user, school)
-        .for_list(user, school)
+        .for_list(user, school, pupils=False)
         .with_seen_summary(user, school, stored=stored, guard=True)
     )
     query = QueryDict(mutable=True)

@@ -312,3 +312,43 @@ def test_the_pickers_offer_this_schools_classes_and_family_workers_only(cast, fa
     # A class of another school is refused as the list's own would be: not a choice.
     text = login(cast.pastoral).get(URL, {"class_group": elsewhere.pk}).text
     assert "Select a valid choice" in text
+
+
+def test_the_pupils_read_for_a_page_are_those_the_prefetch_gives(cast, fam, login):
+    """The list's page reads its families' pupils with one kept read (with_pupils): the same
+    pupils, in the same order, as for_list's prefetch, which the name search still uses."""
+    from families.models import with_pupils
+
+    other = make_family(cast, name="Family Birch")
+    factories.ChildFactory(school=cast.school, family=other.family, first_name="Ailsa")
+    factories.ChildFactory(
+        school=cast.school,
+        family=other.family,
+        first_name="Left",
+        left_on=datetime.date(2025, 6, 30),
+    )
+    factories.ChildFactory(school=cast.other_school, family=other.family, first_name="Elsewhere")
+    empty = make_family(cast, name="Family Cedar")
+    empty.child.left_on = datetime.date(2025, 6, 30)
+    empty.child.save()
+
+    def named(rows):
+        return {row.family.name: [c.first_name for c in row.family.pupils] for row in rows}
+
+    rows = SchoolFamily.objects.filter(school=cast.school).for_list(cast.teacher, cast.school)
+    prefetched = named(rows)
+    read = named(
+        with_pupils(
+            list(
+                SchoolFamily.objects.filter(school=cast.school).for_list(
+                    cast.teacher, cast.school, pupils=False
+                )
+            ),
+            cast.school,
+        )
+    )
+    assert read == prefetched
+    assert read["Family Birch"] == ["Ailsa", "Robin"]
+    assert read["Family Cedar"] == []
+    text = login(cast.pastoral).get(URL).text
+    assert "Ailsa" in text and "Left " not in text and "Elsewhere" not in text
