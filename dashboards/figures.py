@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import (
@@ -34,7 +35,8 @@ from compass.colours import NOT_PLACED_COLOUR, region_colour
 from compass.models import STEPS, CompassRegion, Placement
 from dashboards.models import SelfEvaluation
 from families import rhythm
-from families.models import Contact, Tone
+from families.models import Contact, Level, SchoolFamily, Tone
+from portal.compiled import SCHOOL, Compiled
 from portal.lib.terms import Period, midnight, term_containing, year_containing
 from portal.models import School
 
@@ -307,23 +309,34 @@ def balance_total(contacts) -> dict:
 # Families needing attention
 
 
-def _attention_filters(school: School, *, today: dt.date) -> dict[str, Q]:
+def attention_cutoffs(school: School, *, today: dt.date) -> dict[str, dt.datetime]:
+    """The times the attention counts compare with: the start of this term, the time before
+    which a placement is overdue for review, and per communication level (`due_<level>`) the
+    time before which a family's last contact makes it due one (families.rhythm)."""
     now = timezone.now()
-    term = term_containing(today, school)
+    due = rhythm.cutoffs_for(rhythm.rhythm_for(school), now)
     return {
-        "no_positive": Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=term.starts_at),
-        # How long is too long depends on the family's communication level (families.rhythm).
-        "due_contact": rhythm.due_q(rhythm.rhythm_for(school), now=now),
-        "review_due": Q(last_placed_at__isnull=True)
-        | Q(last_placed_at__lt=now - dt.timedelta(weeks=school.placement_review_weeks)),
+        "term_start": term_containing(today, school).starts_at,
+        "review_before": now - dt.timedelta(weeks=school.placement_review_weeks),
+        **{f"due_{level}": when for level, when in due.items()},
     }
 
 
-def attention_counts(school: School, families, *, today: dt.date) -> dict[str, int]:
-    """How many families had no positive contact this term, are due a contact for their
-    communication level, or have a placement overdue for review (or never placed); and open
-    follow-ups past their date."""
-    wanted = _attention_filters(school, today=today)
+def _attention_filters(school: School, *, today: dt.date, cutoffs=None) -> dict[str, Q]:
+    cut = cutoffs or attention_cutoffs(school, today=today)
+    due = {level: cut[f"due_{level}"] for level in Level.values}
+    return {
+        "no_positive": Q(last_positive_at__isnull=True) | Q(last_positive_at__lt=cut["term_start"]),
+        # How long is too long depends on the family's communication level (families.rhythm).
+        "due_contact": rhythm.due_q(rhythm.rhythm_for(school), cutoffs=due),
+        "review_due": Q(last_placed_at__isnull=True) | Q(last_placed_at__lt=cut["review_before"]),
+    }
+
+
+def _attention(school: School, families, *, today: dt.date, cutoffs=None):
+    """The families with their open follow-ups past their date, and the attention counts'
+    aggregates over them."""
+    wanted = _attention_filters(school, today=today, cutoffs=cutoffs)
     overdue = Contact.objects.filter(
         school=school,
         family=OuterRef("family"),
@@ -331,14 +344,69 @@ def attention_counts(school: School, families, *, today: dt.date) -> dict[str, i
         follow_up_on__isnull=False,
         follow_up_done_at__isnull=True,
     )
-    counts = families.annotate(
+    annotated = families.annotate(
         overdue=Subquery(overdue.order_by().values("family").annotate(n=Count("pk")).values("n"))
-    ).aggregate(
-        families=Count("pk"),
-        overdue_follow_ups=models.Sum("overdue", default=0),
-        **{name: Count("pk", filter=q) for name, q in wanted.items()},
     )
-    return counts
+    aggregates = {
+        "families": Count("pk"),
+        "overdue_follow_ups": models.Sum("overdue", default=0),
+        **{name: Count("pk", filter=q) for name, q in wanted.items()},
+    }
+    return annotated, aggregates
+
+
+def attention_counts(school: School, families, *, today: dt.date) -> dict[str, int]:
+    """How many families had no positive contact this term, are due a contact for their
+    communication level, or have a placement overdue for review (or never placed); and open
+    follow-ups past their date."""
+    annotated, aggregates = _attention(school, families, today=today)
+    return annotated.aggregate(**aggregates)
+
+
+def school_at_a_glance(school: School, *, today: dt.date) -> tuple[dict[str, int], dict]:
+    """The whole school's region counts and attention counts (its families on roll), as the
+    headteacher's home panel shows them: two kept reads (portal.compiled), their cut-off
+    times named values, so nothing is built on each view."""
+    regions = {
+        row["region"] or NOT_PLACED: row["n"] for row in _region_counts(school=school, today=today)
+    }
+    (attention,) = _attention_counts(
+        school=school, today=today, **attention_cutoffs(school, today=today)
+    )
+    return regions, attention
+
+
+def _on_roll(school: School, today: dt.date):
+    return SchoolFamily.objects.filter(school=school).on_roll(today)
+
+
+_region_counts = Compiled(
+    lambda school, today: (
+        with_region(_on_roll(school, today)).values("region").annotate(n=Count("pk")).order_by()
+    ),
+    school=SCHOOL,
+    today=dt.date,
+)
+
+
+def _build_attention_counts(school, today, **cutoffs):
+    annotated, aggregates = _attention(
+        school, _on_roll(school, today), today=today, cutoffs=cutoffs
+    )
+    # One row of aggregates over them all: grouped by a constant, which groups nothing.
+    return annotated.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
+
+
+# One cut-off time per communication level (attention_cutoffs).
+_DUE_KINDS: dict[str, Any] = {f"due_{level}": dt.datetime for level in Level.values}
+_attention_counts = Compiled(
+    _build_attention_counts,
+    school=SCHOOL,
+    today=dt.date,
+    term_start=dt.datetime,
+    review_before=dt.datetime,
+    **_DUE_KINDS,
+)
 
 
 def attention_list(school: School, families, which: str, *, today: dt.date):

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from dashboards import figures
 from dashboards.views.common import DASHBOARD
-from families.models import SchoolFamily
 from portal import access, shell
 from portal.models import Role
 
@@ -16,12 +15,10 @@ def _home_panel(request) -> dict | None:
     school = request.school
     if school is None or not access.is_headteacher(request.user, school):
         return None
-    families = SchoolFamily.objects.filter(school=school).on_roll()
-    rows = figures.region_rows(figures.regions_for(school), figures.region_counts(families))
-    today = timezone.localdate()
+    counts, attention = figures.school_at_a_glance(school, today=timezone.localdate())
     return {
-        "rows": rows,
-        "attention": figures.attention_counts(school, families, today=today),
+        "rows": figures.region_rows(figures.regions_for(school), counts),
+        "attention": attention,
     }
 
 

@@ -62,3 +62,29 @@ def test_headteacher_home_panel_shows_region_counts_and_reviews(login, cast):
 def test_teacher_home_has_no_dashboard_panel(login, cast):
     body = login(cast.teacher).get(reverse("home")).content.decode()
     assert 'data-testid="compass-panel"' not in body
+
+
+def test_the_panel_counts_what_the_dashboard_counts_as_time_moves_on(login, cast, time_machine):
+    """The panel's figures are kept reads (dashboards.figures.school_at_a_glance) whose cut-off
+    times are named values: the same read, kept, must count a placement due for review once
+    enough time has passed, and agree with the dashboard's own figures at every point."""
+    from dashboards import figures
+    from families.models import SchoolFamily
+
+    recent = family_at(cast.school)
+    place(recent, NOW - dt.timedelta(weeks=2), (4, 4, 4), by=cast.teacher)
+    family_at(cast.school)
+    for weeks_on in (0, 30):
+        when = NOW + dt.timedelta(weeks=weeks_on)
+        time_machine.move_to(when, tick=False)
+        panel = login(cast.headteacher).get(reverse("home")).content.decode()
+        panel = panel[panel.index('data-testid="compass-panel"') :]
+        today = when.date()
+        families = SchoolFamily.objects.filter(school=cast.school).on_roll(today)
+        expected = figures.attention_counts(cast.school, families, today=today)
+        assert figures.school_at_a_glance(cast.school, today=today) == (
+            figures.region_counts(families),
+            expected,
+        )
+        assert f"<strong>{expected['review_due']}</strong> placements due for review" in panel
+        assert expected["review_due"] == (1 if weeks_on == 0 else 2)
