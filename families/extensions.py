@@ -180,8 +180,14 @@ def family_parents(request: HttpRequest, school_family) -> list:
         # With their links to children: a recorded restriction on any of them changes who
         # may see their contact details (ParentCarer.restrictions).
         # And the ranges of dates each asked the school to avoid.
-        lambda n: school_family.family.parents.prefetch_related("child_links", "dates_avoided")[:n],
+        lambda n: _parents_with_details(school_family.family_id)[:n],
     )
+
+
+def _parents_with_details(family_id: int) -> list:
+    from families.models import parents_with_details
+
+    return parents_with_details(family_id)
 
 
 _row_annotations: dict[str, Callable[[], object]] = {}

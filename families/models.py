@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
-from portal.compiled import IDS, SCHOOL, USER, Compiled
+from portal.compiled import IDS, SCHOOL, USER, Compiled, attach_related
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -670,14 +670,14 @@ class ContactQuerySet(models.QuerySet):
         named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
         return hidden.exclude(staff=user).exclude(Exists(named))
 
-    def for_chronology(self) -> ContactQuerySet:
-        """Each chronology entry's contact with its staff and amendments; the names of who took
-        part and who it was about, and who last edited it, come from contacts_named()."""
-        return self.select_related("staff", "follow_up_owner", "withdrawn_by").prefetch_related(
-            models.Prefetch(
-                "amendments", ContactAmendment.objects.select_related("by").order_by("at")
-            )
-        )
+    def for_chronology(self, *, amendments: bool = True) -> ContactQuerySet:
+        """Each chronology entry's contact with its staff and amendments (or see
+        with_amendments); the names of who took part and who it was about, and who last edited
+        it, come from contacts_named()."""
+        rows = self.select_related("staff", "follow_up_owner", "withdrawn_by")
+        if amendments:
+            rows = rows.prefetch_related(models.Prefetch("amendments", _amendments_in_order()))
+        return rows
 
     def follow_ups_for(self, user, school: School) -> ContactQuerySet:
         return self.filter(
@@ -1012,6 +1012,47 @@ _pupils_of = Compiled(
 )
 
 
+def _amendments_in_order():
+    return ContactAmendment.objects.select_related("by").order_by("at")
+
+
+def with_amendments(contacts: list) -> list:
+    """Give each contact its amendments (`contact.amendments.all()`, as for_chronology would
+    prefetch them), with one kept read for them all."""
+    if contacts:
+        rows = _amendments_of(contact_ids=[contact.pk for contact in contacts])
+        attach_related(contacts, "amendments", rows, _AMENDMENTS_IN_ORDER)
+    return contacts
+
+
+_amendments_of = Compiled(
+    lambda contact_ids: _amendments_in_order().filter(contact_id__in=contact_ids),
+    contact_ids=IDS,
+)
+
+
+def parents_with_details(family_id: int) -> list:
+    """A family's parents and carers, each with its links to children and its dates to avoid
+    (as prefetch_related("child_links", "dates_avoided") would give them): three kept reads."""
+    parents = _parents_of(family_id=family_id)
+    if parents:
+        ids = [parent.pk for parent in parents]
+        attach_related(parents, "child_links", _child_links_of(parent_ids=ids))
+        attach_related(parents, "dates_avoided", _dates_avoided_of(parent_ids=ids))
+    return parents
+
+
+_parents_of = Compiled(
+    lambda family_id: ParentCarer.objects.filter(family_id=family_id), family_id=int
+)
+_child_links_of = Compiled(
+    lambda parent_ids: ChildParent.objects.filter(parent_id__in=parent_ids), parent_ids=IDS
+)
+_dates_avoided_of = Compiled(
+    lambda parent_ids: DateToAvoid.objects.filter(parent_id__in=parent_ids), parent_ids=IDS
+)
+
+
 def anything_hidden(user, school: School) -> bool:
     """Whether any contact of the school is hidden from this user (a kept read of the test
     with_seen_summary asks in its query)."""
@@ -1089,3 +1130,6 @@ from families.rollups import ContactMonthRollup, ContactRollupRun  # noqa: E402,
 
 # Restrictions as records, and the fields staff changed in the portal (families/upkeep.py).
 from families.staff_records import Restriction, StaffChange  # noqa: E402, F401
+
+# The amendments' own queryset, built once: chained from, an attached list keeps its order.
+_AMENDMENTS_IN_ORDER = _amendments_in_order()

@@ -593,6 +593,42 @@ IDS = "ids"
 MAX_IDS = 100
 
 
+def attach_related(
+    instances: list, name: str, rows: list, template: QuerySet | None = None
+) -> None:
+    """Give each instance its reverse foreign key's rows (`name`, e.g. a contact's
+    "amendments") as Django's prefetch_related would: `instance.<name>.all()` gives them with no
+    query, each row's link back is the instance, and a query chained from it is filtered to the
+    instance as before (from `template`, the Prefetch's queryset, if there was one).
+
+    For `rows` from a kept read of the related rows of all the instances at once (an `IDS`
+    read): the ORM's prefetch builds the SQL of its read on every run, which on the family page
+    cost more than running it."""
+    if not instances:
+        return
+    field = getattr(type(instances[0]), name).field
+    cache_name = field.remote_field.cache_name
+    by_instance: dict[Any, list] = {}
+    for row in rows:
+        by_instance.setdefault(field.get_local_related_value(row), []).append(row)
+    for instance in instances:
+        found = by_instance.get(field.get_foreign_related_value(instance), [])
+        for row in found:
+            field.set_cached_value(row, instance)
+        manager = getattr(instance, name)
+        if not hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache = {}
+        instance._prefetched_objects_cache.pop(cache_name, None)
+        queryset = (
+            manager._apply_rel_filters(template._chain())
+            if template is not None
+            else manager.get_queryset()
+        )
+        queryset._result_cache = found
+        queryset._prefetch_done = True
+        instance._prefetched_objects_cache[cache_name] = queryset
+
+
 def unfiltered(queryset: QuerySet) -> bool:
     """Whether a queryset is its model's whole table as the manager gives it (no filter, no
     slice, no chosen database): a queryset method called on it may answer from a kept read of

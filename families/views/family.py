@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +28,12 @@ from families.models import (
     Restriction,
     Tone,
     contacts_named,
+    with_amendments,
 )
 from families.services import key_contact_set
 from families.views.upkeep import upkeep_context
 from portal import access
-from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from portal.compiled import IDS, SCHOOL, SHAPE, USER, Compiled, attach_related
 from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
@@ -120,11 +122,13 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
             contacts = contacts.filter(children=chosen.child_id)
         read = list(contacts.fetch_mode(models.FETCH_RAISE)[: chosen.limit])
     else:
-        read = _newest_contacts(
-            user=request.user,
-            school=request.school,
-            family_id=school_family.family_id,
-            limit=chosen.limit,
+        read = with_amendments(
+            _newest_contacts(
+                user=request.user,
+                school=request.school,
+                family_id=school_family.family_id,
+                limit=chosen.limit,
+            )
         )
     contacts = contacts_named(read)
     entries = []
@@ -164,10 +168,9 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
     return entries
 
 
-def _family_contacts(user, school, family_id):
-    return (
-        Contact.all_objects.readable_by(user, school).filter(family_id=family_id).for_chronology()
-    )
+def _family_contacts(user, school, family_id, *, amendments: bool = True):
+    readable = Contact.all_objects.readable_by(user, school).filter(family_id=family_id)
+    return readable.for_chronology(amendments=amendments)
 
 
 # The whole chronology's newest entries, built once per process and shape (portal.compiled).
@@ -175,7 +178,7 @@ def _family_contacts(user, school, family_id):
 # only this page of them), so the page needs no query of its own for it.
 _newest_contacts = Compiled(
     lambda user, school, family_id, limit: (
-        _family_contacts(user, school, family_id)
+        _family_contacts(user, school, family_id, amendments=False)
         .annotate(
             **{
                 name: Window(Count("pk", filter=Q(tone=tone, withdrawn_at__isnull=True)))
@@ -231,7 +234,7 @@ def _balance(request: SchoolRequest, school_family, entries=()) -> dict:
 def _current_children(school_family) -> tuple[list, int]:
     """The family's current pupils at this school with their parents, and how many of its
     children attend other schools, in one read (two queries)."""
-    children = _children_of(family_id=school_family.family_id)
+    children = _with_parent_links(_children_of(family_id=school_family.family_id))
     here = [c for c in children if c.school_id == school_family.school_id]
     return here, len(children) - len(here)
 
@@ -250,16 +253,31 @@ def _parent_links():
     )
 
 
-# The family page's children, with the links to their parents as a prefetch: built once per
-# process (portal.compiled), the prefetch's queryset copied for each run.
+def _with_parent_links(children: list) -> list:
+    """Each child's links to their parents (`child.parent_links.all()`), with one kept read."""
+    if children:
+        links = _links_of(child_ids=[child.pk for child in children])
+        attach_related(children, "parent_links", links, _parent_links_template())
+    return children
+
+
+@functools.cache
+def _parent_links_template():
+    return _parent_links()
+
+
+# The family page's children, and the links to their parents: each read built once per
+# process (portal.compiled).
 _children_of = Compiled(
     lambda family_id: (
         Child.objects.filter(family_id=family_id, left_on__isnull=True)
         .select_related("class_group")
-        .prefetch_related(Prefetch("parent_links", _parent_links()))
         .order_by("first_name")
     ),
     family_id=int,
+)
+_links_of = Compiled(
+    lambda child_ids: _parent_links().filter(child_id__in=child_ids), child_ids=IDS
 )
 
 

@@ -159,6 +159,7 @@ def test_family_list_filter_is_one_query_whatever_the_rows(
         for n in range(count):
             _family(cast, f"Family {n}", level=["general", "enhanced", "intensive"][n % 3])
         client = login(cast.headteacher)
+        client.get(LIST)  # the session's first list notes which read to try first (a write)
         with django_assert_max_num_queries(12):
             response = client.get(LIST, {"due_contact": "on"})
     assert response.text.count("Log contact<") == count

@@ -11,6 +11,7 @@ from django.utils import timezone
 from families.models import SchoolFamily
 from portal import compiled
 from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from tests import factories
 from tests.families.conftest import make_family
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,40 @@ def test_a_queryset_is_unfiltered_only_as_its_manager_gives_it():
     assert not compiled.unfiltered(SchoolFamily.objects.filter(school_id=1))
     assert not compiled.unfiltered(SchoolFamily.objects.all()[:3])
     assert not compiled.unfiltered(SchoolFamily.objects.using("default"))
+
+
+def test_attached_rows_are_what_a_prefetch_gives(cast, django_assert_num_queries):
+    """attach_related gives each instance its reverse foreign key's rows as prefetch_related
+    does: `.all()` without a query, each row's link back set, and a query chained from it
+    filtered to the instance (and ordered as the template queryset says)."""
+    from families.models import ChildParent, ParentCarer
+    from portal.compiled import attach_related
+
+    rowan = make_family(cast, name="Rowan")
+    birch = make_family(cast, name="Birch")
+    parents = list(ParentCarer.objects.filter(family__in=[rowan.family, birch.family]))
+    prefetched = {
+        p.pk: sorted(link.pk for link in p.child_links.all())
+        for p in ParentCarer.objects.filter(pk__in=[p.pk for p in parents]).prefetch_related(
+            "child_links"
+        )
+    }
+    rows = list(ChildParent.objects.filter(parent__in=parents).order_by("-pk"))
+    attach_related(parents, "child_links", rows, ChildParent.objects.order_by("-pk"))
+    with django_assert_num_queries(0):
+        attached = {p.pk: sorted(link.pk for link in p.child_links.all()) for p in parents}
+        assert all(link.parent is p for p in parents for link in p.child_links.all())
+    assert attached == prefetched
+    assert any(attached.values())
+    mum = next(p for p in parents if p.pk == rowan.mum.pk)
+    with django_assert_num_queries(1):
+        chained = list(mum.child_links.filter(lives_with_child=True).values_list("pk", flat=True))
+    assert chained == list(
+        ChildParent.objects.filter(parent=mum, lives_with_child=True)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+    )
+    childless = factories.ParentCarerFactory(family=rowan.family)
+    attach_related([childless], "child_links", [])
+    with django_assert_num_queries(0):
+        assert list(childless.child_links.all()) == []
