@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal import access
-from portal.compiled import SCHOOL, Compiled, unfiltered
+from portal.compiled import IDS, SCHOOL, Compiled, attach_many_to_many, unfiltered
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -234,15 +234,16 @@ class PlacementQuerySet(models.QuerySet):
         latest = inner.order_by("-placed_at", "-pk").values("pk")[:1]
         return outer.filter(pk=Subquery(latest))
 
-    def for_family_page(self, school_family: SchoolFamily) -> PlacementQuerySet:
-        """A family's placements, newest first, with what the family page shows."""
-        return (
+    def for_family_page(self, school_family: SchoolFamily, *, parents=True) -> PlacementQuerySet:
+        """A family's placements, newest first, with what the family page shows (the parents
+        each is about, unless `parents` is False: see with_parents)."""
+        rows = (
             self.filter(school_family=school_family)
             .select_related("placed_by")
-            .prefetch_related("parents")
             .order_by("-placed_at", "-pk")
             .fetch_mode(models.FETCH_RAISE)
         )
+        return rows.prefetch_related("parents") if parents else rows
 
 
 class Placement(Withdrawable):
@@ -416,6 +417,25 @@ WRITTEN_FIELDS = (
     "next_attitude",
     "parent_words",
     "confidentiality_reason",
+)
+
+
+def with_parents(placements: list) -> list:
+    """Give each placement the parents it is about (`placement.parents.all()`, as
+    for_family_page would prefetch them), with one kept read for them all."""
+    if placements:
+        pairs = _parents_placed(placement_ids=[p.pk for p in placements])
+        attach_many_to_many(placements, "parents", [(r.placement_id, r.parentcarer) for r in pairs])
+    return placements
+
+
+_parents_placed = Compiled(
+    lambda placement_ids: (
+        Placement.parents.through.objects.filter(placement_id__in=placement_ids)
+        .select_related("parentcarer")
+        .order_by("pk")
+    ),
+    placement_ids=IDS,
 )
 
 

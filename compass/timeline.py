@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compass.models import Placement, placements_as_read_by
+from compass.models import Placement, placements_as_read_by, with_parents
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
 from portal.compiled import SHAPE, Compiled
@@ -30,7 +30,7 @@ def _latest_placements(
         lambda n: placements_as_read_by(
             request.user,
             request.school,
-            _placements_of(school_family_id=school_family.pk, n=n)
+            with_parents(_placements_of(school_family_id=school_family.pk, n=n))
             if not period
             else list(
                 period.narrow(
@@ -44,7 +44,7 @@ def _latest_placements(
 # The family page's placements, over all time: built once per process (portal.compiled).
 _placements_of = Compiled(
     lambda school_family_id, n: Placement.all_objects.for_family_page(
-        school_family_id
+        school_family_id, parents=False
     ).select_related("withdrawn_by")[:n],
     school_family_id=int,
     n=SHAPE,

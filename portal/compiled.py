@@ -629,6 +629,26 @@ def attach_related(
         instance._prefetched_objects_cache[cache_name] = queryset
 
 
+def attach_many_to_many(instances: list, name: str, pairs: list) -> None:
+    """As attach_related, for a many-to-many field of the instances' own model (`name`, e.g. a
+    placement's "parents"): `pairs` are (instance's pk, related row), from a kept read of the
+    field's through table."""
+    if not instances:
+        return
+    by_instance: dict[Any, list] = {}
+    for pk, row in pairs:
+        by_instance.setdefault(pk, []).append(row)
+    for instance in instances:
+        manager = getattr(instance, name)
+        if not hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache = {}
+        instance._prefetched_objects_cache.pop(manager.prefetch_cache_name, None)
+        queryset = manager.get_queryset()
+        queryset._result_cache = by_instance.get(instance.pk, [])
+        queryset._prefetch_done = True
+        instance._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
+
+
 def unfiltered(queryset: QuerySet) -> bool:
     """Whether a queryset is its model's whole table as the manager gives it (no filter, no
     slice, no chosen database): a queryset method called on it may answer from a kept read of

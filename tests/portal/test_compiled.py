@@ -250,3 +250,20 @@ def test_attached_rows_are_what_a_prefetch_gives(cast, django_assert_num_queries
     attach_related([childless], "child_links", [])
     with django_assert_num_queries(0):
         assert list(childless.child_links.all()) == []
+
+
+@pytest.mark.usefixtures("compass_defaults")
+def test_attached_many_to_many_rows_are_what_a_prefetch_gives(cast, django_assert_num_queries):
+    from compass.models import Placement, with_parents
+
+    rowan = make_family(cast, name="Rowan")
+    both = factories.PlacementFactory(
+        school_family=rowan.school_family, placed_by=cast.teacher, parents=[rowan.mum, rowan.dad]
+    )
+    whole = factories.PlacementFactory(school_family=rowan.school_family, placed_by=cast.teacher)
+    read = with_parents(list(Placement.objects.filter(pk__in=[both.pk, whole.pk]).order_by("pk")))
+    with django_assert_num_queries(0):
+        names = [sorted(p.first_name for p in placement.parents.all()) for placement in read]
+    assert names == [sorted([rowan.mum.first_name, rowan.dad.first_name]), []]
+    with django_assert_num_queries(1):
+        assert list(read[0].parents.filter(pk=rowan.mum.pk)) == [rowan.mum]
