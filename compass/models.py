@@ -433,7 +433,8 @@ _parents_placed = Compiled(
     lambda placement_ids: (
         Placement.parents.through.objects.filter(placement_id__in=placement_ids)
         .select_related("parentcarer")
-        .order_by("pk")
+        # As the parents' own ordering, which the prefetch followed.
+        .order_by("parentcarer__last_name", "parentcarer__first_name", "pk")
     ),
     placement_ids=IDS,
 )

@@ -12,7 +12,15 @@ from django.utils import timezone
 from families import extensions
 from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
-from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from portal.compiled import (
+    IDS,
+    SCHOOL,
+    SHAPE,
+    USER,
+    Compiled,
+    attach_many_to_many,
+    attach_related,
+)
 from portal.lib.staff import staff_name
 
 PANEL_ROWS = 8
@@ -169,8 +177,10 @@ def _family_meetings(
         f"meetings.meetings.{school_family.family_id}{period.key()}",
         limit,
         lambda n: (
-            _meetings_of(
-                user=request.user, school=request.school, family_id=school_family.family_id, n=n
+            _with_related(
+                _meetings_of(
+                    user=request.user, school=request.school, family_id=school_family.family_id, n=n
+                )
             )
             if not period
             else _meetings(request.user, request.school, school_family.family_id, period)[:n]
@@ -178,33 +188,62 @@ def _family_meetings(
     )
 
 
-def _meetings(user, school, family_id: int, period: extensions.Period | None = None):
+def _meetings(
+    user, school, family_id: int, period: extensions.Period | None = None, *, related=True
+):
+    """The family's meetings this user may see, with their children and amendments (unless
+    `related` is False: see _with_related)."""
     rows = Meeting.all_objects.visible_to(user, school)
     if period:
         rows = period.narrow(rows, "starts_at")
-    return (
+    rows = (
         rows.filter(family_id=family_id)
         .select_related("chair", "withdrawn_by")
-        .prefetch_related(
-            "children",
-            models.Prefetch(
-                "amendments",
-                MeetingAmendment.objects.select_related("by", "by_parent").order_by("at"),
-            ),
-        )
         .order_by("-starts_at")
         .fetch_mode(models.FETCH_PEERS)
     )
+    if related:
+        rows = rows.prefetch_related("children", models.Prefetch("amendments", _amendments()))
+    return rows
 
 
-# The family page's meetings, over all time: built once per process and shape.
+def _amendments():
+    return MeetingAmendment.objects.select_related("by", "by_parent").order_by("at")
+
+
+def _with_related(meetings: list) -> list:
+    """Each meeting's children and amendments, as _meetings would prefetch them, from two kept
+    reads for them all (portal.compiled.attach_related)."""
+    if meetings:
+        ids = [meeting.pk for meeting in meetings]
+        about = [(row.meeting_id, row.child) for row in _children_of(meeting_ids=ids)]
+        attach_many_to_many(meetings, "children", about)
+        attach_related(meetings, "amendments", _amendments_of(meeting_ids=ids), _AMENDMENTS)
+    return meetings
+
+
+# The family page's meetings, over all time, and their children and amendments: each read
+# built once per process and shape.
 _meetings_of = Compiled(
-    lambda user, school, family_id, n: _meetings(user, school, family_id)[:n],
+    lambda user, school, family_id, n: _meetings(user, school, family_id, related=False)[:n],
     user=USER,
     school=SCHOOL,
     family_id=int,
     n=SHAPE,
 )
+_children_of = Compiled(
+    lambda meeting_ids: (
+        Meeting.children.through.objects.filter(meeting_id__in=meeting_ids)
+        .select_related("child")
+        # As the children's own ordering, which the prefetch followed.
+        .order_by("child__last_name", "child__first_name", "pk")
+    ),
+    meeting_ids=IDS,
+)
+_amendments_of = Compiled(
+    lambda meeting_ids: _amendments().filter(meeting_id__in=meeting_ids), meeting_ids=IDS
+)
+_AMENDMENTS = _amendments()
 
 
 def _family_section(request, school_family) -> dict | None:

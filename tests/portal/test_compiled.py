@@ -261,9 +261,43 @@ def test_attached_many_to_many_rows_are_what_a_prefetch_gives(cast, django_asser
         school_family=rowan.school_family, placed_by=cast.teacher, parents=[rowan.mum, rowan.dad]
     )
     whole = factories.PlacementFactory(school_family=rowan.school_family, placed_by=cast.teacher)
-    read = with_parents(list(Placement.objects.filter(pk__in=[both.pk, whole.pk]).order_by("pk")))
+    placements = Placement.objects.filter(pk__in=[both.pk, whole.pk]).order_by("pk")
+    read = with_parents(list(placements))
     with django_assert_num_queries(0):
-        names = [sorted(p.first_name for p in placement.parents.all()) for placement in read]
-    assert names == [sorted([rowan.mum.first_name, rowan.dad.first_name]), []]
+        attached = [[p.pk for p in placement.parents.all()] for placement in read]
+    prefetched = [[p.pk for p in pl.parents.all()] for pl in placements.prefetch_related("parents")]
+    assert attached == prefetched
+    assert sorted(attached[0]) == sorted([rowan.mum.pk, rowan.dad.pk]) and attached[1] == []
     with django_assert_num_queries(1):
         assert list(read[0].parents.filter(pk=rowan.mum.pk)) == [rowan.mum]
+
+
+def test_a_familys_meetings_carry_what_their_prefetch_gave(cast, django_assert_num_queries):
+    """The family page's meetings read their children and amendments with two kept reads
+    (meetings.integration._with_related): the same rows, in the same order, as the
+    prefetch _meetings still uses for a chosen period."""
+    from meetings.integration import _meetings, _with_related
+    from meetings.models import MeetingAmendment
+
+    rowan = make_family(cast, name="Rowan")
+    sister = factories.ChildFactory(school=cast.school, family=rowan.family, first_name="Ailsa")
+    first = factories.MeetingFactory(school=cast.school, family=rowan.family, chair=cast.pastoral)
+    first.children.set([rowan.child, sister])
+    second = factories.MeetingFactory(school=cast.school, family=rowan.family, chair=cast.pastoral)
+    for text in ("Later note.", "First note."):
+        MeetingAmendment.objects.create(meeting=first, by=cast.pastoral, text=text, reason="Typo")
+
+    def shown(meetings):
+        return [
+            ([c.pk for c in m.children.all()], [a.pk for a in m.amendments.all()]) for m in meetings
+        ]
+
+    prefetched = shown(_meetings(cast.pastoral, cast.school, rowan.family.pk))
+    read = _with_related(
+        list(_meetings(cast.pastoral, cast.school, rowan.family.pk, related=False))
+    )
+    with django_assert_num_queries(0):
+        attached = shown(read)
+    assert attached == prefetched
+    assert {len(children) for children, _ in attached} == {0, 2}
+    assert second.pk in [m.pk for m in read]
