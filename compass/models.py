@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal import access
-from portal.compiled import IDS, SCHOOL, Compiled, attach_many_to_many, unfiltered
+from portal.compiled import SCHOOL, Compiled, kept_many_to_many, unfiltered
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -420,24 +420,9 @@ WRITTEN_FIELDS = (
 )
 
 
-def with_parents(placements: list) -> list:
-    """Give each placement the parents it is about (`placement.parents.all()`, as
-    for_family_page would prefetch them), with one kept read for them all."""
-    if placements:
-        pairs = _parents_placed(placement_ids=[p.pk for p in placements])
-        attach_many_to_many(placements, "parents", [(r.placement_id, r.parentcarer) for r in pairs])
-    return placements
-
-
-_parents_placed = Compiled(
-    lambda placement_ids: (
-        Placement.parents.through.objects.filter(placement_id__in=placement_ids)
-        .select_related("parentcarer")
-        # As the parents' own ordering, which the prefetch followed.
-        .order_by("parentcarer__last_name", "parentcarer__first_name", "pk")
-    ),
-    placement_ids=IDS,
-)
+# Each placement's parents (`placement.parents.all()`, as for_family_page would prefetch them),
+# with one kept read for them all.
+with_parents = kept_many_to_many(Placement, "parents")
 
 
 def placements_as_read_by(user, school, placements):

@@ -18,8 +18,8 @@ from portal.compiled import (
     SHAPE,
     USER,
     Compiled,
-    attach_many_to_many,
     attach_related,
+    kept_many_to_many,
 )
 from portal.lib.staff import staff_name
 
@@ -213,12 +213,11 @@ def _amendments():
 
 def _with_related(meetings: list) -> list:
     """Each meeting's children and amendments, as _meetings would prefetch them, from two kept
-    reads for them all (portal.compiled.attach_related)."""
+    reads for them all (portal.compiled)."""
     if meetings:
-        ids = [meeting.pk for meeting in meetings]
-        about = [(row.meeting_id, row.child) for row in _children_of(meeting_ids=ids)]
-        attach_many_to_many(meetings, "children", about)
-        attach_related(meetings, "amendments", _amendments_of(meeting_ids=ids), _AMENDMENTS)
+        _with_children(meetings)
+        amendments = _amendments_of(meeting_ids=[meeting.pk for meeting in meetings])
+        attach_related(meetings, "amendments", amendments, _AMENDMENTS)
     return meetings
 
 
@@ -231,15 +230,7 @@ _meetings_of = Compiled(
     family_id=int,
     n=SHAPE,
 )
-_children_of = Compiled(
-    lambda meeting_ids: (
-        Meeting.children.through.objects.filter(meeting_id__in=meeting_ids)
-        .select_related("child")
-        # As the children's own ordering, which the prefetch followed.
-        .order_by("child__last_name", "child__first_name", "pk")
-    ),
-    meeting_ids=IDS,
-)
+_with_children = kept_many_to_many(Meeting, "children")
 _amendments_of = Compiled(
     lambda meeting_ids: _amendments().filter(meeting_id__in=meeting_ids), meeting_ids=IDS
 )

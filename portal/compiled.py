@@ -649,6 +649,42 @@ def attach_many_to_many(instances: list, name: str, pairs: list) -> None:
         instance._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
 
 
+def kept_many_to_many(model: Any, name: str) -> Callable[[list], list]:
+    """A function giving instances of `model` their many-to-many field `name` (a placement's
+    "parents"), as prefetch_related would and in the related model's own ordering, from one
+    kept read of the field's through table (attach_many_to_many)."""
+
+    def names() -> tuple[Any, str, str]:
+        field = model._meta.get_field(name)
+        return field, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def build(ids: list) -> QuerySet:
+        field, source, target = names()
+        ordering = [
+            f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+            for key in field.related_model._meta.ordering
+            if isinstance(key, str)
+        ]
+        through = field.remote_field.through
+        return (
+            through.objects.filter(**{f"{source}__in": ids})
+            .select_related(target)
+            .order_by(*ordering, "pk")
+        )
+
+    read = Compiled(build, ids=IDS)
+
+    def attach(instances: list) -> list:
+        if instances:
+            _, source, target = names()
+            rows = read(ids=[instance.pk for instance in instances])
+            pairs = [(getattr(row, f"{source}_id"), getattr(row, target)) for row in rows]
+            attach_many_to_many(instances, name, pairs)
+        return instances
+
+    return attach
+
+
 def unfiltered(queryset: QuerySet) -> bool:
     """Whether a queryset is its model's whole table as the manager gives it (no filter, no
     slice, no chosen database): a queryset method called on it may answer from a kept read of

@@ -186,17 +186,25 @@ def test_list_query_count_does_not_grow(cast, login, django_assert_max_num_queri
     assert response.text.count("Log contact<") == families
 
 
-def test_confidential_contact_leaves_no_trace_in_a_teachers_list(cast, fam, login):
-    base = {"school": cast.school, "family": fam.family, "parents": [fam.mum]}
+def _good_week(cast, fam):
+    """A positive contact on 5 January that every teacher may read."""
     contact_log(
-        **base,
+        school=cast.school,
+        family=fam.family,
+        parents=[fam.mum],
         staff=cast.teacher,
         tone="positive",
         summary="Good week.",
         occurred_at=datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC),
     )
+
+
+def _private_concern(cast, fam):
+    """A concern on 9 February that only the pastoral team may read."""
     contact_log(
-        **base,
+        school=cast.school,
+        family=fam.family,
+        parents=[fam.mum],
         staff=cast.pastoral,
         tone="concern",
         summary="Private.",
@@ -204,6 +212,11 @@ def test_confidential_contact_leaves_no_trace_in_a_teachers_list(cast, fam, logi
         confidentiality_reason="Health",
         occurred_at=datetime.datetime(2026, 2, 9, 10, tzinfo=datetime.UTC),
     )
+
+
+def test_confidential_contact_leaves_no_trace_in_a_teachers_list(cast, fam, login):
+    _good_week(cast, fam)
+    _private_concern(cast, fam)
     teacher = login(cast.teacher)
     text = teacher.get(URL).text
     assert "5 Jan 2026" in text and "9 Feb 2026" not in text
@@ -221,26 +234,11 @@ def test_a_contact_hidden_since_the_last_list_is_not_shown(cast, fam, login, que
     more read) and the rows are worked out again."""
     from families.views import lists
 
-    base = {"school": cast.school, "family": fam.family, "parents": [fam.mum]}
-    contact_log(
-        **base,
-        staff=cast.teacher,
-        tone="positive",
-        summary="Good week.",
-        occurred_at=datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC),
-    )
+    _good_week(cast, fam)
     teacher = login(cast.teacher)
     assert "5 Jan 2026" in teacher.get(URL).text
     assert not any(teacher.session.get(lists.HIDDEN_KEY, {}).values())
-    contact_log(
-        **base,
-        staff=cast.pastoral,
-        tone="concern",
-        summary="Private.",
-        confidentiality="pastoral",
-        confidentiality_reason="Health",
-        occurred_at=datetime.datetime(2026, 2, 9, 10, tzinfo=datetime.UTC),
-    )
+    _private_concern(cast, fam)
     text = teacher.get(URL, query).text
     assert "9 Feb 2026" not in text
     if query.get("last_tone") == "concern":
