@@ -982,6 +982,7 @@ def _edits(ids, since=None):
 
 
 _contact_edits = Compiled(lambda ids: _edits(ids), ids=IDS)
+_contact_edits_since = Compiled(_edits, ids=IDS, since=datetime)
 
 
 def _pupils_here(school) -> ChildQuerySet:
@@ -1064,7 +1065,6 @@ _one_hidden = Compiled(
     user=USER,
     school=SCHOOL,
 )
-_contact_edits_since = Compiled(_edits, ids=IDS, since=datetime)
 
 
 class ContactRhythm(models.Model):

@@ -616,17 +616,13 @@ def attach_related(
         for row in found:
             field.set_cached_value(row, instance)
         manager = getattr(instance, name)
-        if not hasattr(instance, "_prefetched_objects_cache"):
-            instance._prefetched_objects_cache = {}
-        instance._prefetched_objects_cache.pop(cache_name, None)
+        _forget_prefetched(instance, cache_name)
         queryset = (
             manager._apply_rel_filters(template._chain())
             if template is not None
             else manager.get_queryset()
         )
-        queryset._result_cache = found
-        queryset._prefetch_done = True
-        instance._prefetched_objects_cache[cache_name] = queryset
+        _keep_prefetched(instance, cache_name, queryset, found)
 
 
 def attach_many_to_many(instances: list, name: str, pairs: list) -> None:
@@ -640,13 +636,25 @@ def attach_many_to_many(instances: list, name: str, pairs: list) -> None:
         by_instance.setdefault(pk, []).append(row)
     for instance in instances:
         manager = getattr(instance, name)
-        if not hasattr(instance, "_prefetched_objects_cache"):
-            instance._prefetched_objects_cache = {}
-        instance._prefetched_objects_cache.pop(manager.prefetch_cache_name, None)
+        _forget_prefetched(instance, manager.prefetch_cache_name)
         queryset = manager.get_queryset()
-        queryset._result_cache = by_instance.get(instance.pk, [])
-        queryset._prefetch_done = True
-        instance._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
+        _keep_prefetched(
+            instance, manager.prefetch_cache_name, queryset, by_instance.get(instance.pk, [])
+        )
+
+
+def _forget_prefetched(instance: Any, cache_name: str) -> None:
+    """Before the manager's queryset is asked for: else it would give the old rows."""
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache.pop(cache_name, None)
+
+
+def _keep_prefetched(instance: Any, cache_name: str, queryset: QuerySet, rows: list) -> None:
+    """As prefetch_related leaves a relation: its queryset, holding the rows, in the cache."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache[cache_name] = queryset
 
 
 def kept_many_to_many(model: Any, name: str) -> Callable[[list], list]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -257,13 +256,8 @@ def _with_parent_links(children: list) -> list:
     """Each child's links to their parents (`child.parent_links.all()`), with one kept read."""
     if children:
         links = _links_of(child_ids=[child.pk for child in children])
-        attach_related(children, "parent_links", links, _parent_links_template())
+        attach_related(children, "parent_links", links, _PARENT_LINKS)
     return children
-
-
-@functools.cache
-def _parent_links_template():
-    return _parent_links()
 
 
 # The family page's children, and the links to their parents: each read built once per
@@ -279,6 +273,8 @@ _children_of = Compiled(
 _links_of = Compiled(
     lambda child_ids: _parent_links().filter(child_id__in=child_ids), child_ids=IDS
 )
+# The links' own queryset, built once: a query chained from a child's links starts from it.
+_PARENT_LINKS = _parent_links()
 
 
 def _children(school_family):
