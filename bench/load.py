@@ -245,19 +245,9 @@ def act(browser: Browser, plan: dict, kind: str, target, summary: str = ""):
 
 def contact_form(plan: dict, parent: int, summary: str) -> dict:
     """A good-news phone call with one parent, as a member of staff logs it."""
-    return {
-        "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
-        "staff": plan["user"].pk,
-        "parents": [parent],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": summary,
-        "confidentiality": "school",
-    }
+    from bench.contact_form import good_news_call
+
+    return good_news_call(parents=[parent], staff=plan["user"].pk, summary=summary)
 
 
 def work(

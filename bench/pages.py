@@ -19,9 +19,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from bench import floor
+from bench.contact_form import good_news_call
 from families.models import ParentCarer, SchoolFamily
 from portal import compiled
 from portal.middleware import SESSION_KEY
@@ -256,20 +256,11 @@ def requests_for(size: Size) -> dict[str, tuple | None]:
 
 
 def _contact_data(size: Size, n: int) -> dict:
-    now = timezone.localtime()
-    return {
-        "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
-        "staff": size.users["pastoral"].pk,
-        "parents": [size.parent_id],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": f"{BENCH_SUMMARY} (bench {n}).",
-        "confidentiality": "school",
-    }
+    return good_news_call(
+        parents=[size.parent_id],
+        staff=size.users["pastoral"].pk,
+        summary=f"{BENCH_SUMMARY} (bench {n}).",
+    )
 
 
 def _request(size: Size, spec: tuple, n: int):

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
+from bench.contact_form import good_news_call
 from families.models import ChildParent
 from tests import factories
 
@@ -54,18 +54,4 @@ def fam(cast):
 def contact_form_data(fam, **overrides):
     """What the contact form sends for `fam` (a FamilySetup): a good-news call, shared with
     everyone at the school, with its mother, about its child."""
-    data = {
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "parents": [fam.mum.pk],
-        "children": [fam.child.pk],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": "Rang mum to say Robin helped a new classmate settle in.",
-        "confidentiality": "school",
-    }
-    data.update(overrides)
-    return data
+    return good_news_call(**{"parents": [fam.mum.pk], "children": [fam.child.pk], **overrides})

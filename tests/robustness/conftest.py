@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
+from bench.contact_form import good_news_call
 from families.models import ChildParent
 from tests import factories
 
@@ -81,22 +82,8 @@ def world(cast, compass_defaults):
 
 
 def contact_data(world, staff, **overrides) -> dict:
-    data = {
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "staff": staff.pk,
-        "parents": [world.mum.pk],
-        "children": [world.child.pk],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": "Rang mum to say Robin helped a new classmate settle in.",
-        "confidentiality": "school",
-    }
-    data.update(overrides)
-    return data
+    chosen = {"parents": [world.mum.pk], "children": [world.child.pk], **overrides}
+    return good_news_call(staff=staff.pk, **chosen)
 
 
 def meeting_data(cast, world, *, days=20, start="10:00", end="11:00", **overrides) -> dict:

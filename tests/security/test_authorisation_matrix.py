@@ -52,6 +52,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.contact_form import good_news_call
 from tests.security import matrix_world
 from tests.security.matrix import REDIRECT, R, leaked, request, run_row, url_patterns
 from tests.security.matrix_council_data import COUNCIL_DATA_ROWS
@@ -95,20 +96,11 @@ def sibling_contact(s):
 
 def contact_data(s, *, parent=None) -> dict:
     """A valid new contact with the family of `s`, with `parent` (default: theirs)."""
-    return {
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "staff": s.contacts["school"].staff_id,
-        "parents": [(parent or s.parent).pk],
-        "children": [s.child.pk],
-        "channel": "phone",
-        "initiated_by": "school",
-        "tone": "positive",
-        "formality": "informal",
-        "level": "general",
-        "purpose": "good_news",
-        "summary": "Rang to say Robin helped a new classmate settle in.",
-        "confidentiality": "school",
-    }
+    return good_news_call(
+        parents=[(parent or s.parent).pk],
+        staff=s.contacts["school"].staff_id,
+        children=[s.child.pk],
+    )
 
 
 def step_data(s, *, child=None) -> dict:
