@@ -112,14 +112,13 @@ def _summarised_rows(request: SchoolRequest, *, filters: tuple, valid: bool, spa
     user, school = request.user, request.school
     values = {"user": user, "school": school, "filters": filters, "valid": valid, "span": span}
     remembered = request.session.get(HIDDEN_KEY, {})
-    # Until the session knows, the read that is right either way.
-    stored = remembered.get(str(school.pk)) is False
+    known = remembered.get(str(school.pk))  # None until the session knows
+    # Until it knows, the read that is right either way.
+    stored = known is False
     rows = _rows(**values, stored=stored)
-    if rows:
-        found = rows[0].seen_hidden
-    else:
-        found = anything_hidden(user, school) if stored else remembered.get(str(school.pk))
-    if found is not None and found != remembered.get(str(school.pk)):
+    # An empty page read from the stored summaries is asked about once more.
+    found = rows[0].seen_hidden if rows else (anything_hidden(user, school) if stored else known)
+    if found is not None and found != known:
         request.session[HIDDEN_KEY] = {**remembered, str(school.pk): found}
     if found and stored:
         rows = _rows(**values, stored=False)
