@@ -660,13 +660,13 @@ class ContactQuerySet(models.QuerySet):
 
     def hidden_from(self, user, school: School) -> ContactQuerySet:
         """Contacts of `school` this user may not read: the complement of readable_by, asked
-        of the confidential rows only (the partial index contact_confidential serves it)."""
+        of the levels the user may not read only (the partial index contact_confidential
+        serves it; the check constraint contact_confidentiality_known keeps the levels three)."""
         if school is None or not access.works_with_families(user, school):
             return self.filter(school=school)
-        # One exclude per level (the whole school's first), as the partial index reads them.
-        hidden = self.filter(school=school)
-        for level in access.levels_open_to(user, school):
-            hidden = hidden.exclude(confidentiality=level)
+        open_ = access.levels_open_to(user, school)
+        closed = [level for level in Contact.Confidentiality.values if level not in open_]
+        hidden = self.filter(school=school, confidentiality__in=closed)
         named = Contact.named_staff.through.objects.filter(contact=OuterRef("pk"), user=user)
         return hidden.exclude(staff=user).exclude(Exists(named))
 
@@ -816,6 +816,14 @@ class Contact(Withdrawable):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            # Only the three levels: the "hidden from" test lists the levels a user may not
+            # read, so a value outside them would otherwise count as readable by everyone.
+            models.CheckConstraint(
+                condition=Q(confidentiality__in=["school", "pastoral", "named"]),
+                name="contact_confidentiality_known",
+            ),
+        ]
         indexes = [
             # In the model's own order, to the last column: a family's newest contact (of a
             # tone, readable by this user) is the first row or so of the index, not a sort of
@@ -837,8 +845,10 @@ class Contact(Withdrawable):
                 name="contact_family_open_follow_ups",
             ),
             models.Index(fields=["school", "occurred_at"], name="contact_school_time"),
+            # "Is anything hidden from this user?" (Contact.objects.hidden_from): the school's
+            # confidential contacts at the levels the user may not read, not all of them.
             models.Index(
-                fields=["school"],
+                fields=["school", "confidentiality"],
                 condition=~Q(confidentiality="school"),
                 name="contact_confidential",
             ),

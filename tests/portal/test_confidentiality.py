@@ -5,6 +5,7 @@ level, and whether the user wrote the record or is named on it."""
 import itertools
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from families.models import Contact
 from meetings.models import Meeting
@@ -52,6 +53,16 @@ def test_contacts_the_query_shows_are_the_ones_the_check_allows(cast, family, ro
     assert hidden == {pk for pk, allowed in cases.items() if not allowed}
     # The rule itself, so the three agreeing is not agreeing on nothing.
     assert (cases and any(cases.values())) and not all(cases.values())
+
+
+def test_the_database_keeps_a_contact_to_the_three_levels(cast, family):
+    """hidden_from lists the levels a user may not read, so an unknown level must not exist:
+    it would be read by everyone."""
+    contact = factories.ContactFactory(school=cast.school, family=family)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contact.objects.filter(pk=contact.pk).update(confidentiality="secret")
+    contact.refresh_from_db()
+    assert contact.confidentiality == Contact.Confidentiality.SCHOOL
 
 
 @pytest.mark.parametrize("role", ROLES)
