@@ -60,6 +60,33 @@ def test_teacher_sees_key_contact_family(cast, login):
     assert "Family Birch" in login(cast.teacher).get(URL).text
 
 
+def _key_contact_cells(text):
+    rows = re.findall(r"<tr>.*?</tr>", text, re.S)
+    return {
+        re.search(r">(Family \w+)[^<]*</a>", row).group(1): re.search(
+            r'data-label="Key contact">([^<]*)</td>', row
+        ).group(1)
+        for row in rows
+        if 'data-label="Key contact"' in row
+    }
+
+
+def test_each_row_names_its_key_contact_or_says_none_is_named(cast, login):
+    cast.school.staff_see_all_families = True
+    cast.school.save()
+    named = make_family(cast, name="Family Aspen")
+    make_family(cast, name="Family Birch")
+    SchoolFamily.objects.filter(family__name="Family Birch").update(key_contact=None)
+    cast.pastoral.first_name, cast.pastoral.last_name = "Morag", "Baird"
+    cast.pastoral.save()
+    SchoolFamily.objects.filter(pk=named.school_family.pk).update(key_contact=cast.pastoral)
+    client = login(cast.teacher)
+    listed = _key_contact_cells(client.get(URL).text)
+    assert listed == {"Family Aspen": "Morag Baird", "Family Birch": "Not named yet"}
+    client.post(reverse("families:family-search"), {"q": "Family"})
+    assert _key_contact_cells(client.get(URL).text) == listed
+
+
 def test_school_setting_lets_staff_see_all_and_own_pupils_come_first(cast, login):
     cast.school.staff_see_all_families = True
     cast.school.save()
