@@ -235,6 +235,16 @@ _amendments_of = Compiled(
     lambda meeting_ids: _amendments().filter(meeting_id__in=meeting_ids), meeting_ids=IDS
 )
 _AMENDMENTS = _amendments()
+# The chronology's meeting follow-ups, newest first.
+_follow_ups_of = Compiled(
+    lambda meeting_ids, n: (
+        FollowUp.objects.filter(meeting_id__in=meeting_ids)
+        .select_related("owner")
+        .order_by("-created_at")[:n]
+    ),
+    meeting_ids=IDS,
+    n=SHAPE,
+)
 
 
 def _family_section(request, school_family) -> dict | None:
@@ -328,7 +338,8 @@ def _timeline(
     request, school_family, limit: int, period: extensions.Period | None = None
 ) -> list[extensions.TimelineEntry]:
     """Meetings (withdrawn ones collapsed) and their follow-ups, newest first, in four
-    queries: the meetings, their children and amendments, and the follow-ups."""
+    queries: the meetings, their children and amendments, and the follow-ups (one when the
+    family has no meetings)."""
     if not _works_here(request):
         return []
     meetings = _family_meetings(request, school_family, limit, period)
@@ -354,8 +365,8 @@ def _timeline(
         )
         for m in meetings
     ]
-    follow_ups = FollowUp.objects.filter(meeting_id__in=by_id).select_related("owner")
-    for f in follow_ups.order_by("-created_at")[:limit]:
+    follow_ups = _follow_ups_of(meeting_ids=list(by_id), n=limit) if by_id else []
+    for f in follow_ups:
         meeting = by_id[f.meeting_id]
         f.meeting = meeting
         entry = extensions.TimelineEntry(
