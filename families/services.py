@@ -159,7 +159,11 @@ def _contact_check(
         errors.setdefault(field, []).append(message)
 
     try:
-        contact.full_clean(exclude=["school", "family", "staff", "follow_up_owner"])
+        # The check constraint (three confidentiality levels) is the field's choices again,
+        # checked here already: asking the database too would cost three statements a save.
+        contact.full_clean(
+            exclude=["school", "family", "staff", "follow_up_owner"], validate_constraints=False
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for message in messages:
