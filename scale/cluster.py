@@ -69,14 +69,16 @@ backend app
 {servers}
 """
 
-WEB_TIMEOUTS = "'SET lock_timeout = ''5s''; SET statement_timeout = ''15s'''"
+WEB_TIMEOUTS = "'SET lock_timeout = ''5s''; SET statement_timeout = ''15s''; SET jit = off'"
+# As portal/settings.py asks on a direct connection: no JIT compilation.
+NO_JIT = "'SET jit = off'"
 PGBOUNCER_INI = """
 [databases]
 ; the app servers: the web's timeouts are set on each server connection (PgBouncer does not
 ; pass a client's startup options on)
 {db} = host=127.0.0.1 port={primary} dbname={db} connect_query={web_timeouts}
-; the task workers, without the web's timeouts (as manage.py commands run)
-{db}_jobs = host=127.0.0.1 port={primary} dbname={db}
+; the task workers, without the web's timeouts (as manage.py commands run); neither uses JIT
+{db}_jobs = host=127.0.0.1 port={primary} dbname={db} connect_query={no_jit}
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = {port}
@@ -248,6 +250,7 @@ class Cluster:
                     port=self.ports["pgbouncer"],
                     tmp=self.tmp,
                     web_timeouts=WEB_TIMEOUTS,
+                    no_jit=NO_JIT,
                 )
             )
             (self.tmp / "userlist.txt").write_text('"postgres" ""\n')
