@@ -113,6 +113,9 @@ _region_counts_of = Compiled(
         .annotate(n=Count("pk"))
         .order_by()
     ),
+    # Planned for its values each time: one plan for an authority of one school and one of a
+    # hundred and fifty took 17 ms where the second's own took 12, at 150 schools.
+    prepare=False,
     authority_ids=IDS,
     today=datetime.date,
 )
