@@ -2,7 +2,7 @@
 dashboard draws a row of each for every school, and at 150 schools the template's loops over
 them took some 30 ms a page.
 
-{{ cells|count_cells:hidden }}: a row's counts as <td> cells, a hidden count (None) as `hidden`;
+{{ rows|count_rows:hidden }}: a table's rows of counts, a hidden count (None) as `hidden`;
 {{ row|bar_row:chart.label_width }}: one bar of a chart, label, segments and figure."""
 
 from django import template
@@ -14,9 +14,26 @@ register = template.Library()
 
 
 @register.filter
+def count_rows(rows, hidden):
+    """A table's body rows from (name, counts) pairs, the last its totals, as
+    `<tr{% if forloop.last %} class="table-light fw-semibold"{% endif %}><th scope="row">{{ name }}
+    </th>` and the row's count_cells drew them."""
+    rows = list(rows)
+    return joined(
+        f'<tr{TOTALS if i == len(rows) - 1 else ""}><th scope="row">{escaped(name)}</th>'
+        f"{count_cells(cells, hidden)}</tr>"
+        for i, (name, cells) in enumerate(rows)
+    )
+
+
+TOTALS = ' class="table-light fw-semibold"'
+
+
+@register.filter
 def count_cells(cells, hidden):
-    """As `{% for n in cells %}<td class="text-end">{% if n is None %}<span class="suppressed">
-    {{ hidden }}</span>{% else %}{{ n }}{% endif %}</td>{% endfor %}` draws them."""
+    """A row's counts as `{% for n in cells %}<td class="text-end">{% if n is None %}<span
+    class="suppressed">{{ hidden }}</span>{% else %}{{ n }}{% endif %}</td>{% endfor %}` drew
+    them."""
     secret = f'<td class="text-end"><span class="suppressed">{escaped(hidden)}</span></td>'
     return joined(secret if n is None else f'<td class="text-end">{shown(n)}</td>' for n in cells)
 

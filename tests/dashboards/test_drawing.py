@@ -14,6 +14,11 @@ CELLS_LOOP = (
     '{% for n in cells %}<td class="text-end">{% if n is None %}<span class="suppressed">'
     "{{ hidden }}</span>{% else %}{{ n }}{% endif %}</td>{% endfor %}"
 )
+ROWS_LOOP = (
+    '{% for name, cells in rows %}<tr{% if forloop.last %} class="table-light fw-semibold"'
+    '{% endif %}><th scope="row">{{ name }}</th>' + CELLS_LOOP + "</tr>"
+    "{% endfor %}"
+)
 BAR_LOOP = """{% localize off %}{% for row in chart.rows %}
       <text x="{{ chart.label_width|add:-8 }}" y="{{ row.text_y }}" text-anchor="end" font-size="13" fill="#212529">{{ row.label|truncatechars:30 }}</text>
       {% for s in row.segments %}{% if s.width %}<rect x="{{ s.x }}" y="{{ row.y }}" width="{{ s.width }}" height="18" fill="{{ s.colour }}"><title>{{ s.name }}: {{ s.value }}</title></rect>{% endif %}{% endfor %}
@@ -71,3 +76,23 @@ def test_a_bar_is_what_the_chart_loop_drew():
     assert drawn.count("<line ") == 2
     assert "Castlebrae Community High Sch…" in drawn
     assert "<script>" not in drawn and "&quot;&gt;&lt;x" in drawn
+
+
+def test_count_rows_are_what_the_loop_drew():
+    rows = [
+        ("Castlebrae High", [12, None, 0, 40]),
+        (HOSTILE, [3, 4, "not yet available", 7]),
+        ("All schools", [None, None, 52, 99]),
+    ]
+    hidden = "hidden to protect small numbers"
+    looped = _render(ROWS_LOOP, rows=rows, hidden=hidden)
+    drawn = _render(
+        "{% load dashboard_drawing %}{{ rows|count_rows:hidden }}", rows=rows, hidden=hidden
+    )
+    assert drawn == looped
+    assert drawn.count("<tr") == 3 and drawn.count("table-light") == 1
+    assert drawn.rindex("table-light") > drawn.index("&lt;script&gt;")
+    assert (
+        _render("{% load dashboard_drawing %}{{ rows|count_rows:hidden }}", rows=[], hidden="")
+        == ""
+    )
