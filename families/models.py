@@ -121,7 +121,7 @@ class SchoolFamilyQuerySet(models.QuerySet):
         this user, these are the stored summary columns; otherwise they are worked out per row
         from the readable contacts, so a confidential contact's date or tone never shows in a
         list. The "anything hidden?" test asks only the confidential rows the user cannot read
-        (the partial index contact_confidential serves it) and PostgreSQL runs it once per
+        (the partial index contact_confidential_level serves it) and PostgreSQL runs it once per
         query, not per row.
 
         `guard=True` also asks the test once as a column of its own, `seen_hidden`. A caller
@@ -672,7 +672,7 @@ class ContactQuerySet(models.QuerySet):
 
     def hidden_from(self, user, school: School) -> ContactQuerySet:
         """Contacts of `school` this user may not read: the complement of readable_by, asked
-        of the levels the user may not read only (the partial index contact_confidential
+        of the levels the user may not read only (the partial index contact_confidential_level
         serves it; the check constraint contact_confidentiality_known keeps the levels three)."""
         if school is None or not access.works_with_families(user, school):
             return self.filter(school=school)
@@ -830,7 +830,8 @@ class Contact(Withdrawable):
         ordering = ["-occurred_at", "-pk"]
         constraints = [
             # Only the three levels: the "hidden from" test lists the levels a user may not
-            # read, so a value outside them would otherwise count as readable by everyone.
+            # read, so a contact at any other level would not count as hidden, and the family
+            # list would show stored summaries (its date, its tone) that include it.
             models.CheckConstraint(
                 condition=Q(confidentiality__in=["school", "pastoral", "named"]),
                 name="contact_confidentiality_known",
@@ -862,7 +863,7 @@ class Contact(Withdrawable):
             models.Index(
                 fields=["school", "confidentiality"],
                 condition=~Q(confidentiality="school"),
-                name="contact_confidential",
+                name="contact_confidential_level",
             ),
             # The dashboard's "where concerns cluster": the school's concerns in a period.
             models.Index(

@@ -158,16 +158,20 @@ def _contact_check(
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
-    try:
-        # The check constraint (three confidentiality levels) is the field's choices again,
-        # checked here already: asking the database too would cost three statements a save.
-        contact.full_clean(
-            exclude=["school", "family", "staff", "follow_up_owner"], validate_constraints=False
-        )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                add(field, message)
+    excluded = ["school", "family", "staff", "follow_up_owner"]
+    # The constraints, but not those on the confidentiality level: the check that it is one of
+    # the three is the field's choices again, checked by full_clean already, and asking the
+    # database too would cost three statements a save.
+    for check in (
+        lambda: contact.full_clean(exclude=excluded, validate_constraints=False),
+        lambda: contact.validate_constraints(exclude=[*excluded, "confidentiality"]),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    add(field, message)
     for field, message in _text_limits(contact).items():
         add(field, message)
     if not _on_roll(school=school, family_id=family.pk):

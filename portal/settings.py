@@ -206,11 +206,12 @@ for _db in DATABASES.values():
 # No JIT compilation: PostgreSQL compiles a statement to machine code once its estimated cost
 # passes `jit_above_cost`, and that costs far more than it saves on reads as short as ours. The
 # authority dashboard's region count at 150 schools spent 210 of its 225 ms compiling, for 14 ms
-# of work. Behind PgBouncer, which does not pass startup options on, its `connect_query` says
-# the same (docs/cluster.md); `ALTER DATABASE ... SET jit = off` does it for every client.
+# of work. Asked of every connection, pooled or not: PgBouncer does not pass startup options on
+# (its `connect_query` says the same, docs/cluster.md), but a replica may be read directly.
+# `ALTER DATABASE ... SET jit = off` does it for every client, replicas included.
 NO_JIT = "-c jit=off"
 for _db in DATABASES.values():
-    if not DATABASE_POOLED and _db["ENGINE"] != "django.db.backends.sqlite3":
+    if _db["ENGINE"] != "django.db.backends.sqlite3":
         _options = _db.setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} {NO_JIT}".strip()
 if "replica" in DATABASES:  # a replica that does not answer is given up on quickly

@@ -57,7 +57,7 @@ def test_contacts_the_query_shows_are_the_ones_the_check_allows(cast, family, ro
 
 def test_the_database_keeps_a_contact_to_the_three_levels(cast, family):
     """hidden_from lists the levels a user may not read, so an unknown level must not exist:
-    it would be read by everyone."""
+    it would not count as hidden, and the family list's stored summaries would show it."""
     contact = factories.ContactFactory(school=cast.school, family=family)
     with pytest.raises(IntegrityError), transaction.atomic():
         Contact.objects.filter(pk=contact.pk).update(confidentiality="secret")

@@ -1,5 +1,6 @@
 """Production settings: check --deploy is clean, and a missing secret fails loudly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -56,3 +57,27 @@ def test_missing_secret_key_in_production_fails_loudly():
     result = _manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_every_postgresql_connection_asks_for_no_jit_compilation_pooled_or_not():
+    """portal/settings.py: JIT off on the primary and on a replica read directly, behind
+    PgBouncer too (which ignores the option; its connect_query says the same)."""
+    show = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({k: v['OPTIONS'].get('options', '') for k, v in "
+        "settings.DATABASES.items()}))"
+    )
+    for pooled in ("false", "true"):
+        result = _manage(
+            "shell",
+            "-c",
+            show,
+            DEBUG="true",
+            DATABASE_URL="postgres://compass@db.example.org/compass",
+            REPLICA_DATABASE_URL="postgres://compass@replica.example.org/compass",
+            DATABASE_POOLED=pooled,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        options = json.loads(result.stdout.strip().splitlines()[-1])
+        assert set(options) == {"default", "replica"}
+        assert all("-c jit=off" in given for given in options.values()), (pooled, options)
