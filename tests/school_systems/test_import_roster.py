@@ -220,6 +220,12 @@ def test_a_row_the_families_importer_refuses_is_named_by_file_and_line(cast):
     assert set(Child.objects.values_list("external_id", flat=True)) == {"s1", "s3"}
 
 
+def _listed(page) -> str:
+    """The family list's rows only: the signed-in user's own (made-up) name is in the header."""
+    text = page.content.decode()
+    return text[text.index("<tbody>") : text.index("</tbody>")] if "<tbody>" in text else ""
+
+
 def test_pupils_without_a_birth_date_are_imported_and_flagged(cast, login):
     bundle_import(read("oneroster_1_1_clean"), school=cast.school)  # all with birth dates
     result = bundle_import(read("oneroster_users_only"), school=cast.school)
@@ -229,8 +235,9 @@ def test_pupils_without_a_birth_date_are_imported_and_flagged(cast, login):
     client = login(cast.pastoral)
     page = client.get(reverse("families:family-list"), {"birth_date_missing": "on"})
     assert page.status_code == 200
-    assert "Grant" in page.content.decode() and "Brown" not in page.content.decode()
-    assert "Brown" in client.get(reverse("families:family-list")).content.decode()
+    listed = _listed(page)
+    assert "Grant" in listed and "Brown" not in listed
+    assert "Brown" in _listed(client.get(reverse("families:family-list")))
     detail = client.get(reverse("families:family-detail", args=[ruby.family_id]))
     assert "Date of birth to complete" in detail.content.decode()
     # Once the school completes it, a re-import keeps it and changes nothing.
