@@ -199,10 +199,18 @@ PREPARED_READS = env.bool("PREPARED_READS", default=True)
 # "due some good news" read spent 0.9 ms planning to save nothing (docs/scale-and-performance.md).
 # The setting changes prepared statements only; every other read is planned as before.
 GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
+
+
+def _ask_postgresql(db: dict, setting: str) -> None:
+    """Add `setting` (`-c name=value`) to a PostgreSQL connection's startup options, after any
+    already there."""
+    options = db.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} {setting}".strip()
+
+
 for _db in DATABASES.values():
     if PREPARED_READS and not DATABASE_POOLED and _db["ENGINE"] != "django.db.backends.sqlite3":
-        _options = _db.setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} {GENERIC_PLANS}".strip()
+        _ask_postgresql(_db, GENERIC_PLANS)
 # No JIT compilation: PostgreSQL compiles a statement to machine code once its estimated cost
 # passes `jit_above_cost`, and that costs far more than it saves on reads as short as ours. The
 # authority dashboard's region count at 150 schools spent 210 of its 225 ms compiling, for 14 ms
@@ -212,8 +220,7 @@ for _db in DATABASES.values():
 NO_JIT = "-c jit=off"
 for _db in DATABASES.values():
     if _db["ENGINE"] != "django.db.backends.sqlite3":
-        _options = _db.setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} {NO_JIT}".strip()
+        _ask_postgresql(_db, NO_JIT)
 if "replica" in DATABASES:  # a replica that does not answer is given up on quickly
     _wait = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
     DATABASES["replica"]["OPTIONS"]["connect_timeout"] = _wait
