@@ -6,6 +6,7 @@ confidential contact the user may not read never changes what a filter shows the
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 
 import django_filters
@@ -15,7 +16,15 @@ from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 
 from families import rhythm
-from families.models import Child, Contact, ParentCarer, SchoolFamily, Tone
+from families.models import (
+    FOLLOW_UP_NOTICE_DAYS,
+    Child,
+    Contact,
+    Level,
+    ParentCarer,
+    SchoolFamily,
+    Tone,
+)
 from portal.compiled import Compiled
 from portal.lib.staff import StaffChoiceField, family_workers, offer_family_workers
 from portal.lib.terms import term_containing
@@ -27,6 +36,15 @@ SORTS = {
     "quiet": (F("seen_last_at").asc(nulls_first=True), "family__name"),
     "recent": (F("seen_last_at").desc(nulls_last=True), "family__name"),
     "positive": (F("seen_last_positive_at").asc(nulls_first=True), "family__name"),
+}
+
+# The date filters' cut-offs (FamilyFilter.date_cutoffs), by name, and what each is.
+CUTOFF_KINDS: dict[str, type] = {
+    "quiet_since": dt.datetime,
+    "positive_since": dt.datetime,
+    **{f"due_{level}": dt.datetime for level in Level.values},
+    "term_start": dt.date,
+    "follow_ups_by": dt.date,
 }
 
 
@@ -129,13 +147,16 @@ class FamilyFilter(django_filters.FilterSet):
         model = SchoolFamily
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, school, user, **kwargs):
+    def __init__(self, data=None, *args, school, user, cutoffs=None, **kwargs):
+        """`cutoffs`, if given, are the moments and days the date filters compare with (see
+        date_cutoffs); otherwise they are worked out when first needed."""
         data = data.copy() if data is not None else None
         if data is not None and not data.get("sort"):
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
         self.school = school
         self.user = user
+        self._cutoffs = cutoffs
         self.filters["class_group"].queryset = ClassGroup.objects.filter(school=school)
         self.filters["key_contact"].queryset = family_workers(school)
         years = _year_groups_of(school_id=school.pk)
@@ -159,6 +180,34 @@ class FamilyFilter(django_filters.FilterSet):
             )
         return self._form
 
+    def date_cutoffs(self) -> dict[str, dt.date]:
+        """The moments and days the chosen filters compare with, worked out now (the time
+        before which a family's last contact counts as quiet, the start of this term...), by
+        name (CUTOFF_KINDS). The list's kept read takes them as named values, so a filter by
+        date is built once per process like any other (families.views.lists), not each time."""
+        if not self.is_valid():
+            return {}
+        chosen = self.form.cleaned_data
+        now, today = timezone.now(), timezone.localdate()
+        found: dict[str, dt.date] = {}
+        if chosen.get("quiet_weeks"):
+            found["quiet_since"] = now - timedelta(weeks=int(chosen["quiet_weeks"]))
+        if chosen.get("no_positive_weeks"):
+            found["positive_since"] = now - timedelta(weeks=int(chosen["no_positive_weeks"]))
+        if chosen.get("due_contact"):
+            levels = rhythm.cutoffs_for(rhythm.rhythm_for(self.school), now)
+            found |= {f"due_{level}": moment for level, moment in levels.items()}
+        if chosen.get("no_positive_this_term"):
+            found["term_start"] = term_containing(today, self.school).start
+        if chosen.get("my_follow_ups"):
+            found["follow_ups_by"] = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
+        return found
+
+    def _cutoff(self, name: str):
+        if self._cutoffs is None:
+            self._cutoffs = self.date_cutoffs()
+        return self._cutoffs[name]
+
     def _pupils(self):
         return Child.objects.filter(
             family=OuterRef("family"), school=self.school, left_on__isnull=True
@@ -176,19 +225,21 @@ class FamilyFilter(django_filters.FilterSet):
         return queryset.filter(seen_last_tone=value)
 
     def filter_quiet_weeks(self, queryset, name, value):
-        since = timezone.now() - timedelta(weeks=int(value))
+        since = self._cutoff("quiet_since")
         return queryset.filter(Q(seen_last_at__isnull=True) | Q(seen_last_at__lt=since))
 
     def filter_due_contact(self, queryset, name, value):
         """Longer without a contact than the family's communication level allows."""
         if not value:
             return queryset
-        return queryset.filter(rhythm.due_q(rhythm.rhythm_for(self.school), field="seen_last_at"))
+        cutoffs = {level: self._cutoff(f"due_{level}") for level in Level.values}
+        school_rhythm = rhythm.rhythm_for(self.school)
+        return queryset.filter(rhythm.due_q(school_rhythm, field="seen_last_at", cutoffs=cutoffs))
 
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:
             return queryset
-        start = term_containing(timezone.localdate(), self.school).start
+        start = self._cutoff("term_start")
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__date__lt=start)
         )
@@ -199,7 +250,7 @@ class FamilyFilter(django_filters.FilterSet):
             return queryset
         due = (
             Contact.objects.visible_to(self.user, self.school)
-            .follow_ups_due(self.user, self.school, timezone.localdate())
+            .follow_ups_due(self.user, self.school, due_by=self._cutoff("follow_ups_by"))
             .filter(family=OuterRef("family"))
         )
         return queryset.filter(Exists(due))
@@ -233,7 +284,7 @@ class FamilyFilter(django_filters.FilterSet):
         return queryset.filter(Q(key_contact=self.user) | Exists(taught))
 
     def filter_no_positive_weeks(self, queryset, name, value):
-        since = timezone.now() - timedelta(weeks=int(value))
+        since = self._cutoff("positive_since")
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since)
         )

@@ -165,6 +165,47 @@ def test_quiet_weeks_and_no_positive_this_term(cast, fam, login):
     assert "Family Birch" in text and "Family Rowan" not in text
 
 
+def test_a_filter_by_date_is_built_once_and_follows_the_clock(cast, fam, login):
+    """The date filters' cut-offs are the kept read's named values (families.views.lists): built
+    once, the same SQL then answers for a later day."""
+    from families.views import lists
+
+    lists._rows_by_cutoffs.clear()
+    other = make_family(cast, name="Family Birch")
+    SchoolFamily.objects.filter(pk=fam.school_family.pk).update(
+        last_contact_at=datetime.datetime(2026, 3, 5, tzinfo=datetime.UTC)
+    )
+    SchoolFamily.objects.filter(pk=other.school_family.pk).update(
+        last_contact_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    )
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)):
+        text = login(cast.pastoral).get(URL, {"quiet_weeks": 4}).text
+    assert "Family Birch" in text and "Family Rowan" not in text
+    with time_machine.travel(datetime.datetime(2026, 4, 20, 12, tzinfo=datetime.UTC)):
+        # Signed in afresh each time: six weeks on, the session is over.
+        text = login(cast.pastoral).get(URL, {"quiet_weeks": 4}).text
+    assert "Family Birch" in text and "Family Rowan" in text
+    client = login(cast.pastoral)
+    for query in (
+        {"no_positive_weeks": 2},
+        {"due_contact": "on"},
+        {"no_positive_this_term": "on"},
+        {"my_follow_ups": "on", "quiet_weeks": 3, "sort": "quiet"},
+    ):
+        assert client.get(URL, query).status_code == 200
+    kept = {names: read._kept for names, read in lists._rows_by_cutoffs.items()}
+    assert set(kept) == {
+        frozenset({"quiet_since"}),
+        frozenset({"positive_since"}),
+        frozenset({"due_general", "due_enhanced", "due_intensive"}),
+        frozenset({"term_start"}),
+        frozenset({"follow_ups_by", "quiet_since"}),
+    }
+    # Every one kept, none built afresh on each page; the two days' lists shared one build.
+    assert all(read.complete for shapes in kept.values() for read in shapes.values())
+    assert len(kept[frozenset({"quiet_since"})]) == 1
+
+
 def test_each_row_has_a_one_click_log_contact_link(cast, fam, login):
     text = login(cast.teacher).get(URL).text
     assert reverse("families:contact-add", args=[fam.family.pk]) in text
