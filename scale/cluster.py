@@ -69,16 +69,19 @@ backend app
 {servers}
 """
 
-WEB_TIMEOUTS = "'SET lock_timeout = ''5s''; SET statement_timeout = ''15s''; SET jit = off'"
-# As portal/settings.py asks on a direct connection: no JIT compilation.
-NO_JIT = "'SET jit = off'"
+# As portal/settings.py asks on a direct connection: no JIT compilation, an index read priced
+# as what it costs on a server whose data is in memory.
+PLANNER = "SET jit = off; SET random_page_cost = 1.1"
+WEB_TIMEOUTS = f"'SET lock_timeout = ''5s''; SET statement_timeout = ''15s''; {PLANNER}'"
+JOBS_SETUP = f"'{PLANNER}'"
 PGBOUNCER_INI = """
 [databases]
 ; the app servers: the web's timeouts are set on each server connection (PgBouncer does not
 ; pass a client's startup options on)
 {db} = host=127.0.0.1 port={primary} dbname={db} connect_query={web_timeouts}
-; the task workers, without the web's timeouts (as manage.py commands run); neither uses JIT
-{db}_jobs = host=127.0.0.1 port={primary} dbname={db} connect_query={no_jit}
+; the task workers, without the web's timeouts (as manage.py commands run); both with the
+; planner's settings (no JIT, index reads priced as in memory)
+{db}_jobs = host=127.0.0.1 port={primary} dbname={db} connect_query={jobs_setup}
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = {port}
@@ -250,7 +253,7 @@ class Cluster:
                     port=self.ports["pgbouncer"],
                     tmp=self.tmp,
                     web_timeouts=WEB_TIMEOUTS,
-                    no_jit=NO_JIT,
+                    jobs_setup=JOBS_SETUP,
                 )
             )
             (self.tmp / "userlist.txt").write_text('"postgres" ""\n')

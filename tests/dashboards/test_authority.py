@@ -246,6 +246,8 @@ def test_the_region_count_is_not_compiled_to_machine_code(cast):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")  # portal/settings.py asks this too
+        assert cursor.fetchone()[0] == "1.1"
         cursor.execute("SET jit_above_cost = 0")
         try:
             cursor.execute(f"EXPLAIN (ANALYZE) {sql}", params)

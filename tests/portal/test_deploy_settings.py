@@ -60,8 +60,9 @@ def test_missing_secret_key_in_production_fails_loudly():
 
 
 def test_every_postgresql_connection_asks_for_no_jit_compilation_pooled_or_not():
-    """portal/settings.py: JIT off on the primary and on a replica read directly, behind
-    PgBouncer too (which ignores the option; its connect_query says the same)."""
+    """portal/settings.py: JIT off, and index reads priced as in memory, on the primary and on a
+    replica read directly, behind PgBouncer too (which ignores the option; its connect_query
+    says the same)."""
     show = (
         "import json; from django.conf import settings; "
         "print(json.dumps({k: v['OPTIONS'].get('options', '') for k, v in "
@@ -81,3 +82,4 @@ def test_every_postgresql_connection_asks_for_no_jit_compilation_pooled_or_not()
         options = json.loads(result.stdout.strip().splitlines()[-1])
         assert set(options) == {"default", "replica"}
         assert all("-c jit=off" in given for given in options.values()), (pooled, options)
+        assert all("-c random_page_cost=1.1" in given for given in options.values()), options
