@@ -183,10 +183,15 @@ class FamilyFilter(django_filters.FilterSet):
     def date_cutoffs(self) -> dict[str, dt.date]:
         """The moments and days the chosen filters compare with, worked out now (the time
         before which a family's last contact counts as quiet, the start of this term...), by
-        name (CUTOFF_KINDS). The list's kept read takes them as named values, so a filter by
-        date is built once per process like any other (families.views.lists), not each time."""
-        if not self.is_valid():
-            return {}
+        name (CUTOFF_KINDS), and kept for this filter set's own filtering. The list's kept read
+        takes them as named values, so a filter by date is built once per process like any
+        other (families.views.lists), not on every page."""
+        if self._cutoffs is None:
+            self._cutoffs = self._cutoffs_now()
+        return self._cutoffs
+
+    def _cutoffs_now(self) -> dict[str, dt.date]:
+        self.is_valid()  # the form's cleaned data: every field that is valid, even if one is not
         chosen = self.form.cleaned_data
         now, today = timezone.now(), timezone.localdate()
         found: dict[str, dt.date] = {}
@@ -198,15 +203,21 @@ class FamilyFilter(django_filters.FilterSet):
             levels = rhythm.cutoffs_for(rhythm.rhythm_for(self.school), now)
             found |= {f"due_{level}": moment for level, moment in levels.items()}
         if chosen.get("no_positive_this_term"):
+            # Compared with the day of the last positive contact in the portal's time zone
+            # (`__date`), whose name is a constant of the kept read: one zone for every school.
             found["term_start"] = term_containing(today, self.school).start
         if chosen.get("my_follow_ups"):
             found["follow_ups_by"] = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
         return found
 
     def _cutoff(self, name: str):
-        if self._cutoffs is None:
-            self._cutoffs = self.date_cutoffs()
-        return self._cutoffs[name]
+        found = self.date_cutoffs()
+        if name not in found:
+            # Not among those given: the filters did not all hold when the cut-offs were
+            # worked out and hold now (a class or member of staff changed in between). Worked
+            # out here, the kept read is built afresh for its values (portal.compiled): right.
+            found = self._cutoffs = {**self._cutoffs_now(), **found}
+        return found[name]
 
     def _pupils(self):
         return Child.objects.filter(
@@ -232,9 +243,9 @@ class FamilyFilter(django_filters.FilterSet):
         """Longer without a contact than the family's communication level allows."""
         if not value:
             return queryset
+        # The cut-offs carry the school's rhythm, read on each page (a headteacher may change it).
         cutoffs = {level: self._cutoff(f"due_{level}") for level in Level.values}
-        school_rhythm = rhythm.rhythm_for(self.school)
-        return queryset.filter(rhythm.due_q(school_rhythm, field="seen_last_at", cutoffs=cutoffs))
+        return queryset.filter(rhythm.due_q(None, field="seen_last_at", cutoffs=cutoffs))
 
     def filter_no_positive_this_term(self, queryset, name, value):
         if not value:
@@ -250,7 +261,7 @@ class FamilyFilter(django_filters.FilterSet):
             return queryset
         due = (
             Contact.objects.visible_to(self.user, self.school)
-            .follow_ups_due(self.user, self.school, due_by=self._cutoff("follow_ups_by"))
+            .follow_ups_due(self.user, self.school, self._cutoff("follow_ups_by"))
             .filter(family=OuterRef("family"))
         )
         return queryset.filter(Exists(due))

@@ -696,12 +696,10 @@ class ContactQuerySet(models.QuerySet):
             school=school, follow_up_owner=user, follow_up_on__isnull=False, follow_up_done_at=None
         )
 
-    def follow_ups_due(self, user, school: School, today=None, *, due_by=None) -> ContactQuerySet:
-        """The user's open follow-ups that are overdue or due within FOLLOW_UP_NOTICE_DAYS: the
-        home page's "My follow-ups", and the family list's filter of the same name. `due_by`,
-        if given, is the last day counted (today's date plus the notice days)."""
-        if due_by is None:
-            due_by = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
+    def follow_ups_due(self, user, school: School, due_by) -> ContactQuerySet:
+        """The user's open follow-ups that are overdue or due by `due_by`: today plus
+        FOLLOW_UP_NOTICE_DAYS for the family list's filter "A follow-up of mine is overdue or
+        due this week", as the home page's "My follow-ups" counts them."""
         return self.follow_ups_for(user, school).filter(follow_up_on__lte=due_by)
 
 

@@ -51,12 +51,17 @@ def forget(school: School) -> None:
     school.__dict__.pop("_contact_rhythm_cache", None)
 
 
-def due_q(rhythm: ContactRhythm, *, field: str = "last_contact_at", now=None, cutoffs=None) -> Q:
+def due_q(
+    rhythm: ContactRhythm | None, *, field: str = "last_contact_at", now=None, cutoffs=None
+) -> Q:
     """Families due a contact: none yet, or the last one older than their level allows.
     `field` is the last-contact column to test (a `seen_last_at` annotation on lists, so a
     contact the user may not read neither hides nor reveals anything). `cutoffs` (from
     `cutoffs_for`) may be given instead of `now`."""
-    cutoffs = cutoffs or cutoffs_for(rhythm, now)
+    if cutoffs is None:
+        if rhythm is None:
+            raise ValueError("due_q needs the school's rhythm or its cut-offs.")
+        cutoffs = cutoffs_for(rhythm, now)
     due = Q(**{f"{field}__isnull": True})
     for level in Level.values:
         due |= Q(current_level=level, **{f"{field}__lt": cutoffs[level]})

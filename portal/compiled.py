@@ -528,12 +528,23 @@ class Compiled:
     def __init__(self, build: Callable[..., QuerySet], *, prepare: bool = True, **kinds: Any):
         self.build = build
         self.kinds = kinds
-        # False for a read whose best plan depends on its values (a list sorted and paged
-        # deep): PostgreSQL plans it afresh on every run rather than once for all values.
+        # False for a read whose best plan depends on its values (the authority dashboard's
+        # region count), or that is seldom run (a list's deeper pages): PostgreSQL plans it
+        # afresh on every run rather than once for all values, and the connection keeps no
+        # statement for it.
         self.prepare = prepare
         self._kept: dict[tuple, _Kept] = {}
         self._calls = 0
         self.model: Any = None
+
+    @property
+    def shapes(self) -> int:
+        """How many shapes the read keeps now (MAX_SHAPES at most)."""
+        return len(self._kept)
+
+    def forget(self) -> None:
+        """Let go of every shape kept: each is built again when next asked for."""
+        self._kept.clear()
 
     def __call__(self, **values: Any) -> list:
         if set(values) != set(self.kinds) or not all(

@@ -14,7 +14,7 @@ from families.filters import CUTOFF_KINDS, FamilyFilter
 from families.forms import FamilySearchForm
 from families.models import Child, ParentCarer, SchoolFamily, anything_hidden, with_pupils
 from families.views.paging import page_of, with_total
-from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from portal.compiled import MAX_SHAPES, SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
 from portal.lib.search import search_recall, search_remember
 
@@ -77,7 +77,8 @@ def family_list(request: SchoolRequest):
         # an invalid filter drops them all.
         filters = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "page"))
         valid = filterset.is_valid()
-        cutoffs = filterset.date_cutoffs()
+        # (Invalid filters are all dropped: no cut-off reaches the read.)
+        cutoffs = filterset.date_cutoffs() if valid else {}
 
         def rows_for(bottom: int, top: int) -> list:
             return _summarised_rows(
@@ -153,12 +154,16 @@ def _list_rows(
     return with_total(queryset.fetch_mode(models.FETCH_PEERS))[span[0] : span[1]]
 
 
-# A prepared statement, planned once per connection and shape: the school's id, the sort and
-# the page are constants of its SQL, so the one plan knows them (portal.compiled). Planned
-# afresh on every run it cost each list about 1 ms of planning, and 3 ms for a class teacher,
-# whose rows are narrowed to their own families. (Before the key contact's name was read by a
-# lookup of its own, the one plan took a deep page from 4 to 25 ms: measure a new column's
-# plan on a deep page at authority size.)
+# The list's first pages are prepared statements, planned once per connection and shape: the
+# school's id, the sort and the page are constants of their SQL, so the one plan knows them
+# (portal.compiled). Planned afresh on every run a list cost about 1 ms of planning, and 3 ms
+# for a class teacher, whose rows are narrowed to their own families. (Before the key contact's
+# name was read by a lookup of its own, the one plan took a deep page from 4 to 25 ms: measure
+# a new column's plan on a deep page at authority size.) Deeper pages, opened far less, are
+# planned on each run instead: each prepared statement is kept on its connection (at most
+# MAX_PREPARED, then all are let go), and every page of every list would crowd out the reads
+# every page makes.
+PREPARED_PAGES = 2
 _ROW_KINDS = {
     "user": USER,
     "school": SCHOOL,
@@ -167,18 +172,24 @@ _ROW_KINDS = {
     "span": SHAPE,
     "stored": SHAPE,
 }
-# One kept read per set of date cut-offs the filters use, each cut-off a named value: worked
-# out from "now" inside the build, a date would have made the read build afresh on every page
-# (a filter by weeks without contact took the ORM 15 ms to build, three times the query).
-_rows_by_cutoffs: dict[frozenset[str], Compiled] = {}
+# One kept read per set of date cut-offs the filters use (each cut-off a named value: worked
+# out from "now" inside the build, a date would have made the read build afresh on every page;
+# a filter by weeks without contact took the ORM 15 ms to build, three times the query), and
+# per first pages or deeper. Together they keep MAX_SHAPES shapes at most, as one read would.
+_rows_by_cutoffs: dict[tuple[frozenset[str], bool], Compiled] = {}
 
 
 def _rows(**values) -> list:
     cutoffs = frozenset(values) - set(_ROW_KINDS)
-    read = _rows_by_cutoffs.get(cutoffs)
+    prepare = values["span"][0] < PREPARED_PAGES * PER_PAGE
+    read = _rows_by_cutoffs.get((cutoffs, prepare))
     if read is None:
         kinds = {name: CUTOFF_KINDS[name] for name in cutoffs}
-        read = _rows_by_cutoffs[cutoffs] = Compiled(_list_rows, **_ROW_KINDS, **kinds)
+        read = Compiled(_list_rows, prepare=prepare, **_ROW_KINDS, **kinds)
+        _rows_by_cutoffs[(cutoffs, prepare)] = read
+    if sum(kept.shapes for kept in _rows_by_cutoffs.values()) >= MAX_SHAPES:
+        for kept in _rows_by_cutoffs.values():
+            kept.forget()
     return read(**values)
 
 

@@ -216,6 +216,9 @@ def test_dashboard_query_count_does_not_grow(cast, login, django_assert_max_num_
 @time_machine.travel(NOW, tick=False)
 def test_headteacher_sees_the_defaults_and_changes_them(cast, login, families):
     client = login(cast.headteacher)
+    # The family list's filter, asked before the change (its read is then kept: families.views
+    # .lists), follows it too.
+    assert _names_in(client.get(LIST, {"due_contact": "on"}).text) == DUE
     page = client.get(SETTING).text
     assert "How often families hear from us" in page
     assert 'name="general_weeks" value="13"' in page
@@ -233,6 +236,7 @@ def test_headteacher_sees_the_defaults_and_changes_them(cast, login, families):
     # Family Ash (enhanced, three weeks) is no longer due; the rest still are.
     attention = client.get(ATTENTION).context["counts"]
     assert attention["due_contact"] == 3
+    assert _names_in(client.get(LIST, {"due_contact": "on"}).text) == DUE - {"Family Ash"}
     assert "general every 12 weeks, enhanced every 4 weeks" in client.get(ATTENTION).text
 
 

@@ -193,7 +193,9 @@ def test_a_filter_by_date_is_built_once_and_follows_the_clock(cast, fam, login):
         {"my_follow_ups": "on", "quiet_weeks": 3, "sort": "quiet"},
     ):
         assert client.get(URL, query).status_code == 200
-    kept = {names: read._kept for names, read in lists._rows_by_cutoffs.items()}
+    # A list's first pages are prepared reads: every list here was one.
+    assert all(first for _, first in lists._rows_by_cutoffs)
+    kept = {names: read._kept for (names, _), read in lists._rows_by_cutoffs.items()}
     assert set(kept) == {
         frozenset({"quiet_since"}),
         frozenset({"positive_since"}),
@@ -202,8 +204,38 @@ def test_a_filter_by_date_is_built_once_and_follows_the_clock(cast, fam, login):
         frozenset({"follow_ups_by", "quiet_since"}),
     }
     # Every one kept, none built afresh on each page; the two days' lists shared one build.
+    assert all(kept.values())
     assert all(read.complete for shapes in kept.values() for read in shapes.values())
     assert len(kept[frozenset({"quiet_since"})]) == 1
+
+
+def test_the_lists_reads_keep_few_shapes_and_prepare_only_the_first_pages(cast, login, monkeypatch):
+    """Shapes from the query string are unbounded: the list's reads keep MAX_SHAPES between
+    them, as one read would; pages past the first two are planned on each run, not kept as
+    statements of their connection."""
+    from families.views import lists
+
+    lists._rows_by_cutoffs.clear()
+    monkeypatch.setattr(lists, "MAX_SHAPES", 3)
+    for n in range(51):
+        make_family(cast, name=f"Family {n:02d}")
+    client = login(cast.pastoral)
+    for query in (
+        {"sort": "name"},
+        {"sort": "quiet"},
+        {"quiet_weeks": 2},
+        {"sort": "recent"},
+        {"page": 3},
+        {"page": 2},
+    ):
+        assert client.get(URL, query).status_code == 200
+        assert sum(read.shapes for read in lists._rows_by_cutoffs.values()) <= 3
+    assert "Family 50" in client.get(URL, {"page": 3}).text
+    assert {(names, read.prepare) for (names, _), read in lists._rows_by_cutoffs.items()} == {
+        (frozenset(), True),
+        (frozenset({"quiet_since"}), True),
+        (frozenset(), False),
+    }
 
 
 def test_each_row_has_a_one_click_log_contact_link(cast, fam, login):

@@ -59,7 +59,7 @@ def test_missing_secret_key_in_production_fails_loudly():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_every_postgresql_connection_asks_for_no_jit_compilation_pooled_or_not():
+def test_every_postgresql_connection_asks_for_the_planners_settings_pooled_or_not():
     """portal/settings.py: JIT off, and index reads priced as in memory, on the primary and on a
     replica read directly, behind PgBouncer too (which ignores the option; its connect_query
     says the same)."""
@@ -83,3 +83,27 @@ def test_every_postgresql_connection_asks_for_no_jit_compilation_pooled_or_not()
         assert set(options) == {"default", "replica"}
         assert all("-c jit=off" in given for given in options.values()), (pooled, options)
         assert all("-c random_page_cost=1.1" in given for given in options.values()), options
+
+
+def test_the_price_of_an_index_read_can_be_the_servers_own_or_another():
+    """DATABASE_RANDOM_PAGE_COST: empty leaves PostgreSQL's own setting; a number is asked for
+    instead of 1.1; anything else stops the portal with a plain message."""
+    show = (
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']"
+        ".get('options', ''))"
+    )
+    url = "postgres://compass@db.example.org/compass"
+    for value, expected in (("", None), ("2", "-c random_page_cost=2")):
+        result = _manage(
+            "shell", "-c", show, DEBUG="true", DATABASE_URL=url, DATABASE_RANDOM_PAGE_COST=value
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        options = result.stdout.strip().splitlines()[-1]
+        assert "-c jit=off" in options
+        if expected is None:
+            assert "random_page_cost" not in options
+        else:
+            assert expected in options and "random_page_cost=1.1" not in options
+    result = _manage("check", DEBUG="true", DATABASE_URL=url, DATABASE_RANDOM_PAGE_COST="fast")
+    assert result.returncode != 0
+    assert "DATABASE_RANDOM_PAGE_COST must be a number above 0" in result.stderr
