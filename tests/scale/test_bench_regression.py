@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 SCHOOL_PAGES = [p for p in pages.PAGES if p != "authority dashboard"]
 
 
-def _measure(scale):
+def _measure(scale, *, analyse=False):
     made = pages.build_sizes(pupils=40, years=1, seed=11, scale=scale)
+    if analyse:  # the planner's figures from this data, not from what earlier tests left
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     sizes = [pages.size_for(label, result.authority_id) for label, (result, _) in made.items()]
     return pages.summarise(pages.measure(sizes, reps=1, warmup=1), sizes)
 
@@ -42,11 +45,19 @@ def test_pages_answer_with_the_same_queries_at_ten_times_the_data(compass_defaul
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN BUFFERS is PostgreSQL's")
 def test_a_school_page_does_not_read_the_rest_of_the_authority(compass_defaults):
-    measured = _measure(10)
+    """A school's page touches about as many buffers with ten schools' data as with one's. At
+    this size a page touches some 30 buffers, so it is allowed one more for each of its reads
+    on top of the ratio: an index a level deeper, or a table of one page read by its index
+    instead, costs one. A page that read the rest of the authority would touch ten times as
+    many. The tables are analysed first, so both sizes are planned from this data's figures,
+    not from what earlier tests left in them."""
+    measured = _measure(10, analyse=True)
     for page in SCHOOL_PAGES:
         row = measured[page]
         if "skipped" not in row:
-            assert row["ratios"]["buffers"] <= 1.25, (page, row["sizes"])
+            one, ten = row["sizes"]["1x"], row["sizes"]["10x"]
+            allowed = 1.25 * one["buffers"] + ten["queries"]
+            assert ten["buffers"] <= allowed, (page, one["buffers"], ten["buffers"], ten)
 
 
 # The shell's target is at most twice the floor (bench/floor.py) in `make bench`; here, on a
