@@ -6,6 +6,7 @@ confidential contact the user may not read never changes what a filter shows the
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from families.models import (
     Tone,
 )
 from portal.compiled import Compiled
-from portal.lib.staff import StaffChoiceField, family_workers, offer_family_workers
+from portal.lib.staff import StaffChoiceField, offer_family_workers
 from portal.lib.terms import term_containing
 from portal.models import ClassGroup
 
@@ -157,25 +158,37 @@ class FamilyFilter(django_filters.FilterSet):
         self.school = school
         self.user = user
         self._cutoffs = cutoffs
-        self.filters["class_group"].queryset = ClassGroup.objects.filter(school=school)
-        self.filters["key_contact"].queryset = family_workers(school)
-        years = _year_groups_of(school_id=school.pk)
-        self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
+
+    def get_form_class(self):
+        """The form's class, built once per process from the filters as declared: what differs
+        by school (the classes, years and staff offered and accepted) is set on each form's own
+        fields (`form`), never on the class or the shared filters."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            fields = {name: each.field for name, each in self.base_filters.items()}
+            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            type(self)._form_class = form_class
+        return form_class
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            school = self.school
+            fields = form.fields
+            fields["class_group"].queryset = ClassGroup.objects.filter(school=school)
+            fields["year_group"].choices = [
+                (year, year) for year in _year_groups_of(school_id=school.pk)
+            ]
             # The pickers draw their options from kept reads (portal.compiled), and only when
             # drawn; what they accept is still checked against the querysets above.
-            offer_family_workers(self.school, form.fields["key_contact"])
+            offer_family_workers(school, fields["key_contact"])
             # (The widget's options only: django-filter's field would wrap what it is given.)
-            field = form.fields["class_group"]
+            field = fields["class_group"]
             first = [("", field.empty_label)]
             field.widget.choices = CallableChoiceIterator(
                 lambda: (
-                    first
-                    + [(group.pk, str(group)) for group in _classes_of(school_id=self.school.pk)]
+                    first + [(group.pk, str(group)) for group in _classes_of(school_id=school.pk)]
                 )
             )
         return self._form
@@ -299,3 +312,22 @@ class FamilyFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since)
         )
+
+
+class _Declared(dict):
+    """A filter set's declared filters, copied for each filter set as django-filter copies
+    them, but shallowly: django-filter deep-copies every filter with its choices and querysets
+    on every page (a quarter of the filter set's cost), to guard against a filter set that
+    changes its own. FamilyFilter never does (what differs by school is set on its form's
+    fields), so each copy needs only its own parent, model and method."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, declared in self.items():
+            each = copy.copy(declared)
+            each.method = declared.method  # its FilterMethod bound to the copy, not the original
+            copies[name] = each
+        return copies
+
+
+FamilyFilter.base_filters = _Declared(FamilyFilter.base_filters)

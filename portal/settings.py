@@ -117,8 +117,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "portal.context_processors.current_school",
             ],
-            # `{% url %}` through portal.urls_fast: the same links, a pattern kept per view.
-            "builtins": ["portal.templatetags.fast_url"],
+            # `{% url %}` through portal.urls_fast: the same links, a pattern kept per view;
+            # `|date` with its format read once (portal/templatetags/fast_date.py).
+            "builtins": ["portal.templatetags.fast_url", "portal.templatetags.fast_date"],
         },
     },
 ]

@@ -412,6 +412,60 @@ def test_the_pickers_offer_this_schools_classes_and_family_workers_only(cast, fa
     assert "Select a valid choice" in text
 
 
+def test_two_schools_in_turn_each_offer_and_accept_only_their_own(cast, fam, login):
+    """The filters' form class is built once per process and its filters are shared: each
+    school's classes, years and staff are set on each page's own form. Two schools' lists, one
+    after the other and back, each offer and accept only their own."""
+    from families.filters import FamilyFilter
+
+    hill_class = factories.ClassGroupFactory(school=cast.other_school, name="Hillside 4B")
+    hill = make_family(cast, name="Family Heath")
+    hill.child.delete()
+    factories.ChildFactory(
+        school=cast.other_school, family=hill.family, class_group=hill_class, year_group="S2"
+    )
+    factories.SchoolFamilyFactory(school=cast.other_school, family=hill.family)
+    fam.child.year_group = "P5"
+    fam.child.save()
+
+    def picker(text, name):
+        return re.search(rf'<select name="{name}".*?</select>', text, re.S).group(0)
+
+    for _ in range(2):
+        here = login(cast.pastoral).get(URL, {"year_group": "P5"}).text
+        assert "Family Rowan" in here
+        assert "P5" in picker(here, "year_group") and "S2" not in picker(here, "year_group")
+        assert fam.class_group.name in picker(here, "class_group")
+        assert "Hillside 4B" not in picker(here, "class_group")
+        assert cast.outsider_pastoral.get_full_name() not in picker(here, "key_contact")
+        refused = login(cast.pastoral).get(
+            URL, {"class_group": hill_class.pk, "key_contact": cast.outsider_pastoral.pk}
+        )
+        assert refused.text.count("Select a valid choice") == 2
+
+        there = login(cast.outsider_pastoral).get(URL, {"class_group": hill_class.pk}).text
+        assert "Family Heath" in there and "Family Rowan" not in there
+        assert "Hillside 4B" in picker(there, "class_group")
+        assert fam.class_group.name not in picker(there, "class_group")
+        assert "S2" in picker(there, "year_group") and "P5" not in picker(there, "year_group")
+        assert cast.outsider_pastoral.get_full_name() in picker(there, "key_contact")
+        assert cast.pastoral.get_full_name() not in picker(there, "key_contact")
+        assert "Select a valid choice" in (
+            login(cast.outsider_pastoral).get(URL, {"year_group": "P5"}).text
+        )
+
+    # Nothing of either school was left on what the filter sets share.
+    declared = FamilyFilter.base_filters
+    assert "choices" not in declared["year_group"].extra
+    assert not declared["class_group"].extra["queryset"].exists()
+    assert declared["key_contact"].extra["queryset"] is None
+    one = FamilyFilter(None, school=cast.school, user=cast.pastoral)
+    two = FamilyFilter(None, school=cast.other_school, user=cast.outsider_pastoral)
+    assert one.filters["mine"] is not two.filters["mine"]
+    assert one.filters["mine"].filter.f is one.filters["mine"]  # its method is the set's own
+    assert one.form.fields["class_group"] is not two.form.fields["class_group"]
+
+
 def test_the_pupils_read_for_a_page_are_those_the_prefetch_gives(cast, fam, login):
     """The list's page reads its families' pupils with one kept read (with_pupils): the same
     pupils, in the same order, as for_list's prefetch, which the name search still uses."""
