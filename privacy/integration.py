@@ -4,6 +4,8 @@ Registered from PrivacyConfig.ready(); no other app imports privacy."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from families import extensions
 from portal import access, shell
 from portal.compiled import Compiled
@@ -21,7 +23,9 @@ def _family_section(request, school_family) -> dict | None:
     """A legal hold, as text, for everyone who sees the family; the link for those who handle
     data protection."""
     school = school_family.school
-    holds = _holds_on(family_id=school_family.family_id)
+    holds = []
+    if getattr(school_family, "has_legal_hold", True):
+        holds = list(_holds_on(family_id=school_family.family_id))
     handles = access.may_handle_data_protection(request.user, school)
     if not holds and not handles:
         return None
@@ -33,7 +37,13 @@ def _family_section(request, school_family) -> dict | None:
     }
 
 
-# Read on every family page (portal.compiled).
+def _has_legal_hold():
+    """Whether the family is under a legal hold: carried by the family page's own row, so the
+    page reads the holds only for a family that has one."""
+    return Exists(LegalHold.objects.active().filter(family=OuterRef("family")))
+
+
+# Read on the page of a family under a hold (portal.compiled).
 _holds_on = Compiled(
     lambda family_id: LegalHold.objects.active().filter(family_id=family_id).order_by("set_at"),
     family_id=int,
@@ -46,6 +56,7 @@ def register() -> None:
             label="Data protection", url_name="privacy:retention", allowed=_nav_allowed, order=80
         )
     )
+    extensions.register_row_annotation("has_legal_hold", _has_legal_hold)
     extensions.register_section(
         extensions.FamilySection(
             template="privacy/family_section.html", context=_family_section, order=90

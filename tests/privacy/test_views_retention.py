@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.access import DATA_PROTECTION_LEADS_GROUP
 from privacy.models import LegalHold, RetentionPolicy
@@ -240,6 +241,35 @@ def test_family_page_without_a_hold_says_none(login, cast, left_family):
     )
     assert "No legal hold." in page.text
     assert _family_url(left_family) in page.text
+
+
+def test_the_holds_are_read_only_for_a_family_under_one(login, cast, left_family):
+    """The family page's own row says whether a hold is in force: without one, the page reads
+    no holds; a hold lifted is no longer shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("families:family-detail", args=[left_family.family.pk])
+    client = login(cast.pastoral)
+
+    def page_and_hold_reads():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        reads = [q for q in captured if q["sql"].startswith('SELECT "privacy_legalhold"')]
+        return page.text, len(reads)
+
+    text, reads = page_and_hold_reads()
+    assert reads == 0 and "Legal hold:" not in text
+    hold = factories.LegalHoldFactory(
+        family=left_family.family, school=cast.school, reason="A claim, 3 March."
+    )
+    text, reads = page_and_hold_reads()
+    assert reads == 1 and "A claim, 3 March." in text
+    LegalHold.objects.filter(pk=hold.pk).update(
+        lifted_at=timezone.now(), lifted_by=cast.headteacher
+    )
+    text, reads = page_and_hold_reads()
+    assert reads == 0 and "A claim, 3 March." not in text
 
 
 def test_the_family_page_link_is_only_for_data_protection_staff(login, cast, left_family):
