@@ -931,7 +931,7 @@ class ContactAmendment(Amendment):
 
 
 def contacts_named(contacts: list[Contact]) -> list[Contact]:
-    """Give each contact what a chronology entry shows beyond its own row, in three light
+    """Give each contact what a chronology entry shows beyond its own row, in two light
     reads whatever their number: `parent_names` and `child_names` (by first name),
     `with_names` (who took part: the adults, and the children when it was with them),
     `child_ids`, and `last_edited_at` with `last_editor_first`, `last_editor_last` and
@@ -940,10 +940,11 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
     ids = list(dict.fromkeys(c.pk for c in contacts))
     parents, children, edits = defaultdict(list), defaultdict(list), {}
     if ids:
-        for contact_id, first, last in _contact_parents(ids=ids):
-            parents[contact_id].append(parent_name(first, last))
-        for contact_id, child_id, first in _contact_children(ids=ids):
-            children[contact_id].append((child_id, first))
+        for contact_id, kind, person_id, first, last in _contact_people(ids=ids):
+            if kind == "parent":
+                parents[contact_id].append(parent_name(first, last))
+            else:
+                children[contact_id].append((person_id, first))
         recorded = [c.__dict__.get("recorded_at") for c in contacts]
         if recorded and None not in recorded:
             # An edit never comes before its contact was written: on PostgreSQL the history
@@ -971,24 +972,40 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
-# contacts_named's three reads, built once per process and number of contacts
-# (portal.compiled): each contact's id is a parameter of the kept SQL.
-_contact_parents = Compiled(
-    lambda ids: (
-        Contact.parents.through.objects.filter(contact_id__in=ids)
-        .order_by("parentcarer__first_name", "parentcarer_id")
-        .values_list("contact_id", "parentcarer__first_name", "parentcarer__last_name")
-    ),
-    ids=IDS,
-)
-_contact_children = Compiled(
-    lambda ids: (
-        Contact.children.through.objects.filter(contact_id__in=ids)
-        .order_by("child__first_name", "child_id")
-        .values_list("contact_id", "child_id", "child__first_name")
-    ),
-    ids=IDS,
-)
+# contacts_named's reads, built once per process and number of contacts (portal.compiled):
+# each contact's id is a parameter of the kept SQL. Who took part and who it was about come in
+# one read: the parents, then the children, each by first name.
+def _people(ids):
+    def taking_part(links, kind: str, person: str, first: str, last):
+        return (
+            links.filter(contact_id__in=ids)
+            .annotate(
+                kind=Value(kind, output_field=models.CharField()),
+                person_id=F(person),
+                first=F(first),
+                last=last,
+            )
+            .values_list("contact_id", "kind", "person_id", "first", "last")
+        )
+
+    parents = taking_part(
+        Contact.parents.through.objects,
+        "parent",
+        "parentcarer_id",
+        "parentcarer__first_name",
+        F("parentcarer__last_name"),
+    )
+    children = taking_part(
+        Contact.children.through.objects,
+        "child",
+        "child_id",
+        "child__first_name",
+        Value("", output_field=models.CharField()),
+    )
+    return parents.union(children, all=True).order_by("kind", "first", "person_id")
+
+
+_contact_people = Compiled(_people, ids=IDS)
 
 
 def _edits(ids, since=None):
