@@ -1074,17 +1074,24 @@ _amendments_of = Compiled(
 
 def parents_with_details(family_id: int) -> list:
     """A family's parents and carers, each with its links to children and its dates to avoid
-    (as prefetch_related("child_links", "dates_avoided") would give them): three kept reads."""
+    (as prefetch_related("child_links", "dates_avoided") would give them): two kept reads, and
+    a third for the dates where any parent has asked for some (the parents' read says)."""
     parents = _parents_of(family_id=family_id)
     if parents:
         ids = [parent.pk for parent in parents]
         attach_related(parents, "child_links", _child_links_of(parent_ids=ids))
-        attach_related(parents, "dates_avoided", _dates_avoided_of(parent_ids=ids))
+        dated = [parent.pk for parent in parents if parent.has_dates_avoided]
+        attach_related(
+            parents, "dates_avoided", _dates_avoided_of(parent_ids=dated) if dated else []
+        )
     return parents
 
 
 _parents_of = Compiled(
-    lambda family_id: ParentCarer.objects.filter(family_id=family_id), family_id=int
+    lambda family_id: ParentCarer.objects.filter(family_id=family_id).annotate(
+        has_dates_avoided=Exists(DateToAvoid.objects.filter(parent=OuterRef("pk")))
+    ),
+    family_id=int,
 )
 _child_links_of = Compiled(
     lambda parent_ids: ChildParent.objects.filter(parent_id__in=parent_ids), parent_ids=IDS

@@ -118,6 +118,27 @@ def test_a_teacher_reads_them_and_edits_only_as_key_contact(cast, fam, login):
     assert client.get(_dates(fam)).status_code == 200
 
 
+def test_the_family_page_reads_the_ranges_only_where_a_parent_has_some(cast, fam, login):
+    """The parents' own read says whether any asked for days to avoid: without any, the family
+    page makes no read of them; with some, one read for every parent's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.pastoral)
+    url = reverse("families:family-detail", args=[fam.family.pk])
+
+    def range_reads():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).text
+        return page, sum(q["sql"].startswith('SELECT "families_datetoavoid"') for q in captured)
+
+    page, reads = range_reads()
+    assert reads == 0 and "Days to avoid" not in page
+    DateToAvoid.objects.create(parent=fam.mum, starts_on=D(2027, 2, 1), ends_on=D(2027, 2, 2))
+    page, reads = range_reads()
+    assert reads == 1 and "1 Feb 2027 to 2 Feb 2027" in page
+
+
 @pytest.mark.parametrize("role", ["outsider_pastoral", "outsider_headteacher"])
 def test_another_school_gets_404(cast, fam, login, role):
     row = DateToAvoid.objects.create(parent=fam.mum, starts_on=D(2027, 2, 1), ends_on=D(2027, 2, 2))
