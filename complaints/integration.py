@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from complaints import services
@@ -134,7 +135,10 @@ def _family_complaints(
     """The family's complaints this user may see (access.may_see_complaint: those who handle
     complaints, and each one's point of contact), withdrawn ones included, newest first,
     received within `period` if given: read once per request and shared by the family page's
-    Complaints block and its chronology."""
+    Complaints block and its chronology. None is read where the family page's own row says the
+    family has no complaint at the school at all (most families)."""
+    if not getattr(school_family, "has_complaints", True):
+        return []
     period = period or extensions.Period()
     return extensions.page_rows(
         request,
@@ -163,6 +167,14 @@ def _complaints(user, school, family_id: int, period: extensions.Period | None =
         rows.filter(family_id=family_id)
         .select_related("withdrawn_by", "raised_by", "point_of_contact")
         .order_by("-received_at", "-pk")
+    )
+
+
+def _has_complaints():
+    """Whether the family has any complaint at the school, withdrawn ones included: carried by
+    the family page's own row (extensions.register_row_annotation)."""
+    return Exists(
+        Complaint.all_objects.filter(school=OuterRef("school"), family=OuterRef("family"))
     )
 
 
@@ -222,6 +234,7 @@ def register() -> None:
             waiting=_waiting,
         )
     )
+    extensions.register_row_annotation("has_complaints", _has_complaints)
     extensions.register_section(
         extensions.FamilySection(
             template="complaints/complaint_family_section.html", context=_family_section, order=35

@@ -55,3 +55,36 @@ def test_teacher_who_is_point_of_contact_sees_it_without_the_add_button(
     response = _page(login(cast.teacher), family)
     assert "Swimming kit went missing" in response.text
     assert reverse("complaints:complaint-add") not in response.text
+
+
+def test_the_complaints_are_read_only_for_a_family_with_one_here(cast, login):
+    """The family page's own row says whether the family has any complaint at the school:
+    without one, the page reads none; a withdrawn one is still read, and shown collapsed; one
+    at another school does not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    link = factories.SchoolFamilyFactory(school=cast.school, family__name="The Okafor family")
+    client = login(cast.pastoral)
+
+    def page_and_complaint_reads():
+        with CaptureQueriesContext(connection) as captured:
+            page = _page(client, link.family).text
+        table = Complaint._meta.db_table
+        reads = sum(q["sql"].startswith(f'SELECT "{table}"') for q in captured)
+        return page, reads
+
+    factories.ComplaintFactory(school=cast.other_school, family=link.family, about="Elsewhere")
+    page, reads = page_and_complaint_reads()
+    assert reads == 0 and "Elsewhere" not in page
+    complaint = factories.ComplaintFactory(
+        school=cast.school, family=link.family, about="The bus stop moved"
+    )
+    page, reads = page_and_complaint_reads()
+    assert reads == 1 and "The bus stop moved" in page
+    Complaint.all_objects.filter(pk=complaint.pk).update(
+        withdrawn_at=timezone.now(), withdrawn_by=cast.headteacher, withdrawn_reason="Logged twice"
+    )
+    page, reads = page_and_complaint_reads()
+    assert reads == 1 and "Logged twice" in page
