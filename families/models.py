@@ -1059,11 +1059,18 @@ def _amendments_in_order():
 
 def with_amendments(contacts: list) -> list:
     """Give each contact its amendments (`contact.amendments.all()`, as for_chronology would
-    prefetch them), with one kept read for them all."""
+    prefetch them), with one kept read for them all; none where each contact was read with
+    `has_amendments` (amendments_exist) and none has any, as for most families."""
     if contacts:
-        rows = _amendments_of(contact_ids=[contact.pk for contact in contacts])
+        amended = [c.pk for c in contacts if getattr(c, "has_amendments", True)]
+        rows = _amendments_of(contact_ids=amended) if amended else []
         attach_related(contacts, "amendments", rows, _AMENDMENTS_IN_ORDER)
     return contacts
+
+
+def amendments_exist():
+    """Whether a contact has any amendment, as a column of its read (with_amendments)."""
+    return Exists(ContactAmendment.objects.filter(contact=OuterRef("pk")))
 
 
 _amendments_of = Compiled(

@@ -26,6 +26,7 @@ from families.models import (
     ParentCarer,
     Restriction,
     Tone,
+    amendments_exist,
     contacts_named,
     with_amendments,
 )
@@ -182,7 +183,8 @@ _newest_contacts = Compiled(
             **{
                 name: Window(Count("pk", filter=Q(tone=tone, withdrawn_at__isnull=True)))
                 for tone, name in BALANCE_COLUMNS.items()
-            }
+            },
+            has_amendments=amendments_exist(),
         )
         .fetch_mode(models.FETCH_RAISE)[:limit]
     ),

@@ -2,6 +2,7 @@
 window, and notes written late."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -65,6 +66,32 @@ def test_an_amendment_is_stored_beside_the_original(cast, fam, login):
     assert "It was Robin&#x27;s dad who said this." in page
     assert "Wrong parent recorded." in page
     assert "Disputed by parent" not in page
+
+
+def test_the_amendments_are_read_only_where_a_contact_shown_has_some(cast, fam, login):
+    """Each contact of the chronology's read says whether it has amendments: the family page
+    reads them only where one shown has some, and then only theirs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second = _log(cast, fam), _log(cast, fam, summary="Dad rang about the trip.")
+    client = login(cast.pastoral)
+
+    def amendment_reads():
+        with CaptureQueriesContext(connection) as captured:
+            page = _family_page(client, fam)
+        table = ContactAmendment._meta.db_table
+        return page, [q["sql"] for q in captured if q["sql"].startswith(f'SELECT "{table}"')]
+
+    page, reads = amendment_reads()
+    assert reads == [] and "Dad rang about the trip." in page
+    contact_amend(
+        contact=second, amended_by=cast.pastoral, text="It was Mum who rang.", reason="Wrong."
+    )
+    page, reads = amendment_reads()
+    assert len(reads) == 1 and "It was Mum who rang." in page
+    asked = re.search(r'"contact_id" IN \(([\d, ]+)\)', reads[0]).group(1)
+    assert {int(pk) for pk in asked.split(",")} == {second.pk} != {first.pk}
 
 
 def test_a_disputed_record_shows_a_text_marker_and_the_parents_words(cast, fam, login):
