@@ -35,11 +35,13 @@ def test_family_page_queries_do_not_grow_with_placements_meetings_or_contacts(
     url = reverse("families:family-detail", args=[family.family_id])
     _add_rows(cast, family, 2)
     client.get(url)  # a running server has the content types cached already
-    # The budget: every page under 25 queries, the per-request ones included.
-    with django_assert_max_num_queries(25) as small:
+    # The budget is every page under 25 queries, the per-request ones included; this
+    # page makes 20 here (no legal hold, complaint, amendment or days to avoid to read), and is
+    # held to that with one to spare.
+    with django_assert_max_num_queries(21) as small:
         first = client.get(url)
     _add_rows(cast, family, 8)
-    with django_assert_max_num_queries(25) as large:  # every entry: 30, beyond the first 20
+    with django_assert_max_num_queries(21) as large:  # every entry: 30, beyond the first 20
         second = client.get(url, {"limit": 40})
     assert first.status_code == second.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
