@@ -5,7 +5,7 @@ from __future__ import annotations
 from compass.models import Placement, placements_as_read_by, with_parents
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
-from portal.compiled import SHAPE, Compiled
+from portal.compiled import SHAPE, Compiled, any_many_to_many
 from portal.lib.staff import staff_name
 
 KIND = "placement"
@@ -43,9 +43,12 @@ def _latest_placements(
 
 # The family page's placements, over all time: built once per process (portal.compiled).
 _placements_of = Compiled(
-    lambda school_family_id, n: Placement.all_objects.for_family_page(
-        school_family_id, parents=False
-    ).select_related("withdrawn_by")[:n],
+    lambda school_family_id, n: (
+        Placement.all_objects.for_family_page(school_family_id, parents=False)
+        .select_related("withdrawn_by")
+        # Most placements are about the family as a whole: their parents are not asked for.
+        .annotate(has_parents=any_many_to_many(Placement, "parents"))[:n]
+    ),
     school_family_id=int,
     n=SHAPE,
 )

@@ -52,7 +52,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, router
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 VERIFY = False
 logger = logging.getLogger(__name__)
@@ -671,7 +671,9 @@ def _keep_prefetched(instance: Any, cache_name: str, queryset: QuerySet, rows: l
 def kept_many_to_many(model: Any, name: str) -> Callable[[list], list]:
     """A function giving instances of `model` their many-to-many field `name` (a placement's
     "parents"), as prefetch_related would and in the related model's own ordering, from one
-    kept read of the field's through table (attach_many_to_many)."""
+    kept read of the field's through table (attach_many_to_many). Instances read with a
+    `has_<name>` column that is false (e.g. `has_parents`, from `any_many_to_many`) are given
+    none without being asked for, and no read is made when none has any."""
 
     def names() -> tuple[Any, str, str]:
         field = model._meta.get_field(name)
@@ -696,12 +698,21 @@ def kept_many_to_many(model: Any, name: str) -> Callable[[list], list]:
     def attach(instances: list) -> list:
         if instances:
             _, source, target = names()
-            rows = read(ids=[instance.pk for instance in instances])
+            asked = [i.pk for i in instances if getattr(i, f"has_{name}", True)]
+            rows = read(ids=asked) if asked else []
             pairs = [(getattr(row, f"{source}_id"), getattr(row, target)) for row in rows]
             attach_many_to_many(instances, name, pairs)
         return instances
 
     return attach
+
+
+def any_many_to_many(model: Any, name: str) -> Exists:
+    """Whether an instance of `model` has any row in its many-to-many field `name`: annotated
+    as `has_<name>` on a read, it spares kept_many_to_many asking for those that have none."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    return Exists(through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")}))
 
 
 def unfiltered(queryset: QuerySet) -> bool:

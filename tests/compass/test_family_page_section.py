@@ -40,6 +40,38 @@ def test_placements_appear_in_the_chronology(cast, login, family):
     assert "Amira phoned to say the new routine is working." in text
 
 
+def test_a_placements_parents_are_read_only_where_some_are_about_parents(cast, login, family):
+    """Most placements are about the family as a whole: the placements' read says which are
+    about parents, and only theirs are read."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compass.models import Placement
+
+    client = login(cast.pastoral)
+    factories.PlacementFactory(school_family=family, placed_by=cast.pastoral)
+
+    def parent_reads():
+        with CaptureQueriesContext(connection) as captured:
+            text = client.get(_family_url(family)).text
+        table = Placement.parents.through._meta.db_table
+        return text, [q["sql"] for q in captured if q["sql"].startswith(f'SELECT "{table}"')]
+
+    text, reads = parent_reads()
+    assert reads == [] and "Compass placement" in text
+    amira = family.family.parents.get(first_name="Amira")
+    about = factories.PlacementFactory(
+        school_family=family, placed_by=cast.pastoral, parents=[amira], evidence="Amira's own."
+    )
+    text, reads = parent_reads()
+    assert len(reads) == 1 and "Amira's own." in text.replace("&#x27;", "'")
+    asked = re.search(r'"placement_id" IN \(([\d, ]+)\)', reads[0]).group(1)
+    assert {int(pk) for pk in asked.split(",")} == {about.pk}
+    assert "Amira" in text
+
+
 def test_another_schools_placements_never_show(cast, login, family):
     other = factories.SchoolFamilyFactory(school=cast.other_school)
     factories.PlacementFactory(
