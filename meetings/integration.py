@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from families import extensions
@@ -170,7 +170,10 @@ def _family_meetings(
 ) -> list[Meeting]:
     """The family's meetings this user may see, withdrawn ones included (the chronology shows
     them collapsed), newest first, starting within `period` if given: read once per request
-    and shared by the family page's Meetings block and its chronology."""
+    and shared by the family page's Meetings block and its chronology. None is read where the
+    family page's own row says the family has no meeting at the school at all."""
+    if not getattr(school_family, "has_meetings", True):
+        return []
     period = period or extensions.Period()
     return extensions.page_rows(
         request,
@@ -186,6 +189,12 @@ def _family_meetings(
             else _meetings(request.user, request.school, school_family.family_id, period)[:n]
         ),
     )
+
+
+def _has_meetings():
+    """Whether the family has any meeting at the school, withdrawn ones included: carried by
+    the family page's own row (extensions.register_row_annotation)."""
+    return Exists(Meeting.all_objects.filter(school=OuterRef("school"), family=OuterRef("family")))
 
 
 def _meetings(
@@ -216,7 +225,9 @@ def _with_related(meetings: list) -> list:
     reads for them all (portal.compiled)."""
     if meetings:
         _with_children(meetings)
-        amendments = _amendments_of(meeting_ids=[meeting.pk for meeting in meetings])
+        # (Only those the meetings' read says have amendments are asked for.)
+        amended = [m.pk for m in meetings if getattr(m, "has_amendments", True)]
+        amendments = _amendments_of(meeting_ids=amended) if amended else []
         attach_related(meetings, "amendments", amendments, _AMENDMENTS)
     return meetings
 
@@ -224,7 +235,9 @@ def _with_related(meetings: list) -> list:
 # The family page's meetings, over all time, and their children and amendments: each read
 # built once per process and shape.
 _meetings_of = Compiled(
-    lambda user, school, family_id, n: _meetings(user, school, family_id, related=False)[:n],
+    lambda user, school, family_id, n: _meetings(user, school, family_id, related=False).annotate(
+        has_amendments=Exists(MeetingAmendment.objects.filter(meeting=OuterRef("pk")))
+    )[:n],
     user=USER,
     school=SCHOOL,
     family_id=int,
@@ -394,6 +407,7 @@ def register() -> None:
             template="meetings/home_panel.html", render=_home_panel, order=20, waiting=_waiting
         )
     )
+    extensions.register_row_annotation("has_meetings", _has_meetings)
     extensions.register_section(
         extensions.FamilySection(
             template="meetings/family_section.html", context=_family_section, order=30

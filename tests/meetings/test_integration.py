@@ -135,6 +135,34 @@ def test_family_page_queries_do_not_grow_with_meetings(cast, login, household):
     assert queries_with(1) == queries_with(4)
 
 
+def test_meetings_and_their_amendments_are_read_only_where_there_are_some(cast, login, household):
+    """The family page's own row says whether the family has any meeting at the school, and
+    the meetings' read which have amendments: none of either, none read."""
+    from meetings.models import MeetingAmendment
+
+    client = login(cast.pastoral)
+
+    def reads(model):
+        with CaptureQueriesContext(connection) as captured:
+            text = _family_page(client, household).content.decode()
+        table = model._meta.db_table
+        return text, sum(q["sql"].startswith(f'SELECT "{table}"') for q in captured)
+
+    factories.MeetingFactory(school=cast.other_school, family=household.family)
+    assert reads(Meeting)[1] == 0
+    meeting = factories.MeetingFactory(
+        school=cast.school, family=household.family, chair=cast.pastoral
+    )
+    text, meeting_reads = reads(Meeting)
+    assert meeting_reads == 1 and f'id="meeting-{meeting.pk}-title"' in text
+    assert reads(MeetingAmendment)[1] == 0
+    MeetingAmendment.objects.create(
+        meeting=meeting, by=cast.pastoral, text="It was on the Tuesday.", reason="Wrong day."
+    )
+    text, amendment_reads = reads(MeetingAmendment)
+    assert amendment_reads == 1 and "It was on the Tuesday." in text
+
+
 def test_meetings_block_shows_ten_current_meetings_when_newer_ones_were_withdrawn(
     cast, login, household
 ):
