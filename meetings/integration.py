@@ -39,11 +39,18 @@ def _home_panel(request) -> dict | None:
     school, user = request.school, request.user
     today = timezone.localdate()
     now = timezone.now()
-    mine = _my_steps(user=user, school=school)
-    chaired_overdue = _chaired_overdue(user=user, school=school, today=today)
-    follow_ups = _my_follow_ups(user=user, school=school)
-    upcoming = _upcoming(
-        user=user, school=school, now=now, until=now + datetime.timedelta(days=UPCOMING_DAYS)
+    # The home page has asked which of the four reads find anything (_waiting): only those are
+    # made. Each `waiting` read finds whatever its panel read would, and more.
+    asks = shell.found_waiting(request, _waiting) or (True, True, True, True)
+    mine = _my_steps(user=user, school=school) if asks[0] else []
+    chaired_overdue = _chaired_overdue(user=user, school=school, today=today) if asks[1] else []
+    follow_ups = _my_follow_ups(user=user, school=school) if asks[2] else []
+    upcoming = (
+        _upcoming(
+            user=user, school=school, now=now, until=now + datetime.timedelta(days=UPCOMING_DAYS)
+        )
+        if asks[3]
+        else []
     )
     for meeting in upcoming:
         meeting.prep_done, meeting.prep_total = meeting.preparation_counts()

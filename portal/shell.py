@@ -40,7 +40,8 @@ class HomePanel:
     less). The home page asks every panel's `waiting` in one query and does not render a panel
     whose reads all find nothing, so a member of staff with little waiting pays one read, not
     one or more per panel. `recent` is RECENT ago: a panel about a shorter time may use it.
-    `render` still decides who sees the panel and what it shows.
+    `render` still decides who sees the panel and what it shows; a panel of several reads may
+    skip those whose `waiting` read found nothing (`found_waiting`).
     """
 
     template: str
@@ -135,7 +136,23 @@ def _quiet_panels(request: HttpRequest) -> set[HomePanel]:
     if not found:  # the school is gone, or no read was given: every panel answers for itself
         return set()
     busy = {int(name.split("_")[1]) for name, yes in found[0].items() if yes}
+    # Each read's answer, for the panels drawn (found_waiting).
+    reads: dict = {}
+    for name, yes in found[0].items():
+        _, n, r = name.split("_")
+        reads.setdefault(asking[int(n)].waiting, {})[int(r)] = bool(yes)
+    request._waiting_reads = {
+        waiting: tuple(answers[r] for r in range(len(answers)))
+        for waiting, answers in reads.items()
+    }
     return {panel for n, panel in enumerate(asking) if n not in busy}
+
+
+def found_waiting(request: HttpRequest, waiting: Callable) -> tuple[bool, ...] | None:
+    """Whether each of a panel's `waiting` reads found anything on this home page, in their
+    order (so its `render` may skip the reads of its own that would find nothing); None where
+    the home page did not ask (another page, or no school): then every read must be made."""
+    return getattr(request, "_waiting_reads", {}).get(waiting)
 
 
 def _build_anything_waiting(user, school, now, today, recent, panels):

@@ -74,6 +74,28 @@ def test_upcoming_meetings_show_preparation_progress(cast, login, meeting):
     assert "preparation 2 of 9 done" in text
 
 
+def test_the_home_panel_makes_only_the_reads_that_find_something(cast, login, meeting):
+    """The home page asks in one read which of the panel's four reads find anything: with only
+    a meeting coming up, the steps' and follow-ups' reads are not made; with a step of mine as
+    well, its read is made too."""
+    from meetings.models import ActionPoint, FollowUp
+
+    client = login(cast.pastoral)
+
+    def panel_reads():
+        with CaptureQueriesContext(connection) as captured:
+            text = _home(client)
+        tables = {m._meta.db_table: m for m in (ActionPoint, FollowUp)}
+        made = [t for t in tables for q in captured if q["sql"].startswith(f'SELECT "{t}"')]
+        return text, made
+
+    text, made = panel_reads()
+    assert "Your meetings in the next two weeks" in text and made == []
+    factories.ActionPointFactory(meeting=meeting, owner_staff=cast.pastoral, what="Star chart")
+    text, made = panel_reads()
+    assert "Star chart" in text and made == [ActionPoint._meta.db_table]
+
+
 def test_a_logged_follow_up_leaves_the_home_page(cast, login, meeting):
     follow_up = meeting.follow_ups.create(due_on=timezone.localdate(), owner=cast.pastoral)
     assert "Your follow-ups after meetings" in _home(login(cast.pastoral))
