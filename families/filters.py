@@ -319,7 +319,9 @@ class _Declared(dict):
     them, but shallowly: django-filter deep-copies every filter with its choices and querysets
     on every page (a quarter of the filter set's cost), to guard against a filter set that
     changes its own. FamilyFilter never does (what differs by school is set on its form's
-    fields), so each copy needs only its own parent, model and method."""
+    fields), so each copy needs only its own parent, model and method. Keep it so: never set a
+    filter's queryset or `extra`, or touch its `field`, on a FamilyFilter; set what differs on
+    the form's own fields (`FamilyFilter.form`)."""
 
     def __deepcopy__(self, memo):
         copies = {}

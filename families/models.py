@@ -974,7 +974,7 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
 
 # contacts_named's reads, built once per process and number of contacts (portal.compiled):
 # each contact's id is a parameter of the kept SQL. Who took part and who it was about come in
-# one read: the parents, then the children, each by first name.
+# one read: the children, then the parents, each by first name.
 def _people(ids):
     def taking_part(links, kind: str, person: str, first: str, last):
         return (

@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import FORMAT_SETTINGS
@@ -31,10 +33,21 @@ _ESCAPED = re.compile(r"\\(.)")
 _TIME_PARTS = frozenset("aAefgGhHiOPsTuZ")
 
 
+_KEPT_NAMES: list[dict] = []
+
+
+@receiver(setting_changed)
+def _forget_names(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:  # as Django's catalogues
+        for kept in _KEPT_NAMES:
+            kept.clear()
+
+
 def _named(names: dict, title: bool = False) -> Callable[[int], str]:
     """A translated name by number, kept per language: reading a lazy translation costs a
     catalogue lookup each time."""
     kept: dict[tuple[str | None, int], str] = {}
+    _KEPT_NAMES.append(kept)
 
     def name(number: int) -> str:
         key = (get_language(), number)

@@ -103,3 +103,12 @@ def test_formats_built_from_data_do_not_grow_without_bound(monkeypatch):
     for n in range(fast_date.MAX_FORMATS * 3):
         fast_date.date(datetime.date(2026, 1, 1), f"j M Y {n}")
     assert len(fast_date._read) <= fast_date.MAX_FORMATS
+
+
+def test_names_kept_per_language_are_let_go_when_the_catalogues_change(settings):
+    when = datetime.date(2026, 12, 3)
+    with translation.override("en-gb"):
+        assert fast_date.date(when, "F") == "December"
+    assert any(fast_date._KEPT_NAMES)
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # as a test or reload that changes them
+    assert not any(fast_date._KEPT_NAMES)
