@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from compass.suggestions import IDEAS, suggestions_for
 from tests import factories
+from tests.reads import page_and_reads
 
 NOW = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
 
@@ -45,19 +46,13 @@ def test_a_placements_parents_are_read_only_where_some_are_about_parents(cast, l
     about parents, and only theirs are read."""
     import re
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from compass.models import Placement
 
     client = login(cast.pastoral)
     factories.PlacementFactory(school_family=family, placed_by=cast.pastoral)
 
     def parent_reads():
-        with CaptureQueriesContext(connection) as captured:
-            text = client.get(_family_url(family)).text
-        table = Placement.parents.through._meta.db_table
-        return text, [q["sql"] for q in captured if q["sql"].startswith(f'SELECT "{table}"')]
+        return page_and_reads(client, _family_url(family), Placement.parents.through)
 
     text, reads = parent_reads()
     assert reads == [] and "Compass placement" in text

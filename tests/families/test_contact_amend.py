@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from families.models import Contact, ContactAmendment
 from families.services import contact_amend, contact_log, contact_withdraw
+from tests.reads import page_and_reads
 
 
 def _log(cast, fam, **kwargs):
@@ -71,17 +72,12 @@ def test_an_amendment_is_stored_beside_the_original(cast, fam, login):
 def test_the_amendments_are_read_only_where_a_contact_shown_has_some(cast, fam, login):
     """Each contact of the chronology's read says whether it has amendments: the family page
     reads them only where one shown has some, and then only theirs."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     first, second = _log(cast, fam), _log(cast, fam, summary="Dad rang about the trip.")
     client = login(cast.pastoral)
+    url = reverse("families:family-detail", args=[fam.family.pk])
 
     def amendment_reads():
-        with CaptureQueriesContext(connection) as captured:
-            page = _family_page(client, fam)
-        table = ContactAmendment._meta.db_table
-        return page, [q["sql"] for q in captured if q["sql"].startswith(f'SELECT "{table}"')]
+        return page_and_reads(client, url, ContactAmendment)
 
     page, reads = amendment_reads()
     assert reads == [] and "Dad rang about the trip." in page

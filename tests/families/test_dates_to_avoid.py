@@ -11,6 +11,7 @@ from meetings.services import meeting_conflicts
 from portal.models import CalendarEntry
 from tests import factories
 from tests.families.test_parent_preferences import FORM
+from tests.reads import page_and_reads
 
 D = datetime.date
 
@@ -121,16 +122,12 @@ def test_a_teacher_reads_them_and_edits_only_as_key_contact(cast, fam, login):
 def test_the_family_page_reads_the_ranges_only_where_a_parent_has_some(cast, fam, login):
     """The parents' own read says whether any asked for days to avoid: without any, the family
     page makes no read of them; with some, one read for every parent's."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = login(cast.pastoral)
     url = reverse("families:family-detail", args=[fam.family.pk])
 
     def range_reads():
-        with CaptureQueriesContext(connection) as captured:
-            page = client.get(url).text
-        return page, sum(q["sql"].startswith('SELECT "families_datetoavoid"') for q in captured)
+        page, reads = page_and_reads(client, url, DateToAvoid)
+        return page, len(reads)
 
     page, reads = range_reads()
     assert reads == 0 and "Days to avoid" not in page

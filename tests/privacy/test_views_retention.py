@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.access import DATA_PROTECTION_LEADS_GROUP
 from privacy.models import LegalHold, RetentionPolicy
 from tests import factories
+from tests.reads import page_and_reads
 
 REFUSED = ["teacher", "pastoral", "authority_officer"]
 
@@ -246,17 +247,12 @@ def test_family_page_without_a_hold_says_none(login, cast, left_family):
 def test_the_holds_are_read_only_for_a_family_under_one(login, cast, left_family):
     """The family page's own row says whether a hold is in force: without one, the page reads
     no holds; a hold lifted is no longer shown."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     url = reverse("families:family-detail", args=[left_family.family.pk])
     client = login(cast.pastoral)
 
     def page_and_hold_reads():
-        with CaptureQueriesContext(connection) as captured:
-            page = client.get(url)
-        reads = [q for q in captured if q["sql"].startswith('SELECT "privacy_legalhold"')]
-        return page.text, len(reads)
+        text, reads = page_and_reads(client, url, LegalHold)
+        return text, len(reads)
 
     text, reads = page_and_hold_reads()
     assert reads == 0 and "Legal hold:" not in text
