@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
-from portal.compiled import IDS, SCHOOL, USER, Compiled, attach_related
+from portal.compiled import IDS, SCHOOL, USER, Compiled, asked_for, attach_related
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -1062,7 +1062,7 @@ def with_amendments(contacts: list) -> list:
     prefetch them), with one kept read for them all; none where each contact was read with
     `has_amendments` (amendments_exist) and none has any, as for most families."""
     if contacts:
-        amended = [c.pk for c in contacts if getattr(c, "has_amendments", True)]
+        amended = asked_for(contacts, "amendments")
         rows = _amendments_of(contact_ids=amended) if amended else []
         attach_related(contacts, "amendments", rows, _AMENDMENTS_IN_ORDER)
     return contacts

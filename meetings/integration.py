@@ -18,6 +18,7 @@ from portal.compiled import (
     SHAPE,
     USER,
     Compiled,
+    asked_for,
     attach_related,
     kept_many_to_many,
 )
@@ -233,7 +234,7 @@ def _with_related(meetings: list) -> list:
     if meetings:
         _with_children(meetings)
         # (Only those the meetings' read says have amendments are asked for.)
-        amended = [m.pk for m in meetings if getattr(m, "has_amendments", True)]
+        amended = asked_for(meetings, "amendments")
         amendments = _amendments_of(meeting_ids=amended) if amended else []
         attach_related(meetings, "amendments", amendments, _AMENDMENTS)
     return meetings

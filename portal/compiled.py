@@ -698,13 +698,19 @@ def kept_many_to_many(model: Any, name: str) -> Callable[[list], list]:
     def attach(instances: list) -> list:
         if instances:
             _, source, target = names()
-            asked = [i.pk for i in instances if getattr(i, f"has_{name}", True)]
+            asked = asked_for(instances, name)
             rows = read(ids=asked) if asked else []
             pairs = [(getattr(row, f"{source}_id"), getattr(row, target)) for row in rows]
             attach_many_to_many(instances, name, pairs)
         return instances
 
     return attach
+
+
+def asked_for(instances: list, name: str) -> list:
+    """The keys of those of `instances` whose related rows `name` must be read: all but those
+    read with a `has_<name>` column that is false (no such column: all)."""
+    return [i.pk for i in instances if getattr(i, f"has_{name}", True)]
 
 
 def any_many_to_many(model: Any, name: str) -> Exists:
