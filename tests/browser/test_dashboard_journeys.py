@@ -40,10 +40,12 @@ def test_headteacher_filters_the_dashboard_downloads_csv_and_reads_movement(
     regions = page.get_by_test_id("regions")
     expect(regions.locator("caption")).to_contain_text(f"{len(families)} in all")
 
-    # A warm-up change, then three measured ones: the median repaint is within the budget.
+    # A warm-up change, then five measured ones: the median repaint is within the budget.
+    # Five, not three: on two busy cores one stall of the other test worker moved a
+    # median of three (runs of 203, 1842 and 158 ms).
     page.evaluate(_TIME_FILTER, {"value": "P1"})
-    runs = [page.evaluate(_TIME_FILTER, {"value": v}) for v in ("P4", "P1", "P4")]
-    repaint_ms = sorted(r["total"] for r in runs)[1]
+    runs = [page.evaluate(_TIME_FILTER, {"value": v}) for v in ("P4", "P1", "P4", "P1", "P4")]
+    repaint_ms = sorted(r["total"] for r in runs)[len(runs) // 2]
     row = {
         "page": "dashboard filter repaint",
         "ms": round(repaint_ms),
