@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 import audit
 from families import chronology, extensions
 from families.access import family_for
+from families.contact_entry import ContactDrawing
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import (
     Child,
@@ -131,6 +132,7 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
             )
         )
     contacts = contacts_named(read)
+    drawing = ContactDrawing()
     entries = []
     for contact in contacts:
         if contact.is_withdrawn:
@@ -158,11 +160,12 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
                 when=contact.occurred_at,
                 kind=CONTACT_KIND,
                 kind_label="Contact",
-                template="families/includes/contact_entry.html",
+                template="",
                 obj=contact,
                 child_ids=contact.child_ids,
                 tone=contact.tone,
                 export=lambda contact=contact: chronology.contact_rows(contact),
+                draw=lambda contact=contact: drawing.draw(contact),
             )
         )
     return entries

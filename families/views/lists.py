@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from families.access import require_family_worker
 from families.filters import CUTOFF_KINDS, FamilyFilter
 from families.forms import FamilySearchForm
+from families.list_rows import draw_rows
 from families.models import Child, ParentCarer, SchoolFamily, anything_hidden, with_pupils
 from families.views.paging import page_of, with_total
 from portal.compiled import MAX_SHAPES, SCHOOL, SHAPE, USER, Compiled
@@ -94,6 +95,7 @@ def family_list(request: SchoolRequest):
         {
             "filter": filterset,
             "page": page,
+            "rows": draw_rows(page.object_list),
             "search_form": FamilySearchForm(initial={"q": term}),
             "search_term": term,
             "may_record_child_before_start": request.user.has_perm(

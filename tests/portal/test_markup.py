@@ -1,0 +1,38 @@
+"""portal.lib.markup.filled gives exactly what Django's format_html gives, for every kind of
+value a drawn row or entry puts in."""
+
+import datetime
+
+import pytest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
+
+from portal.lib.markup import filled
+
+VALUES = [
+    "<script>alert(\"x\")</script> & 'quoted'",
+    "Ó Dónaill & Co",
+    format_html("<b>{}</b>", "<i>"),  # already safe: put in as it is
+    gettext_lazy("Phone call"),  # a lazy translation
+    3,
+    0,
+    None,
+    datetime.date(2026, 6, 1),
+    "",
+    "{braces} stay as they are",
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+def test_filled_is_format_html(value):
+    shape = '<p class="x">{}</p><a href="/f/{}/">{}</a>'
+    drawn = filled(shape, value, value, value)
+    assert drawn == format_html(shape, value, value, value)
+    assert isinstance(drawn, SafeString)
+    named = filled("<td>{a}</td><td>{b}</td>", a=value, b=value)
+    assert named == format_html("<td>{a}</td><td>{b}</td>", a=value, b=value)
+
+
+def test_filled_escapes_what_is_not_safe():
+    assert filled("<p>{}</p>", "<b>") == "<p>&lt;b&gt;</p>"
