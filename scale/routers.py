@@ -9,7 +9,10 @@ A replica that is down, or further behind than REPLICA_MAX_LAG_SECONDS, is not u
 dashboards read the primary until it is back. Each process checks the replica's health at
 most every REPLICA_CHECK_SECONDS in a background thread (a fresh connection with a short
 connect_timeout, and the replay lag), so no page waits for a replica that does not answer;
-until a first check has answered, dashboards read the primary.
+until a first check has answered, dashboards read the primary. An answer is trusted for two
+check intervals: a process that served no dashboard for longer reads the primary while it asks
+again, so no dashboard reads a replica more than REPLICA_MAX_LAG_SECONDS + 2 x
+REPLICA_CHECK_SECONDS behind.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ def probe(alias: str) -> Health:
     conn = connections.create_connection(alias)
     try:
         with conn.cursor() as cursor:
+            asked = time.monotonic()  # when the lag is read, not when the answer came back
             if conn.vendor == "postgresql":
                 cursor.execute(LAG_SQL)
                 lag = float(cursor.fetchone()[0] or 0)
@@ -77,8 +81,8 @@ def probe(alias: str) -> Health:
             logger.debug("Closing the replica check's connection failed", exc_info=True)
     limit = getattr(settings, "REPLICA_MAX_LAG_SECONDS", 30.0)
     if lag > limit:
-        return Health(False, lag, time.monotonic(), f"{lag:.1f} s behind (limit {limit:g} s)")
-    return Health(True, lag, time.monotonic())
+        return Health(False, lag, asked, f"{lag:.1f} s behind (limit {limit:g} s)")
+    return Health(True, lag, asked)
 
 
 def check(alias: str) -> Health:
@@ -110,8 +114,8 @@ def forget() -> None:
 
 
 def usable(alias: str) -> bool:
-    """Whether dashboard reads may go to the replica now, from the last check; starts a new
-    check in the background when that one is older than REPLICA_CHECK_SECONDS."""
+    """Whether dashboard reads may go to the replica now, from a recent check; starts a new
+    check in the background when the last one is older than REPLICA_CHECK_SECONDS."""
     every = getattr(settings, "REPLICA_CHECK_SECONDS", 5.0)
     now = time.monotonic()
     with _lock:
@@ -122,8 +126,11 @@ def usable(alias: str) -> bool:
             _checking.add(alias)
     if start:
         threading.Thread(target=_check_quietly, args=(alias,), daemon=True).start()
-    # An answer several checks old (a check that hangs) is no answer.
-    return health is not None and health.usable and now - health.checked_at < 3 * every + 5
+    # An answer is trusted for two check intervals, so a dashboard never reads a replica more
+    # than REPLICA_MAX_LAG_SECONDS + 2 x REPLICA_CHECK_SECONDS behind. An older one (a process
+    # that served no dashboard for a while, or a check that hangs) means the primary until the
+    # new check answers.
+    return health is not None and health.usable and now - health.checked_at < 2 * every
 
 
 def _check_quietly(alias: str) -> None:

@@ -172,3 +172,27 @@ def test_the_health_check_runs_in_the_background_and_no_request_waits(settings, 
     routers._health["replica"] = routers.Health(True, 0.0, time.monotonic() - 6)
     assert routers.usable("replica") is True
     assert "replica" in routers._checking or routers._health["replica"].checked_at > began
+
+
+def test_an_answer_older_than_two_checks_is_not_trusted(settings, monkeypatch):
+    """A process that served no dashboard for a while does not read a replica on an answer from
+    before it fell behind: the primary, while the new check runs."""
+    settings.REPLICA_CHECK_SECONDS = 5
+    routers.forget()
+    release = threading.Event()
+
+    def slow_probe(alias):
+        release.wait(10)
+        return routers.Health(False, 12.0, time.monotonic(), "12.0 s behind (limit 5 s)")
+
+    monkeypatch.setattr(routers, "probe", slow_probe)
+    routers._health["replica"] = routers.Health(True, 0.0, time.monotonic() - 10.5)
+    assert routers.usable("replica") is False  # healthy ten seconds ago is not healthy now
+    assert "replica" in routers._checking  # ... and it is asked again
+    release.set()
+    for _ in range(100):
+        if "replica" not in routers._checking:
+            break
+        time.sleep(0.02)
+    assert routers._health["replica"].lag_seconds == 12.0
+    assert routers.usable("replica") is False
