@@ -12,6 +12,8 @@ staff and parents wrote is escaped as the template escaped it.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -54,14 +56,14 @@ _ENTRY = (
 
 
 class ContactDrawing:
-    """Draws the contacts of one page: the links reversed once for them all."""
+    """Draws the contacts of one page: each link reversed once for them all, when first used
+    (a family with no contacts reverses none)."""
 
-    def __init__(self):
-        self.log = link_by_id("families:contact-add")
-        self.history = link_by_id("families:contact-history")
-        self.edit = link_by_id("families:contact-edit")
-        self.amend = link_by_id("families:contact-amend")
-        self.withdraw = link_by_id("families:contact-withdraw")
+    log = cached_property(lambda self: link_by_id("families:contact-add"))
+    history = cached_property(lambda self: link_by_id("families:contact-history"))
+    edit = cached_property(lambda self: link_by_id("families:contact-edit"))
+    amend = cached_property(lambda self: link_by_id("families:contact-amend"))
+    withdraw = cached_property(lambda self: link_by_id("families:contact-withdraw"))
 
     def draw(self, contact) -> SafeString:
         """The contact as families/includes/contact_entry.html drew it."""
@@ -71,7 +73,7 @@ class ContactDrawing:
             pk=contact.pk,
             iso=date(occurred, "c"),
             day=date(occurred, "j M Y"),
-            time=time_of_day(occurred) if occurred else "",
+            time=time_of_day(occurred),
             channel=contact.get_channel_display(),
             tone=contact.tone,
             tone_label=contact.get_tone_display(),
