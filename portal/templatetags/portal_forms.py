@@ -1,13 +1,15 @@
 """{% form_token %}: the hidden one-time token of a create form (see portal/lib/once.py);
 {% form_index form %}: the index of links to a long form's sections (portal/lib/sections.py);
 {{ field|select_options }}: a select's options, read once from its choices;
-{{ field|option_tags }}: the same options as <option> elements, escaped as a template would."""
+{{ field|option_tags }}: the same options as <option> elements, escaped as a template would;
+{{ form|drawn_fields }}: a form of choice lists, tick boxes and number inputs, drawn as crispy's
+Bootstrap 5 pack draws them."""
 
 from django import template
 from django.utils.html import format_html
 
 from portal.lib import once, sections
-from portal.lib.markup import escaped, joined
+from portal.lib.markup import escaped, joined, shown
 
 register = template.Library()
 
@@ -57,4 +59,56 @@ def option_tags(bound_field):
         f'<option value="{escaped(value)}"{" selected" if selected else ""}>'
         f"{escaped(label)}</option>"
         for value, label, selected in select_options(bound_field)
+    )
+
+
+@register.filter
+def drawn_fields(form):
+    """The form's fields, each with its label, errors and error link, as crispy's Bootstrap 5
+    pack draws them, for forms made only of choice lists, tick boxes and inputs such as numbers
+    (the family list's filter panel). Drawn in Python: the same markup as a template (that was
+    a fifth of the family list's time, and crispy's nested templates a quarter before it)."""
+    return joined(_drawn_field(field) for field in form)
+
+
+def _drawn_field(field) -> str:
+    ident = escaped(field.auto_id)
+    name = escaped(field.html_name)
+    label = shown(field.label)
+    errors = field.errors
+    invalid = " is-invalid" if errors else ""
+    described = f' aria-invalid="true" aria-describedby="{ident}_error"' if errors else ""
+    said = (
+        f'<div id="{ident}_error" class="invalid-feedback d-block">'
+        f"{' '.join(escaped(error) for error in errors)}</div>"
+        if errors
+        else ""
+    )
+    kind = field.widget_type
+    if kind == "checkbox":
+        checked = " checked" if field.value() else ""
+        return (
+            f'<div class="mb-3"><div id="div_{ident}" class="form-check">\n'
+            f'<input type="checkbox" name="{name}" class="checkboxinput form-check-input{invalid}"'
+            f' id="{ident}"{checked}{described}>\n'
+            f'<label for="{ident}" class="form-check-label">{label}</label>\n{said}'
+            "</div></div>\n"
+        )
+    if kind == "select":
+        return (
+            f'<div id="div_{ident}" class="mb-3">\n'
+            f'<label for="{ident}" class="form-label">{label}</label>\n'
+            f'<select name="{name}" class="select form-select{invalid}" id="{ident}"{described}>'
+            f"\n{option_tags(field)}\n</select>\n{said}</div>\n"
+        )
+    widget = field.field.widget
+    input_type = escaped(widget.input_type)
+    value = field.value()
+    attrs = "".join(f' {shown(key)}="{shown(each)}"' for key, each in widget.attrs.items())
+    return (
+        f'<div id="div_{ident}" class="mb-3">\n'
+        f'<label for="{ident}" class="form-label">{label}</label>\n'
+        f'<input type="{input_type}" name="{name}" value="{"" if value is None else shown(value)}"'
+        f'{attrs} class="{input_type}input form-control{invalid}" id="{ident}"{described}>\n'
+        f"{said}</div>\n"
     )
