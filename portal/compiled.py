@@ -763,7 +763,7 @@ def _shape_of(value: Any, kind: Any, values: dict) -> Hashable:
 
     if kind == USER:
         mine = tuple(
-            sorted((school_id, m.role) for school_id, m in access.memberships(value).items())
+            sorted((school_id, role) for school_id, role, _ in access.memberships(value).roles())
         )
         perms = tuple(sorted(getattr(value, "_portal_stored_perms", {}).items()))
         return (
@@ -850,7 +850,7 @@ def _stand_ins(values: dict, kinds: dict) -> dict:
             if school is not None and school_id == school.pk:
                 m2._state.fields_cache["school"] = out[school_name]
             mine[school_id] = m2
-        copy_._portal_memberships = mine
+        copy_._portal_memberships = access.Memberships(made=mine)
         out[user_name] = copy_
     for name, kind in kinds.items():
         if name not in out:

@@ -8,7 +8,6 @@ def current_school(request):
     return {
         "current_school": getattr(request, "school", None),
         "current_membership": getattr(request, "membership", None),
-        "my_memberships": list(access.memberships(request.user).values()),
         # The header's "Switch school" link: only for someone with more than one place to work.
         "may_switch_school": len(access.places(request.user)) > 1,
         "is_administrator": access.is_administrator(request.user),
