@@ -36,8 +36,10 @@ SHELL = "site shell (reference)"
 # authentication middleware, in the same process and run. The shell is read against it, and
 # every page against the shell.
 FLOOR = "bare Django page (floor)"
+OFFICER_HOME = "home, authority officer"
 PAGES = (
     "home",
+    OFFICER_HOME,
     "family list, filtered",
     "family list, deep page",
     "family page",
@@ -49,6 +51,9 @@ PAGES = (
 )
 REFERENCES = (SHELL, FLOOR)
 DASHBOARDS = ("school dashboard", "authority dashboard")
+# Pages whose reads grow with the authority by design: its figures, and an officer's roles at
+# each of its schools (read on every page of theirs, so the officer's home shows what they cost).
+AUTHORITY_PAGES = ("authority dashboard", OFFICER_HOME)
 LISTS = ("family list, filtered", "family list, deep page")
 PER_PAGE = 25
 BENCH_SUMMARY = "Rang to share good news about the week"
@@ -228,6 +233,8 @@ def requests_for(size: Size) -> dict[str, tuple | None]:
     list_url = _url("families:family-list")
     table = {
         "home": ("teacher", "get", _url("home"), None),
+        # An officer holds a role at each of the authority's schools: 150 memberships.
+        OFFICER_HOME: ("officer", "get", _url("home"), None),
         "family list, filtered": (
             "pastoral",
             "get",
@@ -416,7 +423,7 @@ def summarise(samples: dict, sizes: list[Size]) -> dict:
             f"page queries <= {budget}": max(a["page_queries"], b["page_queries"]) <= budget,
             "all queries < 25": max(a["queries"], b["queries"]) < 25,
         }
-        if page != "authority dashboard":  # the authority's own figures grow with it
+        if page not in AUTHORITY_PAGES:  # the authority's own figures grow with it
             targets["buffers 10x/1x <= 1.25"] = ratios["buffers"] is not None and (
                 ratios["buffers"] <= 1.25
             )

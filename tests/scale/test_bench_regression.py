@@ -14,7 +14,7 @@ from bench import pages
 
 pytestmark = pytest.mark.django_db
 
-SCHOOL_PAGES = [p for p in pages.PAGES if p != "authority dashboard"]
+SCHOOL_PAGES = [p for p in pages.PAGES if p not in pages.AUTHORITY_PAGES]
 
 
 def _measure(scale, *, analyse=False):
