@@ -56,7 +56,7 @@ def memberships(user) -> Memberships:
         user._portal_memberships = cached
         if rows:
             perms = user.__dict__.setdefault("_portal_stored_perms", {})
-            perms.setdefault(FAMILY_AUDIT_PERM, rows[0][-1])
+            perms.setdefault(FAMILY_AUDIT_PERM, rows[0][_AUDIT_AT])
     return cached
 
 
