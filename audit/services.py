@@ -1,7 +1,7 @@
 """Writing the access log: the one helper every feature app calls."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 
 from audit.models import AccessLog
 from portal.security import client_ip
@@ -48,9 +48,36 @@ def access_record_many(
 ) -> list[AccessLog]:
     """Logs several records seen at once (e.g. a family and the confidential contacts on its
     page) in one query. The rows differ only in which record they name, so the first row's
-    checks (address, lengths) hold for all of them."""
+    checks (address, lengths) hold for all of them. The rows given back have no ids."""
     rows = [_row(request, action, obj, family, validate=i == 0) for i, obj in enumerate(objs)]
-    return AccessLog.objects.bulk_create(rows) if rows else []
+    for start in range(0, len(rows), _INSERT_BATCH):
+        _insert(rows[start : start + _INSERT_BATCH])
+    return rows
+
+
+# The log's columns, in order, for one plain INSERT of many rows. bulk_create built the same
+# statement through the ORM each time, which took it a millisecond a page (over twice the
+# insert's own time); the rows are not given back their ids, which no caller reads.
+_COLUMNS = [field for field in AccessLog._meta.concrete_fields if not field.primary_key]
+_INSERT_BATCH = 500  # rows a statement, within every database's limit on parameters
+
+
+def _insert(rows: list[AccessLog]) -> None:
+    connection = connections[router.db_for_write(AccessLog)]
+    quote = connection.ops.quote_name
+    one = f"({', '.join(['%s'] * len(_COLUMNS))})"
+    sql = (
+        f"INSERT INTO {quote(AccessLog._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in _COLUMNS)}) "
+        f"VALUES {', '.join([one] * len(rows))}"
+    )
+    params = [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for row in rows
+        for field in _COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def access_record_unsigned(

@@ -10,6 +10,7 @@ labels and of the other markers; the templates only place what is worked out her
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -201,13 +202,37 @@ class Drawing:
         """The regions in their colours with their labels, and the axes, as SVG: the part the
         family compass and the school compass share (compass/drawing_parts.html#regions).
         Drawn here rather than by a template: every figure in it is worked out here, and the
-        template language took 5 ms a family page over its hundred-odd numbers."""
-        return format_html(
-            "{}{}{}",
-            format_html_join("\n", _REGION, (_region_args(box) for box in self.boxes)),
-            format_html_join("\n", _LABEL, (_label_args(box, self.font) for box in self.boxes)),
-            format_html(_AXES, font=self.font, label_font=self.label_font, **_axes_args(self.axes)),
+        template language took 5 ms a family page over its hundred-odd numbers. The same
+        figures always make the same SVG, which is kept (a school's regions seldom change)."""
+        return _regions_svg(
+            tuple(
+                (
+                    _region_args(box),
+                    box.key,
+                    box.anchor,
+                    tuple((line.x, line.y, line.text) for line in box.lines),
+                )
+                for box in self.boxes
+            ),
+            self.font,
+            self.label_font,
+            tuple(_axes_args(self.axes).items()),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _regions_svg(boxes: tuple, font: int, label_font: int, axes: tuple) -> SafeString:
+    """Drawing.regions_svg, from its figures: the same figures draw the same SVG."""
+    return format_html(
+        "{}{}{}",
+        format_html_join("\n", _REGION, (region for region, *_ in boxes)),
+        format_html_join(
+            "\n",
+            _LABEL,
+            ((key, anchor, font, _label_lines_svg(lines)) for _, key, anchor, lines in boxes),
+        ),
+        format_html(_AXES, font=font, label_font=label_font, **dict(axes)),
+    )
 
 
 _REGION = (
@@ -246,11 +271,9 @@ def _region_args(box: Box) -> tuple:
     return (box.key, *place, *place, box.colour, shading, box.colour, 2 if box.is_goal else 1)
 
 
-def _label_args(box: Box, font: int) -> tuple:
-    lines = format_html_join(
-        "", '<tspan x="{}" y="{}">{}</tspan>', ((ln.x, ln.y, ln.text) for ln in box.lines)
-    )
-    return (box.key, box.anchor, font, lines)
+def _label_lines_svg(lines: tuple) -> SafeString:
+    """A region's label, a <tspan> a line, from each line's (x, y, text)."""
+    return format_html_join("", '<tspan x="{}" y="{}">{}</tspan>', lines)
 
 
 def _axes_args(axes: dict) -> dict:
@@ -516,11 +539,16 @@ def drawing_for(placements: list[Placement], regions: list[CompassRegion], paren
             # The last leg ends at the marker where it is drawn (nudged into its region).
             last = arrows[-1]
             arrows[-1] = _arrow(last.x1, last.y1, now.x, now.y, gap=NOW_RADIUS + 3)
+    # Each parent's or carer's own latest placement: the placements are newest first, and those
+    # read as about the family as a whole are not asked for their parents.
+    own: dict[int, Placement] = {}
+    for placement in placements:
+        if getattr(placement, "has_parents", True) is not False:
+            for who in placement.parents.all():
+                own.setdefault(who.pk, placement)
     points = []
     for index, parent in enumerate(parents):
-        mine = next(
-            (p for p in placements if any(x.pk == parent.pk for x in p.parents.all())), None
-        )
+        mine = own.get(parent.pk)
         if mine is None:
             continue
         shape = SHAPES[index % len(SHAPES)]

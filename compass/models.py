@@ -355,8 +355,9 @@ class Placement(Withdrawable):
 
     @property
     def is_whole_family(self) -> bool:
-        """About the family as a whole (no parent chosen); reads `parents` (prefetch it)."""
-        return not self.parents.all()
+        """About the family as a whole (no parent chosen); reads `parents` (prefetch it), unless
+        read with `has_parents` (any_many_to_many) that says it has none."""
+        return getattr(self, "has_parents", True) is False or not self.parents.all()
 
     @property
     def is_confidential(self) -> bool:

@@ -622,8 +622,11 @@ def attach_related(
     by_instance: dict[Any, list] = {}
     for row in rows:
         by_instance.setdefault(field.get_local_related_value(row), []).append(row)
+    nothing = _Nothing(field.model)
     for instance in instances:
         found = by_instance.get(field.get_foreign_related_value(instance), [])
+        if not found and nothing.known(instance, name, cache_name):
+            continue
         for row in found:
             field.set_cached_value(row, instance)
         manager = getattr(instance, name)
@@ -645,13 +648,39 @@ def attach_many_to_many(instances: list, name: str, pairs: list) -> None:
     by_instance: dict[Any, list] = {}
     for pk, row in pairs:
         by_instance.setdefault(pk, []).append(row)
+    nothing = _Nothing(getattr(type(instances[0]), name).rel.model)
     for instance in instances:
+        if instance.pk not in by_instance and nothing.known(instance, name, name):
+            continue
         manager = getattr(instance, name)
         _forget_prefetched(instance, manager.prefetch_cache_name)
         queryset = manager.get_queryset()
         _keep_prefetched(
             instance, manager.prefetch_cache_name, queryset, by_instance.get(instance.pk, [])
         )
+
+
+class _Nothing:
+    """For the instances read with a `has_<name>` column that is false (asked_for), which have
+    no related rows: one empty queryset of the related model, shared, in place of a queryset
+    filtered to each of them. `.all()` gives nothing and a query chained from it asks none;
+    building each its own was a tenth of a millisecond an instance (the family page's twenty
+    contacts, most without amendments)."""
+
+    def __init__(self, model: Any):
+        self.model = model
+        self.queryset: QuerySet | None = None
+
+    def known(self, instance: Any, name: str, cache_name: str) -> bool:
+        """Whether the instance was read as having none; if so, it is given the empty
+        queryset."""
+        if getattr(instance, f"has_{name}", True) is not False:
+            return False
+        if self.queryset is None:
+            self.queryset = self.model._default_manager.none()
+        _forget_prefetched(instance, cache_name)
+        _keep_prefetched(instance, cache_name, self.queryset, [])
+        return True
 
 
 def _forget_prefetched(instance: Any, cache_name: str) -> None:

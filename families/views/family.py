@@ -19,6 +19,7 @@ import audit
 from families import chronology, extensions
 from families.access import family_for
 from families.contact_entry import ContactDrawing
+from families.family_drawing import FamilyDrawing
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import (
     Child,
@@ -148,7 +149,11 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
                 )
             )
             continue
-        contact.can_edit = request.user.has_perm("families.edit_contact", contact)
+        # Only its author may edit a contact (families.rules.edits_contact): the others' are
+        # not asked about.
+        contact.can_edit = (
+            contact.staff_id == request.user.pk or request.user.is_superuser
+        ) and request.user.has_perm("families.edit_contact", contact)
         contact.can_amend = access.may_edit_record(
             request.user, request.school, author_id=contact.staff_id
         )
@@ -341,20 +346,27 @@ def family_detail(request: SchoolRequest, pk: int):
             link.restriction_source_label = (
                 Restriction.Source(link.restriction_source).label if link.restriction_source else ""
             )
+    can_edit_strengths = _may_edit_strengths(request, school_family)
+    upkeep = upkeep_context(request, school_family, children)
+    drawing = FamilyDrawing(
+        school_family.family, upkeep=upkeep, can_edit_strengths=can_edit_strengths
+    )
     context |= {
         "parents": parents,
+        "upkeep": upkeep,
         "elsewhere_count": elsewhere_count,
+        "who_is_who": drawing.who_is_who(children, elsewhere_count),
+        "ways_to_reach": drawing.ways_to_reach(parents),
         "sections": [
             {"template": section.template, **ctx}
             for section in extensions.sections()
             if (ctx := section.context(request, school_family)) is not None
         ],
-        "can_edit_strengths": _may_edit_strengths(request, school_family),
+        "can_edit_strengths": can_edit_strengths,
         "strengths_changed": _family_changed(school_family),
         "can_set_key_contact": request.user.has_perm("families.set_key_contact", request.school),
         "can_see_audit": access.may_see_family_audit(request.user, request.school),
         "key_contact_form": KeyContactForm(instance=school_family, school=request.school),
-        "upkeep": upkeep_context(request, school_family, children),
     }
     return render(request, "families/family_detail.html", context)
 

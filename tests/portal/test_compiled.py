@@ -253,6 +253,40 @@ def test_attached_rows_are_what_a_prefetch_gives(cast, django_assert_num_queries
 
 
 @pytest.mark.usefixtures("compass_defaults")
+def test_instances_read_as_having_none_share_one_empty_queryset(cast, django_assert_num_queries):
+    """An instance read with `has_<name>` false (asked_for) is given an empty queryset shared
+    with the others like it: nothing from `.all()`, and none from a query chained from it,
+    without asking the database; one read as having some is given its own as before."""
+    from families.models import ChildParent, ParentCarer
+    from portal.compiled import attach_many_to_many, attach_related
+
+    rowan = make_family(cast, name="Rowan")
+    lone = factories.ParentCarerFactory(family=rowan.family)
+    parents = list(ParentCarer.objects.filter(pk__in=[rowan.mum.pk, lone.pk]).order_by("pk"))
+    parents[0].has_child_links, parents[1].has_child_links = True, False
+    rows = list(ChildParent.objects.filter(parent=rowan.mum))
+    attach_related(parents, "child_links", rows)
+    with django_assert_num_queries(0):
+        assert list(parents[1].child_links.all()) == []
+        assert list(parents[1].child_links.filter(lives_with_child=True)) == []
+        assert parents[1].child_links.count() == 0
+        assert [link.pk for link in parents[0].child_links.all()] == [rows[0].pk]
+    with django_assert_num_queries(1):
+        assert list(parents[0].child_links.filter(pk=rows[0].pk)) == rows
+    placements = [
+        factories.PlacementFactory(school_family=rowan.school_family, placed_by=cast.teacher)
+        for _ in range(2)
+    ]
+    for placement in placements:
+        placement.has_parents = False
+    attach_many_to_many(placements, "parents", [])
+    with django_assert_num_queries(0):
+        assert [list(p.parents.all()) for p in placements] == [[], []]
+        assert list(placements[0].parents.filter(pk=rowan.mum.pk)) == []
+    assert placements[0].parents.all() is placements[1].parents.all()
+
+
+@pytest.mark.usefixtures("compass_defaults")
 def test_attached_many_to_many_rows_are_what_a_prefetch_gives(cast, django_assert_num_queries):
     from compass.models import Placement, with_parents
 
