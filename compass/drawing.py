@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from compass.block import compass_block
 from compass.colours import region_colours
 from compass.models import CompassRegion, Placement, placements_as_read_by, region_for
 from compass.suggestions import suggestions_for
@@ -626,13 +627,21 @@ def compass_context(
     drawing = drawing_for(placements, regions, parents)
     family_path = _whole_family(placements)
     latest = family_path[0] if family_path else None
+    suggestions = suggestions_for(latest) if latest else None
     return {
         "school_family": school_family,
         "family": school_family.family,
         "drawing": drawing,
         "latest": latest,
         "recent": placements[:PATH_LENGTH],
-        "suggestions": suggestions_for(latest) if latest else None,
+        "suggestions": suggestions,
+        "compass_block": compass_block(
+            drawing=drawing,
+            family=school_family.family,
+            latest=latest,
+            suggestions=suggestions,
+            here=request.get_full_path() if request is not None else "/",
+        ),
     }
 
 

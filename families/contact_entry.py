@@ -6,8 +6,9 @@ third of the family page. Drawn here a contact costs a tenth of that. Its amendm
 there, are still drawn by `includes/amendments.html`. Change a contact's markup here, and its
 test (`tests/families/test_contact_entry.py`) compares it with the template it replaced.
 
-Every value goes through `filled` (portal.lib.markup: `format_html`, made faster), so what
-staff and parents wrote is escaped as the template escaped it.
+Every value that staff, parents or the school's settings wrote is escaped (`escaped`, or
+`filled`: portal.lib.markup) as the template escaped it; only what the drawing makes itself of
+digits and plain words (an id, a date, a time of day) is put in as it is.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.timezone import template_localtime
 
 from portal.lib.clock import time_of_day
 from portal.lib.links import link_by_id
-from portal.lib.markup import filled
+from portal.lib.markup import escaped, filled
 from portal.templatetags.fast_date import date
 
 _ENTRY = (
@@ -72,67 +73,60 @@ class ContactDrawing:
     def draw(self, contact) -> SafeString:
         """The contact as families/includes/contact_entry.html drew it."""
         occurred = contact.occurred_at.astimezone(self.zone)
-        return filled(
-            _ENTRY,
-            pk=contact.pk,
-            iso=date(occurred, "c"),
-            day=date(occurred, "j M Y"),
-            time=time_of_day(occurred),
-            channel=contact.get_channel_display(),
-            tone=contact.tone,
-            tone_label=contact.get_tone_display(),
-            confidential=filled(
-                '<span class="badge text-bg-warning">Confidential: {}</span>',
-                contact.get_confidentiality_display(),
+        pk = int(contact.pk)
+        between = " · " if contact.last_edited_at else ""
+        # Each value is escaped here, once, unless it is made only of digits, letters and
+        # punctuation with no meaning in HTML (an id, a date, a time of day).
+        return SafeString(
+            _ENTRY.format(
+                pk=pk,
+                iso=date(occurred, "c"),
+                day=date(occurred, "j M Y"),
+                time=time_of_day(occurred),
+                channel=_label(contact, "channel"),
+                tone=escaped(contact.tone),
+                tone_label=_label(contact, "tone"),
+                confidential='<span class="badge text-bg-warning">Confidential: '
+                f"{_label(contact, 'confidentiality')}</span>"
+                if contact.is_confidential
+                else "",
+                staff=escaped(contact.staff.get_full_name()) if contact.staff else "",
+                with_names=escaped(", ".join(contact.with_names)),
+                about=f" · about {escaped(', '.join(contact.child_names))}"
+                if contact.child_names
+                else "",
+                purpose=_label(contact, "purpose"),
+                formality=_label(contact, "formality"),
+                level=_label(contact, "level", lower=True),
+                initiated_by=_label(contact, "initiated_by", lower=True),
+                in_school=_in_school(contact),
+                late=_late(contact),
+                own_words='<p class="small fst-italic mb-1">In '
+                f"{escaped(' and '.join(contact.with_names))}'s own words, through their link:</p>"
+                if contact.channel == "link" and contact.initiated_by == "family"
+                else "",
+                summary=_lines(contact.summary),
+                agreed=f'<p class="mb-1"><strong>Agreed:</strong> {_lines(contact.agreed)}</p>'
+                if contact.agreed
+                else "",
+                why_restricted=_why_restricted(contact),
+                follow_up=self._follow_up(contact),
+                amendments=_amendments(contact),
+                edited=self._edited(contact),
+                edit=f'{between}<a href="{escaped(self.edit(pk))}">Edit<span '
+                'class="visually-hidden"> this contact</span></a>'
+                if contact.can_edit
+                else "",
+                amend=f'{" · " if between or contact.can_edit else ""}<a href="'
+                f'{escaped(self.amend(pk))}">Amend or record a dispute<span '
+                'class="visually-hidden"> about this contact</span></a>'
+                if contact.can_amend
+                else "",
+                withdraw=f' · <a href="{escaped(self.withdraw(pk))}">Withdraw<span '
+                'class="visually-hidden"> this contact</span></a>'
+                if contact.can_withdraw
+                else "",
             )
-            if contact.is_confidential
-            else "",
-            staff=contact.staff.get_full_name() if contact.staff else "",
-            with_names=", ".join(contact.with_names),
-            about=filled(" · about {}", ", ".join(contact.child_names))
-            if contact.child_names
-            else "",
-            purpose=contact.get_purpose_display(),
-            formality=contact.get_formality_display(),
-            level=contact.get_level_display().lower(),
-            initiated_by=contact.get_initiated_by_display().lower(),
-            in_school=_in_school(contact),
-            late=_late(contact),
-            own_words=filled(
-                '<p class="small fst-italic mb-1">In {}\'s own words, through their link:</p>',
-                " and ".join(contact.with_names),
-            )
-            if contact.channel == "link" and contact.initiated_by == "family"
-            else "",
-            summary=_lines(contact.summary),
-            agreed=filled('<p class="mb-1"><strong>Agreed:</strong> {}</p>', _lines(contact.agreed))
-            if contact.agreed
-            else "",
-            why_restricted=_why_restricted(contact),
-            follow_up=self._follow_up(contact),
-            amendments=_amendments(contact),
-            edited=self._edited(contact),
-            edit=filled(
-                '{}<a href="{}">Edit<span class="visually-hidden"> this contact</span></a>',
-                " · " if contact.last_edited_at else "",
-                self.edit(contact.pk),
-            )
-            if contact.can_edit
-            else "",
-            amend=filled(
-                '{}<a href="{}">Amend or record a dispute<span class="visually-hidden"> about'
-                " this contact</span></a>",
-                " · " if contact.last_edited_at or contact.can_edit else "",
-                self.amend(contact.pk),
-            )
-            if contact.can_amend
-            else "",
-            withdraw=filled(
-                ' · <a href="{}">Withdraw<span class="visually-hidden"> this contact</span></a>',
-                self.withdraw(contact.pk),
-            )
-            if contact.can_withdraw
-            else "",
         )
 
     def _follow_up(self, contact) -> SafeString | str:
@@ -169,6 +163,21 @@ class ContactDrawing:
             time_of_day(edited),
             self.history(contact.pk),
         )
+
+
+# Each choice's label, escaped, by field and value: a chronology draws about a hundred. The
+# contact's choices have plain (not translated) labels, so one table serves every page.
+_LABELS: dict[tuple[str, object, bool], str] = {}
+
+
+def _label(contact, name: str, *, lower: bool = False) -> str:
+    """`contact.get_<name>_display()`, escaped (and in lower case if asked)."""
+    key = (name, getattr(contact, name), lower)
+    found = _LABELS.get(key)
+    if found is None:
+        label = getattr(contact, f"get_{name}_display")()
+        found = _LABELS[key] = escaped(label.lower() if lower else label)
+    return found
 
 
 _NEWLINES = re.compile(r"\r\n|\r")

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
-from django.test import RequestFactory
 
 from compass import defaults
+from compass.block import compass_block
 from compass.drawing import drawing_for
 from compass.models import CompassRegion, point_for, region_for
 from compass.school_compass import school_drawing
@@ -79,9 +79,8 @@ class FakeFamily:
 
 def _svg(placements):
     drawing = drawing_for(placements, REGIONS, PARENTS)
-    html = render_to_string(
-        "compass/placement_family.html#compass",
-        {"drawing": drawing, "family": FakeFamily(), "request": RequestFactory().get("/")},
+    html = compass_block(
+        drawing=drawing, family=FakeFamily(), latest=None, suggestions=None, here="/"
     )
     (svg,) = svg_check.svgs(html)
     return svg
