@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from portal.lib.markup import escaped
+from portal.lib.markup import escaped, joined
 from portal.templatetags.fast_date import date
 
 _ARROW_HEAD = (
@@ -209,21 +209,23 @@ def compass_block(*, drawing, family, latest, suggestions, here: str) -> SafeStr
     pk = _n(family.pk)
     back = quote(here, safe="/")
     # Safe as the template was: every value is escaped, or is a number or our own words.
-    return SafeString(
-        f'<section class="card mb-3 compass-section" aria-labelledby="compass-heading-{pk}">\n'
-        '<div class="card-body">\n'
-        '<div class="d-flex flex-wrap justify-content-between align-items-baseline gap-2">\n'
-        f'<h2 class="h5" id="compass-heading-{pk}">Parent Compass</h2>\n'
-        '<div class="d-flex gap-2">\n'
-        '<a class="btn btn-primary btn-sm" '
-        f'href="{escaped(reverse("compass:placement-add", args=[family.pk]))}?next='
-        f'{escaped(back)}">Place on compass</a>\n'
-        '<a class="btn btn-outline-secondary btn-sm" '
-        f'href="{escaped(reverse("compass:family-compass", args=[family.pk]))}">Full compass '
-        "and history</a>\n"
-        "</div>\n</div>\n"
-        '<div class="row g-3 mt-1">\n'
-        f'<div class="col-md-6">\n{_figure(drawing, family)}</div>\n'
-        f'<div class="col-md-6">\n{_why(latest, suggestions)}</div>\n'
-        "</div>\n</div>\n</section>\n"
+    return joined(
+        [
+            f'<section class="card mb-3 compass-section" aria-labelledby="compass-heading-{pk}">\n'
+            '<div class="card-body">\n'
+            '<div class="d-flex flex-wrap justify-content-between align-items-baseline gap-2">\n'
+            f'<h2 class="h5" id="compass-heading-{pk}">Parent Compass</h2>\n'
+            '<div class="d-flex gap-2">\n'
+            '<a class="btn btn-primary btn-sm" '
+            f'href="{escaped(reverse("compass:placement-add", args=[family.pk]))}?next='
+            f'{escaped(back)}">Place on compass</a>\n'
+            '<a class="btn btn-outline-secondary btn-sm" '
+            f'href="{escaped(reverse("compass:family-compass", args=[family.pk]))}">Full compass '
+            "and history</a>\n"
+            "</div>\n</div>\n"
+            '<div class="row g-3 mt-1">\n'
+            f'<div class="col-md-6">\n{_figure(drawing, family)}</div>\n'
+            f'<div class="col-md-6">\n{_why(latest, suggestions)}</div>\n'
+            "</div>\n</div>\n</section>\n"
+        ]
     )

@@ -24,7 +24,7 @@ from django.utils.timezone import template_localtime
 
 from portal.lib.clock import time_of_day
 from portal.lib.links import link_by_id
-from portal.lib.markup import escaped, filled
+from portal.lib.markup import escaped, filled, joined
 from portal.templatetags.fast_date import date
 
 _ENTRY = (
@@ -77,56 +77,59 @@ class ContactDrawing:
         between = " · " if contact.last_edited_at else ""
         # Each value is escaped here, once, unless it is made only of digits, letters and
         # punctuation with no meaning in HTML (an id, a date, a time of day).
-        return SafeString(
-            _ENTRY.format(
-                pk=pk,
-                iso=date(occurred, "c"),
-                day=date(occurred, "j M Y"),
-                time=time_of_day(occurred),
-                channel=_label(contact, "channel"),
-                tone=escaped(contact.tone),
-                tone_label=_label(contact, "tone"),
-                confidential='<span class="badge text-bg-warning">Confidential: '
-                f"{_label(contact, 'confidentiality')}</span>"
-                if contact.is_confidential
-                else "",
-                staff=escaped(contact.staff.get_full_name()) if contact.staff else "",
-                with_names=escaped(", ".join(contact.with_names)),
-                about=f" · about {escaped(', '.join(contact.child_names))}"
-                if contact.child_names
-                else "",
-                purpose=_label(contact, "purpose"),
-                formality=_label(contact, "formality"),
-                level=_label(contact, "level", lower=True),
-                initiated_by=_label(contact, "initiated_by", lower=True),
-                in_school=_in_school(contact),
-                late=_late(contact),
-                own_words='<p class="small fst-italic mb-1">In '
-                f"{escaped(' and '.join(contact.with_names))}'s own words, through their link:</p>"
-                if contact.channel == "link" and contact.initiated_by == "family"
-                else "",
-                summary=_lines(contact.summary),
-                agreed=f'<p class="mb-1"><strong>Agreed:</strong> {_lines(contact.agreed)}</p>'
-                if contact.agreed
-                else "",
-                why_restricted=_why_restricted(contact),
-                follow_up=self._follow_up(contact),
-                amendments=_amendments(contact),
-                edited=self._edited(contact),
-                edit=f'{between}<a href="{escaped(self.edit(pk))}">Edit<span '
-                'class="visually-hidden"> this contact</span></a>'
-                if contact.can_edit
-                else "",
-                amend=f'{" · " if between or contact.can_edit else ""}<a href="'
-                f'{escaped(self.amend(pk))}">Amend or record a dispute<span '
-                'class="visually-hidden"> about this contact</span></a>'
-                if contact.can_amend
-                else "",
-                withdraw=f' · <a href="{escaped(self.withdraw(pk))}">Withdraw<span '
-                'class="visually-hidden"> this contact</span></a>'
-                if contact.can_withdraw
-                else "",
-            )
+        return joined(
+            [
+                _ENTRY.format(
+                    pk=pk,
+                    iso=date(occurred, "c"),
+                    day=date(occurred, "j M Y"),
+                    time=time_of_day(occurred),
+                    channel=_label(contact, "channel"),
+                    tone=escaped(contact.tone),
+                    tone_label=_label(contact, "tone"),
+                    confidential='<span class="badge text-bg-warning">Confidential: '
+                    f"{_label(contact, 'confidentiality')}</span>"
+                    if contact.is_confidential
+                    else "",
+                    staff=escaped(contact.staff.get_full_name()) if contact.staff else "",
+                    with_names=escaped(", ".join(contact.with_names)),
+                    about=f" · about {escaped(', '.join(contact.child_names))}"
+                    if contact.child_names
+                    else "",
+                    purpose=_label(contact, "purpose"),
+                    formality=_label(contact, "formality"),
+                    level=_label(contact, "level", lower=True),
+                    initiated_by=_label(contact, "initiated_by", lower=True),
+                    in_school=_in_school(contact),
+                    late=_late(contact),
+                    own_words='<p class="small fst-italic mb-1">In '
+                    f"{escaped(' and '.join(contact.with_names))}'s own words, through their "
+                    "link:</p>"
+                    if contact.channel == "link" and contact.initiated_by == "family"
+                    else "",
+                    summary=_lines(contact.summary),
+                    agreed=f'<p class="mb-1"><strong>Agreed:</strong> {_lines(contact.agreed)}</p>'
+                    if contact.agreed
+                    else "",
+                    why_restricted=_why_restricted(contact),
+                    follow_up=self._follow_up(contact),
+                    amendments=_amendments(contact),
+                    edited=self._edited(contact),
+                    edit=f'{between}<a href="{escaped(self.edit(pk))}">Edit<span '
+                    'class="visually-hidden"> this contact</span></a>'
+                    if contact.can_edit
+                    else "",
+                    amend=f'{" · " if between or contact.can_edit else ""}<a href="'
+                    f'{escaped(self.amend(pk))}">Amend or record a dispute<span '
+                    'class="visually-hidden"> about this contact</span></a>'
+                    if contact.can_amend
+                    else "",
+                    withdraw=f' · <a href="{escaped(self.withdraw(pk))}">Withdraw<span '
+                    'class="visually-hidden"> this contact</span></a>'
+                    if contact.can_withdraw
+                    else "",
+                )
+            ]
         )
 
     def _follow_up(self, contact) -> SafeString | str:
@@ -187,7 +190,7 @@ def _lines(text: str) -> SafeString:
     """`linebreaksbr(text, autoescape=True)` for text as read from the database, without the
     filter's checks for lazy and safe strings at every step: escaped, each line break a <br>."""
     # Safe as linebreaksbr is: the text is escaped before the breaks are put in.
-    return SafeString(html.escape(_NEWLINES.sub("\n", text)).replace("\n", "<br>"))
+    return joined([html.escape(_NEWLINES.sub("\n", text)).replace("\n", "<br>")])
 
 
 def _in_school(contact) -> SafeString | str:
