@@ -4,7 +4,6 @@ latest placement with next steps, the parent's own view and ideas; and to a coll
 not read why it is there; with text that needs escaping."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -13,6 +12,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.families.conftest import make_family
+from tests.markup import plain
 
 # The block as compass/placement_family.html#compass drew it before compass.block, with
 # compass/placement_hidden.html put in its place.
@@ -125,11 +125,6 @@ HOSTILE = 'O\'Neil <b>"&"</b>'
 UTC = datetime.UTC
 
 
-def _plain(html) -> str:
-    """The markup with its layout whitespace taken out (between tags, and runs of spaces)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
-
-
 def _pages(client, fam):
     """The block on the family's compass page and on the family page, with the old template's
     drawing of the same context."""
@@ -146,7 +141,7 @@ def _pages(client, fam):
 def test_a_family_not_placed_yet(cast, login):
     fam = make_family(cast, name=f"Family {HOSTILE}")
     compass, family, drawn, in_section, templated = _pages(login(cast.pastoral), fam)
-    assert _plain(drawn) == _plain(templated)
+    assert plain(drawn) == plain(templated)
     assert str(drawn) in compass.text and str(in_section) in family.text
     assert "Place the family on the compass to record" in compass.text
     assert "Parent Compass for Family O&#x27;Neil &lt;b&gt;" in compass.text
@@ -204,7 +199,7 @@ def test_a_family_with_a_path_and_parents_own_points(cast, login, role):
         parent_words="We're <trying>",
     )
     compass, family, drawn, in_section, templated = _pages(login(getattr(cast, role)), fam)
-    assert _plain(drawn) == _plain(templated)
+    assert plain(drawn) == plain(templated)
     assert str(drawn) in compass.text and str(in_section) in family.text
     page = compass.text
     assert page.count('class="compass-marker"') == 3 and "compass-arrow" in page

@@ -5,7 +5,6 @@ said: contacts, placements and withdrawn ones of each, every kind and child chos
 dates that cannot be used, with text that needs escaping."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -16,6 +15,7 @@ from compass.services import placement_withdraw
 from families.services import contact_log, contact_withdraw
 from tests import factories
 from tests.families.conftest import make_family
+from tests.markup import plain
 
 # The loops of families/family_detail.html before the tags.
 LOOPS = {
@@ -40,11 +40,6 @@ TAGS = {
     "dates": "{% date_fields chosen %}",
 }
 UTC = datetime.UTC
-
-
-def _plain(html) -> str:
-    """The markup with its layout whitespace taken out (between tags, and runs of spaces)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
 
 
 @pytest.fixture
@@ -101,8 +96,8 @@ def test_the_chronology_is_drawn_as_the_loops_drew_it(cast, chronicled, login, q
         for part, loop in LOOPS.items():
             looped = Template(loop).render(Context(context))
             drawn = Template("{% load chronology %}" + TAGS[part]).render(Context(context))
-            assert _plain(drawn) == _plain(looped), part
-            assert _plain(drawn) in _plain(response.text), part
+            assert plain(drawn) == plain(looped), part
+            assert plain(drawn) in plain(response.text), part
     page = response.text
     if not query:
         assert "Call &lt;2&gt;" in page and "Logged &lt;twice&gt;" in page

@@ -5,7 +5,6 @@ agreed, a follow-up due and one done, amendments, edited, by an account since re
 text that needs escaping, to each role's links."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -15,6 +14,7 @@ from django.urls import reverse
 
 from families.models import Contact
 from families.services import contact_amend, contact_edit, contact_log
+from tests.markup import plain
 
 # A contact as families/includes/contact_entry.html drew it before families.contact_entry.
 TEMPLATE_ENTRY = """{% load clock %}
@@ -56,8 +56,7 @@ UTC = datetime.UTC
 
 def _plain(html: str) -> list[str]:
     """The markup with its layout whitespace taken out, a tag to a line (for a readable diff)."""
-    text = re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
-    return text.replace("><", ">\n<").splitlines()
+    return plain(html).replace("><", ">\n<").splitlines()
 
 
 def _log(cast, fam, **fields):

@@ -6,7 +6,6 @@ each preference, days and festivals to avoid, quiet hours, details held back), w
 needs escaping, to each role."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -17,6 +16,7 @@ from django.urls import reverse
 from families.models import ChildParent, ParentCarer
 from tests import factories
 from tests.families.conftest import make_family
+from tests.markup import plain
 
 # The sections as families/family_detail.html drew them before families.family_drawing, with
 # the small templates they included put in their place.
@@ -117,11 +117,6 @@ HOSTILE = 'O\'Neil <b>"&"</b>'
 UTC = datetime.UTC
 
 
-def _plain(html) -> str:
-    """The markup with its layout whitespace taken out (between tags, and runs of spaces)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
-
-
 @pytest.fixture
 def busy(cast):
     """A family with every part the two sections may show."""
@@ -197,7 +192,7 @@ def _sections(client, fam):
 def test_the_family_s_people_are_drawn_as_the_template_drew_them(cast, busy, login, role):
     response, pairs = _sections(login(getattr(cast, role)), busy)
     for drawn, templated in pairs:
-        assert _plain(drawn) == _plain(templated)
+        assert plain(drawn) == plain(templated)
         assert str(drawn) in response.text
     page = response.text
     assert "O&#x27;Neil &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt;" in page
@@ -222,7 +217,7 @@ def test_a_family_with_no_one_yet_is_drawn_as_the_template_drew_it(cast, login):
     fam = type("Bare", (), {"family": school_family.family})
     response, pairs = _sections(login(cast.pastoral), fam)
     for drawn, templated in pairs:
-        assert _plain(drawn) == _plain(templated)
+        assert plain(drawn) == plain(templated)
     assert "No current pupils of this school in this family." in response.text
     assert "No parents or carers recorded yet." in response.text
 
@@ -248,7 +243,7 @@ def test_a_choice_field_is_drawn_as_the_template_drew_it(data):
         drawn = Template("{% load portal_forms %}{{ field|drawn_select }}").render(
             Context({"field": field})
         )
-        assert _plain(drawn) == _plain(templated)
+        assert plain(drawn) == plain(templated)
     drawn = Template("{% load portal_forms %}{{ field|drawn_select }}").render(
         Context({"field": form["person"]})
     )

@@ -3,7 +3,6 @@ they replaced said, for awkward rows too: names that need escaping, a child star
 a looked-after child, a child with no class, a family with no pupils left, no contact yet."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -15,6 +14,7 @@ from families.models import SchoolFamily
 from families.services import contact_log
 from tests import factories
 from tests.families.conftest import make_family
+from tests.markup import plain
 
 URL = reverse("families:family-list")
 
@@ -34,11 +34,6 @@ TEMPLATE_ROWS = """{% load l10n %}{% localize off %}
   </tr>
 {% endfor %}
 {% endlocalize %}"""  # noqa: E501
-
-
-def _plain(html: str) -> str:
-    """The markup with its layout whitespace taken out (between tags, and runs of spaces)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
 
 
 @pytest.fixture
@@ -87,8 +82,8 @@ def test_the_drawn_rows_say_what_the_template_said(cast, awkward, login, role):
         templated = Template(TEMPLATE_ROWS).render(Context({"page": page}))
     assert len(page.object_list) == 3
     assert (
-        _plain(drawn).replace("><", ">\n<").splitlines()
-        == _plain(templated).replace("><", ">\n<").splitlines()
+        plain(drawn).replace("><", ">\n<").splitlines()
+        == plain(templated).replace("><", ">\n<").splitlines()
     )
     assert str(drawn) in response.text
     assert "&lt;script&gt;x&lt;/script&gt; Ó Dónaill &amp; Co" in drawn

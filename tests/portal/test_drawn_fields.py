@@ -2,8 +2,6 @@
 panel exactly as the template it replaced did: every kind of field, with and without errors,
 ticked and not, with hostile labels, choices and errors."""
 
-import re
-
 import pytest
 from django import forms
 from django.template import Context, Template
@@ -12,6 +10,7 @@ from django.urls import reverse
 from families.filters import FamilyFilter
 from families.models import SchoolFamily
 from tests import factories
+from tests.markup import plain
 
 # The panel as families/includes/filter_fields.html drew it before drawn_fields.
 TEMPLATE_FIELDS = """{% load portal_forms %}
@@ -41,17 +40,12 @@ TEMPLATE_FIELDS = """{% load portal_forms %}
 """  # noqa: E501
 
 
-def _plain(html) -> str:
-    """The markup with its layout whitespace taken out (between tags, and runs of spaces)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
-
-
 def _both(form) -> tuple[str, str]:
     looped = Template(TEMPLATE_FIELDS).render(Context({"form": form}))
     drawn = Template("{% load portal_forms %}{{ form|drawn_fields }}").render(
         Context({"form": form})
     )
-    return _plain(looped), _plain(drawn)
+    return plain(looped), plain(drawn)
 
 
 def _panel(cast, data):
@@ -85,7 +79,7 @@ def test_the_family_list_filters_are_drawn_as_the_template_drew_them(cast, data)
 def test_an_error_is_drawn_next_to_its_field_and_linked_to_it(cast):
     form = _panel(cast, {"quiet_weeks": "0"})
     assert not form.is_valid()
-    drawn = _plain(
+    drawn = plain(
         Template("{% load portal_forms %}{{ form|drawn_fields }}").render(Context({"form": form}))
     )
     assert (
