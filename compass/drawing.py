@@ -608,14 +608,20 @@ SECTION_LIMIT = 50  # placements the family page's compass block reads
 
 
 def compass_context(
-    school_family, *, limit: int = 50, placements=None, parents=None, request=None
+    school_family,
+    *,
+    limit: int = 50,
+    placements=None,
+    parents=None,
+    request=None,
+    blanked: bool = False,
 ) -> dict:
     """Everything the compass block shows for one family, in a fixed number of queries; with
     `request`, what is written is blanked where the user's role and a placement's level
-    leave them out."""
+    leave them out (`blanked`: the placements given were read so for this request already)."""
     if placements is None:
         placements = list(Placement.objects.for_family_page(school_family)[:limit])
-    if request is not None:
+    if request is not None and not blanked:
         placements = placements_as_read_by(request.user, request.school, placements)
     regions = CompassRegion.objects.for_school(school_family.school)
     if parents is None:
@@ -652,7 +658,9 @@ def section_context(request, school_family) -> dict:
 
     return compass_context(
         school_family,
+        # Read as this user may read them (compass.timeline), shared with the chronology.
         placements=family_placements(request, school_family, SECTION_LIMIT),
         parents=family_parents(request, school_family),
         request=request,
+        blanked=True,
     )

@@ -208,4 +208,6 @@ def test_a_family_with_a_path_and_parents_own_points(cast, login, role):
         assert "Came to &lt;the&gt; fair &amp; stayed" in page
         assert "Text &lt;first&gt;" in page and "We&#x27;re &lt;trying&gt;" in page
     else:
-        assert "Only the pastoral team and senior leaders may read why it is here." in page
+        for shown in (page, family.text):
+            assert "Only the pastoral team and senior leaders may read why it is here." in shown
+            assert "fair &amp; stayed" not in shown and "Text &lt;first&gt;" not in shown
