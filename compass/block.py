@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
@@ -142,13 +143,8 @@ def _figure(drawing, family) -> str:
 
 
 def _hidden(placement) -> str:
-    """compass/placement_hidden.html: who may read why the placement is there."""
-    who = (
-        "the staff named on it"
-        if placement.confidentiality == "named"
-        else "the pastoral team and senior leaders"
-    )
-    return f"Only {who} may read why it is here."
+    """Who may read why the placement is there, in the words every page of placements uses."""
+    return render_to_string("compass/placement_hidden.html", {"placement": placement})
 
 
 def _why(latest, suggestions) -> str:

@@ -18,22 +18,13 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
+from portal.lib.links import link_by_id
 from portal.lib.markup import escaped, joined, shown
+from portal.lib.words import yes_no
 from portal.templatetags.fast_date import date
 from portal.templatetags.festivals import festival_names
 
-_MARK = 918273645
 _WARNING = ' class="table-warning"'
-
-
-def _family_links(name: str, family_pk: int):
-    """The URL named `name` for this family and any second id, reversed once."""
-    before, after = reverse(name, args=[family_pk, _MARK]).split(str(_MARK))
-    return lambda pk: f"{before}{int(pk)}{after}"
-
-
-def _yes_no(value) -> str:
-    return "Yes" if value else "No"
 
 
 class FamilyDrawing:
@@ -57,7 +48,7 @@ class FamilyDrawing:
                 "contact": reverse("families:contact-add", args=[pk]),
                 "meeting": reverse("meetings:meeting-add", args=[pk]),
                 "compass": reverse("compass:placement-add", args=[pk]),
-                "link": _family_links("families:link-edit", pk)
+                "link": link_by_id("families:link-edit", pk)
                 if self.upkeep.get("child_ids")
                 else None,
             }
@@ -150,9 +141,9 @@ class FamilyDrawing:
             f"<tr{_WARNING if link.is_restricted else ''}>\n"
             f'<th scope="row">{who}</th>\n'
             f'<td data-label="Relationship">{escaped(link.get_relationship_display())}</td>\n'
-            f'<td data-label="Parental responsibility">{_yes_no(link.parental_responsibility)}'
+            f'<td data-label="Parental responsibility">{yes_no(link.parental_responsibility)}'
             "</td>\n"
-            f'<td data-label="Lives with {first}">{_yes_no(link.lives_with_child)}</td>\n'
+            f'<td data-label="Lives with {first}">{yes_no(link.lives_with_child)}</td>\n'
             f"{restriction}\n</tr>\n"
         )
 
@@ -165,10 +156,10 @@ class FamilyDrawing:
             return joined(["<p>No parents or carers recorded yet.</p>\n"])
         pk = self.family.pk
         links = {
-            "preferences": _family_links("families:parent-preferences", pk),
-            "dates": _family_links("families:dates-avoid", pk),
-            "restrict": _family_links("families:restriction-add", pk),
-            "lift": _family_links("families:restriction-lift", pk),
+            "preferences": link_by_id("families:parent-preferences", pk),
+            "dates": link_by_id("families:dates-avoid", pk),
+            "restrict": link_by_id("families:restriction-add", pk),
+            "lift": link_by_id("families:restriction-lift", pk),
         }
         return joined(self._parent(parent, links) for parent in parents)
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 _MARK = 918273645
 
 
-def link_by_id(name: str) -> Callable[[int], str]:
-    """The URL named `name`, whose one argument is a record's id, for any id: reversed once
-    with a stand-in id, the real one put in its place."""
-    before, after = reverse(name, args=[_MARK]).split(str(_MARK))
+def link_by_id(name: str, *first: object) -> Callable[[int], str]:
+    """The URL named `name`, whose last argument is a record's id, for any id: reversed once
+    with a stand-in id, the real one put in its place. `first`: the arguments before it, the
+    same for every link (e.g. the family of a parent's page)."""
+    before, after = reverse(name, args=[*first, _MARK]).split(str(_MARK))
     return lambda pk: f"{before}{int(pk)}{after}"
