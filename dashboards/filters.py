@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from dashboards.figures import PERIOD_CHOICES
 from dashboards.selfevaluation import QUESTIONS
 from families.models import Child, Level, ParentCarer, SchoolFamily
-from portal.access import FAMILY_ROLES
-from portal.lib.staff import staff_name
-from portal.models import ClassGroup, Membership, School
+from portal.compiled import Compiled
+from portal.lib.staff import family_worker_names
+from portal.models import ClassGroup, School
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -58,28 +60,15 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, school: School, **kwargs):
         self.school = school
-        # Families whose children here are all still to start count in no figure yet.
-        families = SchoolFamily.objects.filter(school=school).on_roll()
-        super().__init__(data, queryset=families, **kwargs)
-        # Two queries fill every choice list, however many families the school has.
-        classes = list(
-            ClassGroup.objects.filter(school=school)
-            .order_by("year_group", "name")
-            .fetch_mode(models.FETCH_RAISE)
-        )
+        super().__init__(data, queryset=families_on_roll(school.pk), **kwargs)
+        # Two kept reads fill every choice list, however many families the school has.
+        classes = _classes_of(school_id=school.pk)
         self.classes = classes  # kept for the dashboard's class-by-class table
         years = sorted({c.year_group for c in classes if c.year_group})
         self.filters["year_group"].extra["choices"] = [(y, y) for y in years]
         self.filters["class_group"].extra["choices"] = [(str(c.pk), c.name) for c in classes]
-        staff = (
-            Membership.objects.active()
-            .filter(school=school, role__in=FAMILY_ROLES)
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name")
-            .fetch_mode(models.FETCH_RAISE)
-        )
         self.filters["key_contact"].extra["choices"] = [
-            (str(m.user_id), staff_name(m.user)) for m in staff
+            (str(pk), name) for pk, name in family_worker_names(school.pk)
         ]
 
     def _pupils(self, **kwargs):
@@ -109,6 +98,33 @@ class DashboardFilter(django_filters.FilterSet):
             ParentCarer.objects.filter(family=OuterRef("family"), interpreter_needed=True)
         )
         return queryset.filter(needs if value == "yes" else ~needs)
+
+
+_classes_of = Compiled(
+    lambda school_id: (
+        ClassGroup.objects.filter(school_id=school_id)
+        .order_by("year_group", "name")
+        .fetch_mode(models.FETCH_RAISE)
+    ),
+    school_id=int,
+)
+# The school's families on its roll today, built once a day per school: resolving the two
+# outer references took the ORM longer than the dashboard's filters do all else. A queryset
+# taken from here is chained (or `.all()`), never read itself.
+_ON_ROLL: dict[tuple[int, datetime.date], QuerySet] = {}
+
+
+def families_on_roll(school_id: int) -> QuerySet:
+    """The school's families that count in its figures (families.models on_roll): not those
+    whose children here are all still to start."""
+    today = timezone.localdate()
+    key = (school_id, today)
+    found = _ON_ROLL.get(key)
+    if found is None:
+        if len(_ON_ROLL) >= 4096:
+            _ON_ROLL.clear()
+        found = _ON_ROLL[key] = SchoolFamily.objects.filter(school_id=school_id).on_roll(today)
+    return found.all()
 
 
 class PeriodForm(forms.Form):

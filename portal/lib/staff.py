@@ -13,6 +13,7 @@ __all__ = [
     "staff_name",
     "family_workers",
     "offer_family_workers",
+    "family_worker_names",
     "StaffChoiceField",
     "StaffMultipleChoiceField",
 ]
@@ -50,6 +51,11 @@ def _named(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username
 
 
+def family_worker_names(school_id: int) -> list[tuple[int, str]]:
+    """The school's family workers as (id, name), in the pickers' order, from one kept read."""
+    return [(pk, _named(*names)) for pk, *names in _workers_of(school_id=school_id)]
+
+
 # The pickers' querysets, built once per process and school: each picker is given its own
 # copy (ModelChoiceField takes `.all()` of what it is given), and this one is never read.
 _WORKERS: dict[int, QuerySet] = {}
@@ -76,7 +82,7 @@ def offer_family_workers(school, *fields, signed_in=None) -> None:
 
     def people() -> list:  # read when a picker is drawn, not when a sent form is checked
         if not read:
-            read.append([(pk, _named(*names)) for pk, *names in _workers_of(school_id=school.pk)])
+            read.append(family_worker_names(school.pk))
         return read[0]
 
     def lookup(ids: list[int]) -> list:
