@@ -604,9 +604,6 @@ def _axes() -> dict:
     }
 
 
-SECTION_LIMIT = 50  # placements the family page's compass block reads
-
-
 def compass_context(
     school_family,
     *,
@@ -653,7 +650,7 @@ def compass_context(
 
 def section_context(request, school_family) -> dict:
     """The family page's compass block (the family page has already checked access)."""
-    from compass.timeline import family_placements
+    from compass.timeline import SECTION_LIMIT, family_placements
     from families.extensions import family_parents
 
     return compass_context(

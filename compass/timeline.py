@@ -11,6 +11,9 @@ from portal.lib.staff import staff_name
 KIND = "placement"
 KIND_LABEL = "Compass placement"
 HIDDEN_TEXT = "What was written is shared with fewer people and is not shown to you."
+# The placements the family page's compass block shows. The chronology reads at least as many
+# over all time, so the block takes its rows from that one read instead of a second.
+SECTION_LIMIT = 50
 
 
 def _latest_placements(
@@ -20,10 +23,10 @@ def _latest_placements(
     newest first: read once per request (two queries) and shared by the compass block and the
     chronology."""
     period = period or Period()
-    return page_rows(
+    rows = page_rows(
         request,
         f"compass.placements.{school_family.pk}{period.key()}",
-        limit,
+        limit if period else max(limit, SECTION_LIMIT),
         # What is written is blanked here, once, for whoever is asking: every view of these
         # rows (the compass block, the chronology, its print and CSV) shows only what they
         # may read.
@@ -39,6 +42,7 @@ def _latest_placements(
             ),
         ),
     )
+    return rows[:limit]
 
 
 # The family page's placements, over all time: built once per process (portal.compiled).

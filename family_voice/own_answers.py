@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from compass.drawing import SECTION_LIMIT
 from compass.models import LeverStep
-from compass.timeline import family_placements
+from compass.timeline import SECTION_LIMIT, family_placements
 from dashboards.authority import HIDDEN, SUPPRESS_BELOW
 from families.labels import family_labels
 from families.models import SchoolFamily
