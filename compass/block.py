@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from portal.lib.markup import escaped, joined
+from portal.lib.markup import escaped, joined, shown
 from portal.templatetags.fast_date import date
 
 _ARROW_HEAD = (
@@ -31,7 +31,7 @@ _ARROW_HEAD = (
 
 def _n(value) -> str:
     """A number as `{{ value }}` draws it inside `{% localize off %}`."""
-    return escaped(value)
+    return shown(value, localised=False)
 
 
 def _marker(point, drawing) -> str:

@@ -134,6 +134,8 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
         )
     contacts = contacts_named(read)
     drawing = ContactDrawing()
+    # Who may amend or withdraw a contact turns only on its author: asked once for each.
+    may_amend, may_withdraw = {}, {}
     entries = []
     for contact in contacts:
         if contact.is_withdrawn:
@@ -154,12 +156,15 @@ def _contact_entries(request: SchoolRequest, school_family, chosen: ChronologyFi
         contact.can_edit = (
             contact.staff_id == request.user.pk or request.user.is_superuser
         ) and request.user.has_perm("families.edit_contact", contact)
-        contact.can_amend = access.may_edit_record(
-            request.user, request.school, author_id=contact.staff_id
-        )
-        contact.can_withdraw = access.may_withdraw_record(
-            request.user, request.school, author_ids=[contact.staff_id]
-        )
+        author = contact.staff_id
+        if author not in may_amend:
+            may_amend[author] = access.may_edit_record(
+                request.user, request.school, author_id=author
+            )
+            may_withdraw[author] = access.may_withdraw_record(
+                request.user, request.school, author_ids=[author]
+            )
+        contact.can_amend, contact.can_withdraw = may_amend[author], may_withdraw[author]
         entries.append(
             extensions.TimelineEntry(
                 when=contact.occurred_at,
