@@ -1,6 +1,7 @@
 """The school's dashboard: who may see it, the region figures, filters, htmx and query count."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -124,6 +125,22 @@ def test_filters_narrow_the_families_counted(login, cast):
     assert counted(looked_after="yes") == {"north-east": 1}
     assert counted(looked_after="no") == {"south-west": 2}
     assert counted(interpreter="yes") == {"south-west": 1}
+
+
+def test_a_family_counts_from_the_day_its_first_child_starts(login, cast, time_machine):
+    """The families on the roll are worked out for each day: a family whose only child here
+    starts next week counts in no figure until that day, then in every one."""
+    family_at(cast.school)
+    starting = factories.SchoolFamilyFactory(school=cast.school)
+    factories.ChildFactory(
+        school=cast.school,
+        family=starting.family,
+        starts_on=(NOW + dt.timedelta(days=7)).date(),
+    )
+    url = reverse("dashboards:dashboard")
+    assert login(cast.headteacher).get(url).context["total"] == 1
+    time_machine.move_to(NOW + dt.timedelta(days=8), tick=False)
+    assert login(cast.headteacher).get(url).context["total"] == 2
 
 
 def test_an_unknown_filter_value_is_explained_and_ignored(login, cast):

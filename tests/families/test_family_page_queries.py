@@ -55,3 +55,24 @@ def test_family_page_queries_do_not_grow_with_placements_meetings_or_contacts(
     ]
     assert len(placement_reads) == 1
     assert second.text.count("Compass placement") >= 10
+
+
+def test_a_family_placed_many_times_has_its_placements_read_once(
+    login, cast, family, django_assert_max_num_queries
+):
+    """The chronology shows twenty entries and the compass block up to fifty placements: the
+    one read serves both, however many placements the family has."""
+    parent = family.family.parents.first()
+    for _ in range(25):
+        factories.PlacementFactory(school_family=family, placed_by=cast.pastoral, parents=[parent])
+    client = login(cast.pastoral)
+    url = reverse("families:family-detail", args=[family.family_id])
+    client.get(url)
+    with django_assert_max_num_queries(21) as counted:
+        response = client.get(url)
+    read = 'SELECT "compass_placement"."id"'
+    placement_reads = [q for q in counted.captured_queries if q["sql"].startswith(read)]
+    assert len(placement_reads) == 1
+    # The chronology still shows its first twenty, and offers the older ones.
+    assert response.text.count('class="timeline-entry') == 20
+    assert "Show older entries" in response.text
