@@ -37,8 +37,12 @@ SHELL = "site shell (reference)"
 # every page against the shell.
 FLOOR = "bare Django page (floor)"
 OFFICER_HOME = "home, authority officer"
+# A pastoral lead's home has the most panels of any role's: the families they are key contact
+# for, their follow-ups, meetings they chair and placements to review.
+PASTORAL_HOME = "home, pastoral lead"
 PAGES = (
     "home",
+    PASTORAL_HOME,
     OFFICER_HOME,
     "family list, filtered",
     "family list, deep page",
@@ -233,6 +237,7 @@ def requests_for(size: Size) -> dict[str, tuple | None]:
     list_url = _url("families:family-list")
     table = {
         "home": ("teacher", "get", _url("home"), None),
+        PASTORAL_HOME: ("pastoral", "get", _url("home"), None),
         # An officer holds a role at each of the authority's schools: 150 memberships.
         OFFICER_HOME: ("officer", "get", _url("home"), None),
         "family list, filtered": (

@@ -15,11 +15,14 @@ import datetime
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from compass.models import CompassRegion, Placement
 from families.models import Contact, SchoolFamily, Tone
 from portal import access
 from portal.compiled import SCHOOL, SHAPE, USER, Compiled
+from portal.lib.links import link_by_id
+from portal.lib.markup import escaped, joined
 
 REASON_NEVER = "Not placed on the compass yet"
 REASON_OLD = "Last placed over {weeks} weeks ago"
@@ -87,12 +90,28 @@ def review_panel(request) -> dict | None:
     rows = _reviews(user=request.user, school=school, cutoff=cutoff, goal_keys=goal_keys)
     if not rows:
         return None
-    return {
-        "reviews": [
-            {"school_family": r, "reason": reason_for(r, school)} for r in rows[:PANEL_LIMIT]
-        ],
-        "more": len(rows) > PANEL_LIMIT,
-    }
+    reviews = [{"school_family": r, "reason": reason_for(r, school)} for r in rows[:PANEL_LIMIT]]
+    return {"reviews": reviews, "rows": review_rows(reviews), "more": len(rows) > PANEL_LIMIT}
+
+
+def review_rows(reviews) -> SafeString:
+    """The panel's `<li>`s, drawn in one go as the family panels' are (families.panel_rows,
+    which says why; the test, `tests/compass/test_review_rows.py`, compares them with the loop
+    they replaced): each family, why its placement needs a look, and where it is now."""
+    add = link_by_id("compass:placement-add")
+    return joined(_review(item, add) for item in reviews)
+
+
+def _review(item, add) -> str:
+    school_family = item["school_family"]
+    now = school_family.last_region_label
+    return (
+        '<li class="mb-1">\n'
+        f'  <a href="{add(school_family.family_id)}">{escaped(school_family.family.name)}</a>\n'
+        f'  <span class="small">— {escaped(item["reason"])}'
+        f"{f' (now: {escaped(now)})' if now else ''}</span>\n"
+        "</li>\n"
+    )
 
 
 # The home page's read, built once per process and shape (portal.compiled).

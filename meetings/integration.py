@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from families import extensions
+from meetings import panel_rows
 from meetings.models import ActionPoint, FollowUp, Meeting, MeetingAmendment, MeetingParent
 from portal import access, shell
 from portal.compiled import (
@@ -63,6 +64,11 @@ def _home_panel(request) -> dict | None:
         "chaired_overdue": chaired_overdue,
         "follow_ups": follow_ups,
         "upcoming": upcoming,
+        # Each list's items, drawn in one go (meetings.panel_rows).
+        "my_point_rows": panel_rows.my_step_rows(mine, today),
+        "chaired_overdue_rows": panel_rows.chaired_overdue_rows(chaired_overdue),
+        "follow_up_rows": panel_rows.follow_up_rows(follow_ups, today),
+        "upcoming_rows": panel_rows.upcoming_rows(upcoming),
     }
 
 

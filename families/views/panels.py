@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from families import panel_rows
 from families.models import FOLLOW_UP_NOTICE_DAYS, Child, Contact, SchoolFamily
 from families.views.paging import total_of, with_total
 from portal import access
@@ -27,7 +28,12 @@ def follow_ups_panel(request: SchoolRequest) -> dict | None:
     rows, total = total_of(_follow_ups(user=request.user, school=school, due_by=due_by))
     if not rows:
         return None
-    return {"follow_ups": rows, "today": today, "more": total - len(rows)}
+    return {
+        "follow_ups": rows,
+        "today": today,
+        "more": total - len(rows),
+        "rows": panel_rows.follow_up_rows(rows, today),
+    }
 
 
 def _open_follow_ups(user, school):
@@ -67,7 +73,12 @@ def good_news_panel(request: SchoolRequest) -> dict | None:
     rows, total = total_of(_quiet_families(user=request.user, school=school, since=since))
     if not rows:
         return None
-    return {"families": rows, "weeks": weeks, "more": total - len(rows)}
+    return {
+        "families": rows,
+        "weeks": weeks,
+        "more": total - len(rows),
+        "rows": panel_rows.good_news_rows(rows),
+    }
 
 
 def _quiet(user, school, since):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from families import rhythm
+from families import panel_rows, rhythm
 from families.models import Level, SchoolFamily
 from families.rhythm_forms import ContactRhythmForm
 from families.views.paging import total_of, with_total
@@ -111,11 +111,13 @@ def due_contact_panel(request: SchoolRequest) -> dict | None:
     for row in rows:
         row.level_label = rhythm.level_label(row.current_level)
     query = urlencode({"due_contact": "on", "key_contact": request.user.pk})
+    now = timezone.now()
     return {
         "families": rows,
         "more": total - len(rows),
         "all_url": f"{reverse('families:family-list')}?{query}",
-        "now": timezone.now(),
+        "now": now,
+        "rows": panel_rows.due_contact_rows(rows, now),
     }
 
 
