@@ -44,8 +44,10 @@ def _home_panel(request) -> dict | None:
     # The home page has asked which of the four reads find anything (_waiting): only those are
     # made. Each `waiting` read finds whatever its panel read would, and more.
     asks = shell.found_waiting(request, _waiting) or (True, True, True, True)
-    mine = _my_steps(user=user, school=school) if asks[0] else []
-    chaired_overdue = _chaired_overdue(user=user, school=school, today=today) if asks[1] else []
+    mine = panel_rows.steps(_my_steps(user=user, school=school)) if asks[0] else []
+    chaired_overdue = (
+        panel_rows.steps(_chaired_overdue(user=user, school=school, today=today)) if asks[1] else []
+    )
     follow_ups = _my_follow_ups(user=user, school=school) if asks[2] else []
     upcoming = (
         _upcoming(
@@ -122,8 +124,15 @@ def _waiting(*, user, school, now, today, **moments) -> list:
     ]
 
 
+# The steps come as plain rows of what the panel shows (meetings.panel_rows.Step): a step
+# read as models with its meeting, family and owner was four models a row to make.
 _my_steps = Compiled(
-    lambda user, school: _open_steps(user, school).owned_by(user).order_by("due_on")[:PANEL_ROWS],
+    lambda user, school: (
+        _open_steps(user, school)
+        .owned_by(user)
+        .order_by("due_on")
+        .values_list(*panel_rows.STEP_COLUMNS)[:PANEL_ROWS]
+    ),
     user=USER,
     school=SCHOOL,
 )
@@ -131,22 +140,8 @@ _chaired_overdue = Compiled(
     lambda user, school, today: (
         _chaired(user, school)
         .overdue(today)
-        .select_related("meeting__family", "owner_staff", "owner_parent", "owner_child")
-        .only(
-            "what",
-            "due_on",
-            "meeting",
-            "owner_kind",
-            "owner_agency",
-            "owner_staff__first_name",
-            "owner_staff__last_name",
-            "owner_parent__first_name",
-            "owner_parent__last_name",
-            "owner_child__first_name",
-            FAMILY_NAME,
-        )
-        .fetch_mode(models.FETCH_RAISE)
-        .order_by("due_on")[:PANEL_ROWS]
+        .order_by("due_on")
+        .values_list(*panel_rows.STEP_COLUMNS, *panel_rows.OWNER_COLUMNS)[:PANEL_ROWS]
     ),
     user=USER,
     school=SCHOOL,

@@ -6,9 +6,14 @@ headings stay in `meetings/home_panel.html`; change a row's markup here, and its
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
+from families.models import parent_name
+from meetings.models import ActionPoint
 from portal.lib.clock import time_of_day
 from portal.lib.links import link_by_id
 from portal.lib.markup import escaped, joined, shown
@@ -16,21 +21,64 @@ from portal.templatetags.fast_date import date
 
 _OVERDUE = ' <span class="tone-concern">(overdue)</span>'
 
+# A step as the panel reads it: these columns, then (for the chair's overdue steps) its owner's.
+STEP_COLUMNS = ("pk", "meeting_id", "meeting__family__name", "what", "due_on")
+OWNER_COLUMNS = (
+    "owner_kind",
+    "owner_agency",
+    "owner_staff__first_name",
+    "owner_staff__last_name",
+    "owner_parent__first_name",
+    "owner_parent__last_name",
+    "owner_child__first_name",
+)
 
-def chaired_overdue_rows(points) -> SafeString:
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An open step as the home panel shows it."""
+
+    pk: int
+    meeting_id: int
+    family_name: str
+    what: str
+    due_on: datetime.date
+    owner_name: str = ""
+
+
+def steps(rows) -> list[Step]:
+    """The steps of a read of STEP_COLUMNS (and OWNER_COLUMNS, named as
+    ActionPoint.owner_name names them)."""
+    return [Step(*row[:5], _owner(*row[5:]) if len(row) > 5 else "") for row in rows]
+
+
+def _owner(kind, agency, staff_first, staff_last, parent_first, parent_last, child_first):
+    """ActionPoint.owner_name, from its columns: "" where the person is gone."""
+    match kind:
+        case ActionPoint.OwnerKind.STAFF:
+            return f"{staff_first} {staff_last}".strip() if staff_first is not None else ""
+        case ActionPoint.OwnerKind.PARENT:
+            return parent_name(parent_first, parent_last) if parent_first is not None else ""
+        case ActionPoint.OwnerKind.CHILD:
+            return child_first or ""
+        case _:
+            return agency
+
+
+def chaired_overdue_rows(points: list[Step]) -> SafeString:
     """Overdue steps of meetings the user chairs, each with who owns it."""
     meeting = link_by_id("meetings:meeting-detail")
     return joined(
         f'<li><span class="badge text-bg-danger">Overdue</span> '
-        f"{escaped(p.meeting.family.name)}: {escaped(p.what)} — {escaped(p.owner_name)}, "
+        f"{escaped(p.family_name)}: {escaped(p.what)} — {escaped(p.owner_name)}, "
         f"was due {date(p.due_on, 'j M')}. "
         f'<a href="{meeting(p.meeting_id)}#actions">Open the meeting'
-        f'<span class="visually-hidden"> with {escaped(p.meeting.family.name)}</span></a></li>\n'
+        f'<span class="visually-hidden"> with {escaped(p.family_name)}</span></a></li>\n'
         for p in points
     )
 
 
-def my_step_rows(points, today) -> SafeString:
+def my_step_rows(points: list[Step], today) -> SafeString:
     """The user's own open steps, overdue ones marked as of `today`."""
     edit = link_by_id("meetings:action-edit")
     return joined(_my_step(p, today, edit) for p in points)
@@ -43,7 +91,7 @@ def _my_step(p, today, edit) -> str:
     )
     what = escaped(p.what)
     return (
-        f"<li>{escaped(p.meeting.family.name)}: {what} — {when}. "
+        f"<li>{escaped(p.family_name)}: {what} — {when}. "
         f'<a href="{edit(p.pk)}">Update<span class="visually-hidden"> “{what}”</span></a></li>\n'
     )
 

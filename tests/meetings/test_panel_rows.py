@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import ActionPoint, Meeting
 from meetings.panel_rows import chaired_overdue_rows, follow_up_rows, my_step_rows, upcoming_rows
 from tests import factories
 from tests.markup import plain
@@ -63,8 +63,15 @@ def test_each_list_draws_what_its_loop_drew(cast, login, household):
     (panel,) = [
         p for p in response.context["panels"] if p["template"] == "meetings/home_panel.html"
     ]
+    # The panel reads its steps as plain rows (meetings.panel_rows.Step); the loops drew them
+    # from the models.
+    as_models = {
+        key: [ActionPoint.objects.get(pk=step.pk) for step in panel[key]]
+        for key in ("chaired_overdue", "my_points")
+    }
+    assert [len(steps) for steps in as_models.values()] == [1, 2]
     for key, loop in LOOPS.items():
-        templated = Template(loop).render(Context({"panel": panel}))
+        templated = Template(loop).render(Context({"panel": {**panel, **as_models}}))
         assert _lines(panel[key]) == _lines(templated), key
         assert str(panel[key]) in response.text
     assert "Star &lt;chart&gt; &amp; &quot;stickers&quot;" in panel["chaired_overdue_rows"]
