@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from families import panel_rows
 from families.models import FOLLOW_UP_NOTICE_DAYS, Child, Contact, SchoolFamily
-from families.views.paging import total_of, with_total
+from families.views.paging import TOTAL, with_total
 from portal import access
 from portal.compiled import SCHOOL, USER, Compiled
 from portal.http import SchoolRequest
@@ -25,7 +24,9 @@ def follow_ups_panel(request: SchoolRequest) -> dict | None:
         return None
     today = timezone.localdate()
     due_by = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
-    rows, total = total_of(_follow_ups(user=request.user, school=school, due_by=due_by))
+    rows, total = panel_rows.with_total_of(
+        _follow_ups(user=request.user, school=school, due_by=due_by), panel_rows.FollowUpRow
+    )
     if not rows:
         return None
     return {
@@ -47,16 +48,13 @@ def follow_ups_waiting(*, user, school, **moments) -> list:
 
 
 # The home page's reads are built once per process and shape (portal.compiled).
+# Each as a plain row of only what its panel shows, with the total (families.panel_rows).
 _follow_ups = Compiled(
     lambda user, school, due_by: with_total(
         _open_follow_ups(user, school)
         .filter(follow_up_on__lte=due_by)
-        .select_related("family")
-        # Only what the panel shows (and nothing else is read: FETCH_RAISE).
-        .only("family__name", "follow_up_on", "agreed", "summary")
-        .fetch_mode(models.FETCH_RAISE)
         .order_by("follow_up_on", "pk")
-    )[:SHOWN],
+    ).values_list(*panel_rows.FollowUpRow.COLUMNS, TOTAL)[:SHOWN],
     user=USER,
     school=SCHOOL,
     due_by=date,
@@ -70,7 +68,9 @@ def good_news_panel(request: SchoolRequest) -> dict | None:
         return None
     weeks = school.good_news_weeks
     since = timezone.now() - timedelta(weeks=weeks)
-    rows, total = total_of(_quiet_families(user=request.user, school=school, since=since))
+    rows, total = panel_rows.with_total_of(
+        _quiet_families(user=request.user, school=school, since=since), panel_rows.QuietRow
+    )
     if not rows:
         return None
     return {
@@ -93,11 +93,8 @@ def _quiet(user, school, since):
         .filter(Q(key_contact=user) | Exists(taught))
         .with_seen_summary(user, school, fields=["last_positive_at"])
         .filter(Q(seen_last_positive_at__isnull=True) | Q(seen_last_positive_at__lt=since))
-        .select_related("family")
-        .only("family__name")
-        .fetch_mode(models.FETCH_RAISE)
         .order_by(F("seen_last_positive_at").asc(nulls_first=True), "family__name")
-    )[:SHOWN]
+    ).values_list(*panel_rows.QuietRow.COLUMNS, TOTAL)[:SHOWN]
 
 
 _quiet_families = Compiled(_quiet, user=USER, school=SCHOOL, since=datetime)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from families import panel_rows, rhythm
 from families.models import Level, SchoolFamily
 from families.rhythm_forms import ContactRhythmForm
-from families.views.paging import total_of, with_total
+from families.views.paging import TOTAL, with_total
 from portal import access
 from portal.compiled import SCHOOL, SHAPE, USER, Compiled
 from portal.http import SchoolRequest
@@ -103,13 +103,12 @@ def due_contact_panel(request: SchoolRequest) -> dict | None:
     current = rhythm.rhythm_for(school)
     cutoffs = {f"cutoff_{k}": v for k, v in rhythm.cutoffs_for(current).items()}
     weeks = tuple(current.weeks_for(level) for level in Level.values)
-    rows, total = total_of(
-        _due_to_me(user=request.user, school=school, rhythm_weeks=weeks, **cutoffs)
+    rows, total = panel_rows.with_total_of(
+        _due_to_me(user=request.user, school=school, rhythm_weeks=weeks, **cutoffs),
+        panel_rows.DueRow,
     )
     if not rows:
         return None
-    for row in rows:
-        row.level_label = rhythm.level_label(row.current_level)
     query = urlencode({"due_contact": "on", "key_contact": request.user.pk})
     now = timezone.now()
     return {
@@ -140,12 +139,10 @@ def _due(user, school, rhythm_weeks, **cutoffs):
     current = rhythm.rhythm_for(school)
     by_level = {level: cutoffs[f"cutoff_{level}"] for level in Level.values}
     return with_total(
-        rhythm.due(mine, current, field="seen_last_at", cutoffs=by_level)
-        .select_related("family")
-        .only("family__name", "current_level")
-        .fetch_mode(models.FETCH_RAISE)
-        .order_by(F("seen_last_at").asc(nulls_first=True), "family__name")
-    )[:SHOWN]
+        rhythm.due(mine, current, field="seen_last_at", cutoffs=by_level).order_by(
+            F("seen_last_at").asc(nulls_first=True), "family__name"
+        )
+    ).values_list(*panel_rows.DueRow.COLUMNS, TOTAL)[:SHOWN]
 
 
 # The home page's read, built once per process and shape (portal.compiled); the rhythm's weeks

@@ -4,6 +4,7 @@ need escaping, a family never contacted, follow-ups overdue, due today and later
 cut short)."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -92,7 +93,7 @@ def home(cast, login):
         response = login(cast.pastoral).get(HOME)
         panels = {panel["template"]: panel for panel in response.context["panels"]}
         drawn = {
-            name: (panel, Template(loop).render(Context({"panel": panel})))
+            name: (panel, Template(loop).render(Context({"panel": _as_read_before(panel)})))
             for name, loop in (
                 ("families/panels/due_contact.html", DUE_CONTACT),
                 ("families/panels/good_news.html", GOOD_NEWS),
@@ -101,6 +102,27 @@ def home(cast, login):
             if (panel := panels.get(name))
         }
     return response, drawn
+
+
+def _as_read_before(panel: dict) -> dict:
+    """The panel's plain rows (families.panel_rows) in the shape the loops read: models, a
+    family's name at `family.name`."""
+
+    def shaped(row):
+        return SimpleNamespace(
+            **{name: getattr(row, name) for name in row.__slots__},
+            family=SimpleNamespace(name=row.family_name),
+            **({"level_label": row.level_label} if hasattr(row, "every_weeks") else {}),
+        )
+
+    return {
+        **panel,
+        **{
+            key: [shaped(row) for row in panel[key]]
+            for key in ("families", "follow_ups")
+            if key in panel
+        },
+    }
 
 
 def _lines(html) -> list[str]:
