@@ -96,7 +96,7 @@ def review_panel(request) -> dict | None:
 
 def review_rows(reviews) -> SafeString:
     """The panel's `<li>`s, drawn in one go as the family panels' are (families.panel_rows,
-    which says why; the test, `tests/compass/test_review_rows.py`, compares them with the loop
+    which says why; its test in `tests/compass/test_prompts.py` compares them with the loop
     they replaced): each family, why its placement needs a look, and where it is now."""
     add = link_by_id("compass:placement-add")
     return joined(_review(item, add) for item in reviews)
