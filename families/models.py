@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, Trim
 from django.utils import dateformat, timezone
 
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
@@ -931,30 +931,30 @@ class ContactAmendment(Amendment):
 
 
 def contacts_named(contacts: list[Contact]) -> list[Contact]:
-    """Give each contact what a chronology entry shows beyond its own row, in two light
-    reads whatever their number: `parent_names` and `child_names` (by first name),
-    `with_names` (who took part: the adults, and the children when it was with them),
-    `child_ids`, and `last_edited_at` with `last_editor_first`, `last_editor_last` and
-    `last_editor_username` (None if never edited). Model prefetches and correlated subqueries
-    for the same cost the ORM several times as long to build as the database takes to run."""
+    """Give each contact what a chronology entry shows beyond its own row, in one light read
+    whatever their number: `parent_names` and `child_names` (by first name), `with_names` (who
+    took part: the adults, and the children when it was with them), `child_ids`, and
+    `last_edited_at` with `last_editor_first`, `last_editor_last` and `last_editor_username`
+    (None if never edited). Model prefetches and correlated subqueries for the same cost the
+    ORM several times as long to build as the database takes to run."""
     ids = list(dict.fromkeys(c.pk for c in contacts))
     parents, children, edits = defaultdict(list), defaultdict(list), {}
     if ids:
-        for contact_id, kind, person_id, first, last in _contact_people(ids=ids):
-            if kind == "parent":
-                parents[contact_id].append(parent_name(first, last))
-            else:
-                children[contact_id].append((person_id, first))
         recorded = [c.__dict__.get("recorded_at") for c in contacts]
         if recorded and None not in recorded:
             # An edit never comes before its contact was written: on PostgreSQL the history
             # is in month partitions (docs/partitions.md), and this lets the planner skip the
             # months before the oldest contact shown instead of opening every one.
-            read = _contact_edits_since(ids=ids, since=min(recorded) - timedelta(days=1))
+            read = _contact_lines_since(ids=ids, since=min(recorded) - timedelta(days=1))
         else:
-            read = _contact_edits(ids=ids)
-        for contact_id, *edit in read:
-            edits[contact_id] = edit  # ordered oldest first: the last one kept is the latest
+            read = _contact_lines(ids=ids)
+        for contact_id, kind, at, _, person_id, first, last, username in read:
+            if kind == "parent":
+                parents[contact_id].append(parent_name(first, last))
+            elif kind == "child":
+                children[contact_id].append((person_id, first))
+            else:  # edits, oldest first: the last one kept is the latest
+                edits[contact_id] = (at, first, last, username)
     for contact in contacts:
         contact.parent_names = parents[contact.pk]
         contact.child_names = [name for _, name in children[contact.pk]]
@@ -972,20 +972,29 @@ def contacts_named(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
-# contacts_named's reads, built once per process and number of contacts (portal.compiled):
-# each contact's id is a parameter of the kept SQL. Who took part and who it was about come in
-# one read: the children, then the parents, each by first name.
-def _people(ids):
+# contacts_named's read, built once per process and number of contacts (portal.compiled): each
+# contact's id is a parameter of the kept SQL. Who took part, who it was about and its edits
+# come as rows of one read, each row (contact, kind, at, sort, person, first, last, username):
+# the children and the parents each by first name, then the edits oldest first.
+_NO_TIME = Cast(Value(None), models.DateTimeField())
+_NO_TEXT = Value("", output_field=models.CharField())
+_LINE = ("contact_id", "kind", "at", "sort", "person_id", "first", "last", "username")
+
+
+def _lines(ids, since=None):
     def taking_part(links, kind: str, person: str, first: str, last):
         return (
             links.filter(contact_id__in=ids)
             .annotate(
                 kind=Value(kind, output_field=models.CharField()),
+                at=_NO_TIME,
+                sort=F(first),
                 person_id=F(person),
                 first=F(first),
                 last=last,
+                username=_NO_TEXT,
             )
-            .values_list("contact_id", "kind", "person_id", "first", "last")
+            .values_list(*_LINE)
         )
 
     parents = taking_part(
@@ -1000,29 +1009,30 @@ def _people(ids):
         "child",
         "child_id",
         "child__first_name",
-        Value("", output_field=models.CharField()),
+        _NO_TEXT,
     )
-    return parents.union(children, all=True).order_by("kind", "first", "person_id")
-
-
-_contact_people = Compiled(_people, ids=IDS)
-
-
-def _edits(ids, since=None):
     edited = Contact.history.model.objects.filter(id__in=ids, history_type="~")
     if since is not None:
         edited = edited.filter(history_date__gte=since)
-    return edited.order_by("history_date", "history_id").values_list(
-        "id",
-        "history_date",
-        "history_user__first_name",
-        "history_user__last_name",
-        "history_username",
+    edits = (
+        edited.order_by()
+        .annotate(
+            contact_id=F("id"),
+            kind=Value("edit", output_field=models.CharField()),
+            at=F("history_date"),
+            sort=_NO_TEXT,
+            person_id=F("history_id"),
+            first=F("history_user__first_name"),
+            last=F("history_user__last_name"),
+            username=F("history_username"),
+        )
+        .values_list(*_LINE)
     )
+    return parents.union(children, edits, all=True).order_by("kind", "at", "sort", "person_id")
 
 
-_contact_edits = Compiled(lambda ids: _edits(ids), ids=IDS)
-_contact_edits_since = Compiled(_edits, ids=IDS, since=datetime)
+_contact_lines = Compiled(lambda ids: _lines(ids), ids=IDS)
+_contact_lines_since = Compiled(_lines, ids=IDS, since=datetime)
 
 
 def _pupils_here(school) -> ChildQuerySet:
