@@ -6,7 +6,7 @@ from compass.models import Placement, placements_as_read_by, with_parents
 from families.extensions import ExportRow, Period, TimelineEntry, names, page_rows
 from portal import access
 from portal.compiled import SHAPE, Compiled, any_many_to_many
-from portal.lib.staff import staff_name
+from portal.lib.staff import person_columns, shared_people, staff_name
 
 KIND = "placement"
 KIND_LABEL = "Compass placement"
@@ -14,6 +14,7 @@ HIDDEN_TEXT = "What was written is shared with fewer people and is not shown to 
 # The placements the family page's compass block shows. The chronology reads at least as many
 # over all time, so the block takes its rows from that one read instead of a second.
 SECTION_LIMIT = 50
+PLACEMENT_PEOPLE = ("placed_by", "withdrawn_by")
 
 
 def _latest_placements(
@@ -33,7 +34,11 @@ def _latest_placements(
         lambda n: placements_as_read_by(
             request.user,
             request.school,
-            with_parents(_placements_of(school_family_id=school_family.pk, n=n))
+            with_parents(
+                shared_people(
+                    _placements_of(school_family_id=school_family.pk, n=n), *PLACEMENT_PEOPLE
+                )
+            )
             if not period
             else list(
                 period.narrow(
@@ -49,7 +54,10 @@ def _latest_placements(
 _placements_of = Compiled(
     lambda school_family_id, n: (
         Placement.all_objects.for_family_page(school_family_id, parents=False)
-        .select_related("withdrawn_by")
+        # Who placed and who withdrew each: their names' columns, one user made for each
+        # person (shared_people), not one for every row as select_related would.
+        .select_related(None)
+        .annotate(**{k: v for f in PLACEMENT_PEOPLE for k, v in person_columns(f).items()})
         # Most placements are about the family as a whole: their parents are not asked for.
         .annotate(has_parents=any_many_to_many(Placement, "parents"))[:n]
     ),

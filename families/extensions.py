@@ -189,14 +189,30 @@ def family_parents(request: HttpRequest, school_family) -> list:
         # With their links to children: a recorded restriction on any of them changes who
         # may see their contact details (ParentCarer.restrictions).
         # And the ranges of dates each asked the school to avoid.
-        lambda n: _parents_with_details(school_family.family_id)[:n],
+        lambda n: _parents_with_details(
+            school_family.family_id, family_links(request, school_family)
+        )[:n],
     )
 
 
-def _parents_with_details(family_id: int) -> list:
+def family_links(request: HttpRequest, school_family) -> list:
+    """The family's links between children and parents, each with its parent and restriction
+    (families.models.family_links), read once per request: the family page's children and its
+    parents take theirs from the same rows."""
+    from families.models import family_links as read
+
+    return page_rows(
+        request,
+        f"families.links.{school_family.family_id}",
+        10_000,
+        lambda n: read(school_family.family_id),
+    )
+
+
+def _parents_with_details(family_id: int, links: list) -> list:
     from families.models import parents_with_details
 
-    return parents_with_details(family_id)
+    return parents_with_details(family_id, links)
 
 
 _row_annotations: dict[str, Callable[[], object]] = {}

@@ -1089,14 +1089,17 @@ _amendments_of = Compiled(
 )
 
 
-def parents_with_details(family_id: int) -> list:
+def parents_with_details(family_id: int, links: list | None = None) -> list:
     """A family's parents and carers, each with its links to children and its dates to avoid
     (as prefetch_related("child_links", "dates_avoided") would give them): two kept reads, and
-    a third for the dates where any parent has asked for some (the parents' read says)."""
+    a third for the dates where any parent has asked for some (the parents' read says).
+    `links`: the family's links as family_links read them, for one read fewer."""
     parents = _parents_of(family_id=family_id)
     if parents:
         ids = [parent.pk for parent in parents]
-        attach_related(parents, "child_links", _child_links_of(parent_ids=ids))
+        attach_related(
+            parents, "child_links", _child_links_of(parent_ids=ids) if links is None else links
+        )
         dated = [parent.pk for parent in parents if parent.has_dates_avoided]
         attach_related(
             parents, "dates_avoided", _dates_avoided_of(parent_ids=dated) if dated else []
@@ -1115,6 +1118,38 @@ _child_links_of = Compiled(
 )
 _dates_avoided_of = Compiled(
     lambda parent_ids: DateToAvoid.objects.filter(parent_id__in=parent_ids), parent_ids=IDS
+)
+
+
+def links_with_restrictions() -> models.QuerySet:
+    """Links between children and their parents or carers, each with its parent, and where
+    its current restriction comes from and its date beside its words: in the same query (a
+    prefetch would cost a query of its own)."""
+    current = Restriction.objects.current().filter(link=OuterRef("pk")).order_by("-recorded_at")
+    return (
+        ChildParent.objects.select_related("parent")
+        .annotate(
+            restriction_source=Subquery(current.values("source")[:1]),
+            restriction_dated=Subquery(current.values("dated")[:1]),
+        )
+        .order_by("parent__first_name")
+    )
+
+
+def family_links(family_id: int) -> list:
+    """Every link of the family, a child's or a parent's (links_with_restrictions): one read
+    for the family page's children and its parents and carers both."""
+    return _family_links_of(family_id=family_id)
+
+
+_family_links_of = Compiled(
+    # The two sides as a union of ids: an OR across the two joins cannot use their indexes.
+    lambda family_id: links_with_restrictions().filter(
+        pk__in=ChildParent.objects.filter(child__family_id=family_id)
+        .values("pk")
+        .union(ChildParent.objects.filter(parent__family_id=family_id).values("pk"))
+    ),
+    family_id=int,
 )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,20 +23,20 @@ from families.family_drawing import FamilyDrawing
 from families.forms import KeyContactForm, ParentPreferencesForm, StrengthsForm
 from families.models import (
     Child,
-    ChildParent,
     Contact,
     ParentCarer,
     Restriction,
     Tone,
     amendments_exist,
     contacts_named,
+    links_with_restrictions,
     with_amendments,
 )
 from families.rules import edits_contact
 from families.services import key_contact_set
 from families.views.upkeep import upkeep_context
 from portal import access
-from portal.compiled import IDS, SCHOOL, SHAPE, USER, Compiled, attach_related
+from portal.compiled import SCHOOL, SHAPE, USER, Compiled, attach_related
 from portal.http import SchoolRequest
 from portal.lib import conflicts, saving
 from portal.lib.limits import parse_id
@@ -251,38 +251,20 @@ def _balance(request: SchoolRequest, school_family, entries=()) -> dict:
     return counts
 
 
-def _current_children(school_family) -> tuple[list, int]:
+def _current_children(request: SchoolRequest, school_family) -> tuple[list, int]:
     """The family's current pupils at this school with their parents, and how many of its
-    children attend other schools, in one read (two queries)."""
-    children = _with_parent_links(_children_of(family_id=school_family.family_id))
+    children attend other schools, in one read (and the family's links, shared with its
+    parents: extensions.family_links)."""
+    children = _children_of(family_id=school_family.family_id)
+    if children:
+        # Each child's links to their parents (`child.parent_links.all()`).
+        links = extensions.family_links(request, school_family)
+        attach_related(children, "parent_links", links, _PARENT_LINKS)
     here = [c for c in children if c.school_id == school_family.school_id]
     return here, len(children) - len(here)
 
 
-def _parent_links():
-    # Where a restriction comes from and its date, beside its words: read in the same query
-    # (a prefetch would cost the page a query of its own).
-    current = Restriction.objects.current().filter(link=OuterRef("pk")).order_by("-recorded_at")
-    return (
-        ChildParent.objects.select_related("parent")
-        .annotate(
-            restriction_source=Subquery(current.values("source")[:1]),
-            restriction_dated=Subquery(current.values("dated")[:1]),
-        )
-        .order_by("parent__first_name")
-    )
-
-
-def _with_parent_links(children: list) -> list:
-    """Each child's links to their parents (`child.parent_links.all()`), with one kept read."""
-    if children:
-        links = _links_of(child_ids=[child.pk for child in children])
-        attach_related(children, "parent_links", links, _PARENT_LINKS)
-    return children
-
-
-# The family page's children, and the links to their parents: each read built once per
-# process (portal.compiled).
+# The family page's children, built once per process (portal.compiled).
 _children_of = Compiled(
     lambda family_id: (
         Child.objects.filter(family_id=family_id, left_on__isnull=True)
@@ -291,15 +273,12 @@ _children_of = Compiled(
     ),
     family_id=int,
 )
-_links_of = Compiled(
-    lambda child_ids: _parent_links().filter(child_id__in=child_ids), child_ids=IDS
-)
 # The links' own queryset, built once: a query chained from a child's links starts from it.
-_PARENT_LINKS = _parent_links()
+_PARENT_LINKS = links_with_restrictions()
 
 
-def _children(school_family):
-    return _current_children(school_family)[0]
+def _children(request: SchoolRequest, school_family):
+    return _current_children(request, school_family)[0]
 
 
 def _chronology_context(request: SchoolRequest, school_family, children) -> dict:
@@ -333,7 +312,7 @@ def _log_views(request: SchoolRequest, school_family, entries) -> None:
 def family_detail(request: SchoolRequest, pk: int):
     """Strengths first, then the family's shape and preferences, then the chronology."""
     school_family = family_for(request, pk, for_page=True)
-    children, elsewhere_count = _current_children(school_family)
+    children, elsewhere_count = _current_children(request, school_family)
     context = {
         "school_family": school_family,
         "family": school_family.family,
@@ -423,7 +402,7 @@ def family_export_csv(request: SchoolRequest, pk: int):
 def family_print(request: SchoolRequest, pk: int):
     """A printable chronology (the print stylesheet hides the site's chrome)."""
     school_family = family_for(request, pk, for_page=True)
-    children = _children(school_family)
+    children = _children(request, school_family)
     chosen = _chronology_filter(request, children)
     if chosen.dates.errors:
         return _back_to_the_dates(request, pk, chosen, "printed")
