@@ -45,6 +45,7 @@ from django.utils import timezone
 from families.models import Contact, Family, Level, ParentCarer, SchoolFamily
 from portal import access
 from portal.compiled import SCHOOL, Compiled, kept_many_to_many, unfiltered
+from portal.lib.loading import QuickLoaded
 from portal.lib.records import KeptHistoricalRecords, Withdrawable, current_manager
 from portal.models import School
 
@@ -139,7 +140,7 @@ _regions_of = Compiled(
 )
 
 
-class CompassRegion(models.Model):
+class CompassRegion(QuickLoaded):
     """A named area of the compass with its cut-offs (inclusive; an empty bound is open)."""
 
     school = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.utils import dateformat, timezone
 from families.school_day import SUBJECT_MAX_LENGTH, SchoolDayTime
 from portal import access
 from portal.compiled import IDS, SCHOOL, USER, Compiled, asked_for, attach_related
+from portal.lib.loading import QuickLoaded
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -27,7 +28,7 @@ from portal.lib.records import (
 from portal.models import Authority, ClassGroup, School
 
 
-class Family(models.Model):
+class Family(QuickLoaded):
     """A household as the school knows it; its children may attend several schools of one
     authority."""
 
@@ -202,7 +203,7 @@ class SchoolFamilyQuerySet(models.QuerySet):
         )
 
 
-class SchoolFamily(models.Model):
+class SchoolFamily(QuickLoaded):
     """One school's side of its relationship with a family: key contact and a contact summary.
 
     The summary columns are kept up to date by families.services in the same transaction as
@@ -295,7 +296,7 @@ def not_yet_on_roll(today=None, *, family="family", school="school") -> Q:
     return Q(Exists(here.starting(today))) & ~Q(Exists(here.on_roll(today)))
 
 
-class Child(models.Model):
+class Child(QuickLoaded):
     """A pupil. A child belongs to one school; brothers and sisters may attend others.
 
     A child may be recorded before they start (`starts_on` in the future, `coming_from` where
@@ -406,7 +407,7 @@ def parent_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()
 
 
-class ParentCarer(models.Model):
+class ParentCarer(QuickLoaded):
     """A parent, carer or guardian: birth parent, step-parent, foster or kinship carer, key worker,
     or the local authority as corporate parent."""
 
@@ -528,7 +529,7 @@ class ParentCarer(models.Model):
         return " ".join(self.restrictions)
 
 
-class DateToAvoid(models.Model):
+class DateToAvoid(QuickLoaded):
     """A stretch of days a parent or carer asked the school to avoid (a trip abroad, a hospital
     stay, an anniversary), with their own words for why, if they gave any."""
 
@@ -569,7 +570,7 @@ def avoided_because(parent: ParentCarer, day) -> str | None:
     return None
 
 
-class ChildParent(models.Model):
+class ChildParent(QuickLoaded):
     """Who a parent or carer is to one child, what responsibility they hold, and any restriction."""
 
     class Relationship(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from families.models import Child, Contact, Family, ParentCarer, SchoolFamily
 from portal import access
+from portal.lib.loading import QuickLoaded
 from portal.lib.records import (
     Amendment,
     KeptHistoricalRecords,
@@ -358,7 +359,7 @@ class Meeting(Withdrawable):
             raise ValidationError(errors)
 
 
-class MeetingParent(models.Model):
+class MeetingParent(QuickLoaded):
     """A parent or carer's invitation to a meeting and whether they are coming."""
 
     class Response(models.TextChoices):

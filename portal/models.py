@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.lib.loading import QuickLoaded
 
-class Authority(models.Model):
+
+class Authority(QuickLoaded):
     """A local authority or multi-academy trust that several schools belong to."""
 
     class Kind(models.TextChoices):
@@ -29,7 +31,7 @@ class Authority(models.Model):
         return self.name
 
 
-class School(models.Model):
+class School(QuickLoaded):
     class Stage(models.TextChoices):
         NURSERY = "nursery", "Nursery"
         PRIMARY = "primary", "Primary"
@@ -250,7 +252,7 @@ class School(models.Model):
         return [label for label, value in wanted if not value.strip()]
 
 
-class ClassGroup(models.Model):
+class ClassGroup(QuickLoaded):
     """A class or registration group, with the staff who teach or support it."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="class_groups")
@@ -326,7 +328,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(is_active=True, confirmed_at__isnull=True)
 
 
-class Membership(models.Model):
+class Membership(QuickLoaded):
     """A member of staff's place at one school, with the role that decides what they see."""
 
     user = models.ForeignKey(

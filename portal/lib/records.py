@@ -24,6 +24,7 @@ from django.utils.hashable import make_hashable
 from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
+from portal.lib.loading import QuickLoaded
 from portal.lib.words import staff_name
 
 # A note written more than this long after the event shows when it was written.
@@ -100,7 +101,7 @@ class _KeptHistoryDescriptor(HistoryDescriptor):
 _CHOICE_LABELS: dict = {}
 
 
-class KeptChoiceLabels(models.Model):
+class KeptChoiceLabels(QuickLoaded):
     """`get_FOO_display()` from a table of labels kept per field: Django builds one from the
     field's choices on every call, and a chronology draws about a hundred labels. A field
     whose choices are worked out when asked (a callable) is left to Django. Lazy labels stay
