@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,7 +26,10 @@ def escaped(value) -> str:
 
 def shown(value, *, localised: bool = True) -> str:
     """`value` as `{{ value }}` draws it (localised as the template localises it, or as it
-    does inside `{% localize off %}`), escaped."""
+    does inside `{% localize off %}`), escaped. A whole number with no thousands separator to
+    put in is its digits, as localize gives it, without reading the locale's formats."""
+    if type(value) is int and not (localised and settings.USE_THOUSAND_SEPARATOR):
+        return str(value)
     return escaped(formats.localize(value, use_l10n=None if localised else False))
 
 

@@ -36,3 +36,21 @@ def test_filled_is_format_html(value):
 
 def test_filled_escapes_what_is_not_safe():
     assert filled("<p>{}</p>", "<b>") == "<p>&lt;b&gt;</p>"
+
+
+NUMBERS = [0, 7, -3, 1234, 1234567, True, 2.5, -1234.75]
+
+
+@pytest.mark.parametrize("use_separator", [False, True])
+@pytest.mark.parametrize("value", NUMBERS, ids=[repr(n) for n in NUMBERS])
+def test_shown_draws_a_number_as_the_template_does(settings, value, use_separator):
+    """A whole number takes a short way round the locale's formats: the same text."""
+    from django.template import Context, Template
+
+    from portal.lib.markup import shown
+
+    settings.USE_THOUSAND_SEPARATOR = use_separator
+    context = Context({"value": value})
+    assert shown(value) == Template("{{ value }}").render(context)
+    off = Template("{% load l10n %}{% localize off %}{{ value }}{% endlocalize %}")
+    assert shown(value, localised=False) == off.render(context)
