@@ -190,7 +190,7 @@ def family_parents(request: HttpRequest, school_family) -> list:
         # may see their contact details (ParentCarer.restrictions).
         # And the ranges of dates each asked the school to avoid.
         lambda n: _parents_with_details(
-            school_family.family_id, family_links(request, school_family)
+            school_family.family_id, lambda: family_links(request, school_family)
         )[:n],
     )
 
@@ -209,7 +209,7 @@ def family_links(request: HttpRequest, school_family) -> list:
     )
 
 
-def _parents_with_details(family_id: int, links: list) -> list:
+def _parents_with_details(family_id: int, links: Callable[[], list]) -> list:
     from families.models import parents_with_details
 
     return parents_with_details(family_id, links)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -1090,16 +1091,17 @@ _amendments_of = Compiled(
 )
 
 
-def parents_with_details(family_id: int, links: list | None = None) -> list:
+def parents_with_details(family_id: int, links: Callable[[], list] | None = None) -> list:
     """A family's parents and carers, each with its links to children and its dates to avoid
     (as prefetch_related("child_links", "dates_avoided") would give them): two kept reads, and
     a third for the dates where any parent has asked for some (the parents' read says).
-    `links`: the family's links as family_links read them, for one read fewer."""
+    `links`: gives the family's links as family_links reads them (where the page reads them
+    anyway), asked only if the family has any parent."""
     parents = _parents_of(family_id=family_id)
     if parents:
         ids = [parent.pk for parent in parents]
         attach_related(
-            parents, "child_links", _child_links_of(parent_ids=ids) if links is None else links
+            parents, "child_links", _child_links_of(parent_ids=ids) if links is None else links()
         )
         dated = [parent.pk for parent in parents if parent.has_dates_avoided]
         attach_related(
@@ -1133,7 +1135,7 @@ def links_with_restrictions() -> models.QuerySet:
             restriction_source=Subquery(current.values("source")[:1]),
             restriction_dated=Subquery(current.values("dated")[:1]),
         )
-        .order_by("parent__first_name")
+        .order_by("parent__first_name", "pk")
     )
 
 

@@ -66,7 +66,8 @@ def shared_people(rows: list, *fields: str) -> list:
     """Give each row's user `fields` (read with person_columns) as select_related would, but
     one user for each person, however many rows name them: a chronology of twenty contacts by
     three people makes three, not twenty. Only the name's columns are read; any other is
-    fetched if asked for, as for a deferred field."""
+    fetched if asked for, as for a deferred field, unless the rows were read to raise instead
+    (FETCH_RAISE, as the chronology's are): the users are read as their rows were."""
     made: dict = {}
     model = get_user_model()
     # from_db takes the values in the order of the model's fields.
@@ -82,7 +83,10 @@ def shared_people(rows: list, *fields: str) -> list:
                     columns = {name: getattr(row, f"{field}__{name}_") for name in PERSON_COLUMNS}
                     columns["id"] = pk
                     user = made[pk] = model.from_db(
-                        row._state.db, names, [columns[name] for name in names]
+                        row._state.db,
+                        names,
+                        [columns[name] for name in names],
+                        fetch_mode=row._state.fetch_mode,
                     )
             relation.set_cached_value(row, user)
     return rows

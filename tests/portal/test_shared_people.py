@@ -2,6 +2,7 @@
 columns read with the row, and one user made for each person however many rows name them."""
 
 import pytest
+from django.core.exceptions import FieldFetchBlocked
 from django.db import models
 
 from families.models import Contact
@@ -50,9 +51,14 @@ def test_each_row_names_its_people_as_select_related_would(django_assert_num_que
     assert rows[0].staff.pk == morgan.pk
 
 
-def test_a_column_not_read_is_fetched_when_asked_for():
+def test_a_column_not_read_is_fetched_or_refused_as_the_rows_were_read():
     teacher = UserFactory(username="mteach", email="morgan@school.example")
     ContactFactory(staff=teacher)
     (row,) = shared_people(_read("staff"), "staff")
     assert row.staff.get_deferred_fields() >= {"email", "password"}
-    assert row.staff.email == "morgan@school.example"
+    # Read to raise (as the chronology's rows are): no quiet query for each person.
+    with pytest.raises(FieldFetchBlocked):
+        row.staff.email  # noqa: B018
+    columns = person_columns("staff")
+    (fetching,) = shared_people(list(Contact.all_objects.annotate(**columns)), "staff")
+    assert fetching.staff.email == "morgan@school.example"
