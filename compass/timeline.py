@@ -57,7 +57,7 @@ _placements_of = Compiled(
         # Who placed and who withdrew each: their names' columns, one user made for each
         # person (shared_people), not one for every row as select_related would.
         .select_related(None)
-        .annotate(**{k: v for f in PLACEMENT_PEOPLE for k, v in person_columns(f).items()})
+        .annotate(**person_columns(*PLACEMENT_PEOPLE))
         # Most placements are about the family as a whole: their parents are not asked for.
         .annotate(has_parents=any_many_to_many(Placement, "parents"))[:n]
     ),

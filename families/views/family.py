@@ -198,7 +198,7 @@ _newest_contacts = Compiled(
         .annotate(
             # Who wrote, owns and withdrew each (for_chronology's select_related): their names'
             # columns, one user made for each person (shared_people).
-            **{k: v for field in CONTACT_PEOPLE for k, v in person_columns(field).items()},
+            **person_columns(*CONTACT_PEOPLE),
             **{
                 name: Window(Count("pk", filter=Q(tone=tone, withdrawn_at__isnull=True)))
                 for tone, name in BALANCE_COLUMNS.items()

@@ -56,10 +56,14 @@ def _named(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username
 
 
-def person_columns(field: str) -> dict:
-    """Annotations that carry the columns of the user a row's `field` names (PERSON_COLUMNS),
-    for shared_people: in place of select_related(field), which makes a user for every row."""
-    return {f"{field}__{column}_": F(f"{field}__{column}") for column in PERSON_COLUMNS}
+def person_columns(*fields: str) -> dict:
+    """Annotations that carry the columns of the users a row's `fields` name (PERSON_COLUMNS),
+    for shared_people: in place of select_related(*fields), which makes a user for every row."""
+    return {
+        f"{field}__{column}_": F(f"{field}__{column}")
+        for field in fields
+        for column in PERSON_COLUMNS
+    }
 
 
 def shared_people(rows: list, *fields: str) -> list:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _read(*fields):
-    columns = {k: v for field in fields for k, v in person_columns(field).items()}
+    columns = person_columns(*fields)
     return list(
         Contact.all_objects.annotate(**columns).order_by("pk").fetch_mode(models.FETCH_RAISE)
     )
