@@ -3,7 +3,7 @@
 `QuickLoaded.from_db` (Django's documented hook for how a model is made from a row) puts a
 row's values straight into the new instance's attributes, as `Model.__init__` ends up doing
 through `setattr` one field at a time, checking keyword arguments and defaults it is never
-given on this path. A chronology of twenty contacts of some forty columns each spent about a
+given on this path. A chronology of twenty contacts of 28 columns each spent about half a
 millisecond there. The quick path is taken only where it gives exactly what `__init__` gives:
 
 - every column of the model was read (a deferred one goes to Django's own path);
