@@ -1091,18 +1091,15 @@ _amendments_of = Compiled(
 )
 
 
-def parents_with_details(family_id: int, links: Callable[[], list] | None = None) -> list:
+def parents_with_details(family_id: int, links: Callable[[], list]) -> list:
     """A family's parents and carers, each with its links to children and its dates to avoid
     (as prefetch_related("child_links", "dates_avoided") would give them): two kept reads, and
     a third for the dates where any parent has asked for some (the parents' read says).
-    `links`: gives the family's links as family_links reads them (where the page reads them
-    anyway), asked only if the family has any parent."""
+    `links`: gives the family's links as family_links reads them (shared with the page's
+    children), asked only if the family has any parent."""
     parents = _parents_of(family_id=family_id)
     if parents:
-        ids = [parent.pk for parent in parents]
-        attach_related(
-            parents, "child_links", _child_links_of(parent_ids=ids) if links is None else links()
-        )
+        attach_related(parents, "child_links", links())
         dated = [parent.pk for parent in parents if parent.has_dates_avoided]
         attach_related(
             parents, "dates_avoided", _dates_avoided_of(parent_ids=dated) if dated else []
@@ -1115,9 +1112,6 @@ _parents_of = Compiled(
         has_dates_avoided=Exists(DateToAvoid.objects.filter(parent=OuterRef("pk")))
     ),
     family_id=int,
-)
-_child_links_of = Compiled(
-    lambda parent_ids: ChildParent.objects.filter(parent_id__in=parent_ids), parent_ids=IDS
 )
 _dates_avoided_of = Compiled(
     lambda parent_ids: DateToAvoid.objects.filter(parent_id__in=parent_ids), parent_ids=IDS
