@@ -77,8 +77,8 @@ def shared_people(rows: list, *fields: str) -> list:
     # from_db takes the values in the order of the model's fields.
     names = [f.attname for f in model._meta.concrete_fields if f.attname in {"id", *PERSON_COLUMNS}]
     for field in fields:
+        relation = rows[0]._meta.get_field(field) if rows else None
         for row in rows:
-            relation = row._meta.get_field(field)
             pk = getattr(row, relation.attname)
             user = None
             if pk is not None:
